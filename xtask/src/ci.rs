@@ -1,0 +1,38 @@
+//! `cargo xtask ci`: the one command CI and developers run.
+
+use std::process::Command;
+
+use anyhow::Result;
+
+use crate::root;
+
+pub(crate) fn run() -> Result<()> {
+    let cargo = || {
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.current_dir(root());
+        c
+    };
+    crate::run(cargo().args(["fmt", "--all", "--check"]))?;
+    crate::run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    crate::run(
+        cargo()
+            .args(["test", "--workspace", "--locked"])
+            .env("INSTA_UPDATE", "no"),
+    )?;
+    crate::run(
+        cargo()
+            .args(["doc", "--workspace", "--no-deps", "--locked"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    crate::interop::run()?;
+    eprintln!("xtask ci: all checks passed");
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! `cargo xtask interop`: our keys and signatures against independent implementations.
+//!
+//! Both directions, for every kind of key Okta accepts: keys we generate must pass
+//! `openssl pkey -check` and import into Python jwcrypto and node jose with our thumbprint, and
+//! JWS we sign must verify there (jwcrypto, PyJWT, jose) while tampered ones fail; keys they
+//! generate must import into ours with their thumbprint, and JWS they sign must verify in ours.
+
+use std::path::Path;
+
+use anyhow::{Result, bail, ensure};
+use okta_jwk::{Algorithm, Curve, KeyPair, KeySpec, PublicJwk, base64url};
+
+use crate::peers::{Peers, arg, field, openssl};
+
+struct Case {
+    spec: KeySpec,
+    /// `jwcrypto_peer.py generate` kind.
+    python_kind: &'static str,
+}
+
+const CASES: [Case; 6] = [
+    Case {
+        spec: KeySpec::Rsa {
+            bits: 2048,
+            alg: Algorithm::RS256,
+        },
+        python_kind: "RSA-2048",
+    },
+    Case {
+        spec: KeySpec::Rsa {
+            bits: 3072,
+            alg: Algorithm::RS384,
+        },
+        python_kind: "RSA-3072",
+    },
+    Case {
+        spec: KeySpec::Rsa {
+            bits: 2048,
+            alg: Algorithm::RS512,
+        },
+        python_kind: "RSA-2048",
+    },
+    Case {
+        spec: KeySpec::Ec(Curve::P256),
+        python_kind: "EC-P-256",
+    },
+    Case {
+        spec: KeySpec::Ec(Curve::P384),
+        python_kind: "EC-P-384",
+    },
+    Case {
+        spec: KeySpec::Ec(Curve::P521),
+        python_kind: "EC-P-521",
+    },
+];
+
+pub(crate) fn run() -> Result<()> {
+    let peers = Peers::ensure()?;
+    let dir = tempdir()?;
+    let mut checks = 0usize;
+    for (i, case) in CASES.iter().enumerate() {
+        let ours = KeyPair::generate(case.spec)?;
+        let alg = ours.algorithm();
+        let tag = format!("{alg}-{}", ours.kind());
+        checks += ours_to_peers(&peers, &dir.join(format!("ours{i}")), &ours, &tag)?;
+        checks += peers_to_ours(&peers, &dir.join(format!("theirs{i}")), case, alg, &tag)?;
+        eprintln!("interop {tag}: ok");
+    }
+    std::fs::remove_dir_all(&dir)?;
+    eprintln!("xtask interop: {checks} cross-checks passed");
+    Ok(())
+}
+
+/// A compact JWS over `payload`, signed by our key.
+fn our_jws(key: &KeyPair, payload: &[u8]) -> Result<String> {
+    let header = base64url::encode(format!(
+        r#"{{"alg":"{}","kid":"{}"}}"#,
+        key.algorithm(),
+        key.kid()
+    ));
+    let input = format!("{header}.{}", base64url::encode(payload));
+    let sig = key.sign(input.as_bytes())?;
+    Ok(format!("{input}.{}", base64url::encode(sig)))
+}
+
+fn ours_to_peers(peers: &Peers, prefix: &Path, key: &KeyPair, tag: &str) -> Result<usize> {
+    let alg = key.algorithm().as_str();
+    let want = key.thumbprint();
+    let path = |suffix: &str| prefix.with_extension(suffix);
+    let traditional = if alg.starts_with("RS") {
+        key.to_pkcs1_pem()?
+    } else {
+        key.to_sec1_pem()?
+    };
+    let files = [
+        ("pkcs8.pem", key.to_pkcs8_pem()?.expose_secret().to_owned()),
+        ("traditional.pem", traditional.expose_secret().to_owned()),
+        ("jwk.json", key.to_private_jwk()?.expose_secret().to_owned()),
+        ("spki.pem", key.public_jwk().to_spki_pem()?),
+        ("pub.json", key.public_jwk().to_json()),
+    ];
+    let mut checks = 0;
+    for (suffix, text) in &files {
+        std::fs::write(path(suffix), text)?;
+    }
+    for suffix in ["pkcs8.pem", "traditional.pem"] {
+        openssl(&["pkey", "-check", "-noout", "-in", arg(&path(suffix))?])?;
+        checks += 1;
+    }
+    openssl(&[
+        "pkey",
+        "-pubin",
+        "-pubcheck",
+        "-noout",
+        "-in",
+        arg(&path("spki.pem"))?,
+    ])?;
+    for (suffix, _) in &files {
+        let got = peers.python(&["describe", arg(&path(suffix))?])?;
+        ensure!(
+            field(&got, "thumbprint")? == want.as_str(),
+            "{tag}: jwcrypto thumbprint of our {suffix} differs"
+        );
+        checks += 1;
+        if !suffix.starts_with("traditional") {
+            // jose reads PKCS#8, SPKI and JWK only.
+            let got = peers.node(&["describe", arg(&path(suffix))?, alg])?;
+            ensure!(
+                field(&got, "thumbprint")? == want.as_str(),
+                "{tag}: jose thumbprint of our {suffix} differs"
+            );
+            checks += 1;
+        }
+    }
+    let jws = our_jws(key, b"{\"iss\":\"interop\",\"n\":1}")?;
+    let mut tampered = jws.clone().into_bytes();
+    let at = tampered.len() - 10;
+    tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+    for (name, token, expect) in [
+        ("good", jws.into_bytes(), true),
+        ("tampered", tampered, false),
+    ] {
+        let file = path(&format!("{name}.jws"));
+        std::fs::write(&file, token)?;
+        let py = peers.python(&["verify", arg(&path("pub.json"))?, alg, arg(&file)?])?;
+        let js = peers.node(&["verify", arg(&path("pub.json"))?, alg, arg(&file)?])?;
+        for (who, verdict) in [
+            ("jwcrypto", &py["jwcrypto"]),
+            ("PyJWT", &py["pyjwt"]),
+            ("jose", &js["jose"]),
+        ] {
+            ensure!(
+                verdict.as_bool() == Some(expect),
+                "{tag}: {who} says {verdict} for our {name} JWS"
+            );
+            checks += 1;
+        }
+    }
+    Ok(checks)
+}
+
+fn peers_to_ours(
+    peers: &Peers,
+    prefix: &Path,
+    case: &Case,
+    alg: Algorithm,
+    tag: &str,
+) -> Result<usize> {
+    let mut checks = 0;
+    let payload = prefix.with_extension("payload");
+    std::fs::write(&payload, b"{\"sub\":\"from a peer\"}")?;
+    let p = arg(prefix)?;
+    let generated = [
+        (
+            "jwcrypto",
+            peers.python(&["generate", case.python_kind, p])?,
+        ),
+        (
+            "jose",
+            peers.node(&["generate", alg.as_str(), &format!("{p}-jose")])?,
+        ),
+    ];
+    for (who, answer) in generated {
+        let base = if who == "jose" {
+            format!("{p}-jose")
+        } else {
+            p.to_owned()
+        };
+        let want = field(&answer, "thumbprint")?;
+        for suffix in ["jwk.json", "pem"] {
+            let file = format!("{base}.{suffix}");
+            let text = std::fs::read_to_string(&file)?;
+            let key = if suffix == "pem" {
+                KeyPair::from_pem(&text)?
+            } else {
+                KeyPair::from_jwk(&text)?
+            };
+            ensure!(
+                key.thumbprint().as_str() == want,
+                "{tag}: our thumbprint of {who}'s {suffix} differs"
+            );
+            checks += 1;
+        }
+        let key_file = format!("{base}.jwk.json");
+        let signed = if who == "jose" {
+            peers.node(&["sign", &key_file, alg.as_str(), arg(&payload)?])?
+        } else {
+            peers.python(&["sign", &key_file, alg.as_str(), arg(&payload)?])?
+        };
+        let jws = field(&signed, "jws")?;
+        let public = KeyPair::from_jwk(&std::fs::read_to_string(&key_file)?)?
+            .public_jwk()
+            .bare();
+        verify_compact(&public, alg, jws)
+            .map_err(|e| anyhow::anyhow!("{tag}: {who}'s JWS: {e}"))?;
+        let mut bad = jws.to_owned();
+        bad.insert_str(jws.find('.').unwrap_or(0) + 1, "e30"); // another payload
+        if verify_compact(&public, alg, &bad).is_ok() {
+            bail!("{tag}: we accepted a tampered JWS from {who}");
+        }
+        checks += 2;
+    }
+    let ossl = format!("{p}-openssl.pem");
+    let args: Vec<&str> = match case.spec {
+        KeySpec::Rsa { bits: 3072, .. } => {
+            vec!["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072"]
+        }
+        KeySpec::Rsa { .. } => vec!["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+        KeySpec::Ec(Curve::P256) => vec!["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+        KeySpec::Ec(Curve::P384) => vec!["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+        KeySpec::Ec(Curve::P521) => vec!["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"],
+    };
+    let mut all = vec!["genpkey"];
+    all.extend(args);
+    all.extend(["-out", &ossl]);
+    openssl(&all)?;
+    let described = peers.python(&["describe", &ossl])?;
+    let key = KeyPair::from_pem(&std::fs::read_to_string(&ossl)?)?;
+    ensure!(
+        key.thumbprint().as_str() == field(&described, "thumbprint")?,
+        "{tag}: OpenSSL key thumbprint differs"
+    );
+    Ok(checks + 1)
+}
+
+fn verify_compact(key: &PublicJwk, alg: Algorithm, jws: &str) -> Result<()> {
+    let (input, sig) = jws
+        .rsplit_once('.')
+        .ok_or_else(|| anyhow::anyhow!("not a compact JWS"))?;
+    let sig =
+        base64url::decode(sig).ok_or_else(|| anyhow::anyhow!("signature is not base64url"))?;
+    key.verify(alg, input.as_bytes(), &sig)?;
+    Ok(())
+}
+
+fn tempdir() -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("okta-interop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

@@ -1,0 +1,92 @@
+//! Project automation, run as `cargo xtask <command>`.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool reports on its terminal"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+mod ci;
+mod fixtures;
+mod interop;
+mod peers;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+Commands:
+  ci                 fmt check, clippy -D warnings, tests, docs -D warnings, interop: what CI runs
+  fixtures           re-derive tests/fixtures/keys from its source keys (needs openssl, python3)
+  fixtures --new-keys  also generate new source keys with openssl first
+  interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
+                     (installs the pinned peers into .interop/ on first use)
+";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["ci"] => ci::run(),
+        ["fixtures"] => fixtures::run(false),
+        ["fixtures", "--new-keys"] => fixtures::run(true),
+        ["interop"] => interop::run(),
+        [] | ["help" | "--help" | "-h"] => {
+            eprint!("{HELP}");
+            Ok(())
+        }
+        other => {
+            eprint!("{HELP}");
+            bail!("unknown xtask command: {other:?}")
+        }
+    }
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Runs a command, failing with its name when it fails.
+fn run(cmd: &mut Command) -> Result<()> {
+    eprintln!("$ {}", show(cmd));
+    let status = cmd
+        .status()
+        .with_context(|| format!("starting {}", show(cmd)))?;
+    if !status.success() {
+        bail!("{} failed ({status})", show(cmd));
+    }
+    Ok(())
+}
+
+/// Runs a command and returns its stdout, failing with its stderr when it fails.
+fn output(cmd: &mut Command) -> Result<String> {
+    let out = cmd
+        .output()
+        .with_context(|| format!("starting {}", show(cmd)))?;
+    if !out.status.success() {
+        bail!(
+            "{} failed ({}): {}",
+            show(cmd),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8(out.stdout).with_context(|| format!("{} printed non-UTF-8", show(cmd)))
+}
+
+fn show(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}

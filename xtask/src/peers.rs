@@ -1,0 +1,94 @@
+//! The independent implementations we check against, installed at pinned versions into
+//! `.interop/` (a Python venv with jwcrypto and PyJWT; node `jose`), so every machine runs the
+//! same peers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::{output, root, run};
+
+const JWCRYPTO: &str = "jwcrypto==1.6.1";
+const PYJWT: &str = "pyjwt[crypto]==2.15.1";
+const JOSE: &str = "jose@6.2.18";
+
+/// Handles to the installed peers.
+pub(crate) struct Peers {
+    python: PathBuf,
+    node_dir: PathBuf,
+}
+
+impl Peers {
+    /// Installs what is missing and returns the peers. Fails (never skips) when a peer cannot
+    /// be installed: a cross-check that did not run must not look like one that passed.
+    pub(crate) fn ensure() -> Result<Peers> {
+        let dir = root().join(".interop");
+        let venv = dir.join("venv");
+        let python = venv.join("bin/python");
+        if !python.exists() {
+            run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
+                .context("creating the Python venv (apt-get install python3-venv?)")?;
+        }
+        if output(Command::new(&python).args(["-c", "import jwcrypto, jwt"])).is_err() {
+            run(Command::new(&python).args(["-m", "pip", "install", "--quiet", JWCRYPTO, PYJWT]))?;
+        }
+        let node_dir = dir.join("node");
+        if !node_dir.join("node_modules/jose/package.json").exists() {
+            std::fs::create_dir_all(&node_dir)?;
+            std::fs::write(
+                node_dir.join("package.json"),
+                "{\"private\":true,\"type\":\"module\"}\n",
+            )?;
+            run(Command::new("npm")
+                .args(["install", "--silent", "--no-audit", "--no-fund", JOSE])
+                .current_dir(&node_dir))
+            .context("installing node jose (is npm installed?)")?;
+        }
+        // The script must sit beside node_modules for `import "jose"` to resolve.
+        std::fs::copy(peer_script("jose_peer.mjs"), node_dir.join("jose_peer.mjs"))?;
+        Ok(Peers { python, node_dir })
+    }
+
+    /// Runs the Python peer and parses its JSON answer.
+    pub(crate) fn python(&self, args: &[&str]) -> Result<serde_json::Value> {
+        let text = output(
+            Command::new(&self.python)
+                .arg(peer_script("jwcrypto_peer.py"))
+                .args(args),
+        )?;
+        serde_json::from_str(&text).with_context(|| format!("jwcrypto peer said {text}"))
+    }
+
+    /// Runs the node peer and parses its JSON answer.
+    pub(crate) fn node(&self, args: &[&str]) -> Result<serde_json::Value> {
+        let text = output(
+            Command::new("node")
+                .arg(self.node_dir.join("jose_peer.mjs"))
+                .args(args),
+        )?;
+        serde_json::from_str(&text).with_context(|| format!("jose peer said {text}"))
+    }
+}
+
+fn peer_script(name: &str) -> PathBuf {
+    root().join("xtask/peers").join(name)
+}
+
+/// Runs the `openssl` command line.
+pub(crate) fn openssl(args: &[&str]) -> Result<String> {
+    output(Command::new("openssl").args(args))
+}
+
+/// Text of a peer's JSON field, or an error naming it.
+pub(crate) fn field<'a>(v: &'a serde_json::Value, name: &str) -> Result<&'a str> {
+    match v[name].as_str() {
+        Some(s) => Ok(s),
+        None => bail!("peer answer has no {name}: {v}"),
+    }
+}
+
+/// A path as `&str` for peer arguments.
+pub(crate) fn arg(path: &Path) -> Result<&str> {
+    path.to_str().context("non-UTF-8 path")
+}
