@@ -66,6 +66,10 @@ pub(crate) fn run() -> Result<()> {
         checks += peers_to_ours(&peers, &dir.join(format!("theirs{i}")), case, alg, &tag)?;
         eprintln!("interop {tag}: ok");
     }
+    for (i, alg) in Algorithm::ALL.into_iter().enumerate() {
+        checks += jwts(&peers, &dir.join(format!("jwt{i}")), alg)?;
+        eprintln!("interop {alg} client assertion and DPoP proof: ok");
+    }
     std::fs::remove_dir_all(&dir)?;
     eprintln!("xtask interop: {checks} cross-checks passed");
     Ok(())
@@ -241,6 +245,142 @@ fn peers_to_ours(
         "{tag}: OpenSSL key thumbprint differs"
     );
     Ok(checks + 1)
+}
+
+/// Client assertions and DPoP proofs, ours to the peers and theirs to our `Verifier`.
+fn jwts(peers: &Peers, prefix: &Path, alg: Algorithm) -> Result<usize> {
+    use okta_assertion::{
+        ClientAssertionBuilder, ClientId, DPOP_TYP, DpopKey, Endpoint, Htm, Htu, OsRandom,
+        UnixTime, Validation, Verifier,
+    };
+    let now = UnixTime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs(),
+    );
+    let rng = OsRandom::new();
+    let token_url = "https://interop.example/oauth2/v1/token";
+    let key = KeyPair::generate(KeySpec::for_algorithm(alg))?;
+    let assertion =
+        ClientAssertionBuilder::new(ClientId::new("0oainterop")?, Endpoint::parse(token_url)?)
+            .sign(&key, now, &rng)?;
+    let dpop = DpopKey::generate(alg)?;
+    let proof = dpop.proof(
+        &Htm::post(),
+        &Htu::from_url(token_url)?,
+        now,
+        &rng,
+        None,
+        Some("token"),
+    )?;
+    let mut checks = 0;
+    let cases = [
+        (
+            "assertion",
+            assertion.expose_secret().to_owned(),
+            key.public_jwk().to_json(),
+        ),
+        (
+            "proof",
+            proof.expose_secret().to_owned(),
+            dpop.public_jwk().to_json(),
+        ),
+    ];
+    for (what, jwt, public) in cases {
+        let key_file = prefix.with_extension(format!("{what}.pub.json"));
+        std::fs::write(&key_file, public)?;
+        let mut tampered = jwt.clone().into_bytes();
+        let at = jwt.find('.').unwrap_or(0) + 5;
+        tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+        for (name, token, expect) in [
+            ("good", jwt.into_bytes(), true),
+            ("tampered", tampered, false),
+        ] {
+            let file = prefix.with_extension(format!("{what}.{name}.jws"));
+            std::fs::write(&file, token)?;
+            let py = peers.python(&["verify", arg(&key_file)?, alg.as_str(), arg(&file)?])?;
+            let js = peers.node(&["verify", arg(&key_file)?, alg.as_str(), arg(&file)?])?;
+            for (who, verdict) in [
+                ("jwcrypto", &py["jwcrypto"]),
+                ("PyJWT", &py["pyjwt"]),
+                ("jose", &js["jose"]),
+            ] {
+                ensure!(
+                    verdict.as_bool() == Some(expect),
+                    "{alg}: {who} says {verdict} for our {name} {what}"
+                );
+                checks += 1;
+            }
+        }
+    }
+    // Theirs: a JWT with the claims of a client assertion, and one typed as a DPoP proof.
+    let claims = format!(
+        r#"{{"iss":"0oainterop","sub":"0oainterop","aud":"{token_url}","iat":{},"exp":{},"jti":"x1"}}"#,
+        now.secs(),
+        now.secs() + 300
+    );
+    let payload = prefix.with_extension("claims.json");
+    std::fs::write(&payload, &claims)?;
+    for who in ["jwcrypto", "jose"] {
+        let base = format!("{}-{who}", arg(prefix)?);
+        let generated = if who == "jose" {
+            peers.node(&["generate", alg.as_str(), &base])?
+        } else {
+            peers.python(&["generate", python_kind(alg), &base])?
+        };
+        let _ = field(&generated, "thumbprint")?;
+        let key_file = format!("{base}.jwk.json");
+        let signed = if who == "jose" {
+            peers.node(&["sign", &key_file, alg.as_str(), arg(&payload)?])?
+        } else {
+            peers.python(&["sign", &key_file, alg.as_str(), arg(&payload)?])?
+        };
+        let jwt = field(&signed, "jws")?;
+        let public = KeyPair::from_jwk(&std::fs::read_to_string(&key_file)?)?
+            .public_jwk()
+            .bare();
+        let verified = Verifier::new(&[alg]).verify_with_key(jwt, &public)?;
+        verified.validate(&Validation::at(now).audience(token_url).issuer("0oainterop"))?;
+        let wrong_alg = Algorithm::ALL
+            .into_iter()
+            .find(|a| *a != alg && a.is_rsa() == alg.is_rsa());
+        if let Some(other) = wrong_alg {
+            ensure!(
+                Verifier::new(&[other])
+                    .verify_with_key(jwt, &public)
+                    .is_err(),
+                "{alg}: accepted under {other}"
+            );
+        }
+        let mut bad = jwt.as_bytes().to_vec();
+        let at = jwt.find('.').unwrap_or(0) + 5;
+        bad[at] = if bad[at] == b'A' { b'B' } else { b'A' };
+        let bad = String::from_utf8(bad)?;
+        ensure!(
+            Verifier::new(&[alg])
+                .verify_with_key(&bad, &public)
+                .is_err(),
+            "{alg}: accepted {who}'s tampered JWT"
+        );
+        ensure!(
+            Verifier::new(&[alg])
+                .require_type(DPOP_TYP)
+                .verify_with_key(jwt, &public)
+                .is_err(),
+            "{alg}: an untyped JWT passed as a DPoP proof"
+        );
+        checks += 4;
+    }
+    Ok(checks)
+}
+
+fn python_kind(alg: Algorithm) -> &'static str {
+    match alg {
+        Algorithm::ES256 => "EC-P-256",
+        Algorithm::ES384 => "EC-P-384",
+        Algorithm::ES512 => "EC-P-521",
+        _ => "RSA-2048",
+    }
 }
 
 fn verify_compact(key: &PublicJwk, alg: Algorithm, jws: &str) -> Result<()> {

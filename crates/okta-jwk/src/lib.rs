@@ -39,6 +39,7 @@ mod keypair;
 mod kid;
 mod pem_io;
 mod public;
+#[macro_use]
 mod secret;
 mod signer;
 mod strict_json;
@@ -53,6 +54,22 @@ pub use pem_io::unescape_newlines;
 pub use public::{KeyKind, KeyUse, PublicJwk};
 pub use secret::{Passphrase, PrivateJwk, PrivatePem};
 pub use signer::Signer;
+
+/// Parses JSON text, refusing duplicate member names at any depth (RFC 7515 §4, RFC 7517 §4) and
+/// text longer than `max_len`. Errors give a line and column, never the text.
+pub fn parse_json_strict(
+    text: &str,
+    what: &'static str,
+    max_len: usize,
+) -> Result<serde_json::Value> {
+    strict_json::parse(text, what, max_len)
+}
+
+#[doc(hidden)]
+pub mod __private {
+    //! For `secret_text!` in other crates; not part of the API.
+    pub use zeroize::Zeroizing;
+}
 
 /// Unpadded base64url, the encoding of every JOSE value (RFC 7515 §2), decoding strictly.
 pub mod base64url {

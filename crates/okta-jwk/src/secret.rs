@@ -1,24 +1,38 @@
-//! Redacting holders for private key material.
+//! Redacting holders for secret text.
 
-use zeroize::Zeroizing;
-
+/// Defines a newtype for secret text: `Debug` prints `Name([redacted])`, there is no `Display`
+/// and no `Serialize`, `expose_secret()` hands out the text, and the memory is zeroed on drop.
+///
+/// The first argument is the visibility of the constructor `new`, so a crate can keep the
+/// making of a secret to itself while others may read it.
+///
+/// ```
+/// okta_jwk::secret_text!(
+///     /// An API token.
+///     pub ApiToken
+/// );
+/// let token = ApiToken::new("00abc");
+/// assert_eq!(format!("{token:?}"), "ApiToken([redacted])");
+/// assert_eq!(token.expose_secret(), "00abc");
+/// ```
+#[macro_export]
 macro_rules! secret_text {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $new_vis:vis $name:ident) => {
         $(#[$doc])*
         ///
         /// `Debug` prints only the type name; there is no `Display` and no `Serialize`. The text is
         /// wiped from memory when dropped.
         #[derive(Clone, PartialEq, Eq)]
-        pub struct $name(Zeroizing<String>);
+        pub struct $name($crate::__private::Zeroizing<String>);
 
         impl $name {
             /// Wraps text that must not be printed.
-            pub fn new(text: impl Into<String>) -> Self {
-                Self(Zeroizing::new(text.into()))
+            $new_vis fn new(text: impl Into<String>) -> Self {
+                Self($crate::__private::Zeroizing::new(text.into()))
             }
 
             /// The secret text. Call this only where the text leaves the process on purpose
-            /// (written to a 0600 file, handed to a crypto library).
+            /// (on the wire, to a 0600 file, into a crypto library).
             pub fn expose_secret(&self) -> &str {
                 &self.0
             }
@@ -34,15 +48,15 @@ macro_rules! secret_text {
 
 secret_text!(
     /// A private key in PEM form (PKCS#8, PKCS#1 or SEC1).
-    PrivatePem
+    pub PrivatePem
 );
 secret_text!(
     /// A private key as a JWK (JSON text).
-    PrivateJwk
+    pub PrivateJwk
 );
 secret_text!(
     /// The passphrase of an encrypted PEM private key.
-    Passphrase
+    pub Passphrase
 );
 
 #[cfg(test)]
