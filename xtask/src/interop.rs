@@ -137,29 +137,7 @@ fn ours_to_peers(peers: &Peers, prefix: &Path, key: &KeyPair, tag: &str) -> Resu
         }
     }
     let jws = our_jws(key, b"{\"iss\":\"interop\",\"n\":1}")?;
-    let mut tampered = jws.clone().into_bytes();
-    let at = tampered.len() - 10;
-    tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
-    for (name, token, expect) in [
-        ("good", jws.into_bytes(), true),
-        ("tampered", tampered, false),
-    ] {
-        let file = path(&format!("{name}.jws"));
-        std::fs::write(&file, token)?;
-        let py = peers.python(&["verify", arg(&path("pub.json"))?, alg, arg(&file)?])?;
-        let js = peers.node(&["verify", arg(&path("pub.json"))?, alg, arg(&file)?])?;
-        for (who, verdict) in [
-            ("jwcrypto", &py["jwcrypto"]),
-            ("PyJWT", &py["pyjwt"]),
-            ("jose", &js["jose"]),
-        ] {
-            ensure!(
-                verdict.as_bool() == Some(expect),
-                "{tag}: {who} says {verdict} for our {name} JWS"
-            );
-            checks += 1;
-        }
-    }
+    checks += peers_verify(peers, &path("pub.json"), alg, &jws, &format!("{tag} JWS"))?;
     Ok(checks)
 }
 
@@ -289,29 +267,13 @@ fn jwts(peers: &Peers, prefix: &Path, alg: Algorithm) -> Result<usize> {
     for (what, jwt, public) in cases {
         let key_file = prefix.with_extension(format!("{what}.pub.json"));
         std::fs::write(&key_file, public)?;
-        let mut tampered = jwt.clone().into_bytes();
-        let at = jwt.find('.').unwrap_or(0) + 5;
-        tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
-        for (name, token, expect) in [
-            ("good", jwt.into_bytes(), true),
-            ("tampered", tampered, false),
-        ] {
-            let file = prefix.with_extension(format!("{what}.{name}.jws"));
-            std::fs::write(&file, token)?;
-            let py = peers.python(&["verify", arg(&key_file)?, alg.as_str(), arg(&file)?])?;
-            let js = peers.node(&["verify", arg(&key_file)?, alg.as_str(), arg(&file)?])?;
-            for (who, verdict) in [
-                ("jwcrypto", &py["jwcrypto"]),
-                ("PyJWT", &py["pyjwt"]),
-                ("jose", &js["jose"]),
-            ] {
-                ensure!(
-                    verdict.as_bool() == Some(expect),
-                    "{alg}: {who} says {verdict} for our {name} {what}"
-                );
-                checks += 1;
-            }
-        }
+        checks += peers_verify(
+            peers,
+            &key_file,
+            alg.as_str(),
+            &jwt,
+            &format!("{alg} {what}"),
+        )?;
     }
     // Theirs: a JWT with the claims of a client assertion, and one typed as a DPoP proof.
     let claims = format!(
@@ -381,6 +343,36 @@ fn python_kind(alg: Algorithm) -> &'static str {
         Algorithm::ES512 => "EC-P-521",
         _ => "RSA-2048",
     }
+}
+
+/// Asks all three peers to verify `jws` with the public key in `key_file`, and `jws` with one
+/// byte of its payload changed; they must accept the first and refuse the second.
+fn peers_verify(peers: &Peers, key_file: &Path, alg: &str, jws: &str, what: &str) -> Result<usize> {
+    let mut tampered = jws.as_bytes().to_vec();
+    let at = jws.find('.').unwrap_or(0) + 5;
+    tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+    let mut checks = 0;
+    for (name, token, expect) in [
+        ("good", jws.as_bytes().to_vec(), true),
+        ("tampered", tampered, false),
+    ] {
+        let file = key_file.with_extension(format!("{name}.jws"));
+        std::fs::write(&file, token)?;
+        let py = peers.python(&["verify", arg(key_file)?, alg, arg(&file)?])?;
+        let js = peers.node(&["verify", arg(key_file)?, alg, arg(&file)?])?;
+        for (who, verdict) in [
+            ("jwcrypto", &py["jwcrypto"]),
+            ("PyJWT", &py["pyjwt"]),
+            ("jose", &js["jose"]),
+        ] {
+            ensure!(
+                verdict.as_bool() == Some(expect),
+                "{who} says {verdict} for our {name} {what}"
+            );
+            checks += 1;
+        }
+    }
+    Ok(checks)
 }
 
 fn verify_compact(key: &PublicJwk, alg: Algorithm, jws: &str) -> Result<()> {

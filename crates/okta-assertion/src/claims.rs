@@ -55,24 +55,7 @@ pub struct Endpoint(url::Url);
 impl Endpoint {
     /// Parses an endpoint URL (`http` or `https`, with a host).
     pub fn parse(text: &str) -> Result<Endpoint> {
-        let url = url::Url::parse(text).map_err(|_| Error::Url {
-            reason: "it does not parse as a URL",
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::Url {
-                reason: "the scheme must be https (or http for loopback)",
-            });
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(Error::Url {
-                reason: "it has no host",
-            });
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::Url {
-                reason: "it must not carry user info",
-            });
-        }
+        let url = http_url(text)?;
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::Url {
                 reason: "an endpoint has no query or fragment",
@@ -96,6 +79,29 @@ impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Parses an absolute `http`/`https` URL with a host and no user info.
+pub(crate) fn http_url(text: &str) -> Result<url::Url> {
+    let url = url::Url::parse(text).map_err(|_| Error::Url {
+        reason: "it does not parse as a URL",
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::Url {
+            reason: "the scheme must be https (or http for loopback)",
+        });
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Url {
+            reason: "it has no host",
+        });
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Url {
+            reason: "it must not carry user info",
+        });
+    }
+    Ok(url)
 }
 
 /// How long a client assertion is valid: 1 to 3599 seconds, 300 by default.

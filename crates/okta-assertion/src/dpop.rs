@@ -160,24 +160,7 @@ pub struct Htu(String);
 impl Htu {
     /// The `htu` for a request URL.
     pub fn from_url(text: &str) -> Result<Htu> {
-        let mut url = url::Url::parse(text).map_err(|_| Error::Url {
-            reason: "it does not parse as a URL",
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::Url {
-                reason: "the scheme must be http or https",
-            });
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(Error::Url {
-                reason: "it has no host",
-            });
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::Url {
-                reason: "it must not carry user info",
-            });
-        }
+        let mut url = crate::claims::http_url(text)?;
         url.set_query(None);
         url.set_fragment(None);
         let path = normalise_escapes(url.path());

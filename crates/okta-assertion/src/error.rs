@@ -135,21 +135,7 @@ pub enum Error {
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Untrusted text made safe to show: printable ASCII, at most 60 characters.
+/// Untrusted text from a token, for messages.
 pub(crate) fn sanitize(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .take(60)
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect();
-    if s.chars().count() > 60 {
-        out.push('…');
-    }
-    out
+    okta_jwk::display_safe(s, 60)
 }

@@ -185,11 +185,13 @@ pub enum Error {
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Makes untrusted text safe to show: printable ASCII only, at most 40 characters.
-pub(crate) fn sanitize(s: &str) -> String {
+/// Untrusted text made safe to show in a message or on a terminal: every character that is not
+/// printable ASCII (control characters, ANSI escapes, non-ASCII) becomes `?`, and the text is cut
+/// to `max_chars` characters with `…` after it.
+pub fn display_safe(s: &str, max_chars: usize) -> String {
     let mut out: String = s
         .chars()
-        .take(40)
+        .take(max_chars)
         .map(|c| {
             if c.is_ascii_graphic() || c == ' ' {
                 c
@@ -198,8 +200,27 @@ pub(crate) fn sanitize(s: &str) -> String {
             }
         })
         .collect();
-    if s.chars().count() > 40 {
+    if s.chars().nth(max_chars).is_some() {
         out.push('…');
     }
     out
+}
+
+/// Names taken from key input, for messages.
+pub(crate) fn sanitize(s: &str) -> String {
+    display_safe(s, 40)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_safe;
+
+    #[test]
+    fn display_safe_neutralises_escapes_and_cuts() {
+        assert_eq!(display_safe("ok text", 40), "ok text");
+        assert_eq!(display_safe("\u{1b}[31mred\n", 40), "?[31mred?");
+        assert_eq!(display_safe("abcdef", 3), "abc…");
+        assert_eq!(display_safe("abc", 3), "abc");
+        assert_eq!(display_safe("é<script>", 40), "?<script>");
+    }
 }

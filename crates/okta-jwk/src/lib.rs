@@ -46,7 +46,7 @@ mod strict_json;
 
 pub use alg::{Algorithm, Curve};
 pub use any::AnyKey;
-pub use error::{Error, Result};
+pub use error::{Error, Result, display_safe};
 pub use jwks::{Jwks, Skipped};
 pub use keypair::{KeyPair, KeySpec};
 pub use kid::{Kid, Thumbprint};
