@@ -77,8 +77,8 @@ fn shape_under_a_fixed_clock_and_seeded_randomness() {
         )
         .unwrap();
     let (header, claims) = parts(proof.expose_secret());
-    insta::assert_json_snapshot!("proof_header", header);
-    insta::assert_json_snapshot!("proof_claims", claims);
+    insta::with_settings!({sort_maps => true}, { insta::assert_json_snapshot!("proof_header", header) });
+    insta::with_settings!({sort_maps => true}, { insta::assert_json_snapshot!("proof_claims", claims) });
     assert_eq!(format!("{proof:?}"), "DpopProof([redacted])");
 }
 

@@ -1,0 +1,160 @@
+//! What the emulated org looks like and how strict it is. Every choice `okta-behaviour.md` leaves
+//! open (§F) is a setting here, with the default documented in `docs/emulator.md`.
+
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
+use crate::faults::FaultRule;
+
+/// How DPoP is required of service apps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DpopPolicy {
+    /// Every service app requires DPoP, whatever it was created with.
+    Required,
+    /// No app requires DPoP (a proof that is sent is still checked and binds the token).
+    Optional,
+    /// Each app's own `dpop_bound_access_tokens`; new service apps default to `true`, as
+    /// Okta's Admin Console does since February 2024 (the default).
+    PerApp,
+}
+
+/// The error for a client-credentials request none of whose scopes is granted (§F.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoScopeError {
+    /// 400 `invalid_scope` with the generic description (the default).
+    InvalidScope,
+    /// 400 `access_denied` "Policy evaluation succeeded, but all the requested scopes were rejected."
+    AccessDenied,
+}
+
+/// How redirect URIs of loopback addresses are matched (§F.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectMatch {
+    /// Exactly as registered (the default).
+    Exact,
+    /// RFC 8252 §7.3: any port for `http://127.0.0.1` and `http://[::1]`.
+    AnyLoopbackPort,
+}
+
+/// The shape of `GET /api/v1/apps/{id}/credentials/jwks` (§F.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwksListShape {
+    /// `{"jwks":{"keys":[…]}}`, Okta's documented example (the default).
+    Wrapped,
+    /// `{"keys":[…]}`.
+    Keys,
+    /// `[…]`.
+    Array,
+}
+
+/// Requests allowed per 60-second window, per bucket (Okta's org-wide limits by endpoint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// `/oauth2/v1/token` and the other OAuth endpoints.
+    pub oauth: u32,
+    /// `/api/v1/users`.
+    pub users: u32,
+    /// Everything else under `/api/v1` and `/oauth2/v1/clients`.
+    pub management: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> RateLimits {
+        RateLimits {
+            oauth: 2000,
+            users: 1200,
+            management: 1200,
+        }
+    }
+}
+
+/// A user of the org.
+#[derive(Debug, Clone)]
+pub struct SeedUsers {
+    /// How many users `/api/v1/users` lists (generated on demand, so thousands cost nothing).
+    pub count: usize,
+}
+
+/// Everything about an emulated org.
+#[derive(Clone)]
+pub struct Config {
+    /// Port on 127.0.0.1; 0 picks a free one (the default).
+    pub port: u16,
+    /// Seeded users.
+    pub users: SeedUsers,
+    /// DPoP for service apps.
+    pub dpop: DpopPolicy,
+    /// Clock skew allowed on assertion and proof times, in seconds (default 5).
+    pub leeway: u64,
+    /// §F.1.
+    pub no_scope_error: NoScopeError,
+    /// §F.3.
+    pub redirect_match: RedirectMatch,
+    /// §F.4.
+    pub jwks_list_shape: JwksListShape,
+    /// §F.5: bind the token to a DPoP proof sent to an app that does not require DPoP (default
+    /// true, as RFC 9449 allows).
+    pub bind_optional_dpop: bool,
+    /// §F.7: compare `htu` with the percent-decoded request path, as Okta appears to (default
+    /// false: RFC 3986 normalisation only).
+    pub htu_okta_compat: bool,
+    /// Accept the token endpoint's URL as `aud` of assertions sent to revoke and introspect
+    /// (default true; Okta's text says "the endpoint invoked", which is also accepted).
+    pub aud_allow_token_endpoint: bool,
+    /// Requests per minute.
+    pub rate_limits: RateLimits,
+    /// How often the DPoP nonce changes, in seconds (Okta: 24 h); old nonces stay valid for
+    /// three periods (Okta: 72 h).
+    pub nonce_period: u64,
+    /// The login of the user `/oauth2/v1/authorize` signs in when no `login_hint` is given.
+    pub default_login: Option<String>,
+    /// The SSWS admin token; a random one when `None`.
+    pub admin_token: Option<String>,
+    /// Seed for ids, tokens and nonces, for reproducible runs; OS randomness when `None`.
+    pub seed: Option<u64>,
+    /// Injected faults.
+    pub faults: Vec<FaultRule>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("port", &self.port)
+            .field("users", &self.users.count)
+            .field("dpop", &self.dpop)
+            .field("leeway", &self.leeway)
+            .field("rate_limits", &self.rate_limits)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("faults", &self.faults.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            port: 0,
+            users: SeedUsers { count: 25 },
+            dpop: DpopPolicy::PerApp,
+            leeway: 5,
+            no_scope_error: NoScopeError::InvalidScope,
+            redirect_match: RedirectMatch::Exact,
+            jwks_list_shape: JwksListShape::Wrapped,
+            bind_optional_dpop: true,
+            htu_okta_compat: false,
+            aud_allow_token_endpoint: true,
+            rate_limits: RateLimits::default(),
+            nonce_period: 24 * 3600,
+            default_login: Some("admin@example.com".to_owned()),
+            admin_token: None,
+            seed: None,
+            faults: Vec::new(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! A local Okta org on loopback, as strict as Okta and saying what Okta says: OAuth for Okta
+//! service apps (DCR, grants, roles, app keys, client credentials with `private_key_jwt` and
+//! DPoP), user sign-in (Authorization Code + PKCE, browserless), the users API with real
+//! pagination, rate limits and fault injection. Built for tests and demos; shares no code with
+//! the okta-oauth client crates.
+//!
+//! ```
+//! use okta_emulator::{Config, Emulator, SeedApp};
+//!
+//! let org = Emulator::start(Config::default()).expect("loopback is available");
+//! assert!(org.url().starts_with("http://127.0.0.1:"));
+//! let public_jwk = serde_json::json!({
+//!     "kty": "EC", "crv": "P-256", "kid": "k1",
+//!     "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+//!     "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+//! });
+//! let client_id = org
+//!     .seed_service_app(SeedApp::new("demo", vec![public_jwk]).scopes(&["okta.users.read"]).role("READ_ONLY_ADMIN"))
+//!     .expect("a valid key");
+//! assert!(client_id.starts_with("0oa"));
+//! // Stops when `org` is dropped.
+//! ```
+
+mod clock;
+mod config;
+mod errors;
+mod faults;
+mod http;
+mod jose;
+mod org;
+mod routes;
+mod server;
+mod users;
+
+use std::sync::{Arc, OnceLock};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{
+    Config, DpopPolicy, JwksListShape, NoScopeError, RateLimits, RedirectMatch, SeedUsers,
+};
+pub use faults::{Fault, FaultRule, Reset, Trigger};
+
+use org::{App, Grant, Org, Role};
+
+/// What can stop the emulator from starting.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The port could not be bound.
+    #[error("cannot listen on 127.0.0.1:{port}")]
+    Bind {
+        /// The port asked for.
+        port: u16,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The token-signing keys could not be made.
+    #[error("cannot make the org's token-signing keys: {0}")]
+    Keys(String),
+    /// A seeded app was refused (the message is the emulator's answer).
+    #[error("the app was refused: {0}")]
+    Seed(String),
+}
+
+/// One request as the emulator saw it (checklist E14). Holds no secrets: no tokens, assertions,
+/// proofs, codes or query values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The `X-Okta-Request-Id` it was answered with.
+    pub request_id: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The route name (`token`, `users`, `grants`, …).
+    pub endpoint: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The status answered.
+    pub status: u16,
+    /// `ok`, the OAuth `error`, the Okta `errorCode`, or `fault_…`.
+    pub outcome: String,
+    /// Whether the query string carried a credential-like parameter.
+    pub query_had_credentials: bool,
+    /// When, by the org's clock.
+    pub time: u64,
+}
+
+/// A service app to create without going through the API.
+#[derive(Debug, Clone)]
+pub struct SeedApp {
+    name: String,
+    jwks: Vec<serde_json::Value>,
+    dpop: Option<bool>,
+    scopes: Vec<String>,
+    roles: Vec<String>,
+}
+
+impl SeedApp {
+    /// A service app (`private_key_jwt`, client credentials) with these public JWKs.
+    pub fn new(name: &str, jwks: Vec<serde_json::Value>) -> SeedApp {
+        SeedApp {
+            name: name.to_owned(),
+            jwks,
+            dpop: None,
+            scopes: Vec::new(),
+            roles: Vec::new(),
+        }
+    }
+
+    /// Whether it requires DPoP (default: the org's policy).
+    pub fn dpop(mut self, required: bool) -> SeedApp {
+        self.dpop = Some(required);
+        self
+    }
+
+    /// Okta scopes granted to it.
+    pub fn scopes(mut self, scopes: &[&str]) -> SeedApp {
+        self.scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    /// An admin role assigned to it (`SUPER_ADMIN`, `READ_ONLY_ADMIN`, …).
+    pub fn role(mut self, role: &str) -> SeedApp {
+        self.roles.push(role.to_owned());
+        self
+    }
+}
+
+/// A running emulated org. Stops when dropped.
+pub struct Emulator {
+    org: Arc<Org>,
+    url: String,
+    _server: server::Server,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Two RSA keys per process, shared by every emulator in it: generating RSA keys is slow, and
+/// tests start many orgs.
+fn process_keys() -> Result<&'static [Vec<u8>], Error> {
+    static KEYS: OnceLock<Result<Vec<Vec<u8>>, String>> = OnceLock::new();
+    KEYS.get_or_init(|| (0..2).map(|_| jose::SigningKey::generate_der()).collect())
+        .as_deref()
+        .map_err(|e| Error::Keys(e.clone()))
+}
+
+impl Emulator {
+    /// Starts an org on 127.0.0.1 (port 0 picks a free one).
+    pub fn start(config: Config) -> Result<Emulator, Error> {
+        let port = config.port;
+        let ders = process_keys()?;
+        // Bind first so the base URL (and so the issuer) is known before anything is signed.
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+            .map_err(|source| Error::Bind { port, source })?;
+        let real_port = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { port, source })?
+            .port();
+        drop(listener);
+        let url = format!("http://127.0.0.1:{real_port}");
+        let rng = clock::Random::new(config.seed);
+        let signing = ders
+            .iter()
+            .map(|der| jose::SigningKey::from_der(rng.base62(43), der))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Error::Keys)?;
+        let org = Arc::new(Org::new(config, url.clone(), signing));
+        let (server, _) =
+            server::Server::start(real_port, org.clone()).map_err(|source| Error::Bind {
+                port: real_port,
+                source,
+            })?;
+        Ok(Emulator {
+            org,
+            url,
+            _server: server,
+        })
+    }
+
+    /// The org URL (`http://127.0.0.1:PORT`): its issuer and the base of every endpoint.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The SSWS admin API token.
+    pub fn admin_token(&self) -> &str {
+        &self.org.admin_token
+    }
+
+    /// Every request so far.
+    pub fn events(&self) -> Vec<Event> {
+        self.org.state().events.clone()
+    }
+
+    /// Forgets the events so far.
+    pub fn clear_events(&self) {
+        self.org.state().events.clear();
+    }
+
+    /// Adds a fault rule.
+    pub fn inject(&self, rule: FaultRule) {
+        self.org.faults.add(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.org.faults.clear();
+    }
+
+    /// The DPoP nonce the token endpoint currently wants.
+    pub fn dpop_nonce(&self) -> String {
+        routes::dpop::current_nonce(&self.org)
+    }
+
+    /// Creates a service app directly, as an admin would in the console; returns its client id.
+    pub fn seed_service_app(&self, seed: SeedApp) -> Result<String, Error> {
+        let jwks = serde_json::json!({"keys": seed.jwks});
+        let keys = routes::check_jwks(&self.org, &jwks)
+            .map_err(|r| Error::Seed(String::from_utf8_lossy(r.body_bytes()).into_owned()))?;
+        let now = self.org.now();
+        let id = self.org.rng.okta_id("0oa");
+        let dpop_bound = match self.org.config.dpop {
+            DpopPolicy::Required => true,
+            DpopPolicy::Optional => false,
+            DpopPolicy::PerApp => seed.dpop.unwrap_or(true),
+        };
+        let app = App {
+            id: id.clone(),
+            name: seed.name,
+            application_type: "service".to_owned(),
+            auth_method: "private_key_jwt".to_owned(),
+            grant_types: vec!["client_credentials".to_owned()],
+            response_types: vec!["token".to_owned()],
+            redirect_uris: Vec::new(),
+            client_secret: None,
+            keys,
+            dpop_bound,
+            grants: seed
+                .scopes
+                .into_iter()
+                .map(|scope| Grant {
+                    id: self.org.rng.okta_id("oag"),
+                    scope,
+                    created: now,
+                })
+                .collect(),
+            roles: seed
+                .roles
+                .into_iter()
+                .map(|kind| Role {
+                    id: self.org.rng.okta_id("ra1"),
+                    kind,
+                    created: now,
+                })
+                .collect(),
+            created: now,
+            via_dcr: false,
+        };
+        self.org.state().apps.insert(id.clone(), app);
+        Ok(id)
+    }
+
+    /// Adds a new token-signing key and signs with it from now on; the old keys stay published.
+    pub fn rotate_signing_key(&self) -> Result<(), Error> {
+        let der = jose::SigningKey::generate_der().map_err(Error::Keys)?;
+        let key = jose::SigningKey::from_der(self.org.rng.base62(43), &der).map_err(Error::Keys)?;
+        let mut keys = self
+            .org
+            .signing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        keys.push(key);
+        if keys.len() > 3 {
+            keys.remove(0);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! `okta-emulator`: run a local Okta org on loopback until interrupted.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool reports on its terminal"
+)]
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, ValueEnum};
+use okta_emulator::{Config, DpopPolicy, Emulator, FaultRule, RateLimits, SeedUsers};
+
+/// A local Okta org on 127.0.0.1 for tests and demos: OAuth for Okta service apps, DPoP, user
+/// sign-in with PKCE, the users API, rate limits and fault injection.
+///
+/// Point an Okta SDK or okta-oauth at the printed URL, with the printed SSWS token (or the one
+/// in --token-file) for the management API.
+#[derive(Debug, Parser)]
+#[command(name = "okta-emulator", version, about, long_about)]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// How many users /api/v1/users lists (user 0 is admin@example.com).
+    #[arg(long, default_value_t = 25)]
+    users: usize,
+    /// DPoP for service apps: each app's setting (new service apps require it, as in Okta's
+    /// console), always, or never.
+    #[arg(long, value_enum, default_value_t = Dpop::PerApp)]
+    dpop: Dpop,
+    /// Requests per minute: OAUTH,USERS,MANAGEMENT (e.g. 2000,1200,1200).
+    #[arg(long, value_name = "OAUTH,USERS,MANAGEMENT")]
+    rate_limit: Option<String>,
+    /// Inject a fault: ROUTE:FAULT[:TRIGGER], e.g. users:503:next=2 or token:nonce-missing:always.
+    /// Repeat for more.
+    #[arg(long = "fault", value_name = "RULE")]
+    faults: Vec<String>,
+    /// Write the SSWS admin token to this file (mode 0600) instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Seed ids, tokens and nonces for a reproducible org.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Clock skew allowed on assertion and proof times, in seconds.
+    #[arg(long, default_value_t = 5)]
+    leeway: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Dpop {
+    PerApp,
+    Required,
+    Optional,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let mut config = Config {
+        port: args.port,
+        users: SeedUsers { count: args.users },
+        dpop: match args.dpop {
+            Dpop::PerApp => DpopPolicy::PerApp,
+            Dpop::Required => DpopPolicy::Required,
+            Dpop::Optional => DpopPolicy::Optional,
+        },
+        leeway: args.leeway,
+        seed: args.seed,
+        ..Config::default()
+    };
+    if let Some(limits) = &args.rate_limit {
+        let n: Vec<u32> = limits
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .context("--rate-limit takes three numbers")?;
+        let [oauth, users, management] = n[..] else {
+            anyhow::bail!("--rate-limit takes three numbers: OAUTH,USERS,MANAGEMENT")
+        };
+        config.rate_limits = RateLimits {
+            oauth,
+            users,
+            management,
+        };
+    }
+    for rule in &args.faults {
+        config.faults.push(
+            rule.parse::<FaultRule>()
+                .map_err(|e| anyhow::anyhow!("--fault {rule}: {e}"))?,
+        );
+    }
+    let org = Emulator::start(config).context("starting the emulator")?;
+    println!("okta-emulator listening on {}", org.url());
+    match &args.token_file {
+        Some(path) => {
+            write_secret(path, org.admin_token())
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!("SSWS admin token written to {} (mode 0600)", path.display());
+        }
+        None => println!("SSWS admin token: {}", org.admin_token()),
+    }
+    std::io::stdout().flush()?;
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Writes a secret with mode 0600 through a new temporary file and an atomic rename, so the
+/// file never exists with other permissions or half-written.
+fn write_secret(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("token"),
+        std::process::id()
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let result = options.open(&tmp).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()
+    });
+    match result.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The org: its state, the request pipeline (rate limits, faults, routing, event log).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use serde_json::{Map, Value};
+
+use crate::clock::Random;
+use crate::config::Config;
+use crate::faults::FaultState;
+use crate::http::{Req, Resp};
+use crate::jose::SigningKey;
+use crate::{Event, routes};
+
+/// A registered OAuth app (DCR or `/api/v1/apps`).
+#[derive(Debug, Clone)]
+pub(crate) struct App {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) application_type: String,
+    pub(crate) auth_method: String,
+    pub(crate) grant_types: Vec<String>,
+    pub(crate) response_types: Vec<String>,
+    pub(crate) redirect_uris: Vec<String>,
+    pub(crate) client_secret: Option<String>,
+    pub(crate) keys: Vec<AppKey>,
+    pub(crate) dpop_bound: bool,
+    pub(crate) grants: Vec<Grant>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) created: u64,
+    pub(crate) via_dcr: bool,
+}
+
+/// One JWK registered for an app, with its lifecycle.
+#[derive(Debug, Clone)]
+pub(crate) struct AppKey {
+    pub(crate) id: String,
+    pub(crate) jwk: Map<String, Value>,
+    pub(crate) active: bool,
+    pub(crate) created: u64,
+    pub(crate) updated: u64,
+}
+
+impl AppKey {
+    pub(crate) fn kid(&self) -> Option<&str> {
+        self.jwk.get("kid").and_then(Value::as_str)
+    }
+}
+
+/// An Okta-scope consent grant.
+#[derive(Debug, Clone)]
+pub(crate) struct Grant {
+    pub(crate) id: String,
+    pub(crate) scope: String,
+    pub(crate) created: u64,
+}
+
+/// An admin role assigned to an app.
+#[derive(Debug, Clone)]
+pub(crate) struct Role {
+    pub(crate) id: String,
+    pub(crate) kind: String,
+    pub(crate) created: u64,
+}
+
+/// An access or refresh token the org issued.
+#[derive(Debug, Clone)]
+pub(crate) struct Issued {
+    pub(crate) client_id: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) jkt: Option<String>,
+    pub(crate) exp: u64,
+    pub(crate) iat: u64,
+    pub(crate) user: Option<usize>,
+    pub(crate) revoked: bool,
+    pub(crate) refresh: bool,
+}
+
+/// An authorization code waiting to be exchanged.
+#[derive(Debug, Clone)]
+pub(crate) struct Code {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) challenge: Option<String>,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) nonce: Option<String>,
+    pub(crate) user: usize,
+    pub(crate) exp: u64,
+}
+
+/// Everything that changes.
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) apps: HashMap<String, App>,
+    /// Client-assertion `jti`s per client, kept until their `exp`.
+    pub(crate) assertion_jtis: HashMap<(String, String), u64>,
+    /// DPoP proof `jti`s per target URI, kept for the proof window.
+    pub(crate) proof_jtis: HashMap<(String, String), u64>,
+    /// Access and refresh tokens by their `jti` (access) or value (refresh).
+    pub(crate) tokens: HashMap<String, Issued>,
+    pub(crate) codes: HashMap<String, Code>,
+    pub(crate) events: Vec<Event>,
+    /// Requests in the current window per bucket: (window start, count).
+    pub(crate) windows: HashMap<&'static str, (u64, u32)>,
+}
+
+/// The org: fixed facts, configuration, and the state behind one lock.
+pub(crate) struct Org {
+    pub(crate) config: Config,
+    pub(crate) base: String,
+    pub(crate) admin_token: String,
+    pub(crate) signing: Mutex<Vec<SigningKey>>,
+    pub(crate) rng: Random,
+    pub(crate) cursor_key: ring::hmac::Key,
+    pub(crate) nonce_secret: Vec<u8>,
+    pub(crate) faults: FaultState,
+    state: Mutex<State>,
+    requests: AtomicU64,
+}
+
+impl Org {
+    pub(crate) fn new(config: Config, base: String, signing: Vec<SigningKey>) -> Org {
+        let rng = Random::new(config.seed);
+        let admin_token = config
+            .admin_token
+            .clone()
+            .unwrap_or_else(|| format!("00{}", rng.base62(40)));
+        let mut secret = [0u8; 32];
+        rng.fill(&mut secret);
+        let cursor_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &secret);
+        let mut nonce_secret = vec![0u8; 32];
+        rng.fill(&mut nonce_secret);
+        let faults = FaultState::new(config.faults.clone());
+        Org {
+            config,
+            base,
+            admin_token,
+            signing: Mutex::new(signing),
+            rng,
+            cursor_key,
+            nonce_secret,
+            faults,
+            state: Mutex::new(State::default()),
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.config.clock.now()
+    }
+
+    pub(crate) fn new_request_id(&self) -> String {
+        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        format!("{}{n:06}", self.rng.base62(14))
+    }
+
+    /// The full pipeline for one request.
+    pub(crate) fn handle(&self, req: &Req) -> Resp {
+        let route = routes::classify(&req.path);
+        let resp = match self.rate_limit(route.bucket) {
+            Err(limited) => limited,
+            Ok(headers) => {
+                let resp = match self.faults.before(req, &route, self) {
+                    Some(fault) => fault,
+                    None => {
+                        let normal = routes::dispatch(self, req, &route);
+                        self.faults.after(req, &route, normal, self)
+                    }
+                };
+                // A response that speaks for itself about rate limits (an injected 429) keeps
+                // exactly what it says, including a missing reset.
+                let has_own = resp
+                    .headers
+                    .iter()
+                    .any(|(h, _)| h.to_ascii_lowercase().starts_with("x-rate-limit-"));
+                if has_own {
+                    resp
+                } else {
+                    headers
+                        .into_iter()
+                        .fold(resp, |r, (n, v)| r.with_header(&n, v))
+                }
+            }
+        };
+        self.log(req, &route, &resp);
+        resp
+    }
+
+    /// Counts the request in its bucket's 60-second window; `Err` is Okta's 429.
+    fn rate_limit(&self, bucket: &'static str) -> Result<Vec<(String, String)>, Resp> {
+        let limit = match bucket {
+            "oauth" => self.config.rate_limits.oauth,
+            "users" => self.config.rate_limits.users,
+            "management" => self.config.rate_limits.management,
+            _ => return Ok(Vec::new()),
+        };
+        let now = self.now();
+        let mut state = self.state();
+        let window = state.windows.entry(bucket).or_insert((now, 0));
+        if now >= window.0 + 60 {
+            *window = (now, 0);
+        }
+        let reset = window.0 + 60;
+        let headers = |remaining: u32| {
+            vec![
+                ("X-Rate-Limit-Limit".to_owned(), limit.to_string()),
+                ("X-Rate-Limit-Remaining".to_owned(), remaining.to_string()),
+                ("X-Rate-Limit-Reset".to_owned(), reset.to_string()),
+            ]
+        };
+        if window.1 >= limit {
+            let mut resp = crate::errors::okta(
+                429,
+                "E0000047",
+                "API call exceeded rate limit due to too many requests.",
+                &[],
+            );
+            resp.headers.extend(headers(0));
+            return Err(resp);
+        }
+        window.1 += 1;
+        Ok(headers(limit - window.1))
+    }
+
+    fn log(&self, req: &Req, route: &routes::Route, resp: &Resp) {
+        let event = Event {
+            request_id: req.request_id.clone(),
+            method: req.method.clone(),
+            endpoint: route.name.to_owned(),
+            path: req.path.clone(),
+            status: resp.status,
+            outcome: resp.outcome.clone(),
+            query_had_credentials: routes::query_has_credentials(req),
+            time: self.now(),
+        };
+        self.state().events.push(event);
+    }
+
+    /// The current token-signing key.
+    pub(crate) fn sign_token(&self, claims: &Value) -> String {
+        let keys = self
+            .signing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        keys.last().map(|k| k.sign(claims)).unwrap_or_default()
+    }
+
+    /// The app, if the id names one.
+    pub(crate) fn app(&self, id: &str) -> Option<App> {
+        self.state().apps.get(id).cloned()
+    }
+}

@@ -1,0 +1,591 @@
+//! Service apps through Dynamic Client Registration and the Apps API, their Okta-scope grants
+//! and admin roles (okta-behaviour.md §A.2–A.3, checklist E8–E10).
+
+use serde_json::{Map, Value, json};
+
+use crate::config::DpopPolicy;
+use crate::errors;
+use crate::http::{Req, Resp};
+use crate::org::{App, AppKey, Grant, Org, Role};
+use crate::routes::resource::{Principal, authenticate, require, role_json, role_label};
+use crate::users::iso;
+
+/// The Okta API scopes an app can be granted (the ones Okta's org authorization server knows).
+pub(crate) const OKTA_SCOPES: [&str; 40] = [
+    "okta.users.read",
+    "okta.users.manage",
+    "okta.users.read.self",
+    "okta.users.manage.self",
+    "okta.groups.read",
+    "okta.groups.manage",
+    "okta.apps.read",
+    "okta.apps.manage",
+    "okta.appGrants.read",
+    "okta.appGrants.manage",
+    "okta.roles.read",
+    "okta.roles.manage",
+    "okta.clients.read",
+    "okta.clients.manage",
+    "okta.clients.register",
+    "okta.logs.read",
+    "okta.policies.read",
+    "okta.policies.manage",
+    "okta.authorizationServers.read",
+    "okta.authorizationServers.manage",
+    "okta.factors.read",
+    "okta.factors.manage",
+    "okta.orgs.read",
+    "okta.orgs.manage",
+    "okta.schemas.read",
+    "okta.schemas.manage",
+    "okta.idps.read",
+    "okta.idps.manage",
+    "okta.trustedOrigins.read",
+    "okta.trustedOrigins.manage",
+    "okta.userTypes.read",
+    "okta.userTypes.manage",
+    "okta.domains.read",
+    "okta.domains.manage",
+    "okta.eventHooks.read",
+    "okta.eventHooks.manage",
+    "okta.networkZones.read",
+    "okta.networkZones.manage",
+    "okta.sessions.read",
+    "okta.sessions.manage",
+];
+
+pub(crate) const APP_ADMINS: [&str; 3] = ["SUPER_ADMIN", "ORG_ADMIN", "APP_ADMIN"];
+
+pub(crate) fn auth(org: &Org, req: &Req, scope: &str, roles: &[&str]) -> Result<Principal, Resp> {
+    let p = authenticate(org, req, scope)?;
+    require(org, req, &p, scope, roles)?;
+    Ok(p)
+}
+
+pub(crate) fn json_body(req: &Req) -> Result<Map<String, Value>, Resp> {
+    if req.content_type() != "application/json" {
+        return Err(errors::bad_media_type());
+    }
+    match crate::jose::parse_json(&req.body) {
+        Some(Value::Object(m)) => Ok(m),
+        _ => Err(errors::malformed_body()),
+    }
+}
+
+fn strings(v: Option<&Value>) -> Option<Vec<String>> {
+    v?.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Checks a JWKS for registration (E9); on success returns the keys to store.
+pub(crate) fn check_jwks(
+    org: &Org,
+    jwks: &Value,
+    existing: &[AppKey],
+) -> Result<Vec<AppKey>, Resp> {
+    let invalid = |cause: &str| errors::validation("JsonWebKey", &[cause.to_owned()]);
+    let keys = jwks
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("The 'jwks' must contain a 'keys' array."))?;
+    if keys.len() + existing.len() > 50 {
+        return Err(invalid(
+            "You can't create a new key. You have reached the maximum number of keys allowed (50). To add another key, you must first delete an existing one.",
+        ));
+    }
+    let mut out = Vec::new();
+    let mut kids: Vec<Option<String>> = existing
+        .iter()
+        .map(|k| k.kid().map(str::to_owned))
+        .collect();
+    let now = org.now();
+    for key in keys {
+        let jwk = key
+            .as_object()
+            .ok_or_else(|| invalid("Each key in the 'jwks' must be a JSON object."))?;
+        crate::jose::check_public_jwk(jwk).map_err(|c| invalid(&c))?;
+        let kid = jwk.get("kid").and_then(Value::as_str).map(str::to_owned);
+        kids.push(kid);
+        let mut stored = Map::new();
+        for m in ["kty", "alg", "kid", "use", "e", "n", "crv", "x", "y"] {
+            if let Some(v) = jwk.get(m) {
+                stored.insert(m.to_owned(), v.clone());
+            }
+        }
+        out.push(AppKey {
+            id: org.rng.okta_id("pks"),
+            jwk: stored,
+            active: true,
+            created: now,
+            updated: now,
+        });
+    }
+    if kids.len() > 1 {
+        if !existing.is_empty() && existing.iter().any(|k| k.kid().is_none()) {
+            return Err(invalid(
+                "Each key should have a unique kid when adding multiple keys. Use the Apps API to update the JWKS to add a kid for the existing key, or delete the existing key and re-add the key with a kid using the JWKS APIs.",
+            ));
+        }
+        let named: Vec<&String> = kids.iter().flatten().collect();
+        let unique: std::collections::HashSet<&&String> = named.iter().collect();
+        if named.len() != kids.len() || unique.len() != named.len() {
+            return Err(invalid("All keys in the 'jwks' must have a unique `kid`."));
+        }
+    }
+    Ok(out)
+}
+
+/// For `Emulator::seed_service_app`: the same checks as the API applies.
+pub(crate) fn check_jwks_for_seed(org: &Org, jwks: &Value) -> Result<Vec<AppKey>, Resp> {
+    check_jwks(org, jwks, &[])
+}
+
+/// The JWK as the app echoes it: `"use": null` when it was not sent.
+fn echo_jwk(k: &AppKey) -> Value {
+    let mut jwk = k.jwk.clone();
+    jwk.entry("use".to_owned()).or_insert(Value::Null);
+    Value::Object(jwk)
+}
+
+fn dcr_json(org: &Org, app: &App) -> Value {
+    let mut v = json!({
+        "client_id": app.id,
+        "client_id_issued_at": app.created,
+        "client_name": app.name,
+        "client_uri": Value::Null,
+        "logo_uri": Value::Null,
+        "redirect_uris": app.redirect_uris,
+        "response_types": app.response_types,
+        "grant_types": app.grant_types,
+        "token_endpoint_auth_method": app.auth_method,
+        "application_type": app.application_type,
+    });
+    if !app.keys.is_empty() {
+        v["jwks"] = json!({"keys": app.keys.iter().map(echo_jwk).collect::<Vec<_>>()});
+    }
+    if let Some(secret) = &app.client_secret {
+        v["client_secret"] = json!(secret);
+        v["client_secret_expires_at"] = json!(0);
+    }
+    let _ = org;
+    v
+}
+
+fn new_app(
+    org: &Org,
+    body: &Map<String, Value>,
+    settings: &Map<String, Value>,
+    name: String,
+    via_dcr: bool,
+) -> Result<App, Resp> {
+    let meta = |desc: &str| errors::oauth(400, "invalid_client_metadata", desc);
+    let application_type = settings
+        .get("application_type")
+        .and_then(Value::as_str)
+        .unwrap_or("web")
+        .to_owned();
+    if !matches!(
+        application_type.as_str(),
+        "web" | "native" | "browser" | "service"
+    ) {
+        return Err(meta(
+            "application_type: The value must be one of web, native, browser, service.",
+        ));
+    }
+    let service = application_type == "service";
+    let default_grants = if service {
+        vec!["client_credentials".to_owned()]
+    } else {
+        vec!["authorization_code".to_owned()]
+    };
+    let grant_types = strings(settings.get("grant_types")).unwrap_or(default_grants);
+    if service && grant_types.iter().any(|g| g != "client_credentials") {
+        return Err(meta(
+            "grant_types: A service application can only use the client_credentials grant type.",
+        ));
+    }
+    let response_types = strings(settings.get("response_types")).unwrap_or_else(|| {
+        vec![if service {
+            "token".to_owned()
+        } else {
+            "code".to_owned()
+        }]
+    });
+    let redirect_uris = strings(settings.get("redirect_uris")).unwrap_or_default();
+    for uri in &redirect_uris {
+        let ok =
+            url::Url::parse(uri).is_ok_and(|u| u.fragment().is_none() && u.host_str().is_some());
+        if !ok {
+            return Err(meta(
+                "redirect_uris: Each redirect URI must be an absolute URI without a fragment.",
+            ));
+        }
+    }
+    if grant_types.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
+        return Err(meta("redirect_uris: The field cannot be left blank"));
+    }
+    let auth_method = body
+        .get("token_endpoint_auth_method")
+        .and_then(Value::as_str)
+        .unwrap_or(if application_type == "web" {
+            "client_secret_basic"
+        } else if service {
+            "private_key_jwt"
+        } else {
+            "none"
+        })
+        .to_owned();
+    if !matches!(
+        auth_method.as_str(),
+        "client_secret_basic" | "client_secret_post" | "private_key_jwt" | "none"
+    ) {
+        return Err(meta(
+            "token_endpoint_auth_method: The value is not supported.",
+        ));
+    }
+    let keys = match settings.get("jwks") {
+        Some(jwks) => check_jwks(org, jwks, &[])?,
+        None if auth_method == "private_key_jwt" => {
+            return Err(meta(
+                "jwks: A private_key_jwt client needs a 'jwks' or 'jwks_uri'.",
+            ));
+        }
+        None => Vec::new(),
+    };
+    let dpop_setting = settings
+        .get("dpop_bound_access_tokens")
+        .and_then(Value::as_bool);
+    let dpop_bound = match org.config.dpop {
+        DpopPolicy::Required => true,
+        DpopPolicy::Optional => false,
+        DpopPolicy::PerApp => dpop_setting.unwrap_or(service),
+    };
+    let client_secret = auth_method
+        .starts_with("client_secret")
+        .then(|| org.rng.base62(40));
+    Ok(App {
+        id: org.rng.okta_id("0oa"),
+        name,
+        application_type,
+        auth_method,
+        grant_types,
+        response_types,
+        redirect_uris,
+        client_secret,
+        keys,
+        dpop_bound,
+        grants: Vec::new(),
+        roles: Vec::new(),
+        created: org.now(),
+        via_dcr,
+    })
+}
+
+pub(crate) fn dcr_create(org: &Org, req: &Req) -> Resp {
+    try_resp!(auth(org, req, "okta.clients.register", &APP_ADMINS));
+    let body = try_resp!(json_body(req));
+    let name = body
+        .get("client_name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    if name.is_empty() {
+        return errors::oauth(
+            400,
+            "invalid_client_metadata",
+            "client_name: The field cannot be left blank",
+        );
+    }
+    let app = try_resp!(new_app(org, &body, &body, name, true));
+    let out = dcr_json(org, &app);
+    org.state().apps.insert(app.id.clone(), app);
+    Resp::json(201, &out)
+}
+
+fn unknown_client() -> Resp {
+    errors::oauth(
+        401,
+        "invalid_client",
+        "Invalid value for 'client_id' parameter.",
+    )
+}
+
+pub(crate) fn dcr_get(org: &Org, req: &Req, id: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.clients.read", &APP_ADMINS));
+    match org.app(id) {
+        Some(app) => Resp::json(200, &dcr_json(org, &app)),
+        None => unknown_client(),
+    }
+}
+
+pub(crate) fn dcr_list(org: &Org, req: &Req) -> Resp {
+    try_resp!(auth(org, req, "okta.clients.read", &APP_ADMINS));
+    let mut apps: Vec<App> = org.state().apps.values().cloned().collect();
+    apps.sort_by_key(|a| (a.created, a.id.clone()));
+    Resp::json(
+        200,
+        &Value::Array(apps.iter().map(|a| dcr_json(org, a)).collect()),
+    )
+}
+
+pub(crate) fn dcr_delete(org: &Org, req: &Req, id: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.clients.manage", &APP_ADMINS));
+    match org.state().apps.remove(id) {
+        Some(_) => Resp::empty(204),
+        None => unknown_client(),
+    }
+}
+
+pub(crate) fn app_json(org: &Org, app: &App) -> Value {
+    json!({
+        "id": app.id,
+        "name": "oidc_client",
+        "label": app.name,
+        "status": "ACTIVE",
+        "created": iso(app.created),
+        "lastUpdated": iso(app.created),
+        "signOnMode": "OPENID_CONNECT",
+        "credentials": {"oauthClient": {
+            "client_id": app.id, "token_endpoint_auth_method": app.auth_method, "autoKeyRotation": true
+        }},
+        "settings": {"oauthClient": {
+            "application_type": app.application_type,
+            "grant_types": app.grant_types,
+            "response_types": app.response_types,
+            "redirect_uris": app.redirect_uris,
+            "dpop_bound_access_tokens": app.dpop_bound,
+            "consent_method": if app.via_dcr { "REQUIRED" } else { "TRUSTED" },
+            "jwks": {"keys": app.keys.iter().map(echo_jwk).collect::<Vec<_>>()},
+        }},
+        "_links": {
+            "self": {"href": format!("{}/api/v1/apps/{}", org.base, app.id)},
+            "appGrants": {"href": format!("{}/api/v1/apps/{}/grants", org.base, app.id)},
+        }
+    })
+}
+
+pub(crate) fn app_create(org: &Org, req: &Req) -> Resp {
+    try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
+    let body = try_resp!(json_body(req));
+    let label = body
+        .get("label")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    if label.is_empty() {
+        return errors::validation(
+            "label",
+            &["label: The field cannot be left blank".to_owned()],
+        );
+    }
+    if body.get("signOnMode").and_then(Value::as_str) != Some("OPENID_CONNECT") {
+        return errors::validation(
+            "signOnMode",
+            &["signOnMode: Only OPENID_CONNECT apps are emulated.".to_owned()],
+        );
+    }
+    let empty = Map::new();
+    let whole = Value::Object(body.clone());
+    let settings = whole
+        .pointer("/settings/oauthClient")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let mut auth_body = Map::new();
+    if let Some(m) = whole.pointer("/credentials/oauthClient/token_endpoint_auth_method") {
+        auth_body.insert("token_endpoint_auth_method".to_owned(), m.clone());
+    }
+    let app = match new_app(org, &auth_body, settings, label, false) {
+        Ok(app) => app,
+        Err(r) if r.outcome == "invalid_client_metadata" => {
+            let cause = serde_json::from_slice::<Value>(r.body_bytes())
+                .ok()
+                .and_then(|v| v["error_description"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            return errors::validation("settings", &[cause]);
+        }
+        Err(r) => return r,
+    };
+    let out = app_json(org, &app);
+    org.state().apps.insert(app.id.clone(), app);
+    Resp::json(201, &out)
+}
+
+pub(crate) fn app_get(org: &Org, req: &Req, id: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.apps.read", &APP_ADMINS));
+    match org.app(id) {
+        Some(app) => Resp::json(200, &app_json(org, &app)),
+        None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
+    }
+}
+
+pub(crate) fn app_list(org: &Org, req: &Req) -> Resp {
+    try_resp!(auth(org, req, "okta.apps.read", &APP_ADMINS));
+    let mut apps: Vec<App> = org.state().apps.values().cloned().collect();
+    apps.sort_by_key(|a| (a.created, a.id.clone()));
+    Resp::json(
+        200,
+        &Value::Array(apps.iter().map(|a| app_json(org, a)).collect()),
+    )
+}
+
+pub(crate) fn app_delete(org: &Org, req: &Req, id: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
+    match org.state().apps.remove(id) {
+        Some(_) => Resp::empty(204),
+        None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
+    }
+}
+
+pub(crate) fn safe(id: &str) -> String {
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(40)
+        .collect()
+}
+
+fn grant_json(org: &Org, app: &App, g: &Grant) -> Value {
+    let app_href = format!("{}/api/v1/apps/{}", org.base, app.id);
+    json!({
+        "id": g.id, "status": "ACTIVE", "created": iso(g.created),
+        "createdBy": {"id": "00u000000000000admin", "type": "User"},
+        "lastUpdated": iso(g.created), "issuer": org.base, "clientId": app.id, "scopeId": g.scope,
+        "source": "ADMIN", "_embedded": {"scope": {"id": g.scope}},
+        "_links": {
+            "app": {"href": app_href, "title": app.name},
+            "self": {"href": format!("{app_href}/grants/{}", g.id), "hints": {"allow": ["GET", "DELETE"]}},
+            "client": {"href": format!("{}/oauth2/v1/clients/{}", org.base, app.id), "title": app.name},
+        }
+    })
+}
+
+pub(crate) fn grant_add(org: &Org, req: &Req, id: &str) -> Resp {
+    // Only a super admin can grant Okta scopes to an app (okta-behaviour.md §A.3).
+    try_resp!(auth(org, req, "okta.appGrants.manage", &["SUPER_ADMIN"]));
+    let body = try_resp!(json_body(req));
+    let scope = body
+        .get("scopeId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let issuer = body
+        .get("issuer")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut state = org.state();
+    let Some(app) = state.apps.get_mut(id) else {
+        return errors::not_found(&format!("{} (AppInstance)", safe(id)));
+    };
+    if !OKTA_SCOPES.contains(&scope.as_str()) {
+        return errors::validation("scopeId", &[]);
+    }
+    if issuer != org.base {
+        return errors::validation(
+            "issuer",
+            &["issuer: The issuer must be the org authorization server.".to_owned()],
+        );
+    }
+    if app.grants.iter().any(|g| g.scope == scope) {
+        return errors::validation(
+            "scopeId",
+            &["scopeId: The scope has already been granted to the app.".to_owned()],
+        );
+    }
+    let grant = Grant {
+        id: org.rng.okta_id("oag"),
+        scope,
+        created: org.now(),
+    };
+    app.grants.push(grant.clone());
+    let app = app.clone();
+    drop(state);
+    Resp::json(201, &grant_json(org, &app, &grant))
+}
+
+pub(crate) fn grant_list(org: &Org, req: &Req, id: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.appGrants.read", &APP_ADMINS));
+    match org.app(id) {
+        Some(app) => Resp::json(
+            200,
+            &Value::Array(
+                app.grants
+                    .iter()
+                    .map(|g| grant_json(org, &app, g))
+                    .collect(),
+            ),
+        ),
+        None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
+    }
+}
+
+pub(crate) fn grant_get(org: &Org, req: &Req, id: &str, gid: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.appGrants.read", &APP_ADMINS));
+    let Some(app) = org.app(id) else {
+        return errors::not_found(&format!("{} (AppInstance)", safe(id)));
+    };
+    match app.grants.iter().find(|g| g.id == gid) {
+        Some(g) => Resp::json(200, &grant_json(org, &app, g)),
+        None => errors::not_found(&format!("{} (OAuth2ScopeConsentGrant)", safe(gid))),
+    }
+}
+
+pub(crate) fn grant_revoke(org: &Org, req: &Req, id: &str, gid: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.appGrants.manage", &["SUPER_ADMIN"]));
+    let mut state = org.state();
+    let Some(app) = state.apps.get_mut(id) else {
+        return errors::not_found(&format!("{} (AppInstance)", safe(id)));
+    };
+    let before = app.grants.len();
+    app.grants.retain(|g| g.id != gid);
+    if app.grants.len() == before {
+        return errors::not_found(&format!("{} (OAuth2ScopeConsentGrant)", safe(gid)));
+    }
+    Resp::empty(204)
+}
+
+pub(crate) fn role_assign(org: &Org, req: &Req, id: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.roles.manage", &["SUPER_ADMIN"]));
+    let body = try_resp!(json_body(req));
+    let kind = body
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if role_label(&kind).is_none() {
+        return errors::validation("type", &["type: The role type is not valid.".to_owned()]);
+    }
+    let mut state = org.state();
+    let Some(app) = state.apps.get_mut(id) else {
+        return unknown_client();
+    };
+    if app.roles.iter().any(|r| r.kind == kind) {
+        return errors::okta(409, "E0000090", "Duplicate role assignment exception.", &[]);
+    }
+    let role = Role {
+        id: org.rng.okta_id("ra1"),
+        kind,
+        created: org.now(),
+    };
+    app.roles.push(role.clone());
+    drop(state);
+    Resp::json(201, &role_json(org, id, &role.id, &role.kind, role.created))
+}
+
+pub(crate) fn role_list(org: &Org, req: &Req, id: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.roles.read", &APP_ADMINS));
+    match org.app(id) {
+        Some(app) => Resp::json(
+            200,
+            &Value::Array(
+                app.roles
+                    .iter()
+                    .map(|r| role_json(org, id, &r.id, &r.kind, r.created))
+                    .collect(),
+            ),
+        ),
+        None => unknown_client(),
+    }
+}

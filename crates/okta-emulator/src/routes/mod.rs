@@ -1,0 +1,162 @@
+//! Which handler serves which path, and the rate-limit bucket of each.
+
+use crate::errors;
+use crate::http::{Req, Resp};
+use crate::org::Org;
+
+/// Returns early with the response when a step fails.
+macro_rules! try_resp {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(resp) => return resp,
+        }
+    };
+}
+
+mod apps;
+pub(crate) use apps::check_jwks_for_seed as check_jwks;
+mod authorize;
+mod discovery;
+pub(crate) mod dpop;
+mod keys;
+pub(crate) mod resource;
+mod token;
+
+/// A classified request path.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    /// A stable name for the event log and fault rules (`token`, `users`, `grants`, …).
+    pub(crate) name: &'static str,
+    /// The rate-limit bucket.
+    pub(crate) bucket: &'static str,
+    pub(crate) segments: Vec<String>,
+}
+
+pub(crate) fn classify(path: &str) -> Route {
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let (name, bucket) = match s.as_slice() {
+        [".well-known", ..] | ["oauth2", _, ".well-known", ..] => ("discovery", "none"),
+        ["oauth2", "v1", "keys"] | ["oauth2", _, "v1", "keys"] => ("keys", "none"),
+        ["oauth2", "v1", "token"] | ["oauth2", _, "v1", "token"] => ("token", "oauth"),
+        ["oauth2", "v1", "authorize"] | ["oauth2", _, "v1", "authorize"] => ("authorize", "oauth"),
+        ["oauth2", "v1", "revoke"] | ["oauth2", _, "v1", "revoke"] => ("revoke", "oauth"),
+        ["oauth2", "v1", "introspect"] | ["oauth2", _, "v1", "introspect"] => {
+            ("introspect", "oauth")
+        }
+        ["oauth2", "v1", "clients", _, "roles", ..] => ("roles", "management"),
+        ["oauth2", "v1", "clients", ..] => ("clients", "management"),
+        ["api", "v1", "apps", _, "grants", ..] => ("grants", "management"),
+        ["api", "v1", "apps", _, "credentials", "jwks", ..] => ("app_keys", "management"),
+        ["api", "v1", "apps", ..] => ("apps", "management"),
+        ["api", "v1", "users", ..] => ("users", "users"),
+        ["api", ..] => ("api", "management"),
+        _ => ("other", "none"),
+    };
+    Route {
+        name,
+        bucket,
+        segments,
+    }
+}
+
+pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
+    let s: Vec<&str> = route.segments.iter().map(String::as_str).collect();
+    let m = req.method.as_str();
+    match (m, s.as_slice()) {
+        ("GET", [".well-known", doc]) => discovery::document(org, doc, None),
+        ("GET", [".well-known", "oauth-authorization-server", "oauth2", id]) => {
+            discovery::document(org, "oauth-authorization-server", Some(id))
+        }
+        ("GET", ["oauth2", id, ".well-known", doc]) => discovery::document(org, doc, Some(id)),
+        ("GET", ["oauth2", "v1", "keys"]) => discovery::keys(org),
+        ("GET", ["oauth2", id, "v1", "keys"]) => {
+            discovery::custom(id).unwrap_or_else(|| discovery::keys(org))
+        }
+
+        ("POST", ["oauth2", "v1", "token"]) => token::token(org, req, None),
+        ("POST", ["oauth2", id, "v1", "token"]) => {
+            discovery::custom(id).unwrap_or_else(|| token::token(org, req, Some(id)))
+        }
+        ("POST", ["oauth2", "v1", "revoke"]) => token::revoke(org, req),
+        ("POST", ["oauth2", "v1", "introspect"]) => token::introspect(org, req),
+        ("GET", ["oauth2", "v1", "authorize"]) => authorize::authorize(org, req),
+
+        ("POST", ["oauth2", "v1", "clients"]) => apps::dcr_create(org, req),
+        ("GET", ["oauth2", "v1", "clients"]) => apps::dcr_list(org, req),
+        ("GET", ["oauth2", "v1", "clients", id]) => apps::dcr_get(org, req, id),
+        ("DELETE", ["oauth2", "v1", "clients", id]) => apps::dcr_delete(org, req, id),
+        ("POST", ["oauth2", "v1", "clients", id, "roles"]) => apps::role_assign(org, req, id),
+        ("GET", ["oauth2", "v1", "clients", id, "roles"]) => apps::role_list(org, req, id),
+
+        ("POST", ["api", "v1", "apps"]) => apps::app_create(org, req),
+        ("GET", ["api", "v1", "apps"]) => apps::app_list(org, req),
+        ("GET", ["api", "v1", "apps", id]) => apps::app_get(org, req, id),
+        ("DELETE", ["api", "v1", "apps", id]) => apps::app_delete(org, req, id),
+        ("POST", ["api", "v1", "apps", id, "grants"]) => apps::grant_add(org, req, id),
+        ("GET", ["api", "v1", "apps", id, "grants"]) => apps::grant_list(org, req, id),
+        ("GET", ["api", "v1", "apps", id, "grants", gid]) => apps::grant_get(org, req, id, gid),
+        ("DELETE", ["api", "v1", "apps", id, "grants", gid]) => {
+            apps::grant_revoke(org, req, id, gid)
+        }
+
+        ("GET", ["api", "v1", "apps", id, "credentials", "jwks"]) => keys::list(org, req, id),
+        ("POST", ["api", "v1", "apps", id, "credentials", "jwks"]) => keys::add(org, req, id),
+        ("GET", ["api", "v1", "apps", id, "credentials", "jwks", kid]) => {
+            keys::get(org, req, id, kid)
+        }
+        ("DELETE", ["api", "v1", "apps", id, "credentials", "jwks", kid]) => {
+            keys::delete(org, req, id, kid)
+        }
+        (
+            "POST",
+            [
+                "api",
+                "v1",
+                "apps",
+                id,
+                "credentials",
+                "jwks",
+                kid,
+                "lifecycle",
+                action,
+            ],
+        ) => keys::lifecycle(org, req, id, kid, action),
+
+        ("GET", ["api", "v1", "users"]) => resource::list_users(org, req),
+        ("GET", ["api", "v1", "users", id]) => resource::get_user(org, req, id),
+
+        (_, _) if route.name != "other" && route.name != "api" => errors::method_not_allowed(),
+        _ => {
+            let path: String = req
+                .path
+                .chars()
+                .filter(|c| c.is_ascii_graphic())
+                .take(80)
+                .collect();
+            errors::not_found(&format!("{path} (PathNotFound)"))
+        }
+    }
+}
+
+/// Whether the query string carries anything that belongs in a form body (E14: tests assert
+/// no credentials ever arrived in a URL).
+pub(crate) fn query_has_credentials(req: &Req) -> bool {
+    const CREDENTIALS: [&str; 7] = [
+        "client_assertion",
+        "client_secret",
+        "client_assertion_type",
+        "code_verifier",
+        "refresh_token",
+        "password",
+        "token",
+    ];
+    req.query_pairs()
+        .iter()
+        .any(|(n, _)| CREDENTIALS.contains(&n.as_str()))
+}

@@ -1,0 +1,338 @@
+//! Authentication at `/api/v1` (SSWS, Bearer, DPoP) and the users API (checklist E11).
+
+use serde_json::{Value, json};
+
+use crate::errors;
+use crate::http::{Req, Resp};
+use crate::org::{Issued, Org};
+use crate::routes::dpop;
+use crate::users;
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub(crate) enum Principal {
+    /// An SSWS API token: a super admin.
+    Admin,
+    /// An OAuth access token.
+    Token {
+        issued: Issued,
+        scheme: &'static str,
+    },
+}
+
+/// Constant-time comparison of two secrets of possibly different lengths.
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut diff = u8::from(a.len() != b.len());
+    for i in 0..a.len().max(b.len()) {
+        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
+    }
+    diff == 0
+}
+
+/// `WWW-Authenticate` as Okta writes it at `/api/v1` (note the `http://` realm, as observed).
+fn challenge(
+    org: &Org,
+    req: &Req,
+    scheme: &str,
+    scope: &str,
+    error: &str,
+    description: &str,
+) -> String {
+    let host = org
+        .base
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    let algs = if scheme == "DPoP" {
+        format!("algs=\"{}\", ", errors::ALGS_LIST)
+    } else {
+        String::new()
+    };
+    format!(
+        "{scheme} {algs}authorization_uri=\"http://{host}/oauth2/v1/authorize\", realm=\"http://{host}\", scope=\"{scope}\", error=\"{error}\", error_description=\"{description}\", resource=\"{}\"",
+        req.path
+    )
+}
+
+fn oauth_challenge(
+    org: &Org,
+    req: &Req,
+    status: u16,
+    scheme: &str,
+    scope: &str,
+    error: &str,
+    description: &str,
+) -> Resp {
+    Resp::empty(status)
+        .with_header(
+            "WWW-Authenticate",
+            challenge(org, req, scheme, scope, error, description),
+        )
+        .outcome(error)
+}
+
+/// Authenticates a management or resource request.
+pub(crate) fn authenticate(org: &Org, req: &Req, scope: &str) -> Result<Principal, Resp> {
+    if req.query_pairs().iter().any(|(n, _)| n == "access_token") {
+        return Err(errors::oauth(
+            400,
+            "invalid_request",
+            "The access token cannot be presented in a query string.",
+        ));
+    }
+    let values = req.all("authorization");
+    let Some(value) = values.first().filter(|_| values.len() == 1) else {
+        return Err(errors::invalid_token());
+    };
+    let (scheme, credential) = value.split_once(' ').unwrap_or((value, ""));
+    let credential = credential.trim();
+    match scheme {
+        "SSWS" if same_secret(credential, &org.admin_token) => Ok(Principal::Admin),
+        "SSWS" => Err(errors::invalid_token()),
+        "Bearer" | "DPoP" => {
+            let scheme = if scheme == "DPoP" { "DPoP" } else { "Bearer" };
+            let issued = lookup_access_token(org, credential).map_err(|description| {
+                oauth_challenge(org, req, 401, scheme, scope, "invalid_token", description)
+            })?;
+            match (&issued.jkt, scheme) {
+                (Some(_), "Bearer") => {
+                    return Err(errors::oauth(
+                        400,
+                        "invalid_request",
+                        "The resource request must use the DPoP authentication scheme when using a DPoP bound token.",
+                    ));
+                }
+                (None, "DPoP") => {
+                    return Err(oauth_challenge(
+                        org,
+                        req,
+                        401,
+                        "DPoP",
+                        scope,
+                        "invalid_token",
+                        "The presented access_token is not DPoP bound.",
+                    ));
+                }
+                (Some(jkt), _) => {
+                    if req.all("dpop").is_empty() {
+                        return Err(errors::oauth(
+                            400,
+                            "invalid_request",
+                            "The resource request requires a DPoP proof.",
+                        ));
+                    }
+                    let expect = dpop::Expect {
+                        nonce_required: false,
+                        token: Some((credential, jkt)),
+                    };
+                    if let Err(r) = dpop::check(org, req, &expect) {
+                        return Err(oauth_challenge(
+                            org,
+                            req,
+                            400,
+                            "DPoP",
+                            scope,
+                            r.error,
+                            r.description,
+                        ));
+                    }
+                }
+                (None, _) => {}
+            }
+            Ok(Principal::Token { issued, scheme })
+        }
+        _ => Err(errors::invalid_token()),
+    }
+}
+
+/// Finds a live access token the org issued; `Err` is Okta's `invalid_token` description.
+fn lookup_access_token(org: &Org, token: &str) -> Result<Issued, &'static str> {
+    let jwt = crate::jose::parse_compact(token).ok_or("The token is invalid.")?;
+    let kid = jwt
+        .header
+        .get("kid")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let valid = {
+        let keys = org
+            .signing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        keys.iter().any(|k| {
+            k.kid == kid
+                && crate::jose::verify(&k.public, "RS256", jwt.signing_input, &jwt.signature)
+        })
+    };
+    if !valid {
+        return Err("The token is invalid.");
+    }
+    if jwt.claims.get("aud").and_then(Value::as_str) != Some(org.base.as_str()) {
+        return Err("The access token provided is not intended for Okta.");
+    }
+    let jti = jwt
+        .claims
+        .get("jti")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let issued = org
+        .state()
+        .tokens
+        .get(jti)
+        .cloned()
+        .ok_or("The token is invalid.")?;
+    if issued.revoked {
+        return Err("The access token has been revoked.");
+    }
+    if org.now() >= issued.exp {
+        return Err("The token has expired.");
+    }
+    Ok(issued)
+}
+
+/// Checks a scope (`manage` implies `read`) and the admin permission behind it.
+pub(crate) fn require(
+    org: &Org,
+    req: &Req,
+    principal: &Principal,
+    scope: &str,
+    roles: &[&str],
+) -> Result<(), Resp> {
+    let Principal::Token { issued, scheme } = principal else {
+        return Ok(());
+    };
+    let manage = scope.replace(".read", ".manage");
+    if !issued.scopes.iter().any(|s| s == scope || *s == manage) {
+        return Err(oauth_challenge(
+            org,
+            req,
+            403,
+            scheme,
+            scope,
+            "insufficient_scope",
+            "The access token provided does not contain the required scopes.",
+        ));
+    }
+    let allowed = match issued.user {
+        Some(user) => users::is_admin(org, user),
+        None => org
+            .app(&issued.client_id)
+            .is_some_and(|app| app.roles.iter().any(|r| roles.contains(&r.kind.as_str()))),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(errors::no_permission())
+    }
+}
+
+/// Roles that may read users.
+const USER_READERS: [&str; 5] = [
+    "SUPER_ADMIN",
+    "ORG_ADMIN",
+    "READ_ONLY_ADMIN",
+    "USER_ADMIN",
+    "HELP_DESK_ADMIN",
+];
+
+pub(crate) fn list_users(org: &Org, req: &Req) -> Resp {
+    let principal = match authenticate(org, req, "okta.users.read") {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if let Err(e) = require(org, req, &principal, "okta.users.read", &USER_READERS) {
+        return e;
+    }
+    let limit = match req.query_param("limit") {
+        None => 200,
+        Some(l) => match l.parse::<i64>() {
+            Ok(n) if n >= 1 => n.min(200) as usize,
+            _ => {
+                return errors::validation(
+                    "limit",
+                    &["limit: The limit must be a number from 1 to 200.".to_owned()],
+                );
+            }
+        },
+    };
+    let start = match req.query_param("after") {
+        None => 0,
+        Some(cursor) => match users::open_cursor(org, &cursor) {
+            Some(i) => i,
+            None => {
+                return errors::validation(
+                    "after",
+                    &["after: The cursor is not valid.".to_owned()],
+                );
+            }
+        },
+    };
+    let total = org.config.users.count;
+    let end = (start + limit).min(total);
+    let page: Vec<Value> = (start..end).map(|i| users::user(org, i)).collect();
+    let mut self_link = format!("{}/api/v1/users?limit={limit}", org.base);
+    if start > 0 {
+        self_link = format!(
+            "{}/api/v1/users?after={}&limit={limit}",
+            org.base,
+            users::cursor(org, start)
+        );
+    }
+    let mut resp = Resp::json(200, &Value::Array(page))
+        .with_header("link", format!("<{self_link}>; rel=\"self\""));
+    if end < total {
+        let next = format!(
+            "{}/api/v1/users?after={}&limit={limit}",
+            org.base,
+            users::cursor(org, end)
+        );
+        resp = resp.with_header("link", format!("<{next}>; rel=\"next\""));
+    }
+    resp
+}
+
+pub(crate) fn get_user(org: &Org, req: &Req, id: &str) -> Resp {
+    let principal = match authenticate(org, req, "okta.users.read") {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if let Err(e) = require(org, req, &principal, "okta.users.read", &USER_READERS) {
+        return e;
+    }
+    match users::find(org, id) {
+        Some(i) => Resp::json(200, &users::user(org, i)),
+        None => errors::not_found(&format!(
+            "{} (User)",
+            id.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(40)
+                .collect::<String>()
+        )),
+    }
+}
+
+/// The JSON of an admin-role assignment.
+pub(crate) fn role_json(org: &Org, app: &str, id: &str, kind: &str, created: u64) -> Value {
+    json!({
+        "id": id, "label": role_label(kind), "type": kind, "status": "ACTIVE",
+        "created": crate::users::iso(created), "lastUpdated": crate::users::iso(created),
+        "assignmentType": "CLIENT",
+        "_links": {"assignee": {"href": format!("{}/oauth2/v1/clients/{app}", org.base)}}
+    })
+}
+
+/// The admin roles Okta has, with their labels.
+pub(crate) fn role_label(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "SUPER_ADMIN" => "Super Administrator",
+        "ORG_ADMIN" => "Organizational Administrator",
+        "APP_ADMIN" => "Application Administrator",
+        "USER_ADMIN" => "Group Administrator",
+        "HELP_DESK_ADMIN" => "Help Desk Administrator",
+        "READ_ONLY_ADMIN" => "Read Only Administrator",
+        "MOBILE_ADMIN" => "Mobile Administrator",
+        "API_ACCESS_MANAGEMENT_ADMIN" => "API Access Management Administrator",
+        "REPORT_ADMIN" => "Report Administrator",
+        "GROUP_MEMBERSHIP_ADMIN" => "Group Membership Administrator",
+        _ => return None,
+    })
+}

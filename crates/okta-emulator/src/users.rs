@@ -1,0 +1,172 @@
+//! Seeded users, made on demand from their index so that 100 000 of them cost nothing, with
+//! ids that encode the index (found in O(1)) and opaque, tamper-evident `after` cursors.
+
+use serde_json::{Value, json};
+
+use crate::jose::b64;
+use crate::org::Org;
+
+const FIRST: [&str; 16] = [
+    "Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory",
+    "Niaj", "Olivia", "Peggy", "Rupert", "Sybil",
+];
+const LAST: [&str; 12] = [
+    "Smith", "Jones", "Garcia", "Nguyen", "Okafor", "Kowalski", "Tanaka", "Silva", "Müller",
+    "Haddad", "Ivanova", "Park",
+];
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// User 0 is the org's super admin, `admin@example.com`, whom `/authorize` signs in by default.
+pub(crate) fn login(i: usize) -> String {
+    if i == 0 {
+        "admin@example.com".to_owned()
+    } else {
+        format!("user{i}@example.com")
+    }
+}
+
+pub(crate) fn is_admin(_org: &Org, i: usize) -> bool {
+    i == 0
+}
+
+fn base62(mut n: u64, width: usize) -> String {
+    let mut out = vec![b'0'; width];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn tag(org: &Org, what: &[u8], i: usize) -> Vec<u8> {
+    let mut input = what.to_vec();
+    input.extend((i as u64).to_be_bytes());
+    ring::hmac::sign(&org.cursor_key, &input).as_ref().to_vec()
+}
+
+/// `00u` + the index in 6 base62 characters + 11 characters of a MAC: 20 in all, like Okta's.
+pub(crate) fn id(org: &Org, i: usize) -> String {
+    let mac: String = tag(org, b"user", i)
+        .iter()
+        .take(11)
+        .map(|b| char::from(BASE62[usize::from(*b) % 62]))
+        .collect();
+    format!("00u{}{mac}", base62(i as u64, 6))
+}
+
+/// The index of a user id or login, if it names a user of this org.
+pub(crate) fn find(org: &Org, id_or_login: &str) -> Option<usize> {
+    let count = org.config.users.count;
+    if let Some(rest) = id_or_login.strip_prefix("00u").filter(|r| r.len() == 17) {
+        let mut n: u64 = 0;
+        for c in rest[..6].bytes() {
+            n = n * 62 + BASE62.iter().position(|b| *b == c)? as u64;
+        }
+        let i = usize::try_from(n).ok()?;
+        return (i < count && id(org, i) == id_or_login).then_some(i);
+    }
+    let i = if id_or_login == "admin@example.com" {
+        0
+    } else {
+        id_or_login
+            .strip_prefix("user")?
+            .strip_suffix("@example.com")?
+            .parse()
+            .ok()?
+    };
+    (i < count && login(i) == id_or_login).then_some(i)
+}
+
+/// An opaque cursor for "the page starting at index `i`".
+pub(crate) fn cursor(org: &Org, i: usize) -> String {
+    let mut bytes = (i as u64).to_be_bytes().to_vec();
+    bytes.extend(&tag(org, b"after", i)[..12]);
+    b64(&bytes)
+}
+
+/// The index a cursor stands for, if this org made it.
+pub(crate) fn open_cursor(org: &Org, cursor: &str) -> Option<usize> {
+    let bytes = crate::jose::unb64(cursor)?;
+    if bytes.len() != 20 {
+        return None;
+    }
+    let i = usize::try_from(u64::from_be_bytes(bytes[..8].try_into().ok()?)).ok()?;
+    let expected = tag(org, b"after", i);
+    // Constant time: a cursor must not be forgeable byte by byte.
+    let ok = bytes[8..]
+        .iter()
+        .zip(&expected[..12])
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0;
+    (ok && i <= org.config.users.count).then_some(i)
+}
+
+/// The User object of §A.5.
+pub(crate) fn user(org: &Org, i: usize) -> Value {
+    let (first, last) = if i == 0 {
+        ("Ada", "Admin")
+    } else {
+        (FIRST[i % FIRST.len()], LAST[(i / FIRST.len()) % LAST.len()])
+    };
+    let created = 1_650_000_000 + (i as u64 % 10_000) * 3600;
+    let status = match i % 50 {
+        7 => "STAGED",
+        13 => "PROVISIONED",
+        29 => "LOCKED_OUT",
+        41 => "SUSPENDED",
+        _ => "ACTIVE",
+    };
+    let id = id(org, i);
+    json!({
+        "id": id,
+        "status": status,
+        "created": iso(created),
+        "activated": if status == "ACTIVE" { Value::String(iso(created + 60)) } else { Value::Null },
+        "statusChanged": Value::Null,
+        "lastLogin": if i % 3 == 0 { Value::String(iso(created + 86_400)) } else { Value::Null },
+        "lastUpdated": iso(created + 120),
+        "passwordChanged": iso(created + 90),
+        "type": {"id": "oty1162QAr8hJjTaq0g4"},
+        "profile": {
+            "firstName": first, "lastName": last, "mobilePhone": Value::Null, "secondEmail": Value::Null,
+            "login": login(i), "email": login(i)
+        },
+        "credentials": {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}},
+        "_links": {"self": {"href": format!("{}/api/v1/users/{id}", org.base)}}
+    })
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.000Z` for seconds since the epoch (Okta's timestamp form).
+pub(crate) fn iso(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso(1_588_185_457), "2020-04-29T18:37:37.000Z");
+        assert_eq!(iso(951_782_400), "2000-02-29T00:00:00.000Z");
+    }
+}

@@ -1,0 +1,352 @@
+//! DCR, the Apps API, grants, roles and app keys (§A.2–A.4, E8–E10; battery 1, 3–6, 8, 10, 60).
+
+use serde_json::{Value, json};
+
+use crate::{Key, World, delete, get, post_form, post_json, post_raw};
+
+fn ssws(w: &World) -> Vec<(&'static str, String)> {
+    vec![("Authorization", w.ssws())]
+}
+
+fn h<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(n, s)| (*n, s.as_str())).collect()
+}
+
+#[test]
+fn dcr_creates_a_service_app_with_okta_shape() {
+    let w = World::new(false);
+    let auth = ssws(&w);
+    let mut key = Key::fixture("rsa2048", Some("key1")).public;
+    key.as_object_mut().unwrap().remove("use");
+    let body = json!({"client_name": "Example Service Client", "response_types": ["token"], "grant_types": ["client_credentials"],
+                      "token_endpoint_auth_method": "private_key_jwt", "application_type": "service", "jwks": {"keys": [key]}});
+    let got = post_json(&w.url("/oauth2/v1/clients"), &body, &h(&auth));
+    assert_eq!(got.status, 201, "{}", got.body);
+    let app = got.json();
+    let id = app["client_id"].as_str().unwrap();
+    assert!(id.starts_with("0oa") && id.len() == 20);
+    assert!(app["client_id_issued_at"].is_u64());
+    assert_eq!(
+        app["jwks"]["keys"][0]["use"],
+        Value::Null,
+        "use echoed as null"
+    );
+    assert_eq!(app["jwks"]["keys"][0]["kid"], "key1");
+    assert_eq!(app["application_type"], "service");
+    assert!(app.get("client_secret").is_none());
+    assert_eq!(
+        get(&w.url(&format!("/oauth2/v1/clients/{id}")), &h(&auth)).json()["client_name"],
+        "Example Service Client"
+    );
+    assert_eq!(
+        delete(&w.url(&format!("/oauth2/v1/clients/{id}")), &h(&auth)).status,
+        204
+    );
+    get(&w.url(&format!("/oauth2/v1/clients/{id}")), &h(&auth))
+        .expect(401, "Invalid value for 'client_id' parameter.");
+    post_json(
+        &w.url("/oauth2/v1/clients"),
+        &json!({"application_type": "service"}),
+        &h(&auth),
+    )
+    .expect(400, "client_name: The field cannot be left blank");
+}
+
+#[test]
+fn management_needs_a_valid_ssws_token_and_json() {
+    let w = World::new(false);
+    get(
+        &w.url("/oauth2/v1/clients"),
+        &[("Authorization", "SSWS wrong")],
+    )
+    .expect(401, "Invalid token provided");
+    get(&w.url("/api/v1/apps"), &[]).expect(401, "Invalid token provided");
+    let auth = ssws(&w);
+    post_raw(&w.url("/oauth2/v1/clients"), "text/plain", b"{}", &h(&auth)).expect(
+        400,
+        "Bad request. Accept and/or Content-Type headers likely do not match supported values.",
+    );
+    post_raw(
+        &w.url("/oauth2/v1/clients"),
+        "application/json",
+        b"{not json",
+        &h(&auth),
+    )
+    .expect(400, "The request body was not well-formed.");
+}
+
+#[test]
+fn apps_api_creates_service_apps_with_the_dpop_setting() {
+    let w = World::new(false);
+    let auth = ssws(&w);
+    let key = Key::fixture("p256", Some("k")).public;
+    let body = |dpop: Option<bool>| {
+        let mut oauth = json!({"application_type": "service", "grant_types": ["client_credentials"], "response_types": ["token"], "jwks": {"keys": [key.clone()]}});
+        if let Some(d) = dpop {
+            oauth["dpop_bound_access_tokens"] = json!(d);
+        }
+        json!({"name": "oidc_client", "label": "svc", "signOnMode": "OPENID_CONNECT",
+               "credentials": {"oauthClient": {"token_endpoint_auth_method": "private_key_jwt"}}, "settings": {"oauthClient": oauth}})
+    };
+    let on = post_json(&w.url("/api/v1/apps"), &body(None), &h(&auth));
+    assert_eq!(on.status, 201, "{}", on.body);
+    assert_eq!(
+        on.json()["settings"]["oauthClient"]["dpop_bound_access_tokens"],
+        true,
+        "service apps require DPoP by default"
+    );
+    let off = post_json(&w.url("/api/v1/apps"), &body(Some(false)), &h(&auth)).json();
+    assert_eq!(
+        off["settings"]["oauthClient"]["dpop_bound_access_tokens"],
+        false
+    );
+    let id = off["id"].as_str().unwrap();
+    assert_eq!(off["credentials"]["oauthClient"]["client_id"], id);
+    let list = get(&w.url("/api/v1/apps"), &h(&auth)).json();
+    assert!(list.as_array().unwrap().len() >= 3);
+    assert_eq!(
+        delete(&w.url(&format!("/api/v1/apps/{id}")), &h(&auth)).status,
+        204
+    );
+    get(&w.url(&format!("/api/v1/apps/{id}")), &h(&auth)).expect(
+        404,
+        &format!("Not found: Resource not found: {id} (AppInstance)"),
+    );
+}
+
+fn dcr_with_keys(w: &World, keys: Vec<Value>) -> crate::Got {
+    let body = json!({"client_name": "c", "application_type": "service", "token_endpoint_auth_method": "private_key_jwt", "jwks": {"keys": keys}});
+    post_json(
+        &w.url("/oauth2/v1/clients"),
+        &body,
+        &[("Authorization", &w.ssws())],
+    )
+}
+
+#[track_caller]
+fn refused(got: &crate::Got, cause: &str) {
+    got.expect(400, "Api validation failed: JsonWebKey");
+    assert_eq!(
+        got.json()["errorCauses"][0]["errorSummary"],
+        cause,
+        "{}",
+        got.body
+    );
+}
+
+#[test]
+fn jwks_validation_battery() {
+    let w = World::new(false);
+    // 1: RSA 1024.
+    let small: Value =
+        serde_json::from_str(&crate::fixture("keys/rsa1024.pub.jwk.test-only.json")).unwrap();
+    refused(
+        &dcr_with_keys(&w, vec![small]),
+        "RSA key length in the 'jwks' is less than '2,048' bits for the given key.",
+    );
+    let p256 = Key::fixture("p256", Some("a")).public;
+    let with = |k: &str, v: Value| {
+        let mut j = p256.clone();
+        j[k] = v;
+        j
+    };
+    // 3: padded / standard base64.
+    let x = p256["x"].as_str().unwrap();
+    assert_eq!(
+        dcr_with_keys(&w, vec![with("x", json!(format!("{x}=")))]).status,
+        400
+    );
+    // 4: private members.
+    refused(
+        &dcr_with_keys(&w, vec![with("d", json!("AAAA"))]),
+        "The 'jwks' must not contain private key material.",
+    );
+    // 5: short coordinate; 6: off the curve.
+    let bytes = crate::unb64(x);
+    assert_eq!(
+        dcr_with_keys(&w, vec![with("x", json!(crate::b64(&bytes[1..])))]).status,
+        400
+    );
+    let mut y = crate::unb64(p256["y"].as_str().unwrap());
+    y[31] ^= 1;
+    refused(
+        &dcr_with_keys(&w, vec![with("y", json!(crate::b64(&y)))]),
+        "The EC key in the 'jwks' is not a point on its curve.",
+    );
+    // 8: two keys with one kid.
+    let rsa = Key::fixture("rsa2048", Some("a")).public;
+    refused(
+        &dcr_with_keys(&w, vec![p256.clone(), rsa]),
+        "All keys in the 'jwks' must have a unique `kid`.",
+    );
+    // kty oct.
+    assert_eq!(
+        dcr_with_keys(&w, vec![json!({"kty": "oct", "k": "AAAA"})]).status,
+        400
+    );
+    // Duplicate member names in the body.
+    let text = format!(
+        r#"{{"client_name":"c","client_name":"d","application_type":"service","jwks":{{"keys":[{p256}]}}}}"#
+    );
+    post_raw(
+        &w.url("/oauth2/v1/clients"),
+        "application/json",
+        text.as_bytes(),
+        &[("Authorization", &w.ssws())],
+    )
+    .expect(400, "The request body was not well-formed.");
+}
+
+#[test]
+fn app_keys_lifecycle_and_the_50_key_limit() {
+    let w = World::new(false);
+    let auth = ssws(&w);
+    let base = w.url(&format!("/api/v1/apps/{}/credentials/jwks", w.client_id));
+    let listed = get(&base, &h(&auth)).json();
+    assert_eq!(
+        listed["jwks"]["keys"].as_array().unwrap().len(),
+        1,
+        "the documented list shape"
+    );
+    let only = listed["jwks"]["keys"][0]["id"].as_str().unwrap().to_owned();
+    assert!(only.starts_with("pks"));
+    post_form(
+        &format!("{base}/{only}/lifecycle/deactivate"),
+        &[],
+        &h(&auth),
+    )
+    .expect(400, "Api validation failed: JsonWebKey");
+    delete(&format!("{base}/{only}"), &h(&auth)).expect(400, "Api validation failed: JsonWebKey");
+    // 10: up to 50 keys; the 51st is refused.
+    let p = Key::fixture("p384", None).public;
+    for i in 1..50 {
+        let mut k = p.clone();
+        k["kid"] = json!(format!("k{i}"));
+        let got = post_json(&base, &k, &h(&auth));
+        assert_eq!(got.status, 201, "key {i}: {}", got.body);
+    }
+    let mut k = p.clone();
+    k["kid"] = json!("k50");
+    refused(
+        &post_json(&base, &k, &h(&auth)),
+        "You can't create a new key. You have reached the maximum number of keys allowed (50). To add another key, you must first delete an existing one.",
+    );
+    // Duplicate kid.
+    let mut dup = p.clone();
+    dup["kid"] = json!("k1");
+    assert_eq!(post_json(&base, &dup, &h(&auth)).status, 400);
+    // Deactivate, then delete; activate brings a key back.
+    let k1 = get(&base, &h(&auth)).json()["jwks"]["keys"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let off = post_form(&format!("{base}/{k1}/lifecycle/deactivate"), &[], &h(&auth));
+    assert_eq!(off.json()["status"], "INACTIVE");
+    assert!(off.json()["_links"]["delete"].is_object());
+    let on = post_form(&format!("{base}/{k1}/lifecycle/activate"), &[], &h(&auth));
+    assert_eq!(on.json()["status"], "ACTIVE");
+    post_form(&format!("{base}/{k1}/lifecycle/deactivate"), &[], &h(&auth));
+    assert_eq!(delete(&format!("{base}/{k1}"), &h(&auth)).status, 204);
+    get(&format!("{base}/{k1}"), &h(&auth)).expect(
+        404,
+        &format!("Not found: Resource not found: {k1} (JsonWebKey)"),
+    );
+}
+
+#[test]
+fn the_other_list_shapes() {
+    for (shape, pointer) in [
+        (okta_emulator::JwksListShape::Keys, "/keys"),
+        (okta_emulator::JwksListShape::Array, ""),
+    ] {
+        let w = World::with(
+            okta_emulator::Config {
+                jwks_list_shape: shape,
+                ..Default::default()
+            },
+            "p256",
+            false,
+        );
+        let got = get(
+            &w.url(&format!("/api/v1/apps/{}/credentials/jwks", w.client_id)),
+            &[("Authorization", &w.ssws())],
+        )
+        .json();
+        assert_eq!(got.pointer(pointer).unwrap().as_array().unwrap().len(), 1);
+    }
+}
+
+#[test]
+fn grants_and_roles() {
+    let w = World::new(false);
+    let auth = ssws(&w);
+    let grants = w.url(&format!("/api/v1/apps/{}/grants", w.client_id));
+    let got = post_json(
+        &grants,
+        &json!({"scopeId": "okta.groups.read", "issuer": w.org.url()}),
+        &h(&auth),
+    );
+    assert_eq!(got.status, 201, "{}", got.body);
+    let g = got.json();
+    assert!(g["id"].as_str().unwrap().starts_with("oag"));
+    assert_eq!(g["status"], "ACTIVE");
+    assert_eq!(g["scopeId"], "okta.groups.read");
+    assert_eq!(g["issuer"], w.org.url());
+    assert_eq!(g["clientId"], w.client_id.as_str());
+    assert_eq!(g["source"], "ADMIN");
+    // 60: unknown scope; wrong issuer; a duplicate.
+    post_json(
+        &grants,
+        &json!({"scopeId": "okta.nope.read", "issuer": w.org.url()}),
+        &h(&auth),
+    )
+    .expect(400, "Api validation failed: scopeId");
+    post_json(
+        &grants,
+        &json!({"scopeId": "okta.users.manage", "issuer": "https://other.example"}),
+        &h(&auth),
+    )
+    .expect(400, "Api validation failed: issuer");
+    post_json(
+        &grants,
+        &json!({"scopeId": "okta.groups.read", "issuer": w.org.url()}),
+        &h(&auth),
+    )
+    .expect(400, "Api validation failed: scopeId");
+    let list = get(&grants, &h(&auth)).json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let gid = g["id"].as_str().unwrap();
+    assert_eq!(delete(&format!("{grants}/{gid}"), &h(&auth)).status, 204);
+    assert_eq!(get(&grants, &h(&auth)).json().as_array().unwrap().len(), 1);
+    // Roles.
+    let roles = w.url(&format!("/oauth2/v1/clients/{}/roles", w.client_id));
+    let got = post_json(&roles, &json!({"type": "SUPER_ADMIN"}), &h(&auth));
+    assert_eq!(got.status, 201, "{}", got.body);
+    assert_eq!(got.json()["label"], "Super Administrator");
+    assert_eq!(get(&roles, &h(&auth)).json().as_array().unwrap().len(), 2);
+    post_json(&roles, &json!({"type": "WIZARD"}), &h(&auth))
+        .expect(400, "Api validation failed: type");
+}
+
+#[test]
+fn a_token_without_super_admin_cannot_grant_scopes() {
+    let w = World::new(false);
+    // Grant okta.appGrants.manage to the app, which only has READ_ONLY_ADMIN.
+    let grants = w.url(&format!("/api/v1/apps/{}/grants", w.client_id));
+    post_json(
+        &grants,
+        &json!({"scopeId": "okta.appGrants.manage", "issuer": w.org.url()}),
+        &[("Authorization", &w.ssws())],
+    );
+    let got = w.token_request(&w.assertion(), "okta.appGrants.manage", None);
+    let token = got.json()["access_token"].as_str().unwrap().to_owned();
+    post_json(
+        &grants,
+        &json!({"scopeId": "okta.groups.read", "issuer": w.org.url()}),
+        &[("Authorization", &format!("Bearer {token}"))],
+    )
+    .expect(
+        403,
+        "You do not have permission to perform the requested action",
+    );
+}
