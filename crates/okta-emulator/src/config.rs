@@ -13,8 +13,10 @@ pub enum DpopPolicy {
     Required,
     /// No app requires DPoP (a proof that is sent is still checked and binds the token).
     Optional,
-    /// Each app's own `dpop_bound_access_tokens`; new service apps default to `true`, as
-    /// Okta's Admin Console does since February 2024 (the default).
+    /// Each app's own `dpop_bound_access_tokens` (the default). Service apps made like the Admin
+    /// Console makes them ([`crate::Emulator::seed_service_app`]) require DPoP, as Okta's console
+    /// does since February 2024; apps made through DCR or the Apps API do not unless they say
+    /// `dpop_bound_access_tokens: true`, as Okta's API defaults to off.
     PerApp,
 }
 
@@ -114,6 +116,9 @@ pub struct Config {
     pub seed: Option<u64>,
     /// Injected faults.
     pub faults: Vec<FaultRule>,
+    /// Keep the admin token and the apps (keys, grants, roles) in this file, written with mode
+    /// 0600 after every change, so a demo org survives restarts.
+    pub state_file: Option<std::path::PathBuf>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }
@@ -154,6 +159,7 @@ impl Default for Config {
             admin_token: None,
             seed: None,
             faults: Vec::new(),
+            state_file: None,
             clock: Arc::new(SystemClock),
         }
     }

@@ -58,6 +58,9 @@ pub enum Error {
     /// The token-signing keys could not be made.
     #[error("cannot make the org's token-signing keys: {0}")]
     Keys(String),
+    /// The state file could not be read.
+    #[error("cannot read the state file {0}")]
+    State(String),
     /// A seeded app was refused (the message is the emulator's answer).
     #[error("the app was refused: {0}")]
     Seed(String),
@@ -83,6 +86,33 @@ pub struct Event {
     pub query_had_credentials: bool,
     /// When, by the org's clock.
     pub time: u64,
+}
+
+/// Writes a secret file: mode 0600 from its creation, through a temporary file in the same
+/// folder and an atomic rename, so it is never seen half-written or with wider permissions.
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&tmp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
 }
 
 /// A service app to create without going through the API.
@@ -170,7 +200,18 @@ impl Emulator {
             .map(|der| jose::SigningKey::from_der(rng.base62(43), der))
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::Keys)?;
-        let org = Arc::new(Org::new(config, url.clone(), signing));
+        let saved = match &config.state_file {
+            Some(path) if path.exists() => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| Error::State(format!("{}: {e}", path.display())))?;
+                Some(
+                    serde_json::from_slice(&bytes)
+                        .map_err(|e| Error::State(format!("{}: {e}", path.display())))?,
+                )
+            }
+            _ => None,
+        };
+        let org = Arc::new(Org::new(config, url.clone(), signing, saved));
         let (server, _) =
             server::Server::start(real_port, org.clone()).map_err(|source| Error::Bind {
                 port: real_port,
@@ -263,6 +304,7 @@ impl Emulator {
             via_dcr: false,
         };
         self.org.state().apps.insert(id.clone(), app);
+        self.org.save_now();
         Ok(id)
     }
 

@@ -44,6 +44,9 @@ struct Args {
     /// Seed ids, tokens and nonces for a reproducible org.
     #[arg(long)]
     seed: Option<u64>,
+    /// Keep the admin token and the apps in this file (mode 0600) so the org survives restarts.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
     /// Clock skew allowed on assertion and proof times, in seconds.
     #[arg(long, default_value_t = 5)]
     leeway: u64,
@@ -68,6 +71,7 @@ fn main() -> Result<()> {
         },
         leeway: args.leeway,
         seed: args.seed,
+        state_file: args.state.clone(),
         ..Config::default()
     };
     if let Some(limits) = &args.rate_limit {
@@ -95,7 +99,8 @@ fn main() -> Result<()> {
     println!("okta-emulator listening on {}", org.url());
     match &args.token_file {
         Some(path) => {
-            write_secret(path, org.admin_token())
+            let line = format!("{}\n", org.admin_token());
+            okta_emulator::write_private(path, line.as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
             println!("SSWS admin token written to {} (mode 0600)", path.display());
         }
@@ -104,35 +109,5 @@ fn main() -> Result<()> {
     std::io::stdout().flush()?;
     loop {
         std::thread::park();
-    }
-}
-
-/// Writes a secret with mode 0600 through a new temporary file and an atomic rename, so the
-/// file never exists with other permissions or half-written.
-fn write_secret(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("token"),
-        std::process::id()
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = options.open(&tmp).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.write_all(b"\n")?;
-        file.sync_all()
-    });
-    match result.and_then(|()| std::fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
     }
 }

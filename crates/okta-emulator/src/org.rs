@@ -14,7 +14,7 @@ use crate::jose::SigningKey;
 use crate::{Event, routes};
 
 /// A registered OAuth app (DCR or `/api/v1/apps`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct App {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -33,7 +33,7 @@ pub(crate) struct App {
 }
 
 /// One JWK registered for an app, with its lifecycle.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct AppKey {
     pub(crate) id: String,
     pub(crate) jwk: Map<String, Value>,
@@ -49,7 +49,7 @@ impl AppKey {
 }
 
 /// An Okta-scope consent grant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Grant {
     pub(crate) id: String,
     pub(crate) scope: String,
@@ -57,7 +57,7 @@ pub(crate) struct Grant {
 }
 
 /// An admin role assigned to an app.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Role {
     pub(crate) id: String,
     pub(crate) kind: String,
@@ -87,6 +87,14 @@ pub(crate) struct Code {
     pub(crate) nonce: Option<String>,
     pub(crate) user: usize,
     pub(crate) exp: u64,
+}
+
+/// What `--state FILE` keeps across restarts: the admin token and the apps with their keys,
+/// grants and roles. Issued tokens are not kept.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct Saved {
+    pub(crate) admin_token: String,
+    pub(crate) apps: Vec<App>,
 }
 
 /// Everything that changes.
@@ -120,12 +128,24 @@ pub(crate) struct Org {
 }
 
 impl Org {
-    pub(crate) fn new(config: Config, base: String, signing: Vec<SigningKey>) -> Org {
+    pub(crate) fn new(
+        config: Config,
+        base: String,
+        signing: Vec<SigningKey>,
+        saved: Option<Saved>,
+    ) -> Org {
         let rng = Random::new(config.seed);
-        let admin_token = config
-            .admin_token
-            .clone()
-            .unwrap_or_else(|| format!("00{}", rng.base62(40)));
+        let admin_token = match &saved {
+            Some(saved) => saved.admin_token.clone(),
+            None => config
+                .admin_token
+                .clone()
+                .unwrap_or_else(|| format!("00{}", rng.base62(40))),
+        };
+        let mut state = State::default();
+        if let Some(saved) = saved {
+            state.apps = saved.apps.into_iter().map(|a| (a.id.clone(), a)).collect();
+        }
         let mut secret = [0u8; 32];
         rng.fill(&mut secret);
         let cursor_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &secret);
@@ -141,7 +161,7 @@ impl Org {
             cursor_key,
             nonce_secret,
             faults,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(state),
             requests: AtomicU64::new(0),
         }
     }
@@ -190,7 +210,33 @@ impl Org {
             }
         };
         self.log(req, &route, &resp);
+        if route.bucket == "management" && req.method != "GET" && resp.status < 300 {
+            self.save();
+        }
         resp
+    }
+
+    /// Saves now (for changes made outside a request).
+    pub(crate) fn save_now(&self) {
+        self.save();
+    }
+
+    /// Writes the apps and the admin token to the state file, if there is one.
+    fn save(&self) {
+        let Some(path) = &self.config.state_file else {
+            return;
+        };
+        let saved = {
+            let state = self.state();
+            let mut apps: Vec<App> = state.apps.values().cloned().collect();
+            apps.sort_by(|a, b| a.id.cmp(&b.id));
+            Saved {
+                admin_token: self.admin_token.clone(),
+                apps,
+            }
+        };
+        // A failed save leaves the previous file whole; the request has been answered already.
+        let _ = serde_json::to_vec_pretty(&saved).map(|bytes| crate::write_private(path, &bytes));
     }
 
     /// Counts the request in its bucket's 60-second window; `Err` is Okta's 429.

@@ -66,6 +66,13 @@ pub(crate) fn json_body(req: &Req) -> Result<Map<String, Value>, Resp> {
     if req.content_type() != "application/json" {
         return Err(errors::bad_media_type());
     }
+    // Okta stores only characters of up to three UTF-8 bytes (okta-behaviour.md §D.4 case 52).
+    if req.body.iter().any(|b| *b >= 0xF0) {
+        return Err(errors::validation(
+            "body",
+            &["The request contains characters outside the Basic Multilingual Plane.".to_owned()],
+        ));
+    }
     match crate::jose::parse_json(&req.body) {
         Some(Value::Object(m)) => Ok(m),
         _ => Err(errors::malformed_body()),
@@ -260,7 +267,9 @@ fn new_app(
     let dpop_bound = match org.config.dpop {
         DpopPolicy::Required => true,
         DpopPolicy::Optional => false,
-        DpopPolicy::PerApp => dpop_setting.unwrap_or(service),
+        // okta-behaviour.md §C.1: apps made through the API default to off (the OpenAPI default);
+        // only the Admin Console turns DPoP on for new API service apps (`seed_service_app`).
+        DpopPolicy::PerApp => service && dpop_setting.unwrap_or(false),
     };
     let client_secret = auth_method
         .starts_with("client_secret")

@@ -73,6 +73,28 @@ fn management_needs_a_valid_ssws_token_and_json() {
         &h(&auth),
     )
     .expect(400, "The request body was not well-formed.");
+    // Case 52: a 4-byte character (Okta stores only up to 3-byte UTF-8).
+    let emoji = json!({"client_name": "app \u{1F600}", "application_type": "service"});
+    post_json(&w.url("/oauth2/v1/clients"), &emoji, &h(&auth))
+        .expect(400, "Api validation failed: body");
+    // E12: oversized headers and bodies are refused before any parsing.
+    let big = "x".repeat(40 * 1024);
+    let got = get(
+        &w.url("/api/v1/apps"),
+        &[("Authorization", &w.ssws()), ("X-Padding", &big)],
+    );
+    assert!(got.status == 431 || got.status == 400, "{}", got.status);
+    let huge = vec![b' '; 2 * 1024 * 1024];
+    assert_eq!(
+        post_raw(
+            &w.url("/oauth2/v1/clients"),
+            "application/json",
+            &huge,
+            &h(&auth)
+        )
+        .status,
+        413
+    );
 }
 
 #[test]
@@ -88,12 +110,14 @@ fn apps_api_creates_service_apps_with_the_dpop_setting() {
         json!({"name": "oidc_client", "label": "svc", "signOnMode": "OPENID_CONNECT",
                "credentials": {"oauthClient": {"token_endpoint_auth_method": "private_key_jwt"}}, "settings": {"oauthClient": oauth}})
     };
-    let on = post_json(&w.url("/api/v1/apps"), &body(None), &h(&auth));
-    assert_eq!(on.status, 201, "{}", on.body);
+    let default = post_json(&w.url("/api/v1/apps"), &body(None), &h(&auth));
+    assert_eq!(default.status, 201, "{}", default.body);
+    let setting = &default.json()["settings"]["oauthClient"]["dpop_bound_access_tokens"];
+    assert_eq!(setting, false, "the API defaults to off");
+    let on = post_json(&w.url("/api/v1/apps"), &body(Some(true)), &h(&auth)).json();
     assert_eq!(
-        on.json()["settings"]["oauthClient"]["dpop_bound_access_tokens"],
-        true,
-        "service apps require DPoP by default"
+        on["settings"]["oauthClient"]["dpop_bound_access_tokens"],
+        true
     );
     let off = post_json(&w.url("/api/v1/apps"), &body(Some(false)), &h(&auth)).json();
     assert_eq!(
@@ -349,4 +373,55 @@ fn a_token_without_super_admin_cannot_grant_scopes() {
         403,
         "You do not have permission to perform the requested action",
     );
+}
+
+#[test]
+fn the_state_file_keeps_apps_and_the_admin_token_across_restarts() {
+    let dir = std::env::temp_dir().join(format!("okta-emulator-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("org.json");
+    let _ = std::fs::remove_file(&path);
+    let config = || okta_emulator::Config {
+        state_file: Some(path.clone()),
+        ..Default::default()
+    };
+    let (token, id) = {
+        let w = World::with(config(), "p256", false);
+        let grants = w.url(&format!("/api/v1/apps/{}/grants", w.client_id));
+        let got = post_json(
+            &grants,
+            &json!({"scopeId": "okta.groups.read", "issuer": w.org.url()}),
+            &[("Authorization", &w.ssws())],
+        );
+        assert_eq!(got.status, 201);
+        (w.org.admin_token().to_owned(), w.client_id.clone())
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let again = okta_emulator::Emulator::start(config()).unwrap();
+    assert_eq!(again.admin_token(), token);
+    let auth = format!("SSWS {token}");
+    let got = get(
+        &format!("{}/api/v1/apps/{id}/grants", again.url()),
+        &[("Authorization", &auth)],
+    );
+    assert_eq!(
+        got.json().as_array().unwrap().len(),
+        2,
+        "the seeded grant and the added one"
+    );
+    // A broken state file is an error, not an empty org.
+    drop(again);
+    std::fs::write(&path, b"{broken").unwrap();
+    assert!(matches!(
+        okta_emulator::Emulator::start(config()),
+        Err(okta_emulator::Error::State(_))
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -645,3 +645,43 @@ fn the_service_app_rules() {
     w.token_request(&a, "okta.users.read", None)
         .expect(401, "Only clients with 'application_type' of 'service' may use the client_credentials 'grant_type' with the Org Authorization Server.");
 }
+
+#[test]
+fn the_default_custom_server_wants_its_own_audience_and_mints_no_okta_scopes() {
+    let w = World::new(false);
+    let custom = w.url("/oauth2/default/v1/token");
+    let form = |a: &str| {
+        post_form(
+            &custom,
+            &[
+                ("grant_type", "client_credentials"),
+                ("scope", "okta.users.read"),
+                (
+                    "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ),
+                ("client_assertion", a),
+            ],
+            &[],
+        )
+    };
+    // The org server's token URL is the wrong audience here.
+    form(&w.assertion()).expect(
+        401,
+        "The audience claim for client_assertion must be the endpoint invoked for the request.",
+    );
+    let a = assertion(&w.key, &w.client_id, &custom, &[], &[]);
+    form(&a).expect(
+        400,
+        "The following scopes are not allowed for this request: [okta.users.read].",
+    );
+    crate::post_form(
+        &w.url("/oauth2/nope/v1/token"),
+        &[("grant_type", "client_credentials")],
+        &[],
+    )
+    .expect(
+        404,
+        "Not found: Resource not found: nope (AuthorizationServer)",
+    );
+}
