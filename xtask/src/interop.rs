@@ -70,6 +70,7 @@ pub(crate) fn run() -> Result<()> {
         checks += jwts(&peers, &dir.join(format!("jwt{i}")), alg)?;
         eprintln!("interop {alg} client assertion and DPoP proof: ok");
     }
+    checks += emulator(&peers, &dir)?;
     std::fs::remove_dir_all(&dir)?;
     eprintln!("xtask interop: {checks} cross-checks passed");
     Ok(())
@@ -223,6 +224,38 @@ fn peers_to_ours(
         "{tag}: OpenSSL key thumbprint differs"
     );
     Ok(checks + 1)
+}
+
+/// The emulator against an independent client: Python (PyJWT, jwcrypto) signs, curl sends.
+fn emulator(peers: &Peers, dir: &Path) -> Result<usize> {
+    use std::io::BufRead as _;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    crate::run(
+        std::process::Command::new(&cargo)
+            .args(["build", "--locked", "--quiet", "-p", "okta-emulator"])
+            .current_dir(crate::root()),
+    )?;
+    let token_file = dir.join("emulator-token");
+    let mut child = std::process::Command::new(crate::root().join("target/debug/okta-emulator"))
+        .args(["--users", "40", "--token-file", arg(&token_file)?])
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout from okta-emulator"))?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first = lines.next().transpose()?.unwrap_or_default();
+    let _token_line = lines.next().transpose()?;
+    let url = first.rsplit(' ').next().unwrap_or_default().to_owned();
+    let result = peers.python_script("emulator_client.py", &[&url, arg(&token_file)?]);
+    let _ = child.kill();
+    let _ = child.wait();
+    let seen = result?;
+    let steps = seen["seen"].as_array().map_or(0, Vec::len);
+    ensure!(steps >= 9, "the Python client stopped early: {seen}");
+    eprintln!("interop okta-emulator with a Python + curl client: {steps} steps ok");
+    Ok(steps)
 }
 
 /// Client assertions and DPoP proofs, ours to the peers and theirs to our `Verifier`.

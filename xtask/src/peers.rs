@@ -60,6 +60,16 @@ impl Peers {
         serde_json::from_str(&text).with_context(|| format!("jwcrypto peer said {text}"))
     }
 
+    /// Runs another script of `xtask/peers` with the venv's Python and parses its JSON answer.
+    pub(crate) fn python_script(&self, script: &str, args: &[&str]) -> Result<serde_json::Value> {
+        let text = output(
+            Command::new(&self.python)
+                .arg(peer_script(script))
+                .args(args),
+        )?;
+        serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))
+    }
+
     /// Runs the node peer and parses its JSON answer.
     pub(crate) fn node(&self, args: &[&str]) -> Result<serde_json::Value> {
         let text = output(
