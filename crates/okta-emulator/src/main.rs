@@ -32,12 +32,12 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Dpop::PerApp)]
     dpop: Dpop,
     /// Requests per minute: OAUTH,USERS,MANAGEMENT (e.g. 2000,1200,1200).
-    #[arg(long, value_name = "OAUTH,USERS,MANAGEMENT")]
-    rate_limit: Option<String>,
+    #[arg(long, value_name = "OAUTH,USERS,MANAGEMENT", value_parser = parse_limits)]
+    rate_limit: Option<RateLimits>,
     /// Inject a fault: ROUTE:FAULT[:TRIGGER], e.g. users:503:next=2 or token:nonce-missing:always.
     /// Repeat for more.
-    #[arg(long = "fault", value_name = "RULE")]
-    faults: Vec<String>,
+    #[arg(long = "fault", visible_alias = "faults", value_name = "RULE", value_parser = parse_fault)]
+    faults: Vec<FaultRule>,
     /// Write the SSWS admin token to this file (mode 0600) instead of printing it.
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
@@ -50,6 +50,26 @@ struct Args {
     /// Clock skew allowed on assertion and proof times, in seconds.
     #[arg(long, default_value_t = 5)]
     leeway: u64,
+}
+
+fn parse_fault(text: &str) -> Result<FaultRule, String> {
+    text.parse()
+}
+
+fn parse_limits(text: &str) -> Result<RateLimits, String> {
+    let n: Vec<u32> = text
+        .split(',')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{e}"))?;
+    match n[..] {
+        [oauth, users, management] => Ok(RateLimits {
+            oauth,
+            users,
+            management,
+        }),
+        _ => Err("three numbers: OAUTH,USERS,MANAGEMENT".to_owned()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -74,27 +94,10 @@ fn main() -> Result<()> {
         state_file: args.state.clone(),
         ..Config::default()
     };
-    if let Some(limits) = &args.rate_limit {
-        let n: Vec<u32> = limits
-            .split(',')
-            .map(str::parse)
-            .collect::<Result<_, _>>()
-            .context("--rate-limit takes three numbers")?;
-        let [oauth, users, management] = n[..] else {
-            anyhow::bail!("--rate-limit takes three numbers: OAUTH,USERS,MANAGEMENT")
-        };
-        config.rate_limits = RateLimits {
-            oauth,
-            users,
-            management,
-        };
+    if let Some(limits) = args.rate_limit {
+        config.rate_limits = limits;
     }
-    for rule in &args.faults {
-        config.faults.push(
-            rule.parse::<FaultRule>()
-                .map_err(|e| anyhow::anyhow!("--fault {rule}: {e}"))?,
-        );
-    }
+    config.faults = args.faults.clone();
     let org = Emulator::start(config).context("starting the emulator")?;
     println!("okta-emulator listening on {}", org.url());
     match &args.token_file {

@@ -9,6 +9,7 @@
     reason = "tests fail loudly by design"
 )]
 
+mod binary;
 mod discovery;
 mod faults;
 mod management;
