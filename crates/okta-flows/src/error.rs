@@ -1,0 +1,234 @@
+//! The crate's one error type: what failed, where, what Okta said, and what to do about it.
+
+use std::fmt;
+
+/// Okta's answer to a failed request, parsed from either error shape and `WWW-Authenticate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problem {
+    /// The HTTP status.
+    pub status: u16,
+    /// The OAuth `error` or the Okta `errorCode` (`invalid_client`, `E0000006`).
+    pub code: Option<String>,
+    /// `error_description` or `errorSummary`, sanitised for display.
+    pub message: Option<String>,
+    /// `errorCauses[].errorSummary`, sanitised.
+    pub causes: Vec<String>,
+    /// `X-Okta-Request-Id`, for Okta support and the System Log.
+    pub request_id: Option<String>,
+    /// A short, sanitised excerpt of a body that was not Okta JSON (an HTML page from a proxy).
+    pub excerpt: Option<String>,
+    /// What to do, for the causes we know.
+    pub hint: Option<&'static str>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        for cause in &self.causes {
+            write!(f, " ({cause})")?;
+        }
+        if let Some(excerpt) = &self.excerpt {
+            write!(f, ": {excerpt:?}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        if let Some(hint) = self.hint {
+            write!(f, "; hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong talking to Okta. No variant holds a token, an assertion, a proof
+/// or a key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The org URL is not acceptable.
+    #[error("org URL is not acceptable: {reason}")]
+    OrgUrl {
+        /// Why.
+        reason: &'static str,
+    },
+    /// A setting is out of range.
+    #[error("invalid setting: {0}")]
+    Config(&'static str),
+    /// The request never got an answer (DNS, connect, TLS, timeout, reset).
+    #[error("{endpoint}: no answer from Okta")]
+    Transport {
+        /// What was called (`POST /oauth2/v1/token`).
+        endpoint: String,
+        /// Why.
+        #[source]
+        source: Box<ureq::Error>,
+    },
+    /// Okta answered with an error.
+    #[error("{endpoint}: {problem}")]
+    Okta {
+        /// What was called.
+        endpoint: String,
+        /// What Okta said.
+        problem: Box<Problem>,
+    },
+    /// Okta (or something in between) answered with a redirect, which is never followed: it would
+    /// replay credentials to another host.
+    #[error("{endpoint}: refused to follow a redirect (HTTP {status}) to {location:?}")]
+    Redirect {
+        /// What was called.
+        endpoint: String,
+        /// The status.
+        status: u16,
+        /// Where it pointed (sanitised).
+        location: String,
+    },
+    /// The answer was not what the endpoint returns (not JSON, wrong shape, too large).
+    #[error("{endpoint}: unexpected answer: {reason}")]
+    Unexpected {
+        /// What was called.
+        endpoint: String,
+        /// What is wrong.
+        reason: String,
+        /// The request id, if there was one.
+        request_id: Option<String>,
+    },
+    /// Rate limited, and the retries allowed are spent (or the request is not safe to retry).
+    #[error("{endpoint}: rate limited by Okta (HTTP 429){}", reset.map(|r| format!("; the limit resets at {r} (Unix time)")).unwrap_or_default())]
+    RateLimited {
+        /// What was called.
+        endpoint: String,
+        /// `X-Rate-Limit-Reset`, when it made sense.
+        reset: Option<u64>,
+        /// The request id.
+        request_id: Option<String>,
+    },
+    /// A request that must not be repeated failed in a way that leaves its effect unknown.
+    #[error("{endpoint}: outcome unknown ({reason}); {check}")]
+    OutcomeUnknown {
+        /// What was called.
+        endpoint: String,
+        /// What happened.
+        reason: String,
+        /// How to find out.
+        check: &'static str,
+    },
+    /// The token response broke a rule of RFC 6749 / RFC 9449 or of this client.
+    #[error("token response refused: {0}")]
+    TokenResponse(String),
+    /// The token lacks scopes the caller said it needs.
+    #[error(
+        "the token was granted {granted:?} but {missing:?} were required; grant them to the app (POST /api/v1/apps/{{id}}/grants)"
+    )]
+    MissingScopes {
+        /// Required but not granted.
+        missing: Vec<String>,
+        /// What was granted.
+        granted: Vec<String>,
+    },
+    /// The DPoP nonce dance did not converge.
+    #[error("DPoP: {0}")]
+    Dpop(String),
+    /// Walking `Link: rel="next"` failed after some pages were fetched.
+    #[error("pagination stopped after {pages} pages ({items} items): {source}")]
+    Pagination {
+        /// Pages fetched before the failure.
+        pages: usize,
+        /// Items fetched before the failure.
+        items: usize,
+        /// Why it stopped.
+        #[source]
+        source: Box<Error>,
+    },
+    /// A `Link: rel="next"` that is refused (another origin or path, a loop, malformed).
+    #[error("refused the next-page link: {0}")]
+    Link(String),
+    /// Signing the assertion or a proof failed.
+    #[error("signing failed")]
+    Assertion(#[from] okta_assertion::Error),
+    /// A key problem.
+    #[error("key problem")]
+    Key(#[from] okta_jwk::Error),
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Okta's error code, when Okta answered with one.
+    pub fn okta_code(&self) -> Option<&str> {
+        match self {
+            Error::Okta { problem, .. } => problem.code.as_deref(),
+            Error::Pagination { source, .. } => source.okta_code(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when there was an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Okta { problem, .. } => Some(problem.status),
+            Error::RateLimited { .. } => Some(429),
+            Error::Redirect { status, .. } => Some(*status),
+            Error::Pagination { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+}
+
+/// The fix for the causes people hit (design.md, okta-behaviour.md).
+pub(crate) fn hint(code: Option<&str>, message: Option<&str>) -> Option<&'static str> {
+    let m = message.unwrap_or_default();
+    Some(match code? {
+        "E0000006" => {
+            "the app has the scope but no admin role that allows this: assign one (POST /oauth2/v1/clients/{id}/roles)"
+        }
+        "E0000011" => "the token is wrong, expired or revoked, or an OAuth token was sent as SSWS",
+        "E0000005" => "this endpoint does not accept this kind of credential",
+        "E0000047" => "too many requests: wait for X-Rate-Limit-Reset",
+        "invalid_scope" => "request only scopes granted to the app (GET /api/v1/apps/{id}/grants)",
+        "invalid_client" if m.contains("kid is invalid") => {
+            "the app has several keys (or the kid is unknown or inactive): sign with the kid of an active key"
+        }
+        "invalid_client"
+            if m.contains("too far into the future")
+                || m.contains("issued before the current time") =>
+        {
+            "check the system clock: the assertion's times are judged by Okta's clock"
+        }
+        "invalid_client" if m.contains("audience") => {
+            "the assertion's aud must be exactly the URL of the endpoint called"
+        }
+        "invalid_client" if m.contains("already been used") => {
+            "every request needs a new assertion (a new jti)"
+        }
+        "invalid_client" if m.contains("signature is invalid") => {
+            "the key that signed is not the one registered under this kid"
+        }
+        "invalid_request" if m.contains("multiple client credentials") => {
+            "send exactly one client authentication method"
+        }
+        "invalid_dpop_proof" if m.contains("header is missing") => {
+            "the app requires DPoP: send a DPoP proof (or turn DPoP off in the app)"
+        }
+        "invalid_dpop_proof" if m.contains("htu") => {
+            "htu must be the request URL without query or fragment"
+        }
+        "invalid_dpop_proof" => "the DPoP proof was refused: check its key, htm, htu, iat and ath",
+        "invalid_token" => "get a new token",
+        "insufficient_scope" => {
+            "the token lacks the scope this endpoint needs: grant it to the app and request it"
+        }
+        _ => return None,
+    })
+}
+
+/// Untrusted text from the network made safe to print.
+pub(crate) fn safe(text: &str, max: usize) -> String {
+    okta_jwk::display_safe(text, max)
+}

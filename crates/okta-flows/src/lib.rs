@@ -1,0 +1,49 @@
+//! OAuth for Okta over the network, blocking: create a service app with its key, grant it Okta
+//! scopes and an admin role, get tokens with client credentials (`private_key_jwt`, DPoP when the
+//! app requires it), and call Okta's APIs with pagination and rate limits.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = okta_emulator::Emulator::start(okta_emulator::Config::default())?;
+//! # let org_url = emulator.url().to_owned();
+//! # let api_token = emulator.admin_token().to_owned();
+//! use std::sync::Arc;
+//! use okta_flows::{Credential, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource};
+//! use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
+//!
+//! // `OrgUrl::parse("https://example.okta.com")` for a real org; the doctest uses a local emulator.
+//! let okta = Arc::new(Okta::builder(OrgUrl::dangerous_allow_loopback_http(&org_url)?).build()?);
+//! let admin = SswsToken::new(api_token);
+//!
+//! // The admin steps of Okta's guide.
+//! let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256))?);
+//! let jwks = Jwks::new(vec![key.public_jwk().clone()]);
+//! let app = okta.create_service_app(Credential::Ssws(&admin), "reporting", &jwks, true)?;
+//! okta.add_grant(Credential::Ssws(&admin), &app.client_id, "okta.users.read")?;
+//! okta.assign_role(Credential::Ssws(&admin), &app.client_id, "READ_ONLY_ADMIN")?;
+//!
+//! // The service app's own calls: a cached, DPoP-bound token, then a paginated list.
+//! let creds = ServiceCredentials::new(okta_assertion::ClientId::new(app.client_id)?, key);
+//! let tokens = TokenSource::new(okta.clone(), creds, TokenRequest::scopes(&["okta.users.read"]));
+//! let first_page = okta.pages(Credential::Source(&tokens), "/api/v1/users?limit=10").next().expect("a page")?;
+//! assert_eq!(first_page.len(), 10);
+//! # Ok(())
+//! # }
+//! ```
+
+mod admin;
+mod api;
+mod client;
+mod error;
+mod org;
+mod secrets;
+mod tokens;
+mod transport;
+
+pub use admin::{Grant, RegisteredApp, RoleAssignment};
+pub use api::{ApiResponse, Credential, Pages};
+pub use client::{AuthServer, Clock, Okta, OktaBuilder, RetryPolicy, SystemClock};
+pub use error::{Error, Problem, Result};
+pub use org::OrgUrl;
+pub use secrets::{AccessToken, RefreshToken, SswsToken};
+pub use tokens::{DpopMode, ServiceCredentials, Token, TokenRequest, TokenSource, TokenType};

@@ -1,0 +1,130 @@
+//! The org URL (checklist C1).
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// An Okta org URL: `https://` and a host (and port), no path, query, fragment or user info.
+///
+/// `http://` is accepted only for loopback addresses and only through
+/// [`OrgUrl::dangerous_allow_loopback_http`], which exists for the local emulator.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrgUrl(url::Url);
+
+impl OrgUrl {
+    /// Parses an `https://` org URL, normalised to scheme, host and port.
+    pub fn parse(text: &str) -> Result<OrgUrl> {
+        let url = parse(text)?;
+        if url.scheme() != "https" {
+            return Err(Error::OrgUrl {
+                reason: "it must use https:// (http:// only for a local emulator, with the loopback opt-in)",
+            });
+        }
+        Ok(OrgUrl(url))
+    }
+
+    /// Like [`OrgUrl::parse`], but also accepts `http://` when the host is a loopback address
+    /// (`127.0.0.1`, `[::1]`, `localhost`): for the local emulator only. Tokens sent over plain
+    /// HTTP to anything else could be read on the way, so other hosts are still refused.
+    pub fn dangerous_allow_loopback_http(text: &str) -> Result<OrgUrl> {
+        let url = parse(text)?;
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d == "localhost",
+            None => false,
+        };
+        match url.scheme() {
+            "https" => Ok(OrgUrl(url)),
+            "http" if loopback => Ok(OrgUrl(url)),
+            _ => Err(Error::OrgUrl {
+                reason: "http:// is allowed for loopback addresses only",
+            }),
+        }
+    }
+
+    /// The URL as text, without a trailing slash: `https://example.okta.com`.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().trim_end_matches('/')
+    }
+
+    /// `origin + path` as a URL.
+    pub(crate) fn join(&self, path: &str) -> Result<url::Url> {
+        url::Url::parse(&format!("{}{path}", self.as_str())).map_err(|_| Error::OrgUrl {
+            reason: "the path does not make a URL",
+        })
+    }
+
+    /// Whether `url` has this org's scheme, host and port.
+    pub(crate) fn same_origin(&self, url: &url::Url) -> bool {
+        self.0.origin() == url.origin()
+    }
+}
+
+fn parse(text: &str) -> Result<url::Url> {
+    let url = url::Url::parse(text.trim()).map_err(|_| Error::OrgUrl {
+        reason: "it does not parse as a URL",
+    })?;
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::OrgUrl {
+            reason: "it has no host",
+        });
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::OrgUrl {
+            reason: "it must not carry user info",
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() || !matches!(url.path(), "" | "/") {
+        return Err(Error::OrgUrl {
+            reason: "give the org URL only (https://example.okta.com), without a path",
+        });
+    }
+    Ok(url)
+}
+
+impl fmt::Display for OrgUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_urls() -> Result<()> {
+        assert_eq!(
+            OrgUrl::parse("https://Example.OKTA.com:443/")?.as_str(),
+            "https://example.okta.com"
+        );
+        assert_eq!(
+            OrgUrl::parse(" https://example.okta.com ")?.as_str(),
+            "https://example.okta.com"
+        );
+        for bad in [
+            "http://example.okta.com",
+            "https://example.okta.com/oauth2",
+            "https://u:p@x.com",
+            "https://x.com?q",
+            "x.com",
+            "ftp://x.com",
+        ] {
+            assert!(OrgUrl::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            OrgUrl::dangerous_allow_loopback_http("http://127.0.0.1:8080")?.as_str(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(
+            OrgUrl::dangerous_allow_loopback_http("http://[::1]:9")?
+                .as_str()
+                .starts_with("http://[::1]")
+        );
+        assert!(OrgUrl::dangerous_allow_loopback_http("http://localhost:1").is_ok());
+        assert!(OrgUrl::dangerous_allow_loopback_http("http://example.okta.com").is_err());
+        assert!(OrgUrl::dangerous_allow_loopback_http("http://127.0.0.1.evil.com").is_err());
+        Ok(())
+    }
+}

@@ -1,0 +1,35 @@
+//! Redacting holders for the credentials this crate handles.
+
+okta_jwk::secret_text!(
+    /// An Okta API token, sent as `Authorization: SSWS …` to the management API.
+    pub SswsToken
+);
+okta_jwk::secret_text!(
+    /// An OAuth access token.
+    pub AccessToken
+);
+okta_jwk::secret_text!(
+    /// An OAuth refresh token.
+    pub RefreshToken
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted() {
+        assert_eq!(
+            format!("{:?}", SswsToken::new("00abc")),
+            "SswsToken([redacted])"
+        );
+        assert_eq!(
+            format!("{:?}", AccessToken::new("eyJ")),
+            "AccessToken([redacted])"
+        );
+        assert_eq!(
+            format!("{:?}", RefreshToken::new("r")),
+            "RefreshToken([redacted])"
+        );
+    }
+}

@@ -1,0 +1,467 @@
+//! Client credentials with `private_key_jwt` and DPoP, token validation, and a cached token
+//! source that refreshes once for all threads (checklist C5–C10).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+
+use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId, DpopKey, Htm, Htu};
+use okta_jwk::{Algorithm, Signer};
+use serde_json::Value;
+
+use crate::client::Okta;
+use crate::error::{Error, Result, safe};
+use crate::secrets::AccessToken;
+use crate::transport::{MAX_JSON, send};
+
+/// When to use DPoP at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DpopMode {
+    /// Without, until the token endpoint says the app requires it; then with, from the next
+    /// attempt on and for every later request of this client (the default).
+    Auto,
+    /// Always, from the first request: for apps known to require DPoP (Okta's default for new
+    /// API service apps since 2024).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// A service app's credentials: its client id and the key it registered.
+pub struct ServiceCredentials {
+    client_id: ClientId,
+    signer: Arc<dyn Signer>,
+    dpop: DpopMode,
+    dpop_key: OnceLock<Arc<DpopKey>>,
+    dpop_alg: Algorithm,
+}
+
+impl std::fmt::Debug for ServiceCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceCredentials")
+            .field("client_id", &self.client_id)
+            .field("dpop", &self.dpop)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServiceCredentials {
+    /// Credentials signing with `signer` (a `KeyPair`, or a KMS/HSM signer).
+    pub fn new(client_id: ClientId, signer: Arc<dyn Signer>) -> ServiceCredentials {
+        ServiceCredentials {
+            client_id,
+            signer,
+            dpop: DpopMode::Auto,
+            dpop_key: OnceLock::new(),
+            dpop_alg: Algorithm::ES256,
+        }
+    }
+
+    /// The DPoP mode (default `Auto`).
+    pub fn dpop(mut self, mode: DpopMode) -> ServiceCredentials {
+        self.dpop = mode;
+        self
+    }
+
+    /// Uses this DPoP key instead of a new ephemeral ES256 one (for a key saved with its token).
+    pub fn dpop_key(self, key: Arc<DpopKey>) -> ServiceCredentials {
+        let _ = self.dpop_key.set(key);
+        self
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &ClientId {
+        &self.client_id
+    }
+
+    fn ephemeral_key(&self) -> Result<Arc<DpopKey>> {
+        if let Some(k) = self.dpop_key.get() {
+            return Ok(k.clone());
+        }
+        let key = Arc::new(DpopKey::generate(self.dpop_alg)?);
+        Ok(self.dpop_key.get_or_init(|| key).clone())
+    }
+}
+
+/// `Bearer` or `DPoP`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenType {
+    /// A bearer token.
+    Bearer,
+    /// A DPoP-bound token: every use needs a proof from its key.
+    DPoP,
+}
+
+/// An access token with what is known about it. Treated as opaque (C21): nothing here is read
+/// from inside the token.
+#[derive(Clone)]
+pub struct Token {
+    access: AccessToken,
+    kind: TokenType,
+    expires_at: u64,
+    scopes: Vec<String>,
+    dpop: Option<Arc<DpopKey>>,
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field("access", &self.access)
+            .field("type", &self.kind)
+            .field("expires_at", &self.expires_at)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Token {
+    /// The access token.
+    pub fn access_token(&self) -> &AccessToken {
+        &self.access
+    }
+
+    /// `Bearer` or `DPoP`.
+    pub fn token_type(&self) -> TokenType {
+        self.kind
+    }
+
+    /// When it expires (Unix time, by this machine's clock).
+    pub fn expires_at(&self) -> u64 {
+        self.expires_at
+    }
+
+    /// The scopes Okta granted (possibly fewer than requested).
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    /// The DPoP key the token is bound to.
+    pub fn dpop_key(&self) -> Option<&Arc<DpopKey>> {
+        self.dpop.as_ref()
+    }
+}
+
+/// What to ask for.
+#[derive(Debug, Clone, Default)]
+pub struct TokenRequest {
+    scopes: Vec<String>,
+    required: Vec<String>,
+}
+
+impl TokenRequest {
+    /// Asks for these scopes; the token may come back with fewer.
+    pub fn scopes<S: AsRef<str>>(scopes: &[S]) -> TokenRequest {
+        TokenRequest {
+            scopes: scopes.iter().map(|s| s.as_ref().to_owned()).collect(),
+            required: Vec::new(),
+        }
+    }
+
+    /// Fails with [`Error::MissingScopes`] unless these are granted.
+    pub fn require<S: AsRef<str>>(mut self, scopes: &[S]) -> TokenRequest {
+        self.required = scopes.iter().map(|s| s.as_ref().to_owned()).collect();
+        self
+    }
+}
+
+/// At most this many `use_dpop_nonce` retries (Okta's SDKs use 2).
+const NONCE_RETRIES: u32 = 2;
+
+impl Okta {
+    /// Gets an access token with the client-credentials grant.
+    ///
+    /// Every HTTP attempt carries a new assertion (Okta consumes each `jti`, even on a nonce
+    /// challenge) and, with DPoP, a new proof with the latest nonce of the org.
+    pub fn client_credentials(
+        &self,
+        creds: &ServiceCredentials,
+        request: &TokenRequest,
+    ) -> Result<Token> {
+        let endpoint = self.oauth_endpoint("token")?;
+        let origin = self.org.as_str().to_owned();
+        let builder = ClientAssertionBuilder::new(creds.client_id.clone(), endpoint.clone());
+        let known = Okta::lock(&self.needs_dpop).contains(creds.client_id.as_str());
+        let mut use_dpop = match creds.dpop {
+            DpopMode::Always => true,
+            DpopMode::Never => false,
+            DpopMode::Auto => known,
+        };
+        let (mut nonce_retries, mut learned, mut rate_retries) = (0, false, 0);
+        let url =
+            url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("token endpoint URL"))?;
+        loop {
+            let now = self.now();
+            let assertion = builder.sign(creds.signer.as_ref(), now, &self.rng)?;
+            let dpop = if use_dpop {
+                Some(creds.ephemeral_key()?)
+            } else {
+                None
+            };
+            let proof = match &dpop {
+                Some(key) => Some(key.proof(
+                    &Htm::post(),
+                    &Htu::from_url(endpoint.as_str())?,
+                    now,
+                    &self.rng,
+                    self.nonce(&origin).as_ref(),
+                    None,
+                )?),
+                None => None,
+            };
+            let form = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("grant_type", "client_credentials")
+                .append_pair("scope", &request.scopes.join(" "))
+                .append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE)
+                .append_pair("client_assertion", assertion.expose_secret())
+                .finish();
+            let mut headers = vec![("Accept", "application/json")];
+            if let Some(p) = &proof {
+                headers.push(("DPoP", p.expose_secret()));
+            }
+            let reply = send(
+                &self.agent,
+                "POST",
+                &url,
+                &headers,
+                Some(("application/x-www-form-urlencoded", form.into_bytes())),
+                MAX_JSON,
+            )?;
+            let nonces = reply.all("dpop-nonce");
+            if nonces.len() > 1 {
+                return Err(Error::Dpop(
+                    "the server sent more than one DPoP-Nonce header (RFC 9449 §8 allows one)"
+                        .into(),
+                ));
+            }
+            self.remember_nonce(&origin, nonces.first().copied());
+            if reply.status == 200 {
+                let required = use_dpop && (creds.dpop == DpopMode::Always || learned || known);
+                return validate(
+                    &reply.json()?,
+                    request,
+                    dpop.filter(|_| use_dpop),
+                    required,
+                    self.now().secs(),
+                );
+            }
+            let body = if reply.status == 400 {
+                reply.json().ok()
+            } else {
+                None
+            };
+            let error = body
+                .as_ref()
+                .and_then(|b| b["error"].as_str())
+                .unwrap_or_default();
+            let description = body
+                .as_ref()
+                .and_then(|b| b["error_description"].as_str())
+                .unwrap_or_default();
+            match (reply.status, error) {
+                (400, "use_dpop_nonce") if use_dpop => {
+                    if nonces.is_empty() {
+                        return Err(Error::Dpop("the token endpoint asked for a nonce (use_dpop_nonce) but sent no DPoP-Nonce header".into()));
+                    }
+                    if nonce_retries >= NONCE_RETRIES {
+                        return Err(Error::Dpop(format!(
+                            "the token endpoint still asked for a new nonce after {NONCE_RETRIES} retries"
+                        )));
+                    }
+                    nonce_retries += 1;
+                }
+                (400, "invalid_dpop_proof")
+                    if !use_dpop
+                        && creds.dpop == DpopMode::Auto
+                        && description.contains("header is missing") =>
+                {
+                    Okta::lock(&self.needs_dpop).insert(creds.client_id.as_str().to_owned());
+                    use_dpop = true;
+                    learned = true;
+                }
+                (429, _) if rate_retries < self.retry.max_retries => {
+                    rate_retries += 1;
+                    std::thread::sleep(self.rate_limit_wait(&reply, rate_retries));
+                }
+                _ => return Err(reply.problem()),
+            }
+        }
+    }
+}
+
+/// Checks a 200 token response (C7).
+fn validate(
+    body: &Value,
+    request: &TokenRequest,
+    dpop: Option<Arc<DpopKey>>,
+    dpop_required: bool,
+    now: u64,
+) -> Result<Token> {
+    let refuse = |why: &str| Err(Error::TokenResponse(why.to_owned()));
+    let Some(obj) = body.as_object() else {
+        return refuse("the body is not a JSON object");
+    };
+    let access = match obj.get("access_token") {
+        Some(Value::String(t))
+            if !t.is_empty() && t.len() <= 16 * 1024 && t.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            t
+        }
+        _ => return refuse("access_token is missing, empty, too long or not printable"),
+    };
+    let kind = match obj
+        .get("token_type")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("bearer") => TokenType::Bearer,
+        Some("dpop") => TokenType::DPoP,
+        Some(other) => {
+            return Err(Error::TokenResponse(format!(
+                "unknown token_type {:?}",
+                safe(other, 20)
+            )));
+        }
+        None => return refuse("token_type is missing"),
+    };
+    let dpop = match (kind, dpop) {
+        (TokenType::DPoP, Some(key)) => Some(key),
+        (TokenType::DPoP, None) => {
+            return refuse("a DPoP token came back for a request without a DPoP proof");
+        }
+        (TokenType::Bearer, Some(_)) if dpop_required => {
+            return refuse(
+                "the app requires DPoP but the token came back as Bearer (RFC 9449 §5: not DPoP-protected)",
+            );
+        }
+        (TokenType::Bearer, _) => None,
+    };
+    let lifetime = match obj.get("expires_in") {
+        None => 3600,
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(s) if (1..=86_400).contains(&s) => s,
+            _ => return refuse("expires_in must be a whole number of seconds from 1 to 86400"),
+        },
+        Some(_) => return refuse("expires_in must be a number, not a string"),
+    };
+    let scopes: Vec<String> = match obj.get("scope") {
+        Some(Value::String(s)) => s
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        None => request.scopes.clone(),
+        Some(_) => return refuse("scope must be a space-separated string"),
+    };
+    let missing: Vec<String> = request
+        .required
+        .iter()
+        .filter(|s| !scopes.contains(s))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::MissingScopes {
+            missing,
+            granted: scopes,
+        });
+    }
+    Ok(Token {
+        access: AccessToken::new(access.as_str()),
+        kind,
+        expires_at: now + lifetime,
+        scopes,
+        dpop,
+    })
+}
+
+/// A token cache for one set of credentials and scopes: reuses the token until `margin` seconds
+/// before it expires, and refreshes it once however many threads ask at the same moment (C8).
+pub struct TokenSource {
+    okta: Arc<Okta>,
+    creds: ServiceCredentials,
+    request: TokenRequest,
+    margin: u64,
+    state: Mutex<SourceState>,
+    ready: Condvar,
+    fetched: AtomicU64,
+}
+
+#[derive(Default)]
+struct SourceState {
+    token: Option<Token>,
+    fetching: bool,
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSource")
+            .field("creds", &self.creds)
+            .field("fetched", &self.fetched)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenSource {
+    /// A source refreshing 60 seconds before expiry.
+    pub fn new(okta: Arc<Okta>, creds: ServiceCredentials, request: TokenRequest) -> TokenSource {
+        TokenSource {
+            okta,
+            creds,
+            request,
+            margin: 60,
+            state: Mutex::new(SourceState::default()),
+            ready: Condvar::new(),
+            fetched: AtomicU64::new(0),
+        }
+    }
+
+    /// Refresh this many seconds before expiry (default 60).
+    pub fn margin(mut self, seconds: u64) -> TokenSource {
+        self.margin = seconds;
+        self
+    }
+
+    /// How many tokens this source has requested from Okta.
+    pub fn tokens_fetched(&self) -> u64 {
+        self.fetched.load(Ordering::SeqCst)
+    }
+
+    /// A valid token: the cached one, or a new one fetched by exactly one of the callers.
+    pub fn token(&self) -> Result<Token> {
+        let mut state = Okta::lock(&self.state);
+        loop {
+            if let Some(t) = &state.token {
+                if t.expires_at > self.okta.now().secs() + self.margin {
+                    return Ok(t.clone());
+                }
+            }
+            if !state.fetching {
+                break;
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        state.fetching = true;
+        drop(state);
+        self.fetched.fetch_add(1, Ordering::SeqCst);
+        let result = self.okta.client_credentials(&self.creds, &self.request);
+        let mut state = Okta::lock(&self.state);
+        state.fetching = false;
+        if let Ok(t) = &result {
+            state.token = Some(t.clone());
+        }
+        self.ready.notify_all();
+        result
+    }
+
+    /// Forgets the cached token (after Okta said it is invalid).
+    pub fn invalidate(&self) {
+        Okta::lock(&self.state).token = None;
+    }
+
+    /// The client this source serves.
+    pub fn okta(&self) -> &Okta {
+        &self.okta
+    }
+}

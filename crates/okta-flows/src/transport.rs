@@ -1,0 +1,328 @@
+//! One HTTP exchange: no redirects followed, bodies capped, errors parsed (checklist C2–C4, C12).
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::error::{Error, Problem, Result, hint, safe};
+
+/// The largest OAuth JSON answer read (tokens, errors, apps).
+pub(crate) const MAX_JSON: usize = 1024 * 1024;
+/// The largest page of a list read (200 users with custom profiles).
+pub(crate) const MAX_PAGE: usize = 8 * 1024 * 1024;
+
+/// An answer, read whole (up to a cap).
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) endpoint: String,
+}
+
+impl Reply {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    pub(crate) fn request_id(&self) -> Option<String> {
+        self.header("x-okta-request-id").map(|v| safe(v, 64))
+    }
+
+    fn is_json(&self) -> bool {
+        self.header("content-type").is_some_and(|ct| {
+            let media = ct
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            media == "application/json" || media.ends_with("+json")
+        })
+    }
+
+    /// The body as JSON, requiring `Content-Type: application/json` (C4).
+    pub(crate) fn json(&self) -> Result<Value> {
+        if !self.is_json() {
+            return Err(self.unexpected(format!(
+                "Content-Type is {:?}, not JSON (HTTP {}, body begins {:?})",
+                safe(self.header("content-type").unwrap_or("absent"), 60),
+                self.status,
+                safe(&String::from_utf8_lossy(&self.body), 80)
+            )));
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.unexpected(format!("the JSON does not parse ({e})")))
+    }
+
+    pub(crate) fn unexpected(&self, reason: String) -> Error {
+        Error::Unexpected {
+            endpoint: self.endpoint.clone(),
+            reason,
+            request_id: self.request_id(),
+        }
+    }
+
+    /// Okta's error, from either body shape and `WWW-Authenticate` (C12).
+    pub(crate) fn problem(&self) -> Error {
+        let mut p = Problem {
+            status: self.status,
+            request_id: self.request_id(),
+            ..Problem::default()
+        };
+        let json = if self.is_json() {
+            serde_json::from_slice::<Value>(&self.body).ok()
+        } else {
+            None
+        };
+        match &json {
+            Some(v) if v.get("errorCode").is_some() => {
+                p.code = v["errorCode"].as_str().map(|s| safe(s, 40));
+                p.message = v["errorSummary"].as_str().map(|s| safe(s, 300));
+                p.causes = v["errorCauses"]
+                    .as_array()
+                    .map(|c| {
+                        c.iter()
+                            .filter_map(|e| e["errorSummary"].as_str())
+                            .map(|s| safe(s, 300))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+            }
+            Some(v) if v.get("error").is_some() => {
+                p.code = v["error"].as_str().map(|s| safe(s, 40));
+                p.message = v["error_description"].as_str().map(|s| safe(s, 300));
+            }
+            _ => {}
+        }
+        if let Some(challenge) = self.header("www-authenticate").map(parse_challenge) {
+            if p.code.is_none() {
+                p.code = challenge.param("error").map(|s| safe(s, 40));
+                p.message = challenge.param("error_description").map(|s| safe(s, 300));
+            }
+        }
+        if p.code.is_none() && json.is_none() && !self.body.is_empty() {
+            p.excerpt = Some(safe(&String::from_utf8_lossy(&self.body), 120));
+        }
+        p.hint = hint(p.code.as_deref(), p.message.as_deref());
+        if self.status == 429 {
+            return Error::RateLimited {
+                endpoint: self.endpoint.clone(),
+                reset: self
+                    .header("x-rate-limit-reset")
+                    .and_then(|r| r.trim().parse().ok()),
+                request_id: p.request_id,
+            };
+        }
+        Error::Okta {
+            endpoint: self.endpoint.clone(),
+            problem: Box::new(p),
+        }
+    }
+}
+
+/// A parsed `WWW-Authenticate` challenge (one scheme).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Challenge {
+    pub(crate) scheme: String,
+    pub(crate) params: Vec<(String, String)>,
+}
+
+impl Challenge {
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Parses `Scheme k="v", k2=token, …` (RFC 9110 §11.6.1), tolerating what Okta sends.
+pub(crate) fn parse_challenge(header: &str) -> Challenge {
+    let header = header.trim();
+    let (scheme, mut rest) = header.split_once(' ').unwrap_or((header, ""));
+    let mut params = Vec::new();
+    loop {
+        rest = rest.trim_start_matches([' ', ',']);
+        let Some((name, after)) = rest.split_once('=') else {
+            break;
+        };
+        let name = name.trim().to_owned();
+        let after = after.trim_start();
+        let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
+            let mut value = String::new();
+            let mut chars = quoted.char_indices();
+            let mut end = quoted.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, next)) = chars.next() {
+                            value.push(next);
+                        }
+                    }
+                    '"' => {
+                        end = i + 1;
+                        break;
+                    }
+                    c => value.push(c),
+                }
+            }
+            (value, &quoted[end.min(quoted.len())..])
+        } else {
+            let end = after.find(',').unwrap_or(after.len());
+            (after[..end].trim().to_owned(), &after[end..])
+        };
+        params.push((name, value));
+        rest = remaining;
+    }
+    Challenge {
+        scheme: scheme.to_owned(),
+        params,
+    }
+}
+
+/// Timeouts and identity of the HTTP agent.
+#[derive(Debug, Clone)]
+pub(crate) struct AgentSettings {
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) user_agent: String,
+    pub(crate) proxy: Option<String>,
+}
+
+pub(crate) fn agent(s: &AgentSettings) -> Result<ureq::Agent> {
+    let proxy = match &s.proxy {
+        Some(p) => {
+            Some(ureq::Proxy::new(p).map_err(|_| Error::Config("the proxy URL is not valid"))?)
+        }
+        None => None,
+    };
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_connect(Some(s.connect_timeout))
+        .timeout_global(Some(s.timeout))
+        .user_agent(s.user_agent.as_str())
+        .proxy(proxy)
+        .build();
+    Ok(config.into())
+}
+
+/// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error (C2).
+pub(crate) fn send(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &url::Url,
+    headers: &[(&str, &str)],
+    body: Option<(&str, Vec<u8>)>,
+    max_body: usize,
+) -> Result<Reply> {
+    let endpoint = format!("{method} {}", url.path());
+    let mut builder = ureq::http::Request::builder()
+        .method(method)
+        .uri(url.as_str());
+    for (n, v) in headers {
+        builder = builder.header(*n, *v);
+    }
+    let (content_type, bytes) = body.unwrap_or(("", Vec::new()));
+    if !content_type.is_empty() {
+        builder = builder.header("Content-Type", content_type);
+    }
+    let request = builder
+        .body(bytes)
+        .map_err(|_| Error::Config("the request could not be built"))?;
+    let mut response = agent.run(request).map_err(|e| Error::Transport {
+        endpoint: endpoint.clone(),
+        source: Box::new(e),
+    })?;
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    if (300..400).contains(&status) {
+        let location = headers
+            .iter()
+            .find(|(n, _)| n == "location")
+            .map(|(_, v)| safe(v, 120))
+            .unwrap_or_default();
+        return Err(Error::Redirect {
+            endpoint,
+            status,
+            location,
+        });
+    }
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(max_body as u64 + 1)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => Error::Unexpected {
+                endpoint: endpoint.clone(),
+                reason: format!("the body is larger than {max_body} bytes"),
+                request_id: None,
+            },
+            other => Error::Transport {
+                endpoint: endpoint.clone(),
+                source: Box::new(other),
+            },
+        })?;
+    if body.len() > max_body {
+        return Err(Error::Unexpected {
+            endpoint,
+            reason: format!("the body is larger than {max_body} bytes"),
+            request_id: None,
+        });
+    }
+    Ok(Reply {
+        status,
+        headers,
+        body,
+        endpoint,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_okta_challenges() {
+        let h = r#"DPoP algs="RS256 RS384 RS512 ES256 ES384 ES512", authorization_uri="http://org/oauth2/v1/authorize", realm="http://org", scope="okta.users.read", error="invalid_dpop_proof", error_description="'htu' claim in the DPoP proof JWT is invalid.", resource="/api/v1/users""#;
+        let c = parse_challenge(h);
+        assert_eq!(c.scheme, "DPoP");
+        assert_eq!(c.param("algs"), Some("RS256 RS384 RS512 ES256 ES384 ES512"));
+        assert_eq!(c.param("error"), Some("invalid_dpop_proof"));
+        assert_eq!(
+            c.param("error_description"),
+            Some("'htu' claim in the DPoP proof JWT is invalid.")
+        );
+        assert_eq!(c.param("resource"), Some("/api/v1/users"));
+        let c = parse_challenge(r#"Bearer realm=x, error="a\"b", scope=okta.groups.read"#);
+        assert_eq!(
+            (c.param("realm"), c.param("error"), c.param("scope")),
+            (Some("x"), Some("a\"b"), Some("okta.groups.read"))
+        );
+        assert_eq!(parse_challenge("Bearer").params.len(), 0);
+        let c = parse_challenge(r#"Bearer error="unterminated"#);
+        assert_eq!(c.param("error"), Some("unterminated"));
+    }
+}

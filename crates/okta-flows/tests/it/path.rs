@@ -1,0 +1,243 @@
+//! The guide's whole path: register with a JWKS, grant, role, token, list users over pages.
+
+use std::sync::Arc;
+
+use okta_flows::{Credential, DpopMode, TokenRequest, TokenSource, TokenType};
+use okta_jwk::{Algorithm, Curve, KeySpec};
+
+use crate::Setup;
+
+#[test]
+fn rsa_and_ec_with_and_without_dpop_list_every_user() {
+    for (spec, dpop) in [
+        (KeySpec::rsa(2048), false),
+        (
+            KeySpec::Rsa {
+                bits: 2048,
+                alg: Algorithm::RS384,
+            },
+            true,
+        ),
+        (KeySpec::Ec(Curve::P256), true),
+        (KeySpec::Ec(Curve::P384), false),
+    ] {
+        let s = Setup::new(spec, dpop, 450);
+        let source = TokenSource::new(
+            s.okta.clone(),
+            s.creds(DpopMode::Auto),
+            TokenRequest::scopes(&["okta.users.read"]),
+        );
+        let mut ids = Vec::new();
+        let mut pages = 0;
+        for page in s
+            .okta
+            .pages(Credential::Source(&source), "/api/v1/users?limit=200")
+        {
+            let page = page.unwrap();
+            pages += 1;
+            ids.extend(page.iter().map(|u| u["id"].as_str().unwrap().to_owned()));
+        }
+        assert_eq!((pages, ids.len()), (3, 450), "{spec:?} dpop={dpop}");
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 450);
+        assert_eq!(source.tokens_fetched(), 1, "one token for all pages");
+        let token = source.token().unwrap();
+        assert_eq!(
+            token.token_type(),
+            if dpop {
+                TokenType::DPoP
+            } else {
+                TokenType::Bearer
+            }
+        );
+        assert_eq!(token.scopes(), ["okta.users.read"]);
+        // No query credentials ever reached the org.
+        assert!(s.org.events().iter().all(|e| !e.query_had_credentials));
+    }
+}
+
+#[test]
+fn auto_mode_learns_dpop_once_and_reuses_the_nonce() {
+    let s = Setup::new(KeySpec::Ec(Curve::P256), true, 25);
+    let creds = s.creds(DpopMode::Auto);
+    let request = TokenRequest::scopes(&["okta.users.read"]);
+    assert_eq!(
+        s.okta
+            .client_credentials(&creds, &request)
+            .unwrap()
+            .token_type(),
+        TokenType::DPoP
+    );
+    assert_eq!(
+        s.token_outcomes(),
+        ["invalid_dpop_proof", "use_dpop_nonce", "ok"]
+    );
+    // Known now: the next token goes straight through, with the nonce it has.
+    s.okta.client_credentials(&creds, &request).unwrap();
+    assert_eq!(s.token_outcomes().len(), 4);
+    assert_eq!(s.token_outcomes()[3], "ok");
+}
+
+#[test]
+fn always_mode_never_sends_a_token_request_without_a_proof() {
+    let s = Setup::new(KeySpec::Ec(Curve::P256), true, 25);
+    let token = s
+        .okta
+        .client_credentials(
+            &s.creds(DpopMode::Always),
+            &TokenRequest::scopes(&["okta.users.read"]),
+        )
+        .unwrap();
+    assert_eq!(token.token_type(), TokenType::DPoP);
+    assert_eq!(
+        s.token_outcomes(),
+        ["use_dpop_nonce", "ok"],
+        "a fresh assertion after the challenge: no 'already used'"
+    );
+    let never = s
+        .okta
+        .client_credentials(
+            &s.creds(DpopMode::Never),
+            &TokenRequest::scopes(&["okta.users.read"]),
+        )
+        .unwrap_err();
+    assert_eq!(never.okta_code(), Some("invalid_dpop_proof"));
+    assert!(
+        never.to_string().contains("hint: the app requires DPoP"),
+        "{never}"
+    );
+}
+
+#[test]
+fn sixty_four_threads_make_exactly_one_token_request() {
+    let s = Setup::new(KeySpec::Ec(Curve::P256), true, 25);
+    let source = Arc::new(TokenSource::new(
+        s.okta.clone(),
+        s.creds(DpopMode::Always),
+        TokenRequest::scopes(&["okta.users.read"]),
+    ));
+    let threads: Vec<_> = (0..64)
+        .map(|_| {
+            let source = source.clone();
+            std::thread::spawn(move || {
+                source
+                    .token()
+                    .unwrap()
+                    .access_token()
+                    .expose_secret()
+                    .to_owned()
+            })
+        })
+        .collect();
+    let tokens: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert!(tokens.iter().all(|t| *t == tokens[0]));
+    assert_eq!(source.tokens_fetched(), 1);
+    assert_eq!(s.token_outcomes().iter().filter(|o| *o == "ok").count(), 1);
+}
+
+#[test]
+fn admin_calls_list_grants_and_roles_and_delete_apps() {
+    let s = Setup::simple();
+    let ssws = Credential::Ssws(&s.admin);
+    let grants = s.okta.list_grants(ssws, &s.client_id).unwrap();
+    assert_eq!(
+        grants.iter().map(|g| g.scope.as_str()).collect::<Vec<_>>(),
+        ["okta.users.read"]
+    );
+    let extra = s
+        .okta
+        .add_grant(ssws, &s.client_id, "okta.groups.read")
+        .unwrap();
+    s.okta.revoke_grant(ssws, &s.client_id, &extra.id).unwrap();
+    assert_eq!(s.okta.list_grants(ssws, &s.client_id).unwrap().len(), 1);
+    assert_eq!(
+        s.okta.list_roles(ssws, &s.client_id).unwrap()[0].kind,
+        "READ_ONLY_ADMIN"
+    );
+    let dcr = s
+        .okta
+        .register_service_app(
+            ssws,
+            "by-dcr",
+            &okta_jwk::Jwks::new(vec![s.key.public_jwk().clone()]),
+        )
+        .unwrap();
+    assert!(dcr.client_id.starts_with("0oa"));
+    assert_eq!(s.okta.list_apps(ssws).unwrap().len(), 2);
+    s.okta.delete_app(ssws, &dcr.client_id).unwrap();
+    assert_eq!(
+        s.okta
+            .get_app(ssws, &dcr.client_id)
+            .unwrap_err()
+            .okta_code(),
+        Some("E0000007")
+    );
+    assert!(
+        s.okta.get_app(ssws, "../users").is_err(),
+        "ids cannot change the path"
+    );
+}
+
+#[test]
+fn okta_errors_carry_code_request_id_and_hint() {
+    let s = Setup::simple();
+    let creds = s.creds(DpopMode::Auto);
+    // A scope never granted.
+    let err = s
+        .okta
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.groups.read"]))
+        .unwrap_err();
+    assert_eq!(err.okta_code(), Some("invalid_scope"));
+    // A token without the users scope: 403 insufficient_scope from WWW-Authenticate (empty body).
+    s.okta
+        .add_grant(Credential::Ssws(&s.admin), &s.client_id, "okta.groups.read")
+        .unwrap();
+    let groups = s
+        .okta
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.groups.read"]))
+        .unwrap();
+    let err = s
+        .okta
+        .call(Credential::Token(&groups), "GET", "/api/v1/users", None)
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.okta_code()),
+        (Some(403), Some("insufficient_scope"))
+    );
+    let shown = err.to_string();
+    assert!(shown.contains("request id"), "{shown}");
+    assert!(shown.contains("hint:"), "{shown}");
+    // A role that cannot read users: E0000006 with the admin-role hint.
+    let s2 = Setup::simple();
+    let app = s2
+        .okta
+        .create_service_app(
+            Credential::Ssws(&s2.admin),
+            "no-role",
+            &okta_jwk::Jwks::new(vec![s2.key.public_jwk().clone()]),
+            false,
+        )
+        .unwrap();
+    s2.okta
+        .add_grant(
+            Credential::Ssws(&s2.admin),
+            &app.client_id,
+            "okta.users.read",
+        )
+        .unwrap();
+    let creds = okta_flows::ServiceCredentials::new(
+        okta_assertion::ClientId::new(&app.client_id).unwrap(),
+        s2.key.clone(),
+    );
+    let t = s2
+        .okta
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]))
+        .unwrap();
+    let err = s2
+        .okta
+        .call(Credential::Token(&t), "GET", "/api/v1/users", None)
+        .unwrap_err();
+    assert_eq!(err.okta_code(), Some("E0000006"));
+    assert!(err.to_string().contains("assign one"), "{err}");
+}
