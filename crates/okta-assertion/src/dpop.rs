@@ -181,18 +181,18 @@ fn normalise_escapes(path: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if let (b'%', Some(&h), Some(&l)) = (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            if let (Some(h), Some(l)) = (hex(h), hex(l)) {
-                let c = char::from((h * 16 + l) as u8);
-                if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') {
-                    out.push(c);
-                } else {
-                    out.push('%');
-                    out.push_str(&format!("{:02X}", h * 16 + l));
-                }
-                i += 3;
-                continue;
+        if let (b'%', Some(&h), Some(&l)) = (bytes[i], bytes.get(i + 1), bytes.get(i + 2))
+            && let (Some(h), Some(l)) = (hex(h), hex(l))
+        {
+            let c = char::from((h * 16 + l) as u8);
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') {
+                out.push(c);
+            } else {
+                out.push('%');
+                out.push_str(&format!("{:02X}", h * 16 + l));
             }
+            i += 3;
+            continue;
         }
         out.push(char::from(bytes[i]));
         i += 1;

@@ -276,14 +276,14 @@ impl Verified {
             _ => {}
         }
         for claim in ["nbf", "iat"] {
-            if let Some(t) = numeric(&self.claims, claim)? {
-                if t > now.saturating_add(leeway) {
-                    return Err(Error::NotYetValid {
-                        not_before: t,
-                        now,
-                        leeway,
-                    });
-                }
+            if let Some(t) = numeric(&self.claims, claim)?
+                && t > now.saturating_add(leeway)
+            {
+                return Err(Error::NotYetValid {
+                    not_before: t,
+                    now,
+                    leeway,
+                });
             }
         }
         if let Some(expected) = &v.issuer {

@@ -71,10 +71,10 @@ fn has_duplicates(text: &str) -> bool {
                     let raw = &text[start..i.min(text.len())];
                     let name: String = serde_json::from_str(&format!("\"{raw}\""))
                         .unwrap_or_else(|_| raw.to_owned());
-                    if let Some((_, names)) = stack.last_mut() {
-                        if !names.insert(name) {
-                            return true;
-                        }
+                    if let Some((_, names)) = stack.last_mut()
+                        && !names.insert(name)
+                    {
+                        return true;
                     }
                     expect_key = false;
                 }
@@ -180,10 +180,11 @@ pub(crate) fn check_public_jwk(jwk: &Map<String, Value>) -> Result<(), String> {
         }
         _ => return Err("The 'kty' of a key in the 'jwks' must be 'RSA' or 'EC'.".to_owned()),
     }
-    if let Some(kid) = jwk.get("kid") {
-        if !kid.is_null() && !kid.is_string() {
-            return Err("The 'kid' of a key in the 'jwks' must be a string.".to_owned());
-        }
+    if let Some(kid) = jwk.get("kid")
+        && !kid.is_null()
+        && !kid.is_string()
+    {
+        return Err("The 'kid' of a key in the 'jwks' must be a string.".to_owned());
     }
     Ok(())
 }

@@ -123,7 +123,7 @@ pub(crate) fn user(org: &Org, i: usize) -> Value {
         "created": iso(created),
         "activated": if status == "ACTIVE" { Value::String(iso(created + 60)) } else { Value::Null },
         "statusChanged": Value::Null,
-        "lastLogin": if i % 3 == 0 { Value::String(iso(created + 86_400)) } else { Value::Null },
+        "lastLogin": if i.is_multiple_of(3) { Value::String(iso(created + 86_400)) } else { Value::Null },
         "lastUpdated": iso(created + 120),
         "passwordChanged": iso(created + 90),
         "type": {"id": "oty1162QAr8hJjTaq0g4"},

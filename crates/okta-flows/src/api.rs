@@ -222,10 +222,9 @@ impl Okta {
             num("x-rate-limit-limit"),
             num("x-rate-limit-remaining"),
             num("x-rate-limit-reset"),
-        ) {
-            if limit > 0 {
-                Okta::lock(&self.pace_until).insert(bucket.to_owned(), reset);
-            }
+        ) && limit > 0
+        {
+            Okta::lock(&self.pace_until).insert(bucket.to_owned(), reset);
         }
     }
 
@@ -390,11 +389,11 @@ pub(crate) fn links(values: &[&str]) -> Result<Vec<(String, String)>> {
             let end = tail.find(",").unwrap_or(tail.len());
             let params = &tail[..end];
             for param in params.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-                if let Some((name, v)) = param.split_once('=') {
-                    if name.trim().eq_ignore_ascii_case("rel") {
-                        for rel in v.trim().trim_matches('"').split_whitespace() {
-                            out.push((rel.to_ascii_lowercase(), target.to_owned()));
-                        }
+                if let Some((name, v)) = param.split_once('=')
+                    && name.trim().eq_ignore_ascii_case("rel")
+                {
+                    for rel in v.trim().trim_matches('"').split_whitespace() {
+                        out.push((rel.to_ascii_lowercase(), target.to_owned()));
                     }
                 }
             }

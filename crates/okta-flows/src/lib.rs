@@ -33,6 +33,7 @@
 
 mod admin;
 mod api;
+mod cache;
 mod client;
 mod error;
 mod org;

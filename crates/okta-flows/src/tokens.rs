@@ -32,6 +32,8 @@ pub struct ServiceCredentials {
     signer: Arc<dyn Signer>,
     dpop: DpopMode,
     dpop_key: OnceLock<Arc<DpopKey>>,
+    /// The private JWK of a key this client generated, so a token can be saved with its key.
+    dpop_private: OnceLock<okta_jwk::PrivateJwk>,
     dpop_alg: Algorithm,
 }
 
@@ -52,6 +54,7 @@ impl ServiceCredentials {
             signer,
             dpop: DpopMode::Auto,
             dpop_key: OnceLock::new(),
+            dpop_private: OnceLock::new(),
             dpop_alg: Algorithm::ES256,
         }
     }
@@ -77,8 +80,24 @@ impl ServiceCredentials {
         if let Some(k) = self.dpop_key.get() {
             return Ok(k.clone());
         }
-        let key = Arc::new(DpopKey::generate(self.dpop_alg)?);
-        Ok(self.dpop_key.get_or_init(|| key).clone())
+        let pair = okta_jwk::KeyPair::generate(okta_jwk::KeySpec::for_algorithm(self.dpop_alg))?;
+        let private = pair.to_private_jwk()?;
+        let key = Arc::new(DpopKey::new(pair)?);
+        let chosen = self.dpop_key.get_or_init(|| key.clone()).clone();
+        if Arc::ptr_eq(&chosen, &key) {
+            let _ = self.dpop_private.set(private);
+        }
+        Ok(chosen)
+    }
+
+    /// The signing key's thumbprint: part of a cached token's identity.
+    pub(crate) fn key_thumbprint(&self) -> String {
+        self.signer.public_jwk().thumbprint().as_str().to_owned()
+    }
+
+    /// The private JWK of the DPoP key, when this client generated it.
+    pub(crate) fn dpop_private(&self) -> Option<&okta_jwk::PrivateJwk> {
+        self.dpop_private.get()
     }
 }
 
@@ -138,6 +157,22 @@ impl Token {
     pub fn dpop_key(&self) -> Option<&Arc<DpopKey>> {
         self.dpop.as_ref()
     }
+
+    pub(crate) fn from_parts(
+        access: AccessToken,
+        kind: TokenType,
+        expires_at: u64,
+        scopes: Vec<String>,
+        dpop: Option<Arc<DpopKey>>,
+    ) -> Token {
+        Token {
+            access,
+            kind,
+            expires_at,
+            scopes,
+            dpop,
+        }
+    }
 }
 
 /// What to ask for.
@@ -154,6 +189,10 @@ impl TokenRequest {
             scopes: scopes.iter().map(|s| s.as_ref().to_owned()).collect(),
             required: Vec::new(),
         }
+    }
+
+    pub(crate) fn requested(&self) -> &[String] {
+        &self.scopes
     }
 
     /// Fails with [`Error::MissingScopes`] unless these are granted.
@@ -376,6 +415,7 @@ fn validate(
 /// A token cache for one set of credentials and scopes: reuses the token until `margin` seconds
 /// before it expires, and refreshes it once however many threads ask at the same moment (C8).
 pub struct TokenSource {
+    file: Option<crate::cache::FileCache>,
     okta: Arc<Okta>,
     creds: ServiceCredentials,
     request: TokenRequest,
@@ -404,6 +444,7 @@ impl TokenSource {
     /// A source refreshing 60 seconds before expiry.
     pub fn new(okta: Arc<Okta>, creds: ServiceCredentials, request: TokenRequest) -> TokenSource {
         TokenSource {
+            file: None,
             okta,
             creds,
             request,
@@ -412,6 +453,14 @@ impl TokenSource {
             ready: Condvar::new(),
             fetched: AtomicU64::new(0),
         }
+    }
+
+    /// Also keeps the token in this file (mode 0600, replaced atomically, locked across
+    /// processes), so separate runs of a program share one token until it nears expiry. A
+    /// DPoP-bound token is saved with its DPoP key.
+    pub fn persist_to(mut self, path: impl Into<std::path::PathBuf>) -> TokenSource {
+        self.file = Some(crate::cache::FileCache::new(path.into()));
+        self
     }
 
     /// Refresh this many seconds before expiry (default 60).
@@ -429,10 +478,10 @@ impl TokenSource {
     pub fn token(&self) -> Result<Token> {
         let mut state = Okta::lock(&self.state);
         loop {
-            if let Some(t) = &state.token {
-                if t.expires_at > self.okta.now().secs() + self.margin {
-                    return Ok(t.clone());
-                }
+            if let Some(t) = &state.token
+                && t.expires_at > self.okta.now().secs() + self.margin
+            {
+                return Ok(t.clone());
             }
             if !state.fetching {
                 break;
@@ -444,8 +493,18 @@ impl TokenSource {
         }
         state.fetching = true;
         drop(state);
-        self.fetched.fetch_add(1, Ordering::SeqCst);
-        let result = self.okta.client_credentials(&self.creds, &self.request);
+        let result = match &self.file {
+            Some(file) => {
+                file.get_or_fetch(&self.okta, &self.creds, &self.request, self.margin, || {
+                    self.fetched.fetch_add(1, Ordering::SeqCst);
+                    self.okta.client_credentials(&self.creds, &self.request)
+                })
+            }
+            None => {
+                self.fetched.fetch_add(1, Ordering::SeqCst);
+                self.okta.client_credentials(&self.creds, &self.request)
+            }
+        };
         let mut state = Okta::lock(&self.state);
         state.fetching = false;
         if let Ok(t) = &result {
@@ -455,9 +514,12 @@ impl TokenSource {
         result
     }
 
-    /// Forgets the cached token (after Okta said it is invalid).
+    /// Forgets the cached token (after Okta said it is invalid), in memory and in the file.
     pub fn invalidate(&self) {
         Okta::lock(&self.state).token = None;
+        if let Some(file) = &self.file {
+            file.forget(&self.okta, &self.creds, &self.request);
+        }
     }
 
     /// The client this source serves.

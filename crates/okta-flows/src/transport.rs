@@ -106,11 +106,11 @@ impl Reply {
             }
             _ => {}
         }
-        if let Some(challenge) = self.header("www-authenticate").map(parse_challenge) {
-            if p.code.is_none() {
-                p.code = challenge.param("error").map(|s| safe(s, 40));
-                p.message = challenge.param("error_description").map(|s| safe(s, 300));
-            }
+        if let Some(challenge) = self.header("www-authenticate").map(parse_challenge)
+            && p.code.is_none()
+        {
+            p.code = challenge.param("error").map(|s| safe(s, 40));
+            p.message = challenge.param("error_description").map(|s| safe(s, 300));
         }
         if p.code.is_none() && json.is_none() && !self.body.is_empty() {
             p.excerpt = Some(safe(&String::from_utf8_lossy(&self.body), 120));

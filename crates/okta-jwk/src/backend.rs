@@ -133,10 +133,10 @@ impl RsaPool {
         let hash = ring::digest::digest(ring_digest(alg), message);
         let mut sig = Vec::new();
         ctx.sign_to_vec(hash.as_ref(), &mut sig).map_err(failed)?;
-        if let Some(mut idle) = self.lock() {
-            if idle.len() < MAX_IDLE {
-                idle.push((alg, ctx));
-            }
+        if let Some(mut idle) = self.lock()
+            && idle.len() < MAX_IDLE
+        {
+            idle.push((alg, ctx));
         }
         Ok(sig)
     }

@@ -134,17 +134,16 @@ pub(crate) fn authorize(org: &Org, req: &Req) -> Resp {
             );
         }
     }
-    if let Some(c) = &challenge {
-        if c.len() != 43
+    if let Some(c) = &challenge
+        && (c.len() != 43
             || !c
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return fail(
-                "invalid_request",
-                "PKCE code challenge contains illegal characters.",
-            );
-        }
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        return fail(
+            "invalid_request",
+            "PKCE code challenge contains illegal characters.",
+        );
     }
     let scopes: Vec<String> = q("scope")
         .map(|s| {

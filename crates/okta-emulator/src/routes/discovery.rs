@@ -25,10 +25,10 @@ pub(crate) fn document(org: &Org, doc: &str, server: Option<&str>) -> Resp {
     if !matches!(doc, "openid-configuration" | "oauth-authorization-server") {
         return errors::not_found("(Resource)");
     }
-    if let Some(id) = server {
-        if let Some(e) = custom(id) {
-            return e;
-        }
+    if let Some(id) = server
+        && let Some(e) = custom(id)
+    {
+        return e;
     }
     let base = &org.base;
     let (issuer, v1) = match server {
@@ -64,10 +64,10 @@ pub(crate) fn document(org: &Org, doc: &str, server: Option<&str>) -> Resp {
         "request_object_signing_alg_values_supported": algs.clone(),
         "dpop_signing_alg_values_supported": algs,
     });
-    if doc == "oauth-authorization-server" {
-        if let Value::Object(m) = &mut d {
-            m.remove("userinfo_endpoint");
-        }
+    if doc == "oauth-authorization-server"
+        && let Value::Object(m) = &mut d
+    {
+        m.remove("userinfo_endpoint");
     }
     Resp::json(200, &d)
 }

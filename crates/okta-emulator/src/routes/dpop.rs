@@ -197,17 +197,18 @@ fn unreserved(path: &str) -> String {
     let b = path.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&path[i + 1..i + 3], 16) {
-                let c = char::from(v);
-                if c.is_ascii_alphanumeric() || "-._~".contains(c) {
-                    out.push(c);
-                } else {
-                    out.push_str(&format!("%{v:02X}"));
-                }
-                i += 3;
-                continue;
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&path[i + 1..i + 3], 16)
+        {
+            let c = char::from(v);
+            if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                out.push(c);
+            } else {
+                out.push_str(&format!("%{v:02X}"));
             }
+            i += 3;
+            continue;
         }
         out.push(char::from(b[i]));
         i += 1;

@@ -241,3 +241,95 @@ fn okta_errors_carry_code_request_id_and_hint() {
     assert_eq!(err.okta_code(), Some("E0000006"));
     assert!(err.to_string().contains("assign one"), "{err}");
 }
+
+#[test]
+fn the_file_cache_serves_later_runs_and_keeps_the_dpop_key() {
+    let s = Setup::new(KeySpec::Ec(Curve::P256), true, 25);
+    let dir = std::env::temp_dir().join(format!("okta-flows-cache-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tokens.json");
+    let request = || TokenRequest::scopes(&["okta.users.read"]);
+    // Many "runs": each a new source (a new process would have a new one too).
+    for run in 0..20 {
+        let source = TokenSource::new(s.okta.clone(), s.creds(DpopMode::Always), request())
+            .persist_to(&file);
+        let token = source.token().unwrap();
+        assert_eq!(token.token_type(), TokenType::DPoP);
+        assert_eq!(source.tokens_fetched(), u64::from(run == 0), "run {run}");
+        // The saved token works with its saved key.
+        let page = s
+            .okta
+            .call(
+                Credential::Source(&source),
+                "GET",
+                "/api/v1/users?limit=2",
+                None,
+            )
+            .unwrap();
+        assert_eq!(page.body.as_array().unwrap().len(), 2);
+    }
+    assert_eq!(
+        s.token_outcomes().iter().filter(|o| *o == "ok").count(),
+        1,
+        "one token request for twenty runs"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // Other scopes are another entry; a corrupt file is a cache miss, not an error.
+    let other = TokenSource::new(
+        s.okta.clone(),
+        s.creds(DpopMode::Always),
+        TokenRequest::scopes(&["okta.users.read", "okta.apps.read"]),
+    )
+    .persist_to(&file);
+    other.token().unwrap();
+    assert_eq!(other.tokens_fetched(), 1);
+    std::fs::write(&file, b"{not json").unwrap();
+    let after =
+        TokenSource::new(s.okta.clone(), s.creds(DpopMode::Always), request()).persist_to(&file);
+    after.token().unwrap();
+    assert_eq!(after.tokens_fetched(), 1);
+    // Nothing secret in the file's name or in the source's Debug.
+    assert!(!format!("{after:?}").contains("eyJ"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn threads_in_many_sources_share_one_file_and_one_token() {
+    let s = Setup::simple();
+    let dir = std::env::temp_dir().join(format!("okta-flows-cache2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tokens.json");
+    let okta = s.okta.clone();
+    let client = s.client_id.clone();
+    let key = s.key.clone();
+    let threads: Vec<_> = (0..16)
+        .map(|_| {
+            let (okta, client, key, file) =
+                (okta.clone(), client.clone(), key.clone(), file.clone());
+            std::thread::spawn(move || {
+                let creds = okta_flows::ServiceCredentials::new(
+                    okta_assertion::ClientId::new(client).unwrap(),
+                    key,
+                );
+                let source =
+                    TokenSource::new(okta, creds, TokenRequest::scopes(&["okta.users.read"]))
+                        .persist_to(&file);
+                source.token().unwrap();
+                source.tokens_fetched()
+            })
+        })
+        .collect();
+    let fetched: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(
+        fetched, 1,
+        "the file lock makes the sources wait for one fetch"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -131,13 +131,12 @@ proptest! {
         let mut bytes = fixture(&format!("keys/{name}.{form}")).into_bytes();
         let i = at.index(bytes.len());
         bytes[i] = byte;
-        if let Ok(text) = String::from_utf8(bytes) {
-            if let Ok(key) = AnyKey::read(&text) {
+        if let Ok(text) = String::from_utf8(bytes)
+            && let Ok(key) = AnyKey::read(&text) {
                 // Whatever still parses is a real, consistent key.
                 let jwk = key.public_jwk().to_json();
                 prop_assert!(PublicJwk::from_json(&jwk).is_ok());
             }
-        }
     }
 
     #[test]

@@ -1,0 +1,200 @@
+//! The token cache file: mode 0600, replaced atomically, locked across processes, keyed by
+//! everything that makes a token (org, server, client, scopes, signing key).
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use okta_assertion::DpopKey;
+use okta_jwk::{KeyPair, base64url};
+use serde::{Deserialize, Serialize};
+
+use crate::client::{AuthServer, Okta};
+use crate::error::Result;
+use crate::secrets::AccessToken;
+use crate::tokens::{ServiceCredentials, Token, TokenRequest, TokenType};
+
+/// One saved token. Written only to a 0600 file.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    access_token: String,
+    token_type: String,
+    expires_at: u64,
+    scopes: Vec<String>,
+    /// The private JWK of the DPoP key the token is bound to.
+    dpop_key: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Contents {
+    version: u32,
+    tokens: BTreeMap<String, Entry>,
+}
+
+pub(crate) struct FileCache {
+    path: PathBuf,
+}
+
+impl FileCache {
+    pub(crate) fn new(path: PathBuf) -> FileCache {
+        FileCache { path }
+    }
+
+    /// The entry name: a hash of what makes the token, so the file names no client or scope.
+    fn key(okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) -> String {
+        let server = match &okta.server {
+            AuthServer::Org => String::new(),
+            AuthServer::Custom(id) => id.clone(),
+        };
+        let mut scopes = request.requested().to_vec();
+        scopes.sort();
+        let identity = format!(
+            "{}\n{server}\n{}\n{}\n{}",
+            okta.org.as_str(),
+            creds.client_id().as_str(),
+            scopes.join(" "),
+            creds.key_thumbprint()
+        );
+        base64url::encode(ring_digest(identity.as_bytes()))
+    }
+
+    /// The cached token if it is good for `margin` more seconds; otherwise `fetch` one (holding
+    /// the lock, so other processes wait for it instead of fetching their own) and save it.
+    pub(crate) fn get_or_fetch(
+        &self,
+        okta: &Okta,
+        creds: &ServiceCredentials,
+        request: &TokenRequest,
+        margin: u64,
+        fetch: impl FnOnce() -> Result<Token>,
+    ) -> Result<Token> {
+        let key = FileCache::key(okta, creds, request);
+        let _lock = self.lock();
+        let mut contents = self.read();
+        let now = okta.now().secs();
+        if let Some(token) = contents
+            .tokens
+            .get(&key)
+            .and_then(|e| restore(e, now, margin))
+        {
+            return Ok(token);
+        }
+        let token = fetch()?;
+        contents.tokens.retain(|_, e| e.expires_at > now);
+        contents.tokens.insert(key, save(&token, creds));
+        contents.version = 1;
+        // A cache that cannot be written costs a token request next time, nothing more.
+        let _ = self.write(&contents);
+        Ok(token)
+    }
+
+    pub(crate) fn forget(&self, okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) {
+        let _lock = self.lock();
+        let mut contents = self.read();
+        if contents
+            .tokens
+            .remove(&FileCache::key(okta, creds, request))
+            .is_some()
+        {
+            let _ = self.write(&contents);
+        }
+    }
+
+    /// An exclusive lock on `<file>.lock`, released when dropped. Without a lock file (a
+    /// read-only folder), the cache still works, just without cross-process single-flight.
+    fn lock(&self) -> Option<File> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".lock");
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(PathBuf::from(name)).ok()?;
+        file.lock().ok()?;
+        Some(file)
+    }
+
+    fn read(&self) -> Contents {
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn write(&self, contents: &Contents) -> std::io::Result<()> {
+        let bytes = serde_json::to_vec(contents).map_err(std::io::Error::other)?;
+        write_private(&self.path, &bytes)
+    }
+}
+
+fn restore(e: &Entry, now: u64, margin: u64) -> Option<Token> {
+    if e.expires_at <= now + margin {
+        return None;
+    }
+    let (kind, dpop) = match (e.token_type.as_str(), &e.dpop_key) {
+        ("DPoP", Some(jwk)) => (
+            TokenType::DPoP,
+            Some(Arc::new(DpopKey::new(KeyPair::from_jwk(jwk).ok()?).ok()?)),
+        ),
+        ("Bearer", None) => (TokenType::Bearer, None),
+        _ => return None,
+    };
+    Some(Token::from_parts(
+        AccessToken::new(e.access_token.as_str()),
+        kind,
+        e.expires_at,
+        e.scopes.clone(),
+        dpop,
+    ))
+}
+
+fn save(token: &Token, creds: &ServiceCredentials) -> Entry {
+    Entry {
+        access_token: token.access_token().expose_secret().to_owned(),
+        token_type: if token.token_type() == TokenType::DPoP {
+            "DPoP"
+        } else {
+            "Bearer"
+        }
+        .to_owned(),
+        expires_at: token.expires_at(),
+        scopes: token.scopes().to_vec(),
+        dpop_key: creds
+            .dpop_private()
+            .filter(|_| token.token_type() == TokenType::DPoP)
+            .map(|p| p.expose_secret().to_owned()),
+    }
+}
+
+fn ring_digest(bytes: &[u8]) -> Vec<u8> {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .to_vec()
+}
+
+/// Writes a secret file: 0600 from creation, through a temporary file and an atomic rename.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("cache");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
