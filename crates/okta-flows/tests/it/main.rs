@@ -10,6 +10,7 @@
 
 mod battery;
 mod path;
+mod shapes;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,0 +1,237 @@
+//! Each request's exact shape, pinned with httpmock: method, path, headers, form fields, no
+//! query credentials, one client-authentication method, and the claims of what was signed.
+
+use std::sync::{Arc, Mutex};
+
+use httpmock::{HttpMockRequest, Method, MockServer};
+use okta_assertion::ClientId;
+use okta_flows::{Credential, DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest};
+use okta_jwk::{Curve, KeyPair, KeySpec, base64url};
+use serde_json::{Value, json};
+
+type Seen = Arc<Mutex<Vec<(String, Vec<(String, String)>, Vec<u8>)>>>;
+
+fn recorder() -> (
+    Seen,
+    impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static,
+) {
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    let matcher = move |req: &HttpMockRequest| {
+        log.lock().unwrap().push((
+            req.uri_str().to_owned(),
+            req.headers_vec().clone(),
+            req.body().to_vec(),
+        ));
+        true
+    };
+    (seen, matcher)
+}
+
+fn okta(server: &MockServer) -> Okta {
+    Okta::builder(OrgUrl::dangerous_allow_loopback_http(&server.base_url()).unwrap())
+        .build()
+        .unwrap()
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+fn claims(jwt: &str) -> (Value, Value) {
+    let mut it = jwt.split('.');
+    let mut part = || {
+        serde_json::from_slice::<Value>(&base64url::decode(it.next().unwrap()).unwrap()).unwrap()
+    };
+    (part(), part())
+}
+
+fn creds(mode: DpopMode) -> ServiceCredentials {
+    let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
+    ServiceCredentials::new(ClientId::new("0oaclient123").unwrap(), key).dpop(mode)
+}
+
+#[test]
+fn token_request_without_dpop() {
+    let server = MockServer::start();
+    let (seen, matcher) = recorder();
+    let mock = server.mock(|when, then| {
+        when.method(Method::POST).path("/oauth2/v1/token").is_true(matcher);
+        then.status(200).header("content-type", "application/json").json_body(json!({"token_type": "Bearer", "expires_in": 3600, "access_token": "at-1", "scope": "okta.users.read"}));
+    });
+    let token = okta(&server)
+        .client_credentials(
+            &creds(DpopMode::Never),
+            &TokenRequest::scopes(&["okta.users.read", "okta.apps.read"]),
+        )
+        .unwrap();
+    mock.assert();
+    assert_eq!(token.scopes(), ["okta.users.read"]);
+    let (uri, headers, body) = seen.lock().unwrap()[0].clone();
+    assert_eq!(uri.split('?').nth(1), None, "no query string at all");
+    assert_eq!(
+        header(&headers, "content-type"),
+        ["application/x-www-form-urlencoded"]
+    );
+    assert_eq!(header(&headers, "accept"), ["application/json"]);
+    assert!(header(&headers, "authorization").is_empty() && header(&headers, "dpop").is_empty());
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let names: Vec<&str> = form.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "grant_type",
+            "scope",
+            "client_assertion_type",
+            "client_assertion"
+        ],
+        "each once, one auth method"
+    );
+    assert_eq!(form[0].1, "client_credentials");
+    assert_eq!(
+        form[1].1, "okta.users.read okta.apps.read",
+        "space-separated"
+    );
+    assert_eq!(
+        form[2].1,
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    );
+    let (h, c) = claims(&form[3].1);
+    assert_eq!(
+        (h["alg"].as_str(), h["typ"].as_str()),
+        (Some("ES256"), Some("JWT"))
+    );
+    assert!(h["kid"].is_string());
+    assert_eq!(c["iss"], "0oaclient123");
+    assert_eq!(c["sub"], "0oaclient123");
+    assert_eq!(c["aud"], format!("{}/oauth2/v1/token", server.base_url()));
+    assert_eq!(c["exp"].as_u64().unwrap() - c["iat"].as_u64().unwrap(), 300);
+    assert!(c["jti"].as_str().unwrap().len() >= 22);
+}
+
+#[test]
+fn token_request_with_dpop_and_a_nonce_challenge() {
+    let server = MockServer::start();
+    let (seen, matcher) = recorder();
+    // The first token request gets the nonce challenge; the retry succeeds.
+    let flag = Arc::new(Mutex::new(true));
+    let challenge = server.mock(|when, then| {
+        when.method(Method::POST).path("/oauth2/v1/token").is_true(move |_| std::mem::replace(&mut *flag.lock().unwrap(), false));
+        then.status(400).header("content-type", "application/json").header("DPoP-Nonce", "n0nce-1")
+            .json_body(json!({"error": "use_dpop_nonce", "error_description": "Authorization server requires nonce in DPoP proof."}));
+    });
+    let ok = server.mock(|when, then| {
+        when.method(Method::POST).path("/oauth2/v1/token").header_exists("dpop").is_true(matcher);
+        then.status(200).header("content-type", "application/json").json_body(json!({"token_type": "DPoP", "expires_in": 3600, "access_token": "at-2", "scope": "okta.users.read"}));
+    });
+    let token = okta(&server)
+        .client_credentials(
+            &creds(DpopMode::Always),
+            &TokenRequest::scopes(&["okta.users.read"]),
+        )
+        .unwrap();
+    challenge.assert();
+    ok.assert();
+    assert_eq!(token.token_type(), okta_flows::TokenType::DPoP);
+    let (_, headers, body) = seen.lock().unwrap()[0].clone();
+    let (h, c) = claims(header(&headers, "dpop")[0]);
+    assert_eq!(h["typ"], "dpop+jwt");
+    assert_eq!(h["alg"], "ES256");
+    assert!(h["jwk"].get("d").is_none() && h["jwk"]["kty"] == "EC");
+    assert_eq!(c["htm"], "POST");
+    assert_eq!(c["htu"], format!("{}/oauth2/v1/token", server.base_url()));
+    assert_eq!(c["nonce"], "n0nce-1");
+    assert!(c.get("ath").is_none());
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    assert!(form.iter().any(|(n, _)| n == "client_assertion"));
+}
+
+#[test]
+fn api_calls_with_dpop_bearer_and_ssws() {
+    let server = MockServer::start();
+    let (seen, matcher) = recorder();
+    let mock = server.mock(|when, then| {
+        when.method(Method::GET)
+            .path("/api/v1/users")
+            .query_param("limit", "2")
+            .is_true(matcher);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body("[]");
+    });
+    let okta = okta(&server);
+    // A DPoP token, through a token endpoint mock.
+    let token_mock = server.mock(|when, then| {
+        when.method(Method::POST).path("/oauth2/v1/token");
+        then.status(200).header("content-type", "application/json").json_body(json!({"token_type": "DPoP", "expires_in": 3600, "access_token": "at-dpop", "scope": "okta.users.read"}));
+    });
+    let token = okta
+        .client_credentials(
+            &creds(DpopMode::Always),
+            &TokenRequest::scopes(&["okta.users.read"]),
+        )
+        .unwrap();
+    token_mock.assert();
+    okta.call(
+        Credential::Token(&token),
+        "GET",
+        "/api/v1/users?limit=2",
+        None,
+    )
+    .unwrap();
+    let ssws = SswsToken::new("00ssws-token");
+    okta.call(
+        Credential::Ssws(&ssws),
+        "GET",
+        "/api/v1/users?limit=2",
+        None,
+    )
+    .unwrap();
+    mock.assert_calls(2);
+    let seen = seen.lock().unwrap().clone();
+    let (uri, headers, _) = &seen[0];
+    assert!(uri.contains("limit=2"));
+    assert_eq!(header(headers, "authorization"), ["DPoP at-dpop"]);
+    let (_, c) = claims(header(headers, "dpop")[0]);
+    assert_eq!(c["htm"], "GET");
+    assert_eq!(
+        c["htu"],
+        format!("{}/api/v1/users", server.base_url()),
+        "no query in htu"
+    );
+    assert_eq!(c["ath"], okta_assertion::ath("at-dpop"));
+    let (_, headers, _) = &seen[1];
+    assert_eq!(header(headers, "authorization"), ["SSWS 00ssws-token"]);
+    assert!(header(headers, "dpop").is_empty());
+}
+
+#[test]
+fn admin_posts_send_json() {
+    let server = MockServer::start();
+    let (seen, matcher) = recorder();
+    let mock = server.mock(|when, then| {
+        when.method(Method::POST)
+            .path("/api/v1/apps/0oaapp/grants")
+            .header("content-type", "application/json")
+            .is_true(matcher);
+        then.status(201)
+            .header("content-type", "application/json")
+            .json_body(json!({"id": "oag1", "scopeId": "okta.users.read"}));
+    });
+    let ssws = SswsToken::new("00t");
+    let grant = okta(&server)
+        .add_grant(Credential::Ssws(&ssws), "0oaapp", "okta.users.read")
+        .unwrap();
+    mock.assert();
+    assert_eq!(grant.id, "oag1");
+    let (_, _, body) = seen.lock().unwrap()[0].clone();
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        body,
+        json!({"scopeId": "okta.users.read", "issuer": server.base_url()})
+    );
+}
