@@ -71,6 +71,7 @@ pub(crate) fn run() -> Result<()> {
         eprintln!("interop {alg} client assertion and DPoP proof: ok");
     }
     checks += emulator(&peers, &dir)?;
+    checks += oidc_provider(&peers, &dir)?;
     std::fs::remove_dir_all(&dir)?;
     eprintln!("xtask interop: {checks} cross-checks passed");
     Ok(())
@@ -256,6 +257,94 @@ fn emulator(peers: &Peers, dir: &Path) -> Result<usize> {
     ensure!(steps >= 9, "the Python client stopped early: {seen}");
     eprintln!("interop okta-emulator with a Python + curl client: {steps} steps ok");
     Ok(steps)
+}
+
+/// okta-flows against the npm `oidc-provider`: discovery, `private_key_jwt`, client
+/// credentials, and DPoP with the nonce the server requires.
+fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
+    use std::io::BufRead as _;
+    use std::sync::Arc;
+
+    use okta_assertion::ClientId;
+    use okta_flows::{DpopMode, Okta, OrgUrl, ServiceCredentials, TokenRequest, TokenType};
+
+    let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256))?);
+    let jwks_file = dir.join("oidc-provider-client-jwks.json");
+    std::fs::write(
+        &jwks_file,
+        okta_jwk::Jwks::new(vec![key.public_jwk().clone()]).to_json(),
+    )?;
+    let mut child = peers.node_server("oidc_provider_server.mjs", &[arg(&jwks_file)?])?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout from oidc-provider"))?;
+    let first = std::io::BufReader::new(stdout)
+        .lines()
+        .next()
+        .transpose()?
+        .unwrap_or_default();
+    let result = (|| -> Result<usize> {
+        let issuer = first
+            .strip_prefix("listening ")
+            .ok_or_else(|| anyhow::anyhow!("oidc-provider said {first:?}"))?;
+        let okta = Okta::builder(OrgUrl::dangerous_allow_loopback_http(issuer)?)
+            .discover()?
+            .build()?;
+        ensure!(
+            okta.oauth_endpoint("token")?.as_str() == format!("{issuer}/token"),
+            "discovery found another token endpoint"
+        );
+        let request = TokenRequest::scopes(&["okta.users.read"]).require(&["okta.users.read"]);
+        let dpop = ServiceCredentials::new(ClientId::new("interop-dpop")?, key.clone())
+            .dpop(DpopMode::Always);
+        let token = okta.client_credentials(&dpop, &request)?;
+        ensure!(
+            token.token_type() == TokenType::DPoP,
+            "oidc-provider gave a {:?} token to a DPoP client",
+            token.token_type()
+        );
+        ensure!(
+            token.scopes() == ["okta.users.read"],
+            "scopes {:?}",
+            token.scopes()
+        );
+        // The nonce is known now: a second token goes through at once.
+        okta.client_credentials(&dpop, &request)?;
+        let bearer = ServiceCredentials::new(ClientId::new("interop-bearer")?, key.clone())
+            .dpop(DpopMode::Never);
+        let token = okta.client_credentials(
+            &bearer,
+            &TokenRequest::scopes(&["okta.users.read", "okta.apps.read"]),
+        )?;
+        ensure!(
+            token.token_type() == TokenType::Bearer && token.scopes().len() == 2,
+            "bearer client: {token:?}"
+        );
+        // A key oidc-provider does not know is refused.
+        let stranger = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256))?);
+        let refused = okta.client_credentials(
+            &ServiceCredentials::new(ClientId::new("interop-bearer")?, stranger)
+                .dpop(DpopMode::Never),
+            &request,
+        );
+        ensure!(
+            refused
+                .as_ref()
+                .err()
+                .and_then(okta_flows::Error::okta_code)
+                == Some("invalid_client"),
+            "an unknown key was not refused: {refused:?}"
+        );
+        Ok(5)
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    let checks = result?;
+    eprintln!(
+        "interop okta-flows with oidc-provider (discovery, private_key_jwt, DPoP nonces): {checks} checks ok"
+    );
+    Ok(checks)
 }
 
 /// Client assertions and DPoP proofs, ours to the peers and theirs to our `Verifier`.

@@ -12,6 +12,7 @@ use crate::{output, root, run};
 const JWCRYPTO: &str = "jwcrypto==1.6.1";
 const PYJWT: &str = "pyjwt[crypto]==2.15.1";
 const JOSE: &str = "jose@6.2.18";
+const OIDC_PROVIDER: &str = "oidc-provider@9.13.3";
 
 /// Handles to the installed peers.
 pub(crate) struct Peers {
@@ -34,19 +35,33 @@ impl Peers {
             run(Command::new(&python).args(["-m", "pip", "install", "--quiet", JWCRYPTO, PYJWT]))?;
         }
         let node_dir = dir.join("node");
-        if !node_dir.join("node_modules/jose/package.json").exists() {
+        let installed = |pkg: &str| {
+            node_dir
+                .join(format!("node_modules/{pkg}/package.json"))
+                .exists()
+        };
+        if !installed("jose") || !installed("oidc-provider") {
             std::fs::create_dir_all(&node_dir)?;
             std::fs::write(
                 node_dir.join("package.json"),
                 "{\"private\":true,\"type\":\"module\"}\n",
             )?;
             run(Command::new("npm")
-                .args(["install", "--silent", "--no-audit", "--no-fund", JOSE])
+                .args([
+                    "install",
+                    "--silent",
+                    "--no-audit",
+                    "--no-fund",
+                    JOSE,
+                    OIDC_PROVIDER,
+                ])
                 .current_dir(&node_dir))
-            .context("installing node jose (is npm installed?)")?;
+            .context("installing node jose and oidc-provider (is npm installed?)")?;
         }
-        // The script must sit beside node_modules for `import "jose"` to resolve.
-        std::fs::copy(peer_script("jose_peer.mjs"), node_dir.join("jose_peer.mjs"))?;
+        // The scripts must sit beside node_modules for their imports to resolve.
+        for script in ["jose_peer.mjs", "oidc_provider_server.mjs"] {
+            std::fs::copy(peer_script(script), node_dir.join(script))?;
+        }
         Ok(Peers { python, node_dir })
     }
 
@@ -68,6 +83,16 @@ impl Peers {
                 .args(args),
         )?;
         serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))
+    }
+
+    /// Starts a node script of the peers folder as a server; returns the child.
+    pub(crate) fn node_server(&self, script: &str, args: &[&str]) -> Result<std::process::Child> {
+        Command::new("node")
+            .arg(self.node_dir.join(script))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting {script}"))
     }
 
     /// Runs the node peer and parses its JSON answer.

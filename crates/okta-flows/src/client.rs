@@ -62,14 +62,42 @@ impl Default for RetryPolicy {
     }
 }
 
+/// The endpoints an authorization server publishes in its metadata (RFC 8414, OpenID
+/// Connect Discovery).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovery {
+    /// `issuer`: may differ from the org URL (custom URL domains); read it, never derive it.
+    pub issuer: String,
+    /// `token_endpoint`.
+    pub token_endpoint: Endpoint,
+    /// `revocation_endpoint`.
+    pub revocation_endpoint: Option<Endpoint>,
+    /// `introspection_endpoint`.
+    pub introspection_endpoint: Option<Endpoint>,
+    /// `authorization_endpoint`.
+    pub authorization_endpoint: Option<Endpoint>,
+}
+
 /// Builds an [`Okta`].
 #[derive(Clone)]
 pub struct OktaBuilder {
+    discovery: Option<Discovery>,
     org: OrgUrl,
     server: AuthServer,
     agent: AgentSettings,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for OktaBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OktaBuilder")
+            .field("org", &self.org.as_str())
+            .field("server", &self.server)
+            .field("retry", &self.retry)
+            .field("discovered", &self.discovery.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl OktaBuilder {
@@ -110,9 +138,18 @@ impl OktaBuilder {
         self
     }
 
+    /// Reads the authorization server's metadata now and uses its endpoints from then on
+    /// (instead of Okta's fixed paths), refusing endpoints outside the org's origin.
+    pub fn discover(mut self) -> Result<OktaBuilder> {
+        let found = self.clone().build()?.discover()?;
+        self.discovery = Some(found);
+        Ok(self)
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Okta> {
         Ok(Okta {
+            discovery: self.discovery,
             agent: agent(&self.agent)?,
             org: self.org,
             server: self.server,
@@ -128,6 +165,7 @@ impl OktaBuilder {
 
 /// A client for one Okta org. Cheap to share (`Arc<Okta>`); all methods take `&self`.
 pub struct Okta {
+    pub(crate) discovery: Option<Discovery>,
     pub(crate) org: OrgUrl,
     pub(crate) server: AuthServer,
     pub(crate) agent: ureq::Agent,
@@ -155,6 +193,7 @@ impl Okta {
     /// A builder for the org at `org`.
     pub fn builder(org: OrgUrl) -> OktaBuilder {
         OktaBuilder {
+            discovery: None,
             org,
             server: AuthServer::Org,
             agent: AgentSettings {
@@ -173,13 +212,82 @@ impl Okta {
         &self.org
     }
 
-    /// The URL of an endpoint of the chosen authorization server (`token`, `revoke`, …).
+    /// The URL of an endpoint of the chosen authorization server (`token`, `revoke`, …): from
+    /// discovery when it was read, else Okta's fixed path.
     pub fn oauth_endpoint(&self, name: &str) -> Result<Endpoint> {
+        if let Some(d) = &self.discovery {
+            let found = match name {
+                "token" => Some(&d.token_endpoint),
+                "revoke" => d.revocation_endpoint.as_ref(),
+                "introspect" => d.introspection_endpoint.as_ref(),
+                "authorize" => d.authorization_endpoint.as_ref(),
+                _ => None,
+            };
+            if let Some(e) = found {
+                return Ok(e.clone());
+            }
+        }
         let path = match &self.server {
             AuthServer::Org => format!("/oauth2/v1/{name}"),
             AuthServer::Custom(id) => format!("/oauth2/{id}/v1/{name}"),
         };
         Endpoint::parse(self.org.join(&path)?.as_str()).map_err(Error::from)
+    }
+
+    /// Fetches the authorization server's metadata: RFC 8414
+    /// (`/.well-known/oauth-authorization-server`), else OpenID Connect Discovery.
+    pub fn discover(&self) -> Result<Discovery> {
+        let base = match &self.server {
+            AuthServer::Org => String::new(),
+            AuthServer::Custom(id) => format!("/oauth2/{id}"),
+        };
+        let mut last = None;
+        for doc in ["oauth-authorization-server", "openid-configuration"] {
+            let url = self.org.join(&format!("{base}/.well-known/{doc}"))?;
+            let reply = crate::transport::send(
+                &self.agent,
+                "GET",
+                &url,
+                &[("Accept", "application/json")],
+                None,
+                crate::transport::MAX_JSON,
+            )?;
+            if reply.status == 404 {
+                last = Some(reply.problem());
+                continue;
+            }
+            if reply.status != 200 {
+                return Err(reply.problem());
+            }
+            let v = reply.json()?;
+            let endpoint = |name: &str| -> Result<Option<Endpoint>> {
+                let Some(text) = v.get(name).and_then(serde_json::Value::as_str) else {
+                    return Ok(None);
+                };
+                let e = Endpoint::parse(text)?;
+                if !self.org.same_origin(e.url()) {
+                    return Err(reply.unexpected(format!(
+                        "{name} is on another origin ({}); not used",
+                        crate::error::safe(text, 100)
+                    )));
+                }
+                Ok(Some(e))
+            };
+            let token_endpoint = endpoint("token_endpoint")?
+                .ok_or_else(|| reply.unexpected("the metadata has no token_endpoint".into()))?;
+            return Ok(Discovery {
+                issuer: v
+                    .get("issuer")
+                    .and_then(serde_json::Value::as_str)
+                    .map(|s| crate::error::safe(s, 200))
+                    .unwrap_or_default(),
+                token_endpoint,
+                revocation_endpoint: endpoint("revocation_endpoint")?,
+                introspection_endpoint: endpoint("introspection_endpoint")?,
+                authorization_endpoint: endpoint("authorization_endpoint")?,
+            });
+        }
+        Err(last.unwrap_or(Error::Config("no discovery document")))
     }
 
     pub(crate) fn now(&self) -> UnixTime {

@@ -333,3 +333,46 @@ fn threads_in_many_sources_share_one_file_and_one_token() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn discovery_reads_the_emulators_endpoints() {
+    let s = Setup::simple();
+    let okta = okta_flows::Okta::builder(
+        okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
+    )
+    .discover()
+    .unwrap()
+    .build()
+    .unwrap();
+    assert_eq!(
+        okta.oauth_endpoint("token").unwrap().as_str(),
+        format!("{}/oauth2/v1/token", s.org.url())
+    );
+    assert_eq!(okta.discover().unwrap().issuer, s.org.url());
+    let custom = okta_flows::Okta::builder(
+        okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
+    )
+    .authorization_server(okta_flows::AuthServer::Custom("default".into()))
+    .discover()
+    .unwrap()
+    .build()
+    .unwrap();
+    assert_eq!(
+        custom.oauth_endpoint("token").unwrap().as_str(),
+        format!("{}/oauth2/default/v1/token", s.org.url())
+    );
+    let nope = okta_flows::Okta::builder(
+        okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
+    )
+    .authorization_server(okta_flows::AuthServer::Custom("nope".into()))
+    .discover()
+    .unwrap_err();
+    assert_eq!(nope.okta_code(), Some("E0000007"));
+    let token = okta
+        .client_credentials(
+            &s.creds(DpopMode::Auto),
+            &TokenRequest::scopes(&["okta.users.read"]),
+        )
+        .unwrap();
+    assert_eq!(token.scopes(), ["okta.users.read"]);
+}
