@@ -461,6 +461,79 @@ mod tests {
         Ok(())
     }
 
+    fn reply(headers: &[(&str, &str)]) -> Reply {
+        Reply {
+            status: 429,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: Vec::new(),
+            endpoint: "GET /api/v1/users".into(),
+        }
+    }
+
+    #[test]
+    fn rate_limit_waits() -> Result<()> {
+        use std::sync::Arc;
+        struct At(u64);
+        impl crate::client::Clock for At {
+            fn now(&self) -> u64 {
+                self.0
+            }
+        }
+        let policy = crate::RetryPolicy {
+            max_retries: 3,
+            max_wait: Duration::from_secs(30),
+            backoff: Duration::from_secs(1),
+            pace: true,
+        };
+        let okta = Okta::builder(crate::OrgUrl::parse("https://example.okta.com")?)
+            .retry(policy)
+            .clock(Arc::new(At(1_795_447_063)))
+            .build()?;
+        let secs = |r: &Reply, attempt| okta.rate_limit_wait(r, attempt).as_secs();
+        // Reset 10 s after the server's Date: 11 s (plus under a second of jitter).
+        assert_eq!(
+            secs(
+                &reply(&[
+                    ("date", "Mon, 23 Nov 2026 15:17:43 GMT"),
+                    ("x-rate-limit-reset", "1795447073")
+                ]),
+                1
+            ),
+            11
+        );
+        // No Date: this machine's clock stands in.
+        assert_eq!(secs(&reply(&[("x-rate-limit-reset", "1795447068")]), 1), 6);
+        // Several values: the smallest reset.
+        assert_eq!(
+            secs(
+                &reply(&[("x-rate-limit-reset", "1795447093, 1795447068")]),
+                1
+            ),
+            6
+        );
+        // Missing, garbage, past: backoff 1 s doubled per attempt; the year 2100: capped.
+        assert_eq!(secs(&reply(&[]), 1), 2);
+        assert_eq!(secs(&reply(&[("x-rate-limit-reset", "abc")]), 2), 4);
+        assert_eq!(secs(&reply(&[("x-rate-limit-reset", "100")]), 3), 8);
+        assert_eq!(secs(&reply(&[("x-rate-limit-reset", "4102444800")]), 1), 30);
+        // The concurrency form: backoff.
+        assert_eq!(
+            secs(
+                &reply(&[
+                    ("x-rate-limit-limit", "0"),
+                    ("x-rate-limit-remaining", "0"),
+                    ("x-rate-limit-reset", "1795447073")
+                ]),
+                1
+            ),
+            2
+        );
+        Ok(())
+    }
+
     #[test]
     fn http_dates() {
         assert_eq!(

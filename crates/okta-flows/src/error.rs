@@ -19,6 +19,19 @@ pub struct Problem {
     pub excerpt: Option<String>,
     /// What to do, for the causes we know.
     pub hint: Option<&'static str>,
+    /// `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` of the answer, when present.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// The rate-limit headers of an answer (okta-behaviour.md §A.12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// `X-Rate-Limit-Limit` (0 in the concurrency form).
+    pub limit: u64,
+    /// `X-Rate-Limit-Remaining`.
+    pub remaining: u64,
+    /// `X-Rate-Limit-Reset`, Unix seconds.
+    pub reset: Option<u64>,
 }
 
 impl fmt::Display for Problem {

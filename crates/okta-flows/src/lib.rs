@@ -44,7 +44,7 @@ mod transport;
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
 pub use api::{ApiResponse, Credential, Pages};
 pub use client::{AuthServer, Clock, Discovery, Okta, OktaBuilder, RetryPolicy, SystemClock};
-pub use error::{Error, Problem, Result};
+pub use error::{Error, Problem, RateLimit, Result};
 pub use org::OrgUrl;
 pub use secrets::{AccessToken, RefreshToken, SswsToken};
 pub use tokens::{DpopMode, ServiceCredentials, Token, TokenRequest, TokenSource, TokenType};

@@ -65,6 +65,17 @@ impl ServiceCredentials {
         self
     }
 
+    /// Takes the app's DPoP setting when it is known (an app this program created, or read with
+    /// `get_app`): `Always` when it requires DPoP, `Never` when it does not, so no request is
+    /// spent finding out. An unknown setting keeps `Auto`.
+    pub fn knowing(self, app: &crate::admin::RegisteredApp) -> ServiceCredentials {
+        match app.dpop_bound {
+            Some(true) => self.dpop(DpopMode::Always),
+            Some(false) => self.dpop(DpopMode::Never),
+            None => self,
+        }
+    }
+
     /// Uses this DPoP key instead of a new ephemeral ES256 one (for a key saved with its token).
     pub fn dpop_key(self, key: Arc<DpopKey>) -> ServiceCredentials {
         let _ = self.dpop_key.set(key);

@@ -52,6 +52,22 @@ impl Reply {
         })
     }
 
+    /// The rate-limit headers; several values (Okta may send more than one) give the minimum.
+    pub(crate) fn rate_limit(&self) -> Option<crate::error::RateLimit> {
+        let num = |h: &str| {
+            self.header(h).and_then(|v| {
+                v.split(',')
+                    .filter_map(|x| x.trim().parse::<u64>().ok())
+                    .min()
+            })
+        };
+        Some(crate::error::RateLimit {
+            limit: num("x-rate-limit-limit")?,
+            remaining: num("x-rate-limit-remaining")?,
+            reset: num("x-rate-limit-reset"),
+        })
+    }
+
     /// The body as JSON, requiring `Content-Type: application/json` (C4).
     pub(crate) fn json(&self) -> Result<Value> {
         if !self.is_json() {
@@ -116,6 +132,7 @@ impl Reply {
             p.excerpt = Some(safe(&String::from_utf8_lossy(&self.body), 120));
         }
         p.hint = hint(p.code.as_deref(), p.message.as_deref());
+        p.rate_limit = self.rate_limit();
         if self.status == 429 {
             return Error::RateLimited {
                 endpoint: self.endpoint.clone(),

@@ -376,3 +376,27 @@ fn discovery_reads_the_emulators_endpoints() {
         .unwrap();
     assert_eq!(token.scopes(), ["okta.users.read"]);
 }
+
+#[test]
+fn knowing_the_apps_setting_spends_no_request_on_finding_out() {
+    let s = Setup::new(KeySpec::Ec(Curve::P256), true, 25);
+    let app = s
+        .okta
+        .get_app(Credential::Ssws(&s.admin), &s.client_id)
+        .unwrap();
+    assert_eq!(app.dpop_bound, Some(true));
+    s.org.clear_events();
+    let creds = okta_flows::ServiceCredentials::new(
+        okta_assertion::ClientId::new(&s.client_id).unwrap(),
+        s.key.clone(),
+    )
+    .knowing(&app);
+    s.okta
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]))
+        .unwrap();
+    assert_eq!(
+        s.token_outcomes(),
+        ["use_dpop_nonce", "ok"],
+        "no request without a proof"
+    );
+}

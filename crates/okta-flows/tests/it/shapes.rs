@@ -235,3 +235,76 @@ fn admin_posts_send_json() {
         json!({"scopeId": "okta.users.read", "issuer": server.base_url()})
     );
 }
+
+#[test]
+fn a_resource_servers_nonce_challenge_is_answered_once() {
+    let server = MockServer::start();
+    let (seen, matcher) = recorder();
+    let challenged = Arc::new(Mutex::new(true));
+    let flag = challenged.clone();
+    let challenge = server.mock(|when, then| {
+        when.method(Method::GET).path("/api/v1/users").is_true(move |_| std::mem::replace(&mut *flag.lock().unwrap(), false));
+        then.status(401)
+            .header("WWW-Authenticate", r#"DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof""#)
+            .header("DPoP-Nonce", "rs-nonce-7");
+    });
+    let ok = server.mock(|when, then| {
+        when.method(Method::GET)
+            .path("/api/v1/users")
+            .is_true(matcher);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body("[]");
+    });
+    let token_mock = server.mock(|when, then| {
+        when.method(Method::POST).path("/oauth2/v1/token");
+        then.status(200).header("content-type", "application/json").json_body(json!({"token_type": "DPoP", "expires_in": 3600, "access_token": "at-rs", "scope": "okta.users.read"}));
+    });
+    let okta = okta(&server);
+    let token = okta
+        .client_credentials(
+            &creds(DpopMode::Always),
+            &TokenRequest::scopes(&["okta.users.read"]),
+        )
+        .unwrap();
+    token_mock.assert();
+    okta.call(Credential::Token(&token), "GET", "/api/v1/users", None)
+        .unwrap();
+    challenge.assert();
+    ok.assert();
+    let (_, headers, _) = seen.lock().unwrap()[0].clone();
+    let (_, c) = claims(header(&headers, "dpop")[0]);
+    assert_eq!(c["nonce"], "rs-nonce-7");
+    assert_eq!(c["ath"], okta_assertion::ath("at-rs"));
+}
+
+#[test]
+fn errors_carry_the_rate_limit_state() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/api/v1/apps");
+        then.status(403).header("content-type", "application/json").header("X-Rate-Limit-Limit", "600").header("X-Rate-Limit-Remaining", "12").header("X-Rate-Limit-Reset", "1795447073")
+            .header("X-Okta-Request-Id", "req-42").json_body(json!({"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action", "errorLink": "E0000006", "errorId": "oae1", "errorCauses": []}));
+    });
+    let err = okta(&server)
+        .call(
+            Credential::Ssws(&SswsToken::new("00t")),
+            "GET",
+            "/api/v1/apps",
+            None,
+        )
+        .unwrap_err();
+    let okta_flows::Error::Okta { problem, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        problem.rate_limit,
+        Some(okta_flows::RateLimit {
+            limit: 600,
+            remaining: 12,
+            reset: Some(1_795_447_073)
+        })
+    );
+    assert_eq!(problem.request_id.as_deref(), Some("req-42"));
+    assert_eq!(problem.code.as_deref(), Some("E0000006"));
+}
