@@ -76,6 +76,8 @@ pub struct Discovery {
     pub introspection_endpoint: Option<Endpoint>,
     /// `authorization_endpoint`.
     pub authorization_endpoint: Option<Endpoint>,
+    /// `jwks_uri`: the keys that sign ID tokens.
+    pub jwks_uri: Option<Endpoint>,
 }
 
 /// Builds an [`Okta`].
@@ -221,6 +223,7 @@ impl Okta {
                 "revoke" => d.revocation_endpoint.as_ref(),
                 "introspect" => d.introspection_endpoint.as_ref(),
                 "authorize" => d.authorization_endpoint.as_ref(),
+                "keys" => d.jwks_uri.as_ref(),
                 _ => None,
             };
             if let Some(e) = found {
@@ -285,6 +288,7 @@ impl Okta {
                 revocation_endpoint: endpoint("revocation_endpoint")?,
                 introspection_endpoint: endpoint("introspection_endpoint")?,
                 authorization_endpoint: endpoint("authorization_endpoint")?,
+                jwks_uri: endpoint("jwks_uri")?,
             });
         }
         Err(last.unwrap_or(Error::Config("no discovery document")))

@@ -147,6 +147,9 @@ pub enum Error {
     /// The DPoP nonce dance did not converge.
     #[error("DPoP: {0}")]
     Dpop(String),
+    /// User sign-in did not complete (an `error=` on the redirect, no code, a timeout).
+    #[error("sign-in failed: {0}")]
+    SignIn(String),
     /// Walking `Link: rel="next"` failed after some pages were fetched.
     #[error("pagination stopped after {pages} pages ({items} items): {source}")]
     Pagination {

@@ -36,15 +36,24 @@ mod api;
 mod cache;
 mod client;
 mod error;
+mod keys;
+mod oauth;
 mod org;
 mod secrets;
 mod tokens;
 mod transport;
+mod user;
 
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
 pub use api::{ApiResponse, Credential, Pages};
 pub use client::{AuthServer, Clock, Discovery, Okta, OktaBuilder, RetryPolicy, SystemClock};
 pub use error::{Error, Problem, RateLimit, Result};
+pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
+pub use oauth::{ClientAuth, Introspection};
 pub use org::OrgUrl;
-pub use secrets::{AccessToken, RefreshToken, SswsToken};
+pub use secrets::{
+    AccessToken, AuthorizationCode, ClientSecret, IdToken, OAuthState, PkceVerifier, RefreshToken,
+    SswsToken,
+};
 pub use tokens::{DpopMode, ServiceCredentials, Token, TokenRequest, TokenSource, TokenType};
+pub use user::{Pkce, SignIn, UserTokens, open_browser};

@@ -12,6 +12,26 @@ okta_jwk::secret_text!(
     /// An OAuth refresh token.
     pub RefreshToken
 );
+okta_jwk::secret_text!(
+    /// An OAuth client secret.
+    pub ClientSecret
+);
+okta_jwk::secret_text!(
+    /// An OpenID Connect ID token.
+    pub IdToken
+);
+okta_jwk::secret_text!(
+    /// An authorization code, good for one exchange.
+    pub AuthorizationCode
+);
+okta_jwk::secret_text!(
+    /// A PKCE `code_verifier`.
+    pub PkceVerifier
+);
+okta_jwk::secret_text!(
+    /// The OAuth `state` of a sign-in (and, alike, its OpenID `nonce`).
+    pub OAuthState
+);
 
 #[cfg(test)]
 mod tests {

@@ -87,6 +87,10 @@ impl ServiceCredentials {
         &self.client_id
     }
 
+    pub(crate) fn signer(&self) -> &dyn Signer {
+        self.signer.as_ref()
+    }
+
     fn ephemeral_key(&self) -> Result<Arc<DpopKey>> {
         if let Some(k) = self.dpop_key.get() {
             return Ok(k.clone());

@@ -11,6 +11,7 @@
 mod battery;
 mod path;
 mod shapes;
+mod user;
 
 use std::sync::Arc;
 use std::time::Duration;

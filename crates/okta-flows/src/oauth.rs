@@ -1,0 +1,116 @@
+//! Revocation (RFC 7009) and introspection (RFC 7662) with client authentication.
+
+use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder};
+use serde_json::Value;
+
+use crate::client::Okta;
+use crate::error::{Error, Result};
+use crate::tokens::ServiceCredentials;
+use crate::transport::{MAX_JSON, send};
+
+/// How a client proves who it is at revoke, introspect and the token endpoint.
+#[derive(Debug, Clone, Copy)]
+pub enum ClientAuth<'a> {
+    /// `private_key_jwt`: an assertion whose `aud` is the endpoint called.
+    PrivateKeyJwt(&'a ServiceCredentials),
+    /// A public client (PKCE): `client_id` only.
+    Public(&'a str),
+    /// `client_secret_post`.
+    Secret {
+        /// The client id.
+        client_id: &'a str,
+        /// The secret.
+        secret: &'a crate::secrets::ClientSecret,
+    },
+}
+
+/// What introspection said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introspection {
+    /// `active`.
+    pub active: bool,
+    /// The whole answer (`scope`, `client_id`, `exp`, `sub`, `cnf`, …).
+    pub raw: Value,
+}
+
+impl Okta {
+    /// Adds the client-authentication fields for a call to `endpoint` to a form.
+    pub(crate) fn client_auth_form(
+        &self,
+        auth: ClientAuth<'_>,
+        endpoint: &str,
+        form: &mut url::form_urlencoded::Serializer<'_, String>,
+    ) -> Result<()> {
+        match auth {
+            ClientAuth::PrivateKeyJwt(creds) => {
+                let builder = ClientAssertionBuilder::new(
+                    creds.client_id().clone(),
+                    okta_assertion::Endpoint::parse(endpoint)?,
+                );
+                let assertion = builder.sign(creds.signer(), self.now(), &self.rng)?;
+                form.append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE);
+                form.append_pair("client_assertion", assertion.expose_secret());
+            }
+            ClientAuth::Public(id) => {
+                form.append_pair("client_id", id);
+            }
+            ClientAuth::Secret { client_id, secret } => {
+                form.append_pair("client_id", client_id);
+                form.append_pair("client_secret", secret.expose_secret());
+            }
+        }
+        Ok(())
+    }
+
+    fn oauth_post(
+        &self,
+        name: &str,
+        auth: ClientAuth<'_>,
+        fields: &[(&str, &str)],
+    ) -> Result<crate::transport::Reply> {
+        let endpoint = self.oauth_endpoint(name)?;
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in fields {
+            form.append_pair(k, v);
+        }
+        self.client_auth_form(auth, endpoint.as_str(), &mut form)?;
+        let url = url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("endpoint URL"))?;
+        let reply = send(
+            &self.agent,
+            "POST",
+            &url,
+            &[("Accept", "application/json")],
+            Some((
+                "application/x-www-form-urlencoded",
+                form.finish().into_bytes(),
+            )),
+            MAX_JSON,
+        )?;
+        if reply.status == 200 {
+            Ok(reply)
+        } else {
+            Err(reply.problem())
+        }
+    }
+
+    /// Revokes an access or refresh token (`token_type_hint` optional). Okta answers 200 even for
+    /// an unknown token, so as not to say which tokens exist.
+    pub fn revoke(&self, auth: ClientAuth<'_>, token: &str, hint: Option<&str>) -> Result<()> {
+        let mut fields = vec![("token", token)];
+        if let Some(h) = hint {
+            fields.push(("token_type_hint", h));
+        }
+        self.oauth_post("revoke", auth, &fields).map(|_| ())
+    }
+
+    /// Asks whether a token is active, and what it carries.
+    pub fn introspect(&self, auth: ClientAuth<'_>, token: &str) -> Result<Introspection> {
+        let reply = self.oauth_post("introspect", auth, &[("token", token)])?;
+        let raw = reply.json()?;
+        let active = raw
+            .get("active")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| reply.unexpected("no boolean \"active\"".into()))?;
+        Ok(Introspection { active, raw })
+    }
+}

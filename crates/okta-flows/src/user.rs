@@ -1,0 +1,516 @@
+//! User sign-in with Authorization Code + PKCE (RFC 7636, RFC 8252): the authorize URL, a
+//! loopback listener for the redirect, the code exchange, ID-token checks and refresh
+//! (checklist C17–C20).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use okta_assertion::{RandomSource, Validation, Verifier};
+use okta_jwk::{Algorithm, Jwks, base64url};
+use serde_json::Value;
+
+use crate::client::Okta;
+use crate::error::{Error, Result, safe};
+use crate::oauth::ClientAuth;
+use crate::secrets::{
+    AccessToken, AuthorizationCode, IdToken, OAuthState, PkceVerifier, RefreshToken,
+};
+use crate::tokens::{Token, TokenType};
+use crate::transport::{MAX_JSON, send};
+
+/// A PKCE pair: a 43-character verifier from 32 random bytes and its S256 challenge. `plain` is
+/// never used.
+#[derive(Debug)]
+pub struct Pkce {
+    verifier: PkceVerifier,
+    challenge: String,
+}
+
+impl Pkce {
+    /// A new pair.
+    pub fn new(rng: &dyn RandomSource) -> Result<Pkce> {
+        let mut bytes = [0u8; 32];
+        rng.fill(&mut bytes)?;
+        Ok(Pkce::from_verifier(&base64url::encode(bytes)))
+    }
+
+    /// The pair for a given verifier (RFC 7636 Appendix B checks this).
+    pub fn from_verifier(verifier: &str) -> Pkce {
+        let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
+        Pkce {
+            verifier: PkceVerifier::new(verifier),
+            challenge: base64url::encode(digest),
+        }
+    }
+
+    /// `code_challenge` (method S256).
+    pub fn challenge(&self) -> &str {
+        &self.challenge
+    }
+
+    /// `code_verifier`.
+    pub fn verifier(&self) -> &PkceVerifier {
+        &self.verifier
+    }
+}
+
+fn random_token(rng: &dyn RandomSource) -> Result<String> {
+    let mut bytes = [0u8; 32];
+    rng.fill(&mut bytes)?;
+    Ok(base64url::encode(bytes))
+}
+
+/// A user sign-in in progress: the listener is bound before the URL is shown, so the redirect
+/// cannot arrive before anyone listens.
+#[derive(Debug)]
+pub struct SignIn {
+    url: String,
+    redirect_uri: String,
+    path: String,
+    listener: TcpListener,
+    state: OAuthState,
+    nonce: Option<OAuthState>,
+    pkce: Pkce,
+    client_id: String,
+}
+
+/// The tokens of a signed-in user.
+#[derive(Debug, Clone)]
+pub struct UserTokens {
+    /// The access token.
+    pub access: Token,
+    /// The refresh token (with `offline_access`).
+    pub refresh: Option<RefreshToken>,
+    /// The ID token (with `openid`), already checked.
+    pub id_token: Option<IdToken>,
+    /// Its claims.
+    pub id_claims: Option<serde_json::Map<String, Value>>,
+}
+
+impl Okta {
+    /// Starts a sign-in: binds `127.0.0.1:{port}` (never `0.0.0.0`), and builds the authorize
+    /// URL with `response_type=code`, the exact `redirect_uri` `http://127.0.0.1:{port}{path}`,
+    /// the scopes, a 256-bit `state`, an S256 `code_challenge`, and a `nonce` when `openid` is
+    /// asked. Register that redirect URI with the app. Port 0 picks a free port (only for
+    /// servers that accept any loopback port, RFC 8252 §7.3).
+    pub fn start_sign_in(
+        &self,
+        client_id: &str,
+        port: u16,
+        path: &str,
+        scopes: &[&str],
+    ) -> Result<SignIn> {
+        if !path.starts_with('/') || path.contains(['?', '#']) {
+            return Err(Error::Config(
+                "the redirect path starts with / and has no query or fragment",
+            ));
+        }
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .map_err(|_| Error::Config("cannot listen on the loopback redirect port"))?;
+        let port = listener
+            .local_addr()
+            .map_err(|_| Error::Config("loopback listener"))?
+            .port();
+        let redirect_uri = format!("http://127.0.0.1:{port}{path}");
+        let pkce = Pkce::new(&self.rng)?;
+        let state = OAuthState::new(random_token(&self.rng)?);
+        let nonce = if scopes.contains(&"openid") {
+            Some(OAuthState::new(random_token(&self.rng)?))
+        } else {
+            None
+        };
+        let mut url = url::Url::parse(self.oauth_endpoint("authorize")?.as_str())
+            .map_err(|_| Error::Config("authorize URL"))?;
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("client_id", client_id)
+                .append_pair("response_type", "code")
+                .append_pair("redirect_uri", &redirect_uri)
+                .append_pair("scope", &scopes.join(" "))
+                .append_pair("state", state.expose_secret())
+                .append_pair("code_challenge", pkce.challenge())
+                .append_pair("code_challenge_method", "S256");
+            if let Some(n) = &nonce {
+                q.append_pair("nonce", n.expose_secret());
+            }
+        }
+        Ok(SignIn {
+            url: url.to_string(),
+            redirect_uri,
+            path: path.to_owned(),
+            listener,
+            state,
+            nonce,
+            pkce,
+            client_id: client_id.to_owned(),
+        })
+    }
+
+    /// Waits for the redirect (at most `timeout`), then exchanges the code.
+    pub fn finish_sign_in(
+        &self,
+        sign_in: SignIn,
+        auth: ClientAuth<'_>,
+        timeout: Duration,
+    ) -> Result<UserTokens> {
+        let code = sign_in.wait_for_code(timeout)?;
+        drop(sign_in.listener);
+        let mut fields = vec![
+            ("grant_type", "authorization_code".to_owned()),
+            ("code", code.expose_secret().to_owned()),
+            ("redirect_uri", sign_in.redirect_uri.clone()),
+            (
+                "code_verifier",
+                sign_in.pkce.verifier().expose_secret().to_owned(),
+            ),
+        ];
+        if let ClientAuth::PrivateKeyJwt(_) = auth {
+            fields.push(("client_id", sign_in.client_id.clone()));
+        }
+        let body = self.user_token_request(auth, &fields)?;
+        self.user_tokens(&body, &sign_in.client_id, sign_in.nonce.as_ref())
+    }
+
+    /// Gets new tokens with a refresh token (and, optionally, fewer scopes).
+    pub fn refresh(
+        &self,
+        auth: ClientAuth<'_>,
+        client_id: &str,
+        refresh: &RefreshToken,
+        scopes: Option<&[&str]>,
+    ) -> Result<UserTokens> {
+        let mut fields = vec![
+            ("grant_type", "refresh_token".to_owned()),
+            ("refresh_token", refresh.expose_secret().to_owned()),
+        ];
+        if let Some(s) = scopes {
+            fields.push(("scope", s.join(" ")));
+        }
+        let body = self.user_token_request(auth, &fields)?;
+        let mut tokens = self.user_tokens(&body, client_id, None)?;
+        if tokens.refresh.is_none() {
+            tokens.refresh = Some(refresh.clone());
+        }
+        Ok(tokens)
+    }
+
+    fn user_token_request(&self, auth: ClientAuth<'_>, fields: &[(&str, String)]) -> Result<Value> {
+        let endpoint = self.oauth_endpoint("token")?;
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in fields {
+            form.append_pair(k, v);
+        }
+        self.client_auth_form(auth, endpoint.as_str(), &mut form)?;
+        let url =
+            url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("token endpoint URL"))?;
+        let reply = send(
+            &self.agent,
+            "POST",
+            &url,
+            &[("Accept", "application/json")],
+            Some((
+                "application/x-www-form-urlencoded",
+                form.finish().into_bytes(),
+            )),
+            MAX_JSON,
+        )?;
+        if reply.status != 200 {
+            return Err(reply.problem());
+        }
+        reply.json()
+    }
+
+    fn user_tokens(
+        &self,
+        body: &Value,
+        client_id: &str,
+        nonce: Option<&OAuthState>,
+    ) -> Result<UserTokens> {
+        let refuse = |why: &str| Error::TokenResponse(why.to_owned());
+        let access = body["access_token"]
+            .as_str()
+            .filter(|t| !t.is_empty() && t.len() <= 16 * 1024)
+            .ok_or_else(|| refuse("access_token is missing or too long"))?;
+        if !body["token_type"]
+            .as_str()
+            .is_some_and(|t| t.eq_ignore_ascii_case("bearer"))
+        {
+            return Err(refuse(
+                "a user token must be Bearer here (this client did not send a DPoP proof)",
+            ));
+        }
+        let lifetime = match body.get("expires_in") {
+            None => 3600,
+            Some(v) => v
+                .as_u64()
+                .filter(|s| (1..=86_400).contains(s))
+                .ok_or_else(|| refuse("expires_in must be 1 to 86400 seconds"))?,
+        };
+        let scopes = body["scope"]
+            .as_str()
+            .map(|s| {
+                s.split(' ')
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let token = Token::from_parts(
+            AccessToken::new(access),
+            TokenType::Bearer,
+            self.now().secs() + lifetime,
+            scopes,
+            None,
+        );
+        let (id_token, id_claims) = match body["id_token"].as_str() {
+            Some(jwt) => (
+                Some(IdToken::new(jwt)),
+                Some(self.check_id_token(jwt, client_id, nonce)?),
+            ),
+            None if nonce.is_some() => {
+                return Err(refuse("openid was asked but no id_token came back"));
+            }
+            None => (None, None),
+        };
+        Ok(UserTokens {
+            access: token,
+            refresh: body["refresh_token"].as_str().map(RefreshToken::new),
+            id_token,
+            id_claims,
+        })
+    }
+
+    /// C20: RS256 only, a key of the server's JWKS by `kid` (fetched again once if unknown),
+    /// `iss` = the issuer, `aud` = the client, times with 2 minutes of leeway, and the `nonce`.
+    fn check_id_token(
+        &self,
+        jwt: &str,
+        client_id: &str,
+        nonce: Option<&OAuthState>,
+    ) -> Result<serde_json::Map<String, Value>> {
+        let issuer = match &self.discovery {
+            Some(d) => d.issuer.clone(),
+            None => match &self.server {
+                crate::client::AuthServer::Org => self.org.as_str().to_owned(),
+                crate::client::AuthServer::Custom(id) => {
+                    format!("{}/oauth2/{id}", self.org.as_str())
+                }
+            },
+        };
+        let verifier = Verifier::new(&[Algorithm::RS256]);
+        let verified = match verifier.verify(jwt, &self.fetch_jwks()?) {
+            Err(okta_assertion::Error::NoKey { .. }) => {
+                verifier.verify(jwt, &self.fetch_jwks()?)?
+            }
+            other => other?,
+        };
+        verified.validate(
+            &Validation::at(self.now())
+                .leeway(120)
+                .issuer(&issuer)
+                .audience(client_id),
+        )?;
+        if let Some(n) = nonce
+            && verified.claims.get("nonce").and_then(Value::as_str) != Some(n.expose_secret())
+        {
+            return Err(Error::TokenResponse(
+                "the ID token's nonce is not the one sent".into(),
+            ));
+        }
+        Ok(verified.claims)
+    }
+
+    fn fetch_jwks(&self) -> Result<Jwks> {
+        let url = url::Url::parse(self.oauth_endpoint("keys")?.as_str())
+            .map_err(|_| Error::Config("keys URL"))?;
+        let reply = send(
+            &self.agent,
+            "GET",
+            &url,
+            &[("Accept", "application/json")],
+            None,
+            MAX_JSON,
+        )?;
+        if reply.status != 200 {
+            return Err(reply.problem());
+        }
+        let text = String::from_utf8(reply.body.clone())
+            .map_err(|_| reply.unexpected("the JWKS is not UTF-8".into()))?;
+        Ok(Jwks::from_json(&text)?)
+    }
+}
+
+/// The page the browser shows after the redirect: static, with no code or token in it.
+const DONE: &str = "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and return to the terminal.</p>";
+const FAILED: &str = "<!doctype html><title>Sign-in failed</title><p>Sign-in failed. Return to the terminal for details.</p>";
+
+impl SignIn {
+    /// The URL to open in the user's browser (print it too: there may be no browser).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The redirect URI to register with the app.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// Accepts connections until one brings this sign-in's `state` on the exact path, or an
+    /// `error`, or the time is up. A wrong or missing `state` is answered and ignored: the code
+    /// is never exchanged (C18/C19).
+    fn wait_for_code(&self, timeout: Duration) -> Result<AuthorizationCode> {
+        let deadline = Instant::now() + timeout;
+        self.listener
+            .set_nonblocking(true)
+            .map_err(|_| Error::Config("loopback listener"))?;
+        loop {
+            match self.listener.accept() {
+                Ok((stream, _)) => {
+                    if let Some(result) = self.one_request(stream) {
+                        return result;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if Instant::now() >= deadline {
+                        return Err(Error::SignIn(format!(
+                            "no sign-in arrived at {} within {} s",
+                            self.redirect_uri,
+                            timeout.as_secs()
+                        )));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(_) => return Err(Error::SignIn("the loopback listener failed".into())),
+            }
+        }
+    }
+
+    /// `Some` when the request settles the sign-in.
+    fn one_request(&self, mut stream: TcpStream) -> Option<Result<AuthorizationCode>> {
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let mut line = String::new();
+        let mut reader = BufReader::new(std::io::Read::take(stream.try_clone().ok()?, 8 * 1024));
+        reader.read_line(&mut line).ok()?;
+        // Drain the headers so the browser sees a clean answer.
+        let mut header = String::new();
+        while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+            header.clear();
+        }
+        let target = line.split_whitespace().nth(1).unwrap_or_default();
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if !line.starts_with("GET ") || path != self.path {
+            respond(
+                &mut stream,
+                "404 Not Found",
+                "<!doctype html><title>Not found</title>",
+            );
+            return None;
+        }
+        let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let state_ok = get("state")
+            .is_some_and(|s| constant_time_eq(s.as_bytes(), self.state.expose_secret().as_bytes()));
+        if !state_ok {
+            respond(&mut stream, "400 Bad Request", FAILED);
+            return None;
+        }
+        if let Some(error) = get("error") {
+            respond(&mut stream, "200 OK", FAILED);
+            let description = get("error_description")
+                .map(|d| format!(": {}", safe(d, 200)))
+                .unwrap_or_default();
+            return Some(Err(Error::SignIn(format!(
+                "the authorization server answered {}{description}",
+                safe(error, 40)
+            ))));
+        }
+        match get("code") {
+            Some(code) if !code.is_empty() && code.len() <= 2048 => {
+                respond(&mut stream, "200 OK", DONE);
+                Some(Ok(AuthorizationCode::new(code)))
+            }
+            _ => {
+                respond(&mut stream, "400 Bad Request", FAILED);
+                Some(Err(Error::SignIn("the redirect carried no code".into())))
+            }
+        }
+    }
+}
+
+fn respond(stream: &mut TcpStream, status: &str, page: &str) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    let _ = stream.flush();
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Opens `url` in the system browser when there is one (RFC 8252 §8.12: the system browser, not
+/// an embedded view); returns whether a browser was started. Print the URL either way.
+pub fn open_browser(url: &str) -> bool {
+    let commands: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
+        &[("open", &[])]
+    } else if cfg!(windows) {
+        &[("rundll32", &["url.dll,FileProtocolHandler"])]
+    } else {
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            return false;
+        }
+        &[("xdg-open", &[])]
+    };
+    commands.iter().any(|(cmd, args)| {
+        std::process::Command::new(cmd)
+            .args(*args)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .is_ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7636_appendix_b_and_oktas_example() {
+        assert_eq!(
+            Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").challenge(),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+        assert_eq!(
+            Pkce::from_verifier("M25iVXpKU3puUjFaYWg3T1NDTDQtcW1ROUY5YXlwalNoc0hhakxifmZHag")
+                .challenge(),
+            "qjrzSW9gMiUgpUvqgEPE4_-8swvyCtfOVvg55o5S_es"
+        );
+    }
+
+    #[test]
+    fn generated_verifiers_are_43_unreserved_characters() -> Result<()> {
+        let rng = okta_assertion::OsRandom::new();
+        let a = Pkce::new(&rng)?;
+        let b = Pkce::new(&rng)?;
+        for p in [&a, &b] {
+            let v = p.verifier().expose_secret();
+            assert_eq!(v.len(), 43);
+            assert!(
+                v.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+            );
+        }
+        assert_ne!(a.verifier(), b.verifier());
+        assert_eq!(format!("{:?}", a.verifier()), "PkceVerifier([redacted])");
+        Ok(())
+    }
+}

@@ -1,0 +1,508 @@
+//! Issue 7 against the emulator: user sign-in with PKCE through the loopback listener, the
+//! callback rows of the battery (53, 54), revoke and introspect, and key rotation resumed from
+//! every point where it can be interrupted.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use okta_emulator::{Fault, FaultRule};
+use okta_flows::{ClientAuth, Credential, DpopMode, Error, TokenRequest};
+use okta_jwk::{Curve, KeyPair, KeySpec};
+use serde_json::json;
+
+use crate::Setup;
+
+/// A public native app with this redirect URI, granted okta.users.read.
+fn native_app(s: &Setup, redirect: &str) -> String {
+    let body = json!({"client_name": "cli", "application_type": "native", "redirect_uris": [redirect],
+        "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"], "token_endpoint_auth_method": "none"});
+    let app = s
+        .okta
+        .call(
+            Credential::Ssws(&s.admin),
+            "POST",
+            "/oauth2/v1/clients",
+            Some(&body),
+        )
+        .unwrap()
+        .body;
+    let id = app["client_id"].as_str().unwrap().to_owned();
+    s.okta
+        .add_grant(Credential::Ssws(&s.admin), &id, "okta.users.read")
+        .unwrap();
+    id
+}
+
+/// What a browser does: open the authorize URL, follow the redirect to the loopback listener.
+fn browser(authorize_url: String) -> std::thread::JoinHandle<(u16, String)> {
+    std::thread::spawn(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let first = agent.get(&authorize_url).call().unwrap();
+        let location = first
+            .headers()
+            .get("location")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let mut page = agent.get(&location).call().unwrap();
+        (
+            page.status().as_u16(),
+            page.body_mut().read_to_string().unwrap(),
+        )
+    })
+}
+
+fn raw_get(url: &str) -> u16 {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    agent.get(url).call().unwrap().status().as_u16()
+}
+
+#[test]
+fn sign_in_exchange_refresh_introspect_revoke() {
+    let s = Setup::simple();
+    let sign_in = s
+        .okta
+        .start_sign_in(
+            "pending",
+            0,
+            "/callback",
+            &["openid", "offline_access", "okta.users.read"],
+        )
+        .unwrap();
+    let redirect = sign_in.redirect_uri().to_owned();
+    assert!(redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/callback"));
+    let id = native_app(&s, &redirect);
+    // The client id is part of the URL: start again with the real one on the same port.
+    let port: u16 = redirect
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches("/callback")
+        .parse()
+        .unwrap();
+    drop(sign_in);
+    let sign_in = s
+        .okta
+        .start_sign_in(
+            &id,
+            port,
+            "/callback",
+            &["openid", "offline_access", "okta.users.read"],
+        )
+        .unwrap();
+    let url = url::Url::parse(sign_in.url()).unwrap();
+    let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(q["response_type"], "code");
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["code_challenge"].len(), 43);
+    assert_eq!(q["redirect_uri"], redirect);
+    assert!(q["state"].len() >= 43 && q.contains_key("nonce"));
+    let page = browser(sign_in.url().to_owned());
+    let tokens = s
+        .okta
+        .finish_sign_in(sign_in, ClientAuth::Public(&id), Duration::from_secs(10))
+        .unwrap();
+    let (status, body) = page.join().unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Signed in") && !body.contains(tokens.access.access_token().expose_secret())
+    );
+    let claims = tokens.id_claims.as_ref().unwrap();
+    assert_eq!(claims["aud"], id.as_str());
+    assert_eq!(
+        tokens.access.scopes(),
+        ["openid", "offline_access", "okta.users.read"]
+    );
+    // The user's token reads users.
+    assert_eq!(
+        s.okta
+            .call(
+                Credential::Token(&tokens.access),
+                "GET",
+                "/api/v1/users?limit=1",
+                None
+            )
+            .unwrap()
+            .status,
+        200
+    );
+    // Refresh, introspect, revoke.
+    let refresh = tokens.refresh.clone().unwrap();
+    let again = s
+        .okta
+        .refresh(
+            ClientAuth::Public(&id),
+            &id,
+            &refresh,
+            Some(&["okta.users.read"]),
+        )
+        .unwrap();
+    assert_eq!(again.access.scopes(), ["okta.users.read"]);
+    let seen = s
+        .okta
+        .introspect(
+            ClientAuth::Public(&id),
+            again.access.access_token().expose_secret(),
+        )
+        .unwrap();
+    assert!(seen.active);
+    assert_eq!(seen.raw["username"], "admin@example.com");
+    s.okta
+        .revoke(
+            ClientAuth::Public(&id),
+            refresh.expose_secret(),
+            Some("refresh_token"),
+        )
+        .unwrap();
+    let err = s
+        .okta
+        .refresh(ClientAuth::Public(&id), &id, &refresh, None)
+        .unwrap_err();
+    assert_eq!(err.okta_code(), Some("invalid_grant"));
+}
+
+#[test]
+fn case_53_a_wrong_or_missing_state_is_ignored_and_the_code_never_exchanged() {
+    let s = Setup::simple();
+    let probe = s
+        .okta
+        .start_sign_in("x", 0, "/cb", &["okta.users.read"])
+        .unwrap();
+    let redirect = probe.redirect_uri().to_owned();
+    let port: u16 = redirect
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches("/cb")
+        .parse()
+        .unwrap();
+    drop(probe);
+    let id = native_app(&s, &redirect);
+    let sign_in = s
+        .okta
+        .start_sign_in(&id, port, "/cb", &["okta.users.read"])
+        .unwrap();
+    let url = sign_in.url().to_owned();
+    let redirect_for_thread = redirect.clone();
+    let forger = std::thread::spawn(move || {
+        // Forged callbacks first: wrong state, no state, another path.
+        std::thread::sleep(Duration::from_millis(100));
+        let codes = [
+            raw_get(&format!("{redirect_for_thread}?code=forged&state=wrong")),
+            raw_get(&format!("{redirect_for_thread}?code=forged")),
+            raw_get(&format!(
+                "{}/other?code=forged",
+                redirect_for_thread.trim_end_matches("/cb")
+            )),
+        ];
+        // Then the real sign-in.
+        let (status, _) = browser(url).join().unwrap();
+        (codes, status)
+    });
+    s.org.clear_events();
+    let tokens = s
+        .okta
+        .finish_sign_in(sign_in, ClientAuth::Public(&id), Duration::from_secs(10))
+        .unwrap();
+    let (codes, status) = forger.join().unwrap();
+    assert_eq!(codes, [400, 400, 404]);
+    assert_eq!(status, 200);
+    assert!(!tokens.access.access_token().expose_secret().is_empty());
+    let exchanges: Vec<_> = s
+        .org
+        .events()
+        .into_iter()
+        .filter(|e| e.endpoint == "token")
+        .collect();
+    assert_eq!(exchanges.len(), 1, "only the real code was exchanged");
+}
+
+#[test]
+fn case_54_an_error_on_the_redirect_is_a_sanitised_typed_error() {
+    let s = Setup::simple();
+    let sign_in = s
+        .okta
+        .start_sign_in("app", 0, "/cb", &["okta.users.read"])
+        .unwrap();
+    let url = url::Url::parse(sign_in.url()).unwrap();
+    let state: String = url
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let redirect = sign_in.redirect_uri().to_owned();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        let evil = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("error", "access_denied")
+            .append_pair(
+                "error_description",
+                "<script>alert(1)</script>\u{1b}[31mred",
+            )
+            .append_pair("state", &state)
+            .finish();
+        raw_get(&format!("{redirect}?{evil}"))
+    });
+    let err = s
+        .okta
+        .finish_sign_in(sign_in, ClientAuth::Public("app"), Duration::from_secs(10))
+        .unwrap_err();
+    assert_eq!(t.join().unwrap(), 200);
+    let shown = err.to_string();
+    assert!(matches!(err, Error::SignIn(_)));
+    assert!(
+        shown.contains("access_denied") && !shown.contains('\u{1b}'),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_sign_in_nobody_completes_times_out() {
+    let s = Setup::simple();
+    let sign_in = s
+        .okta
+        .start_sign_in("app", 0, "/cb", &["okta.users.read"])
+        .unwrap();
+    let start = std::time::Instant::now();
+    let err = s
+        .okta
+        .finish_sign_in(
+            sign_in,
+            ClientAuth::Public("app"),
+            Duration::from_millis(300),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("no sign-in arrived"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(3));
+}
+
+#[test]
+fn service_tokens_are_revoked_and_introspected_with_an_assertion_for_that_endpoint() {
+    let s = Setup::simple();
+    let creds = s.creds(DpopMode::Auto);
+    let token = s
+        .okta
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]))
+        .unwrap();
+    let t = token.access_token().expose_secret();
+    let seen = s
+        .okta
+        .introspect(ClientAuth::PrivateKeyJwt(&creds), t)
+        .unwrap();
+    assert!(seen.active);
+    assert_eq!(seen.raw["client_id"], s.client_id.as_str());
+    s.okta
+        .revoke(ClientAuth::PrivateKeyJwt(&creds), t, Some("access_token"))
+        .unwrap();
+    assert!(
+        !s.okta
+            .introspect(ClientAuth::PrivateKeyJwt(&creds), t)
+            .unwrap()
+            .active
+    );
+    assert!(
+        s.okta
+            .call(Credential::Token(&token), "GET", "/api/v1/users", None)
+            .is_err()
+    );
+}
+
+fn active_kids(s: &Setup) -> Vec<String> {
+    let mut kids: Vec<String> = s
+        .okta
+        .list_app_keys(Credential::Ssws(&s.admin), &s.client_id)
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.active)
+        .filter_map(|k| k.kid)
+        .collect();
+    kids.sort();
+    kids
+}
+
+#[test]
+fn rotation_resumes_from_every_point_of_interruption() {
+    // Each case brings the app to one intermediate state by hand, then resumes.
+    for stop_after in 0..=4 {
+        let s = Setup::simple();
+        let admin = Credential::Ssws(&s.admin);
+        let old_kid = s.key.kid().as_str().to_owned();
+        let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P384)).unwrap());
+        let new_kid = new_key.kid().as_str().to_owned();
+        if stop_after >= 1 {
+            // Interrupted after adding the new key inactive (or before activating it).
+            s.okta
+                .add_app_key(admin, &s.client_id, new_key.public_jwk(), stop_after >= 2)
+                .unwrap();
+        }
+        let keys = s.okta.list_app_keys(admin, &s.client_id).unwrap();
+        let old_id = keys
+            .iter()
+            .find(|k| k.kid.as_deref() == Some(old_kid.as_str()))
+            .unwrap()
+            .id
+            .clone();
+        if stop_after >= 3 {
+            s.okta
+                .set_app_key_active(admin, &s.client_id, &old_id, false)
+                .unwrap();
+        }
+        if stop_after >= 4 {
+            s.okta.delete_app_key(admin, &s.client_id, &old_id).unwrap();
+        }
+        assert!(
+            !active_kids(&s).is_empty(),
+            "never without an active key (stop {stop_after})"
+        );
+        let report = s
+            .okta
+            .rotate_app_key(
+                admin,
+                &s.client_id,
+                new_key.clone(),
+                &["okta.users.read"],
+                DpopMode::Auto,
+            )
+            .unwrap();
+        assert_eq!(report.added, stop_after == 0, "stop {stop_after}");
+        assert_eq!(report.activated, stop_after == 1, "stop {stop_after}");
+        assert_eq!(
+            active_kids(&s),
+            std::slice::from_ref(&new_kid),
+            "stop {stop_after}"
+        );
+        assert_eq!(s.okta.list_app_keys(admin, &s.client_id).unwrap().len(), 1);
+        // The new key works; the old one is refused.
+        let new_creds = okta_flows::ServiceCredentials::new(
+            okta_assertion::ClientId::new(&s.client_id).unwrap(),
+            new_key.clone(),
+        );
+        assert!(
+            s.okta
+                .client_credentials(&new_creds, &TokenRequest::scopes(&["okta.users.read"]))
+                .is_ok()
+        );
+        let old = s
+            .okta
+            .client_credentials(
+                &s.creds(DpopMode::Auto),
+                &TokenRequest::scopes(&["okta.users.read"]),
+            )
+            .unwrap_err();
+        assert_eq!(old.okta_code(), Some("invalid_client"));
+        // Running it again changes nothing.
+        let again = s
+            .okta
+            .rotate_app_key(
+                admin,
+                &s.client_id,
+                new_key,
+                &["okta.users.read"],
+                DpopMode::Auto,
+            )
+            .unwrap();
+        assert_eq!(again, okta_flows::Rotation::default());
+    }
+}
+
+#[test]
+fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
+    let s = Setup::simple();
+    let admin = Credential::Ssws(&s.admin);
+    let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
+    s.org
+        .inject(FaultRule::next("token", 1, Fault::Status(500)));
+    assert!(
+        s.okta
+            .rotate_app_key(
+                admin,
+                &s.client_id,
+                new_key.clone(),
+                &["okta.users.read"],
+                DpopMode::Auto
+            )
+            .is_err()
+    );
+    assert_eq!(
+        active_kids(&s).len(),
+        2,
+        "both keys active, nothing removed"
+    );
+    assert!(
+        s.okta
+            .client_credentials(
+                &s.creds(DpopMode::Auto),
+                &TokenRequest::scopes(&["okta.users.read"])
+            )
+            .is_ok(),
+        "the old key still signs"
+    );
+    let report = s
+        .okta
+        .rotate_app_key(
+            admin,
+            &s.client_id,
+            new_key,
+            &["okta.users.read"],
+            DpopMode::Auto,
+        )
+        .unwrap();
+    assert!(!report.added && report.deleted.len() == 1);
+}
+
+#[test]
+fn key_rules_are_checked_before_sending_and_every_list_shape_is_read() {
+    let s = Setup::simple();
+    let admin = Credential::Ssws(&s.admin);
+    s.org.clear_events();
+    let err = s
+        .okta
+        .add_app_key(admin, &s.client_id, s.key.public_jwk(), true)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("already has a key with this kid"),
+        "{err}"
+    );
+    assert!(
+        s.org.events().iter().all(|e| e.method == "GET"),
+        "nothing was sent"
+    );
+    for shape in [
+        okta_emulator::JwksListShape::Keys,
+        okta_emulator::JwksListShape::Array,
+    ] {
+        let org = okta_emulator::Emulator::start(okta_emulator::Config {
+            jwks_list_shape: shape,
+            ..Default::default()
+        })
+        .unwrap();
+        let okta = okta_flows::Okta::builder(
+            okta_flows::OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap(),
+        )
+        .build()
+        .unwrap();
+        let admin = okta_flows::SswsToken::new(org.admin_token());
+        let app = okta
+            .create_service_app(
+                Credential::Ssws(&admin),
+                "x",
+                &okta_jwk::Jwks::new(vec![s.key.public_jwk().clone()]),
+                false,
+            )
+            .unwrap();
+        assert_eq!(
+            okta.list_app_keys(Credential::Ssws(&admin), &app.client_id)
+                .unwrap()
+                .len(),
+            1,
+            "{shape:?}"
+        );
+    }
+}
