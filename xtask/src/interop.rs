@@ -274,16 +274,21 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
         &jwks_file,
         okta_jwk::Jwks::new(vec![key.public_jwk().clone()]).to_json(),
     )?;
-    let mut child = peers.node_server("oidc_provider_server.mjs", &[arg(&jwks_file)?])?;
+    // A free loopback port for the native client's redirect URI, registered at start.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let mut child =
+        peers.node_server("oidc_provider_server.mjs", &[arg(&jwks_file)?, &redirect])?;
     let stdout = child
         .stdout
         .take()
         .ok_or_else(|| anyhow::anyhow!("no stdout from oidc-provider"))?;
-    let first = std::io::BufReader::new(stdout)
-        .lines()
-        .next()
-        .transpose()?
-        .unwrap_or_default();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first = lines.next().transpose()?.unwrap_or_default();
+    // Keep reading what the server prints: a closed pipe would kill it on its next log line.
+    std::thread::spawn(move || lines.for_each(drop));
     let result = (|| -> Result<usize> {
         let issuer = first
             .strip_prefix("listening ")
@@ -336,15 +341,80 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
                 == Some("invalid_client"),
             "an unknown key was not refused: {refused:?}"
         );
-        Ok(5)
+        // Authorization Code + PKCE through the scripted sign-in, with a browser played here.
+        let sign_in = okta.start_sign_in("interop-native", port, "/callback", &["openid"])?;
+        let url = sign_in.url().to_owned();
+        let browser = std::thread::spawn(move || play_browser(&url));
+        let tokens = okta.finish_sign_in(
+            sign_in,
+            okta_flows::ClientAuth::Public("interop-native"),
+            std::time::Duration::from_secs(20),
+        )?;
+        let page = browser
+            .join()
+            .map_err(|_| anyhow::anyhow!("the browser thread panicked"))??;
+        ensure!(page.contains("Signed in"), "the listener's page: {page}");
+        let claims = tokens
+            .id_claims
+            .ok_or_else(|| anyhow::anyhow!("no ID token"))?;
+        ensure!(
+            claims.get("sub").and_then(serde_json::Value::as_str) == Some("user-1"),
+            "ID token claims {claims:?}"
+        );
+        ensure!(
+            claims.get("aud").and_then(serde_json::Value::as_str) == Some("interop-native"),
+            "ID token aud"
+        );
+        Ok(7)
     })();
     let _ = child.kill();
     let _ = child.wait();
     let checks = result?;
     eprintln!(
-        "interop okta-flows with oidc-provider (discovery, private_key_jwt, DPoP nonces): {checks} checks ok"
+        "interop okta-flows with oidc-provider (discovery, private_key_jwt, DPoP nonces, PKCE sign-in): {checks} checks ok"
     );
     Ok(checks)
+}
+
+/// What a browser does with an authorize URL: follow redirects (keeping cookies) until the
+/// loopback listener answers; returns that page.
+fn play_browser(start: &str) -> Result<String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut url = url::Url::parse(start)?;
+    let mut cookies: Vec<(String, String)> = Vec::new();
+    for _ in 0..10 {
+        let cookie = cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut req = agent.get(url.as_str());
+        if !cookie.is_empty() {
+            req = req.header("Cookie", &cookie);
+        }
+        let mut resp = req.call()?;
+        for set in resp.headers().get_all("set-cookie") {
+            let pair = set
+                .to_str()
+                .unwrap_or_default()
+                .split(';')
+                .next()
+                .unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                cookies.retain(|(n, _)| n != name);
+                cookies.push((name.trim().to_owned(), value.trim().to_owned()));
+            }
+        }
+        match resp.headers().get("location").and_then(|l| l.to_str().ok()) {
+            Some(location) => url = url.join(location)?,
+            None => return Ok(resp.body_mut().read_to_string()?),
+        }
+    }
+    bail!("too many redirects")
 }
 
 /// Client assertions and DPoP proofs, ours to the peers and theirs to our `Verifier`.
