@@ -22,6 +22,8 @@ pub enum Credential<'a> {
     Token(&'a Token),
     /// A token source: a cached token, refreshed when needed.
     Source(&'a TokenSource),
+    /// A signed-in user's tokens.
+    User(&'a crate::user::UserTokenSource),
 }
 
 /// A successful answer.
@@ -117,6 +119,7 @@ impl Okta {
             self.pace(&bucket);
             let token = match cred {
                 Credential::Source(s) => Some(s.token()?),
+                Credential::User(u) => Some(u.token()?),
                 Credential::Token(t) => Some(t.clone()),
                 Credential::Ssws(_) => None,
             };

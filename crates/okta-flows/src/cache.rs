@@ -102,18 +102,8 @@ impl FileCache {
         }
     }
 
-    /// An exclusive lock on `<file>.lock`, released when dropped. Without a lock file (a
-    /// read-only folder), the cache still works, just without cross-process single-flight.
     fn lock(&self) -> Option<File> {
-        let mut name = self.path.as_os_str().to_owned();
-        name.push(".lock");
-        let mut options = OpenOptions::new();
-        options.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(PathBuf::from(name)).ok()?;
-        file.lock().ok()?;
-        Some(file)
+        lock_file(&self.path)
     }
 
     fn read(&self) -> Contents {
@@ -127,6 +117,20 @@ impl FileCache {
         let bytes = serde_json::to_vec(contents).map_err(std::io::Error::other)?;
         write_private(&self.path, &bytes)
     }
+}
+
+/// An exclusive lock on `<file>.lock`, released when dropped. Without a lock file (a read-only
+/// folder), callers still work, just without cross-process single-flight.
+pub(crate) fn lock_file(path: &Path) -> Option<File> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(PathBuf::from(name)).ok()?;
+    file.lock().ok()?;
+    Some(file)
 }
 
 fn restore(e: &Entry, now: u64, margin: u64) -> Option<Token> {

@@ -56,4 +56,4 @@ pub use secrets::{
     SswsToken,
 };
 pub use tokens::{DpopMode, ServiceCredentials, Token, TokenRequest, TokenSource, TokenType};
-pub use user::{Pkce, SignIn, UserTokens, open_browser};
+pub use user::{Pkce, SignIn, UserTokenSource, UserTokens, open_browser};

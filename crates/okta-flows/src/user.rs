@@ -514,3 +514,146 @@ mod tests {
         Ok(())
     }
 }
+
+/// A signed-in user's tokens, kept in a file (mode 0600, replaced atomically, locked across
+/// processes) and refreshed with the refresh token when the access token nears expiry, so a
+/// `login` once serves later runs.
+pub struct UserTokenSource {
+    okta: std::sync::Arc<Okta>,
+    client_id: String,
+    secret: Option<crate::secrets::ClientSecret>,
+    path: std::path::PathBuf,
+    margin: u64,
+    memory: std::sync::Mutex<Option<Token>>,
+}
+
+impl std::fmt::Debug for UserTokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserTokenSource")
+            .field("client_id", &self.client_id)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedUser {
+    client_id: String,
+    access_token: String,
+    expires_at: u64,
+    scopes: Vec<String>,
+    refresh_token: Option<String>,
+}
+
+impl UserTokenSource {
+    /// Tokens of a public client (PKCE), kept in `path`.
+    pub fn new(
+        okta: std::sync::Arc<Okta>,
+        client_id: &str,
+        path: impl Into<std::path::PathBuf>,
+    ) -> UserTokenSource {
+        UserTokenSource {
+            okta,
+            client_id: client_id.to_owned(),
+            secret: None,
+            path: path.into(),
+            margin: 60,
+            memory: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The client secret of a confidential web app (sent as `client_secret_post` on refresh).
+    pub fn with_secret(mut self, secret: crate::secrets::ClientSecret) -> UserTokenSource {
+        self.secret = Some(secret);
+        self
+    }
+
+    fn auth(&self) -> ClientAuth<'_> {
+        match &self.secret {
+            Some(secret) => ClientAuth::Secret {
+                client_id: &self.client_id,
+                secret,
+            },
+            None => ClientAuth::Public(&self.client_id),
+        }
+    }
+
+    /// Saves the tokens of a sign-in.
+    pub fn store(&self, tokens: &UserTokens) -> Result<()> {
+        let lock = crate::cache::lock_file(&self.path);
+        self.save(tokens)?;
+        drop(lock);
+        *Okta::lock(&self.memory) = Some(tokens.access.clone());
+        Ok(())
+    }
+
+    fn save(&self, tokens: &UserTokens) -> Result<()> {
+        let saved = SavedUser {
+            client_id: self.client_id.clone(),
+            access_token: tokens.access.access_token().expose_secret().to_owned(),
+            expires_at: tokens.access.expires_at(),
+            scopes: tokens.access.scopes().to_vec(),
+            refresh_token: tokens
+                .refresh
+                .as_ref()
+                .map(|r| r.expose_secret().to_owned()),
+        };
+        let bytes =
+            serde_json::to_vec(&saved).map_err(|_| Error::Config("saving the user's tokens"))?;
+        crate::cache::write_private(&self.path, &bytes)
+            .map_err(|_| Error::Config("cannot write the user token file"))
+    }
+
+    fn load(&self) -> Option<SavedUser> {
+        let saved: SavedUser = serde_json::from_slice(&std::fs::read(&self.path).ok()?).ok()?;
+        (saved.client_id == self.client_id).then_some(saved)
+    }
+
+    /// A valid access token: the one in memory or in the file, or a refreshed one. Without a
+    /// usable refresh token, an error that says to sign in again.
+    pub fn token(&self) -> Result<Token> {
+        let now = self.okta.now().secs();
+        if let Some(t) = Okta::lock(&self.memory)
+            .as_ref()
+            .filter(|t| t.expires_at() > now + self.margin)
+        {
+            return Ok(t.clone());
+        }
+        let _lock = crate::cache::lock_file(&self.path);
+        let saved = self
+            .load()
+            .ok_or_else(|| Error::SignIn("not signed in: sign in first".into()))?;
+        let token = if saved.expires_at > now + self.margin {
+            Token::from_parts(
+                AccessToken::new(saved.access_token),
+                TokenType::Bearer,
+                saved.expires_at,
+                saved.scopes,
+                None,
+            )
+        } else {
+            let refresh = saved.refresh_token.map(RefreshToken::new).ok_or_else(|| {
+                Error::SignIn(
+                    "the sign-in has expired and there is no refresh token: sign in again".into(),
+                )
+            })?;
+            let fresh = match self
+                .okta
+                .refresh(self.auth(), &self.client_id, &refresh, None)
+            {
+                Ok(fresh) => fresh,
+                Err(e) if e.okta_code() == Some("invalid_grant") => {
+                    let _ = std::fs::remove_file(&self.path);
+                    return Err(Error::SignIn(
+                        "the refresh token is no longer valid: sign in again".into(),
+                    ));
+                }
+                Err(e) => return Err(e),
+            };
+            self.save(&fresh)?;
+            fresh.access
+        };
+        *Okta::lock(&self.memory) = Some(token.clone());
+        Ok(token)
+    }
+}

@@ -506,3 +506,109 @@ fn key_rules_are_checked_before_sending_and_every_list_shape_is_read() {
         );
     }
 }
+
+struct ShiftedClock(std::sync::atomic::AtomicU64);
+
+impl okta_flows::Clock for ShiftedClock {
+    fn now(&self) -> u64 {
+        okta_flows::SystemClock.now() + self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
+    use okta_flows::Clock as _;
+    let s = Setup::simple();
+    let shift = Arc::new(ShiftedClock(std::sync::atomic::AtomicU64::new(0)));
+    let okta = Arc::new(
+        okta_flows::Okta::builder(
+            okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
+        )
+        .clock(shift.clone())
+        .build()
+        .unwrap(),
+    );
+    let probe = okta
+        .start_sign_in("x", 0, "/cb", &["okta.users.read"])
+        .unwrap();
+    let redirect = probe.redirect_uri().to_owned();
+    let port: u16 = redirect
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches("/cb")
+        .parse()
+        .unwrap();
+    drop(probe);
+    let id = native_app(&s, &redirect);
+    let sign_in = okta
+        .start_sign_in(&id, port, "/cb", &["offline_access", "okta.users.read"])
+        .unwrap();
+    let page = browser(sign_in.url().to_owned());
+    let tokens = okta
+        .finish_sign_in(sign_in, ClientAuth::Public(&id), Duration::from_secs(10))
+        .unwrap();
+    page.join().unwrap();
+    let dir = std::env::temp_dir().join(format!("okta-flows-user-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("user-tokens.json");
+    okta_flows::UserTokenSource::new(okta.clone(), &id, &file)
+        .store(&tokens)
+        .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // A later run: the saved token, no request.
+    s.org.clear_events();
+    let later = okta_flows::UserTokenSource::new(okta.clone(), &id, &file);
+    assert_eq!(
+        later.token().unwrap().access_token(),
+        tokens.access.access_token()
+    );
+    assert!(s.org.events().is_empty());
+    assert_eq!(
+        okta.call(
+            Credential::User(&later),
+            "GET",
+            "/api/v1/users?limit=1",
+            None
+        )
+        .unwrap()
+        .status,
+        200
+    );
+    // Near expiry (by the client's clock): one refresh, saved for the next run.
+    shift.0.store(3590, std::sync::atomic::Ordering::SeqCst);
+    let refreshed = okta_flows::UserTokenSource::new(okta.clone(), &id, &file)
+        .token()
+        .unwrap();
+    assert_ne!(refreshed.access_token(), tokens.access.access_token());
+    assert_eq!(
+        s.org
+            .events()
+            .iter()
+            .filter(|e| e.endpoint == "token")
+            .count(),
+        1
+    );
+    assert!(refreshed.expires_at() > shift.now() + 3000);
+    // A revoked refresh token: the next refresh says to sign in again, and the file is gone.
+    okta.revoke(
+        ClientAuth::Public(&id),
+        tokens.refresh.as_ref().unwrap().expose_secret(),
+        None,
+    )
+    .unwrap();
+    shift.0.store(2 * 3600, std::sync::atomic::Ordering::SeqCst);
+    let err = okta_flows::UserTokenSource::new(okta.clone(), &id, &file)
+        .token()
+        .unwrap_err();
+    assert!(err.to_string().contains("sign in again"), "{err}");
+    assert!(!file.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
