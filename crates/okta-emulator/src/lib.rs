@@ -21,6 +21,7 @@
 //! // Stops when `org` is dropped.
 //! ```
 
+pub mod cli;
 mod clock;
 mod config;
 mod errors;

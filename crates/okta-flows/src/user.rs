@@ -322,8 +322,18 @@ impl Okta {
     }
 
     fn fetch_jwks(&self) -> Result<Jwks> {
-        let url = url::Url::parse(self.oauth_endpoint("keys")?.as_str())
-            .map_err(|_| Error::Config("keys URL"))?;
+        self.fetch_jwks_at(self.oauth_endpoint("keys")?.as_str())
+    }
+
+    /// Fetches a JWKS from a URL of this org (a `jwks_uri`), for checking tokens.
+    pub fn fetch_jwks_at(&self, url: &str) -> Result<Jwks> {
+        let url = url::Url::parse(url).map_err(|_| Error::Config("the JWKS URL does not parse"))?;
+        if !self.org.same_origin(&url) {
+            return Err(Error::Link(format!(
+                "{} is not on this org",
+                safe(url.as_str(), 100)
+            )));
+        }
         let reply = send(
             &self.agent,
             "GET",

@@ -1,0 +1,177 @@
+//! How the CLI reaches an org: flags first, then the Okta SDKs' environment variables
+//! (`OKTA_CLIENT_ORGURL`, `OKTA_CLIENT_CLIENTID`, `OKTA_CLIENT_PRIVATEKEY`, `OKTA_CLIENT_SCOPES`,
+//! `OKTA_CLIENT_TOKEN`). Secrets never come through argv: the API token only from the
+//! environment or a file, keys only from files (or inline in the environment).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use okta_flows::{
+    DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource,
+};
+use okta_jwk::KeyPair;
+
+use crate::files;
+
+/// Where the org is.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct OrgOpts {
+    /// The org URL, `https://example.okta.com` [env: OKTA_CLIENT_ORGURL]
+    #[arg(long, global = true)]
+    pub(crate) org: Option<String>,
+    /// Allow `http://` for a loopback org (the local emulator) [env: OKTA_OAUTH_ALLOW_HTTP_LOOPBACK=1]
+    #[arg(long, global = true)]
+    pub(crate) allow_http_loopback: bool,
+}
+
+impl OrgOpts {
+    pub(crate) fn org_text(&self) -> Option<String> {
+        self.org
+            .clone()
+            .or_else(|| std::env::var("OKTA_CLIENT_ORGURL").ok())
+            .filter(|s| !s.is_empty())
+    }
+
+    pub(crate) fn okta(&self) -> Result<Arc<Okta>> {
+        let text = self
+            .org_text()
+            .context("no org: give --org https://example.okta.com or set OKTA_CLIENT_ORGURL")?;
+        let loopback = self.allow_http_loopback
+            || std::env::var("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK").is_ok_and(|v| v == "1");
+        let org = if loopback {
+            OrgUrl::dangerous_allow_loopback_http(&text)
+        } else {
+            OrgUrl::parse(&text)
+        };
+        let org = org.with_context(|| format!("the org URL {text:?}"))?;
+        Ok(Arc::new(
+            Okta::builder(org)
+                .user_agent(format!("okta-oauth/{}", env!("CARGO_PKG_VERSION")))
+                .build()?,
+        ))
+    }
+}
+
+/// The Okta API token for admin commands.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct AdminOpts {
+    /// Read the API token from this file (otherwise from OKTA_CLIENT_TOKEN; never from argv)
+    #[arg(long, value_name = "FILE", global = true)]
+    pub(crate) token_file: Option<PathBuf>,
+}
+
+impl AdminOpts {
+    pub(crate) fn ssws(&self) -> Result<SswsToken> {
+        let token = match &self.token_file {
+            Some(path) => files::read(path)?.trim().to_owned(),
+            None => std::env::var("OKTA_CLIENT_TOKEN").unwrap_or_default(),
+        };
+        if token.is_empty() {
+            bail!("no API token: set OKTA_CLIENT_TOKEN or give --token-file FILE");
+        }
+        Ok(SswsToken::new(token))
+    }
+}
+
+/// A service app's credentials.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ServiceOpts {
+    /// The service app's client id [env: OKTA_CLIENT_CLIENTID]
+    #[arg(long)]
+    pub(crate) client_id: Option<String>,
+    /// Its private key (PEM or JWK file) [env: OKTA_CLIENT_PRIVATEKEY: a path or the key itself]
+    #[arg(long, value_name = "FILE")]
+    pub(crate) private_key: Option<PathBuf>,
+    /// Scopes, space- or comma-separated [env: OKTA_CLIENT_SCOPES]
+    #[arg(long)]
+    pub(crate) scopes: Option<String>,
+    /// DPoP at the token endpoint.
+    #[arg(long, value_enum, default_value_t = Dpop::Auto)]
+    pub(crate) dpop: Dpop,
+    /// Keep tokens in this file between runs (default: the okta-oauth state folder; `none` to
+    /// keep nothing)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) token_cache: Option<PathBuf>,
+}
+
+/// `--dpop`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Dpop {
+    /// Use DPoP when the app turns out to require it.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ServiceOpts {
+    pub(crate) fn scopes(&self) -> Vec<String> {
+        let text = self
+            .scopes
+            .clone()
+            .or_else(|| std::env::var("OKTA_CLIENT_SCOPES").ok())
+            .unwrap_or_else(|| "okta.users.read".into());
+        text.split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    pub(crate) fn credentials(&self) -> Result<ServiceCredentials> {
+        let client_id = self
+            .client_id
+            .clone()
+            .or_else(|| std::env::var("OKTA_CLIENT_CLIENTID").ok())
+            .context("no client id: give --client-id or set OKTA_CLIENT_CLIENTID")?;
+        let key = match &self.private_key {
+            Some(path) => files::private_key(path)?,
+            None => {
+                let value = std::env::var("OKTA_CLIENT_PRIVATEKEY").context(
+                    "no private key: give --private-key FILE or set OKTA_CLIENT_PRIVATEKEY",
+                )?;
+                let trimmed = value.trim_start();
+                if trimmed.starts_with("-----BEGIN") || trimmed.starts_with('{') {
+                    // Inline, as the Okta SDKs allow; `\n` escapes are common in environment values.
+                    let text = okta_jwk::unescape_newlines(&value);
+                    KeyPair::from_pem(&text)
+                        .or_else(|_| KeyPair::from_jwk(&text))
+                        .context("reading the key in OKTA_CLIENT_PRIVATEKEY")?
+                } else {
+                    files::private_key(std::path::Path::new(&value))?
+                }
+            }
+        };
+        let mode = match self.dpop {
+            Dpop::Auto => DpopMode::Auto,
+            Dpop::Always => DpopMode::Always,
+            Dpop::Never => DpopMode::Never,
+        };
+        Ok(
+            ServiceCredentials::new(okta_assertion::ClientId::new(client_id)?, Arc::new(key))
+                .dpop(mode),
+        )
+    }
+
+    /// A token source, persisted unless `--token-cache none`.
+    pub(crate) fn source(&self, okta: Arc<Okta>) -> Result<TokenSource> {
+        let source = TokenSource::new(
+            okta,
+            self.credentials()?,
+            TokenRequest::scopes(&self.scopes()),
+        );
+        let path = self
+            .token_cache
+            .clone()
+            .unwrap_or_else(|| files::state_dir().join("tokens.json"));
+        if path == std::path::Path::new("none") {
+            return Ok(source);
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            files::private_dir(dir)?;
+        }
+        Ok(source.persist_to(path))
+    }
+}

@@ -1,0 +1,204 @@
+//! `keygen`, `jwks`, `convert`, `thumbprint`: keys without the network.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::{Args, ValueEnum};
+use okta_jwk::{Algorithm, AnyKey, Curve, Jwks, KeyPair, KeySpec, Kid};
+
+use crate::files;
+use crate::out::Out;
+
+/// `okta-oauth keygen`.
+#[derive(Debug, Args)]
+pub(crate) struct Keygen {
+    /// Key type.
+    #[arg(long, value_enum, default_value_t = Kty::Rsa)]
+    kty: Kty,
+    /// RSA modulus size.
+    #[arg(long, default_value_t = 2048)]
+    bits: usize,
+    /// EC curve (P-256, P-384, P-521).
+    #[arg(long, default_value = "P-256")]
+    crv: String,
+    /// Signing algorithm (RS256/384/512 for RSA; fixed by the curve for EC).
+    #[arg(long)]
+    alg: Option<String>,
+    /// Key id (default: the RFC 7638 thumbprint).
+    #[arg(long)]
+    kid: Option<String>,
+    /// Where to write the private key (PKCS#8 PEM, mode 0600).
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        default_value = "okta-private-key.pem"
+    )]
+    out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Kty {
+    #[value(name = "RSA", alias = "rsa")]
+    Rsa,
+    #[value(name = "EC", alias = "ec")]
+    Ec,
+}
+
+impl Keygen {
+    pub(crate) fn run(&self, out: &Out) -> Result<()> {
+        let spec = match self.kty {
+            Kty::Rsa => {
+                if ![2048, 3072, 4096].contains(&self.bits) {
+                    bail!("--bits must be 2048, 3072 or 4096");
+                }
+                let alg = match &self.alg {
+                    Some(a) => a.parse::<Algorithm>()?,
+                    None => Algorithm::RS256,
+                };
+                KeySpec::Rsa {
+                    bits: self.bits,
+                    alg,
+                }
+            }
+            Kty::Ec => KeySpec::Ec(self.crv.parse::<Curve>()?),
+        };
+        let mut key = KeyPair::generate(spec)?;
+        if let (Kty::Ec, Some(alg)) = (self.kty, &self.alg) {
+            key = key.with_algorithm(alg.parse()?)?;
+        }
+        if let Some(kid) = &self.kid {
+            key = key.with_kid(Kid::new(kid.clone())?);
+        }
+        files::write_private(&self.out, key.to_pkcs8_pem()?.expose_secret(), self.force)?;
+        out.note(&format!(
+            "private key ({}, {}, kid {}) written to {} (mode 0600)",
+            key.kind(),
+            key.algorithm(),
+            key.kid(),
+            self.out.display()
+        ));
+        out.data(
+            &Jwks::new(vec![key.public_jwk().clone()]).to_json_pretty(),
+            &serde_json::to_value(Jwks::new(vec![key.public_jwk().clone()]))?,
+        );
+        Ok(())
+    }
+}
+
+/// `okta-oauth jwks`.
+#[derive(Debug, Args)]
+pub(crate) struct JwksCmd {
+    /// Key files (private or public; PEM or JWK). `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+impl JwksCmd {
+    pub(crate) fn run(&self, out: &Out) -> Result<()> {
+        let mut jwks = Jwks::default();
+        for f in &self.files {
+            let key = files::any_key(f)?;
+            let public = key.public_jwk().clone();
+            jwks.push(if public.kid().is_some() {
+                public
+            } else {
+                public.with_thumbprint_kid()
+            });
+        }
+        out.data(&jwks.to_json_pretty(), &serde_json::to_value(&jwks)?);
+        Ok(())
+    }
+}
+
+/// `okta-oauth convert`.
+#[derive(Debug, Args)]
+pub(crate) struct Convert {
+    /// The key file (PEM or JWK, private or public). `-` reads standard input.
+    file: PathBuf,
+    /// The form to write.
+    #[arg(long, value_enum)]
+    to: Form,
+    /// Write only the public key.
+    #[arg(long)]
+    public: bool,
+    /// Write to this file (mode 0600 for private keys) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Form {
+    /// JWK (JSON).
+    Jwk,
+    /// PKCS#8 PEM (`PRIVATE KEY`); with --public, SPKI.
+    Pkcs8,
+    /// PKCS#1 PEM (`RSA PRIVATE KEY` / `RSA PUBLIC KEY`), RSA only.
+    Pkcs1,
+    /// SEC1 PEM (`EC PRIVATE KEY`), EC only.
+    Sec1,
+    /// SPKI PEM (`PUBLIC KEY`).
+    Spki,
+}
+
+impl Convert {
+    pub(crate) fn run(&self, out: &Out) -> Result<()> {
+        let key = files::any_key(&self.file)?;
+        let (text, secret) = match (&key, self.public || matches!(self.to, Form::Spki)) {
+            (AnyKey::Private(pair), false) => match self.to {
+                Form::Jwk => (pair.to_private_jwk()?.expose_secret().to_owned(), true),
+                Form::Pkcs8 => (pair.to_pkcs8_pem()?.expose_secret().to_owned(), true),
+                Form::Pkcs1 => (pair.to_pkcs1_pem()?.expose_secret().to_owned(), true),
+                Form::Sec1 => (pair.to_sec1_pem()?.expose_secret().to_owned(), true),
+                Form::Spki => bail!("SPKI is a public-key form; add --public"),
+            },
+            (AnyKey::Public(_), false) => bail!(
+                "{} holds a public key only; add --public",
+                self.file.display()
+            ),
+            (_, true) => {
+                let public = key.public_jwk();
+                let text = match self.to {
+                    Form::Jwk => public.to_json(),
+                    Form::Pkcs8 | Form::Spki => public.to_spki_pem()?,
+                    Form::Pkcs1 => public.to_pkcs1_pem()?,
+                    Form::Sec1 => {
+                        bail!("SEC1 holds private EC keys; use --to spki for a public key")
+                    }
+                };
+                (text, false)
+            }
+        };
+        match (&self.out, secret) {
+            (Some(path), true) => files::write_private(path, &text, self.force)?,
+            (Some(path), false) => std::fs::write(path, &text)?,
+            (None, true) if out.is_terminal() => bail!(
+                "refusing to print a private key to a terminal; use --out FILE (or pipe the output)"
+            ),
+            (None, _) => out.raw(&text),
+        }
+        Ok(())
+    }
+}
+
+/// `okta-oauth thumbprint`.
+#[derive(Debug, Args)]
+pub(crate) struct Thumbprint {
+    /// The key file (PEM or JWK, private or public). `-` reads standard input.
+    file: PathBuf,
+}
+
+impl Thumbprint {
+    pub(crate) fn run(&self, out: &Out) -> Result<()> {
+        let key = files::any_key(&self.file)?;
+        let tp = key.public_jwk().thumbprint();
+        out.data(tp.as_str(), &serde_json::json!({"thumbprint": tp.as_str(), "kid": key.public_jwk().kid().map(Kid::as_str)}));
+        Ok(())
+    }
+}

@@ -1,0 +1,100 @@
+//! `okta-oauth`: OAuth for Okta from the command line.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod connect;
+mod files;
+mod keys_cmd;
+mod org_cmd;
+mod out;
+mod quickstart;
+
+use connect::{AdminOpts, OrgOpts};
+
+/// Scoped OAuth 2.0 tokens for Okta's management APIs, instead of all-powerful API tokens:
+/// keys and JWKS, service apps, grants and admin roles, client-credentials tokens with DPoP, API
+/// calls, and a local Okta org to try it all.
+///
+/// Start with `okta-oauth quickstart`: with no --org it runs the whole path against a local
+/// Okta org, on this machine, with no account.
+#[derive(Debug, Parser)]
+#[command(
+    name = "okta-oauth",
+    version,
+    about,
+    long_about,
+    propagate_version = true
+)]
+struct Cli {
+    /// Print results as JSON (one JSON value per line for lists).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(flatten)]
+    org: OrgOpts,
+    #[command(flatten)]
+    admin: AdminOpts,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The whole path, idempotently: key, JWKS, app, grants, admin role, token, first users.
+    Quickstart(quickstart::Quickstart),
+    /// Make a key pair: private key to a 0600 file, public JWKS to stdout.
+    Keygen(keys_cmd::Keygen),
+    /// A public JWKS from key files (private or public, PEM or JWK).
+    Jwks(keys_cmd::JwksCmd),
+    /// Convert a key between JWK and PEM (PKCS#8, PKCS#1, SEC1, SPKI).
+    Convert(keys_cmd::Convert),
+    /// The RFC 7638 thumbprint of a key.
+    Thumbprint(keys_cmd::Thumbprint),
+    /// Service apps: create, list, get, delete (API token).
+    #[command(subcommand)]
+    App(org_cmd::AppCmd),
+    /// Okta API scope grants of an app (API token).
+    #[command(subcommand)]
+    Grant(org_cmd::GrantCmd),
+    /// Admin roles of an app (API token).
+    #[command(subcommand)]
+    Role(org_cmd::RoleCmd),
+    /// Get an access token with client credentials (cached between runs).
+    Token(org_cmd::TokenCmd),
+    /// Call any Okta API with a service-app token (or --ssws).
+    Api(org_cmd::ApiCmd),
+    /// Show a JWT's header and claims, unverified.
+    Decode(org_cmd::DecodeCmd),
+    /// Verify a JWT against a JWKS file or URL.
+    Verify(org_cmd::VerifyCmd),
+    /// Run the local Okta org until interrupted.
+    Emulator(okta_emulator::cli::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = out::Out { json: cli.json };
+    let result = match &cli.command {
+        Command::Quickstart(c) => c.run(&cli.org, &cli.admin, &out),
+        Command::Keygen(c) => c.run(&out),
+        Command::Jwks(c) => c.run(&out),
+        Command::Convert(c) => c.run(&out),
+        Command::Thumbprint(c) => c.run(&out),
+        Command::App(c) => c.run(&cli.org, &cli.admin, &out),
+        Command::Grant(c) => c.run(&cli.org, &cli.admin, &out),
+        Command::Role(c) => c.run(&cli.org, &cli.admin, &out),
+        Command::Token(c) => c.run(&cli.org, &out),
+        Command::Api(c) => c.run(&cli.org, &out),
+        Command::Decode(c) => c.run(&out),
+        Command::Verify(c) => c.run(&cli.org, &out),
+        Command::Emulator(args) => okta_emulator::cli::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out.note(&format!("error: {e:#}"));
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,394 @@
+//! Commands that talk to an org: `token`, `api`, `app`, `grant`, `role`, `verify`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use okta_flows::{Credential, Okta, TokenType};
+use serde_json::{Value, json};
+
+use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
+use crate::files;
+use crate::out::Out;
+
+/// `okta-oauth token`.
+#[derive(Debug, Args)]
+pub(crate) struct TokenCmd {
+    #[command(flatten)]
+    service: ServiceOpts,
+}
+
+impl TokenCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        let source = self.service.source(org.okta()?)?;
+        let token = source
+            .token()
+            .context("getting a token with client credentials")?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs();
+        let kind = if token.token_type() == TokenType::DPoP {
+            "DPoP"
+        } else {
+            "Bearer"
+        };
+        out.data(
+            token.access_token().expose_secret(),
+            &json!({
+                "token_type": kind,
+                "access_token": token.access_token().expose_secret(),
+                "expires_at": token.expires_at(),
+                "expires_in": token.expires_at().saturating_sub(now),
+                "scope": token.scopes().join(" "),
+                "from_cache": source.tokens_fetched() == 0,
+            }),
+        );
+        if kind == "DPoP" && !out.json {
+            out.note("note: this is a DPoP-bound token; every use needs a DPoP proof from its key (okta-oauth api does that)");
+        }
+        Ok(())
+    }
+}
+
+/// `okta-oauth api`.
+#[derive(Debug, Args)]
+pub(crate) struct ApiCmd {
+    /// HTTP method (GET, POST, PUT, DELETE).
+    method: String,
+    /// Path on the org, e.g. `/api/v1/users?limit=200`.
+    path: String,
+    /// JSON body from this file (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// Follow `Link: rel="next"` and print every item as one JSON line (NDJSON).
+    #[arg(long)]
+    all: bool,
+    /// Use the API token (OKTA_CLIENT_TOKEN) instead of a service-app token.
+    #[arg(long)]
+    ssws: bool,
+    #[command(flatten)]
+    service: ServiceOpts,
+    #[command(flatten)]
+    admin: AdminOpts,
+}
+
+impl ApiCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let method = self.method.to_ascii_uppercase();
+        if !["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&method.as_str()) {
+            bail!("unsupported method {:?}", self.method);
+        }
+        if !self.path.starts_with('/') {
+            bail!("the path starts with / (e.g. /api/v1/users)");
+        }
+        let ssws;
+        let source;
+        let cred = if self.ssws {
+            ssws = self.admin.ssws()?;
+            Credential::Ssws(&ssws)
+        } else {
+            source = self.service.source(okta.clone())?;
+            Credential::Source(&source)
+        };
+        if self.all {
+            if method != "GET" {
+                bail!("--all follows pages of a GET");
+            }
+            let progress = out.stderr_is_terminal();
+            let (mut pages, mut items) = (0, 0);
+            for page in okta.pages(cred, &self.path) {
+                for item in page? {
+                    out.line(&item);
+                    items += 1;
+                }
+                pages += 1;
+                if progress {
+                    eprint_progress(pages, items);
+                }
+            }
+            if progress {
+                out.note("");
+            }
+            return Ok(());
+        }
+        let body = match &self.data {
+            Some(path) => Some(
+                serde_json::from_str::<Value>(&files::read(path)?)
+                    .context("the --data file is not JSON")?,
+            ),
+            None => None,
+        };
+        let response = okta.call(cred, &method, &self.path, body.as_ref())?;
+        let human = serde_json::to_string_pretty(&response.body)?;
+        out.data(&human, &response.body);
+        if let Some(next) = response.next {
+            out.note(&format!("more results: {next} (use --all to follow)"));
+        }
+        Ok(())
+    }
+}
+
+#[allow(clippy::print_stderr, reason = "the progress line")]
+fn eprint_progress(pages: usize, items: usize) {
+    eprint!("\r{items} items, {pages} pages…");
+}
+
+/// `okta-oauth app`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AppCmd {
+    /// Create a service app (private_key_jwt, client credentials) with the public key of FILE.
+    Create {
+        /// The app's name.
+        #[arg(long)]
+        name: String,
+        /// A key file (private or public); its public part is registered.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Require DPoP (as Okta's console does for new API service apps).
+        #[arg(long)]
+        dpop: bool,
+    },
+    /// List apps (NDJSON with --json).
+    List,
+    /// Show one app.
+    Get {
+        /// The app (client) id.
+        id: String,
+    },
+    /// Delete an app.
+    Delete {
+        /// The app (client) id.
+        id: String,
+    },
+}
+
+impl AppCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let ssws = admin.ssws()?;
+        let cred = Credential::Ssws(&ssws);
+        match self {
+            AppCmd::Create { name, key, dpop } => {
+                let key = files::any_key(key)?;
+                let public = key.public_jwk().clone();
+                let public = if public.kid().is_some() {
+                    public
+                } else {
+                    public.with_thumbprint_kid()
+                };
+                let app =
+                    okta.create_service_app(cred, name, &okta_jwk::Jwks::new(vec![public]), *dpop)?;
+                out.data(
+                    &format!("created {} ({})", app.client_id, app.name),
+                    &app.raw,
+                );
+            }
+            AppCmd::List => {
+                for app in okta.list_apps(cred)? {
+                    if out.json {
+                        out.line(&app.raw);
+                    } else {
+                        out.data(
+                            &format!(
+                                "{}  {}  dpop={}",
+                                app.client_id,
+                                app.name,
+                                app.dpop_bound.map_or("?".into(), |d| d.to_string())
+                            ),
+                            &app.raw,
+                        );
+                    }
+                }
+            }
+            AppCmd::Get { id } => {
+                let app = okta.get_app(cred, id)?;
+                out.data(&serde_json::to_string_pretty(&app.raw)?, &app.raw);
+            }
+            AppCmd::Delete { id } => {
+                okta.delete_app(cred, id)?;
+                out.data(&format!("deleted {id}"), &json!({"deleted": id}));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `okta-oauth grant`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum GrantCmd {
+    /// Grant an Okta API scope to an app.
+    Add {
+        /// The app (client) id.
+        app: String,
+        /// The scope, e.g. okta.users.read.
+        scope: String,
+    },
+    /// List an app's grants.
+    List {
+        /// The app (client) id.
+        app: String,
+    },
+    /// Revoke a grant.
+    Revoke {
+        /// The app (client) id.
+        app: String,
+        /// The grant id (oag…).
+        grant: String,
+    },
+}
+
+impl GrantCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let ssws = admin.ssws()?;
+        let cred = Credential::Ssws(&ssws);
+        match self {
+            GrantCmd::Add { app, scope } => {
+                let g = okta.add_grant(cred, app, scope)?;
+                out.data(
+                    &format!("granted {} ({})", g.scope, g.id),
+                    &json!({"id": g.id, "scope": g.scope}),
+                );
+            }
+            GrantCmd::List { app } => {
+                for g in okta.list_grants(cred, app)? {
+                    out.data(
+                        &format!("{}  {}", g.id, g.scope),
+                        &json!({"id": g.id, "scope": g.scope}),
+                    );
+                }
+            }
+            GrantCmd::Revoke { app, grant } => {
+                okta.revoke_grant(cred, app, grant)?;
+                out.data(&format!("revoked {grant}"), &json!({"revoked": grant}));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `okta-oauth role`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum RoleCmd {
+    /// Assign an admin role (SUPER_ADMIN, READ_ONLY_ADMIN, …) to a client.
+    Assign {
+        /// The client id.
+        client: String,
+        /// The role type.
+        role: String,
+    },
+    /// List a client's admin roles.
+    List {
+        /// The client id.
+        client: String,
+    },
+}
+
+impl RoleCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let ssws = admin.ssws()?;
+        let cred = Credential::Ssws(&ssws);
+        match self {
+            RoleCmd::Assign { client, role } => {
+                let r = okta.assign_role(cred, client, role)?;
+                out.data(
+                    &format!("assigned {} ({})", r.kind, r.id),
+                    &json!({"id": r.id, "type": r.kind}),
+                );
+            }
+            RoleCmd::List { client } => {
+                for r in okta.list_roles(cred, client)? {
+                    out.data(
+                        &format!("{}  {}", r.id, r.kind),
+                        &json!({"id": r.id, "type": r.kind}),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `okta-oauth decode`.
+#[derive(Debug, Args)]
+pub(crate) struct DecodeCmd {
+    /// A file holding the JWT, or `-` for standard input (a JWT is a credential: not an argument).
+    #[arg(default_value = "-")]
+    file: PathBuf,
+}
+
+impl DecodeCmd {
+    pub(crate) fn run(&self, out: &Out) -> Result<()> {
+        let jwt = files::read(&self.file)?;
+        let decoded = okta_assertion::Unverified::decode(jwt.trim())?;
+        let json = json!({"verified": false, "header": decoded.header, "claims": decoded.claims});
+        let human = format!(
+            "UNVERIFIED: the signature was not checked (use okta-oauth verify)\nheader: {}\nclaims: {}",
+            serde_json::to_string_pretty(&decoded.header)?,
+            serde_json::to_string_pretty(&decoded.claims)?
+        );
+        out.data(&human, &json);
+        Ok(())
+    }
+}
+
+/// `okta-oauth verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyCmd {
+    /// A file holding the JWT, or `-` for standard input.
+    #[arg(default_value = "-")]
+    file: PathBuf,
+    /// The JWKS: a file, or a URL on the org (its `jwks_uri`).
+    #[arg(long, value_name = "FILE|URL")]
+    jwks: String,
+    /// Allowed algorithms, comma-separated.
+    #[arg(long, default_value = "RS256,ES256")]
+    alg: String,
+    /// Required `iss`.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Required `aud`.
+    #[arg(long)]
+    audience: Option<String>,
+}
+
+impl VerifyCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        let jwt = files::read(&self.file)?;
+        let jwks = if self.jwks.starts_with("http://") || self.jwks.starts_with("https://") {
+            let okta: Arc<Okta> = org
+                .okta()
+                .context("fetching a JWKS by URL needs the org (--org) it belongs to")?;
+            okta.fetch_jwks_at(&self.jwks)?
+        } else {
+            okta_jwk::Jwks::from_json(&files::read(std::path::Path::new(&self.jwks))?)?
+        };
+        let algs = self
+            .alg
+            .split(',')
+            .map(|a| a.trim().parse::<okta_jwk::Algorithm>())
+            .collect::<Result<Vec<_>, _>>()?;
+        let verified = okta_assertion::Verifier::new(&algs).verify(jwt.trim(), &jwks)?;
+        let now = okta_assertion::UnixTime(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_secs(),
+        );
+        let mut validation = okta_assertion::Validation::at(now).leeway(60);
+        if let Some(i) = &self.issuer {
+            validation = validation.issuer(i.clone());
+        }
+        if let Some(a) = &self.audience {
+            validation = validation.audience(a.clone());
+        }
+        verified.validate(&validation)?;
+        out.data(
+            &format!("valid: signed with {} by a key of the JWKS; claims checked\n{}", verified.alg, serde_json::to_string_pretty(&verified.claims)?),
+            &json!({"verified": true, "alg": verified.alg.as_str(), "header": verified.header, "claims": verified.claims}),
+        );
+        Ok(())
+    }
+}

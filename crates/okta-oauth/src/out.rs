@@ -1,0 +1,59 @@
+//! Where output goes: data to stdout (human or `--json`), everything else to stderr.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "this module is the CLI's terminal"
+)]
+
+use std::io::IsTerminal;
+
+/// How to render.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Out {
+    pub(crate) json: bool,
+}
+
+impl Out {
+    /// One result: `human` text, or `json` with `--json`.
+    pub(crate) fn data(&self, human: &str, json: &serde_json::Value) {
+        if self.json {
+            println!("{json}");
+        } else {
+            println!("{human}");
+        }
+    }
+
+    /// One line of a list (NDJSON with `--json`).
+    pub(crate) fn line(&self, json: &serde_json::Value) {
+        println!("{json}");
+    }
+
+    /// Text as is (a key in PEM form).
+    pub(crate) fn raw(&self, text: &str) {
+        print!("{text}");
+        if !text.ends_with('\n') {
+            println!();
+        }
+    }
+
+    /// A progress or status note, on stderr.
+    pub(crate) fn note(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    /// A step of a long job, on stderr: `✓ what`.
+    pub(crate) fn step(&self, text: &str) {
+        eprintln!("  ✓ {text}");
+    }
+
+    /// Whether stdout is a terminal (private keys are never printed to one).
+    pub(crate) fn is_terminal(&self) -> bool {
+        std::io::stdout().is_terminal()
+    }
+
+    /// Whether stderr is a terminal (progress lines only then).
+    pub(crate) fn stderr_is_terminal(&self) -> bool {
+        std::io::stderr().is_terminal()
+    }
+}

@@ -1,0 +1,494 @@
+//! The built `okta-oauth` binary, end to end, against the local emulator.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    reason = "tests fail loudly by design"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+
+use okta_emulator::{Config, Emulator};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-oauth");
+
+/// Everything every test printed, scanned for secrets at the end of each test.
+static PRINTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("okta-oauth-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(p)
+}
+
+/// Runs the binary with a clean environment plus `env`.
+fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(text) = stdin {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let mut printed = PRINTED.lock().unwrap();
+    printed.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    printed.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    out
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn fails(out: &Output, code: i32, text: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
+    assert!(stderr.contains(text), "expected {text:?} in: {stderr}");
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn quickstart_runs_twice_and_reuses_what_exists() {
+    let dir = tmp("quickstart");
+    let state = dir.to_str().unwrap();
+    let first: Value = serde_json::from_str(&ok(&run(
+        &["quickstart", "--json"],
+        &[("XDG_STATE_HOME", state)],
+        None,
+    )))
+    .unwrap();
+    let again_out = run(
+        &["quickstart", "--json"],
+        &[("XDG_STATE_HOME", state)],
+        None,
+    );
+    let again: Value = serde_json::from_str(&ok(&again_out)).unwrap();
+    assert_eq!(first["client_id"], again["client_id"], "the app is reused");
+    assert_eq!(again["token_type"], "DPoP");
+    assert_eq!(again["users"][0], "admin@example.com");
+    let stderr = String::from_utf8_lossy(&again_out.stderr);
+    assert!(
+        stderr.contains("reusing the key pair")
+            && stderr.contains("reusing the service app")
+            && stderr.contains("already granted"),
+        "{stderr}"
+    );
+    let qs = dir.join("okta-oauth/quickstart");
+    for secret in ["service-key.pem", "tokens.json", "emulator-state.json"] {
+        assert_eq!(mode(&qs.join(secret)), 0o600, "{secret}");
+    }
+    assert_eq!(mode(&qs), 0o700);
+}
+
+#[test]
+fn key_commands_agree_with_jwcrypto() {
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("keys/manifest.json")).unwrap())
+            .unwrap();
+    for name in ["rsa2048", "p256", "p521"] {
+        let want = manifest["jwcrypto_thumbprints"][name].as_str().unwrap();
+        for form in [
+            "test-only.pem",
+            "traditional.test-only.pem",
+            "jwk.test-only.json",
+            "spki.test-only.pem",
+        ] {
+            let file = fixture(&format!("keys/{name}.{form}"));
+            assert_eq!(
+                ok(&run(&["thumbprint", file.to_str().unwrap()], &[], None)).trim(),
+                want,
+                "{name}.{form}"
+            );
+        }
+        let jwks: Value = serde_json::from_str(&ok(&run(
+            &[
+                "jwks",
+                fixture(&format!("keys/{name}.test-only.pem"))
+                    .to_str()
+                    .unwrap(),
+                "--json",
+            ],
+            &[],
+            None,
+        )))
+        .unwrap();
+        assert_eq!(jwks["keys"][0]["kid"], want);
+        assert!(jwks["keys"][0].get("d").is_none());
+        // PEM -> JWK -> PEM through stdin.
+        let pem = std::fs::read_to_string(fixture(&format!("keys/{name}.test-only.pem"))).unwrap();
+        let jwk = ok(&run(&["convert", "-", "--to", "jwk"], &[], Some(&pem)));
+        let back = ok(&run(&["convert", "-", "--to", "pkcs8"], &[], Some(&jwk)));
+        assert_eq!(back, pem, "{name}: round trip to the same PKCS#8");
+    }
+    let dir = tmp("keygen");
+    let key = dir.join("k.pem");
+    let jwks: Value = serde_json::from_str(&ok(&run(
+        &[
+            "keygen",
+            "--kty",
+            "EC",
+            "--crv",
+            "P-384",
+            "--out",
+            key.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(jwks["keys"][0]["crv"], "P-384");
+    assert_eq!(mode(&key), 0o600);
+    fails(
+        &run(&["keygen", "--out", key.to_str().unwrap()], &[], None),
+        1,
+        "refusing to overwrite",
+    );
+    fails(
+        &run(
+            &[
+                "keygen",
+                "--bits",
+                "1024",
+                "--out",
+                dir.join("small.pem").to_str().unwrap(),
+            ],
+            &[],
+            None,
+        ),
+        1,
+        "--bits must be 2048, 3072 or 4096",
+    );
+    fails(
+        &run(
+            &[
+                "thumbprint",
+                fixture("keys/rsa1024.test-only.pem").to_str().unwrap(),
+            ],
+            &[],
+            None,
+        ),
+        1,
+        "1024 bits is not allowed",
+    );
+    fails(
+        &run(
+            &[
+                "convert",
+                fixture("keys/p256.cert.test-only.pem").to_str().unwrap(),
+                "--to",
+                "jwk",
+            ],
+            &[],
+            None,
+        ),
+        1,
+        "unsupported PEM block",
+    );
+    fails(&run(&["nonsense"], &[], None), 2, "unrecognized subcommand");
+}
+
+/// An org with an app made through the CLI's own admin commands.
+struct Org {
+    emulator: Emulator,
+    env: Vec<(String, String)>,
+    dir: PathBuf,
+}
+
+impl Org {
+    fn new(name: &str) -> Org {
+        let emulator = Emulator::start(Config {
+            users: okta_emulator::SeedUsers { count: 450 },
+            ..Config::default()
+        })
+        .unwrap();
+        let dir = tmp(name);
+        let key = dir.join("svc.pem");
+        ok(&run(
+            &["keygen", "--kty", "EC", "--out", key.to_str().unwrap()],
+            &[],
+            None,
+        ));
+        let mut env = vec![
+            ("OKTA_CLIENT_ORGURL".to_owned(), emulator.url().to_owned()),
+            (
+                "OKTA_CLIENT_TOKEN".to_owned(),
+                emulator.admin_token().to_owned(),
+            ),
+            ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK".to_owned(), "1".to_owned()),
+            (
+                "XDG_STATE_HOME".to_owned(),
+                dir.to_str().unwrap().to_owned(),
+            ),
+        ];
+        let e: Vec<(&str, &str)> = env.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let app: Value = serde_json::from_str(&ok(&run(
+            &[
+                "app",
+                "create",
+                "--name",
+                "svc",
+                "--key",
+                key.to_str().unwrap(),
+                "--dpop",
+                "--json",
+            ],
+            &e,
+            None,
+        )))
+        .unwrap();
+        let id = app["id"].as_str().unwrap().to_owned();
+        ok(&run(&["grant", "add", &id, "okta.users.read"], &e, None));
+        ok(&run(&["role", "assign", &id, "READ_ONLY_ADMIN"], &e, None));
+        env.push(("OKTA_CLIENT_CLIENTID".into(), id));
+        env.push((
+            "OKTA_CLIENT_PRIVATEKEY".into(),
+            key.to_str().unwrap().to_owned(),
+        ));
+        env.push(("OKTA_CLIENT_SCOPES".into(), "okta.users.read".into()));
+        Org { emulator, env, dir }
+    }
+
+    fn env(&self) -> Vec<(&str, &str)> {
+        self.env
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect()
+    }
+}
+
+#[test]
+fn token_is_fetched_once_for_many_runs_and_api_lists_everything() {
+    let org = Org::new("token");
+    let env = org.env();
+    for _ in 0..20 {
+        let t: Value = serde_json::from_str(&ok(&run(&["token", "--json"], &env, None))).unwrap();
+        assert_eq!(t["token_type"], "DPoP");
+    }
+    let token_requests = org
+        .emulator
+        .events()
+        .iter()
+        .filter(|e| e.endpoint == "token" && e.outcome == "ok")
+        .count();
+    assert_eq!(token_requests, 1, "twenty runs, one token");
+    assert_eq!(mode(&org.dir.join("okta-oauth/tokens.json")), 0o600);
+    let lines = ok(&run(
+        &["api", "GET", "/api/v1/users?limit=200", "--all"],
+        &env,
+        None,
+    ));
+    assert_eq!(lines.lines().count(), 450);
+    assert!(
+        lines
+            .lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "NDJSON"
+    );
+    let one: Value = serde_json::from_str(&ok(&run(
+        &["api", "GET", "/api/v1/users/admin@example.com", "--json"],
+        &env,
+        None,
+    )))
+    .unwrap();
+    assert_eq!(one["profile"]["login"], "admin@example.com");
+    let apps = ok(&run(&["app", "list", "--json"], &env, None));
+    assert_eq!(apps.lines().count(), 1);
+    let grants = ok(&run(
+        &["grant", "list", &org.env[4].1, "--json"],
+        &env,
+        None,
+    ));
+    assert!(grants.contains("okta.users.read"));
+    // Okta's error, with its code, request id and hint.
+    fails(
+        &run(&["api", "GET", "/api/v1/groups"], &env, None),
+        1,
+        "request id",
+    );
+}
+
+#[test]
+fn decode_and_verify_read_the_jwt_from_stdin() {
+    let org = Org::new("verify");
+    let env = org.env();
+    // The token itself is a JWT signed by the org (opaque to clients, but checkable here).
+    let t: Value = serde_json::from_str(&ok(&run(
+        &["token", "--json", "--token-cache", "none"],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let jwt = t["access_token"].as_str().unwrap();
+    let decoded = ok(&run(&["decode"], &env, Some(jwt)));
+    assert!(decoded.starts_with("UNVERIFIED"));
+    let keys = format!("{}/oauth2/v1/keys", org.emulator.url());
+    let verified: Value = serde_json::from_str(&ok(&run(
+        &[
+            "verify",
+            "--jwks",
+            &keys,
+            "--alg",
+            "RS256",
+            "--issuer",
+            org.emulator.url(),
+            "--json",
+        ],
+        &env,
+        Some(jwt),
+    )))
+    .unwrap();
+    assert_eq!(verified["verified"], true);
+    let mut tampered = jwt.to_owned();
+    tampered.insert(jwt.find('.').unwrap() + 3, 'x');
+    fails(
+        &run(&["verify", "--jwks", &keys], &env, Some(&tampered)),
+        1,
+        "",
+    );
+}
+
+#[test]
+fn bad_orgs_keys_and_settings_are_clear_errors() {
+    let org = Org::new("bad");
+    let mut env = org.env();
+    fails(
+        &run(&["token", "--org", "http://example.com"], &env, None),
+        1,
+        "http:// is allowed for loopback addresses only",
+    );
+    fails(
+        &run(
+            &["token", "--org", "https://example.okta.com/oauth2/default"],
+            &env,
+            None,
+        ),
+        1,
+        "without a path",
+    );
+    env.retain(|(k, _)| *k != "OKTA_OAUTH_ALLOW_HTTP_LOOPBACK");
+    fails(&run(&["token"], &env, None), 1, "https://");
+    let env = org.env();
+    fails(
+        &run(
+            &[
+                "token",
+                "--private-key",
+                fixture("keys/p256.spki.test-only.pem").to_str().unwrap(),
+            ],
+            &env,
+            None,
+        ),
+        1,
+        "expected a private key",
+    );
+    fails(
+        &run(&["token", "--org", "http://127.0.0.1:9"], &env, None),
+        1,
+        "no answer from Okta",
+    );
+    let no_client: Vec<(&str, &str)> = env
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "OKTA_CLIENT_CLIENTID")
+        .collect();
+    fails(&run(&["token"], &no_client, None), 1, "no client id");
+    let no_token: Vec<(&str, &str)> = env
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "OKTA_CLIENT_TOKEN")
+        .collect();
+    fails(&run(&["app", "list"], &no_token, None), 1, "no API token");
+    fails(
+        &run(&["token", "--dpop", "sometimes"], &env, None),
+        2,
+        "invalid value",
+    );
+}
+
+#[test]
+fn no_secret_is_ever_printed() {
+    // Runs the other scenarios' kinds of commands and scans everything they printed.
+    let org = Org::new("scan");
+    let env = org.env();
+    ok(&run(&["api", "GET", "/api/v1/users?limit=2"], &env, None));
+    let _ = run(&["api", "GET", "/api/v1/groups"], &env, None);
+    let _ = run(&["token", "--org", "http://127.0.0.1:9"], &env, None);
+    let key = std::fs::read_to_string(org.dir.join("svc.pem")).unwrap();
+    let body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
+    let printed = PRINTED.lock().unwrap().join("\n");
+    assert!(
+        !printed.contains(org.emulator.admin_token()),
+        "the API token was printed"
+    );
+    assert!(
+        !printed.contains(&body[..40]),
+        "private key material was printed"
+    );
+    assert!(
+        !printed.contains("PRIVATE KEY"),
+        "a private PEM was printed"
+    );
+}
+
+#[test]
+fn help_lists_every_command() {
+    let help = ok(&run(&["--help"], &[], None));
+    for cmd in [
+        "quickstart",
+        "keygen",
+        "jwks",
+        "convert",
+        "thumbprint",
+        "app",
+        "grant",
+        "role",
+        "token",
+        "api",
+        "decode",
+        "verify",
+        "emulator",
+    ] {
+        assert!(help.contains(cmd), "--help lists {cmd}");
+    }
+}
