@@ -120,39 +120,41 @@ impl ServiceOpts {
             .collect()
     }
 
-    pub(crate) fn credentials(&self) -> Result<ServiceCredentials> {
-        let client_id = self
+    /// The client id, from the flag or `OKTA_CLIENT_CLIENTID`.
+    pub(crate) fn client_id(&self) -> Result<okta_assertion::ClientId> {
+        let id = self
             .client_id
             .clone()
-            .or_else(|| std::env::var("OKTA_CLIENT_CLIENTID").ok())
-            .context("no client id: give --client-id or set OKTA_CLIENT_CLIENTID")?;
-        let key = match &self.private_key {
-            Some(path) => files::private_key(path)?,
-            None => {
-                let value = std::env::var("OKTA_CLIENT_PRIVATEKEY").context(
-                    "no private key: give --private-key FILE or set OKTA_CLIENT_PRIVATEKEY",
-                )?;
-                let trimmed = value.trim_start();
-                if trimmed.starts_with("-----BEGIN") || trimmed.starts_with('{') {
-                    // Inline, as the Okta SDKs allow; `\n` escapes are common in environment values.
-                    let text = okta_jwk::unescape_newlines(&value);
-                    KeyPair::from_pem(&text)
-                        .or_else(|_| KeyPair::from_jwk(&text))
-                        .context("reading the key in OKTA_CLIENT_PRIVATEKEY")?
-                } else {
-                    files::private_key(std::path::Path::new(&value))?
-                }
-            }
-        };
+            .or_else(|| std::env::var("OKTA_CLIENT_CLIENTID").ok());
+        let id = id.context("no client id: give --client-id or set OKTA_CLIENT_CLIENTID")?;
+        Ok(okta_assertion::ClientId::new(id)?)
+    }
+
+    /// The private key, from the flag or `OKTA_CLIENT_PRIVATEKEY` (a path or the key itself).
+    pub(crate) fn key(&self) -> Result<KeyPair> {
+        if let Some(path) = &self.private_key {
+            return files::private_key(path);
+        }
+        let value = std::env::var("OKTA_CLIENT_PRIVATEKEY")
+            .context("no private key: give --private-key FILE or set OKTA_CLIENT_PRIVATEKEY")?;
+        let trimmed = value.trim_start();
+        if trimmed.starts_with("-----BEGIN") || trimmed.starts_with('{') {
+            // Inline, as the Okta SDKs allow; `\n` escapes are common in environment values.
+            let text = okta_jwk::unescape_newlines(&value);
+            return KeyPair::from_pem(&text)
+                .or_else(|_| KeyPair::from_jwk(&text))
+                .context("reading the key in OKTA_CLIENT_PRIVATEKEY");
+        }
+        files::private_key(std::path::Path::new(&value))
+    }
+
+    pub(crate) fn credentials(&self) -> Result<ServiceCredentials> {
         let mode = match self.dpop {
             Dpop::Auto => DpopMode::Auto,
             Dpop::Always => DpopMode::Always,
             Dpop::Never => DpopMode::Never,
         };
-        Ok(
-            ServiceCredentials::new(okta_assertion::ClientId::new(client_id)?, Arc::new(key))
-                .dpop(mode),
-        )
+        Ok(ServiceCredentials::new(self.client_id()?, Arc::new(self.key()?)).dpop(mode))
     }
 
     /// A token source, persisted unless `--token-cache none`.

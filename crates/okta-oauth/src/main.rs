@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod connect;
 mod files;
 mod keys_cmd;
+mod more_cmd;
 mod org_cmd;
 mod out;
 mod quickstart;
@@ -60,10 +61,17 @@ enum Command {
     /// Admin roles of an app (API token).
     #[command(subcommand)]
     Role(org_cmd::RoleCmd),
+    /// An app's signing keys: list, add, activate, deactivate, delete, rotate (API token).
+    #[command(subcommand)]
+    Keys(more_cmd::KeysCmd),
+    /// Print a signed client assertion (private_key_jwt) for the token, revoke or introspect endpoint.
+    Assertion(more_cmd::AssertionCmd),
     /// Get an access token with client credentials (cached between runs).
     Token(org_cmd::TokenCmd),
     /// Call any Okta API with a service-app token (or --ssws).
     Api(org_cmd::ApiCmd),
+    /// Sign a user in with Authorization Code + PKCE; `api --user` then uses their token.
+    Login(more_cmd::LoginCmd),
     /// Show a JWT's header and claims, unverified.
     Decode(org_cmd::DecodeCmd),
     /// Verify a JWT against a JWKS file or URL.
@@ -84,6 +92,9 @@ fn main() -> ExitCode {
         Command::App(c) => c.run(&cli.org, &cli.admin, &out),
         Command::Grant(c) => c.run(&cli.org, &cli.admin, &out),
         Command::Role(c) => c.run(&cli.org, &cli.admin, &out),
+        Command::Keys(c) => c.run(&cli.org, &cli.admin, &out),
+        Command::Assertion(c) => c.run(&cli.org, &out),
+        Command::Login(c) => c.run(&cli.org, &out),
         Command::Token(c) => c.run(&cli.org, &out),
         Command::Api(c) => c.run(&cli.org, &out),
         Command::Decode(c) => c.run(&out),

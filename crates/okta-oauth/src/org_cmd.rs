@@ -65,8 +65,11 @@ pub(crate) struct ApiCmd {
     #[arg(long)]
     all: bool,
     /// Use the API token (OKTA_CLIENT_TOKEN) instead of a service-app token.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "user")]
     ssws: bool,
+    /// Use the signed-in user's token (from okta-oauth login).
+    #[arg(long)]
+    user: bool,
     #[command(flatten)]
     service: ServiceOpts,
     #[command(flatten)]
@@ -85,9 +88,17 @@ impl ApiCmd {
         }
         let ssws;
         let source;
+        let user;
         let cred = if self.ssws {
             ssws = self.admin.ssws()?;
             Credential::Ssws(&ssws)
+        } else if self.user {
+            user = okta_flows::UserTokenSource::new(
+                okta.clone(),
+                self.service.client_id()?.as_str(),
+                crate::more_cmd::user_tokens_path(),
+            );
+            Credential::User(&user)
         } else {
             source = self.service.source(okta.clone())?;
             Credential::Source(&source)

@@ -9,15 +9,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Mutex;
 
 use okta_emulator::{Config, Emulator};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-oauth");
 
-/// Everything every test printed, scanned for secrets at the end of each test.
-static PRINTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+thread_local! {
+    /// Everything this test's runs printed (each test runs on its own thread).
+    static PRINTED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 fn tmp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("okta-oauth-cli-{}-{name}", std::process::id()));
@@ -59,9 +60,11 @@ fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
             .unwrap();
     }
     let out = child.wait_with_output().unwrap();
-    let mut printed = PRINTED.lock().unwrap();
-    printed.push(String::from_utf8_lossy(&out.stdout).into_owned());
-    printed.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    PRINTED.with(|p| {
+        let mut printed = p.borrow_mut();
+        printed.push(String::from_utf8_lossy(&out.stdout).into_owned());
+        printed.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    });
     out
 }
 
@@ -456,7 +459,7 @@ fn no_secret_is_ever_printed() {
     let _ = run(&["token", "--org", "http://127.0.0.1:9"], &env, None);
     let key = std::fs::read_to_string(org.dir.join("svc.pem")).unwrap();
     let body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
-    let printed = PRINTED.lock().unwrap().join("\n");
+    let printed = PRINTED.with(|p| p.borrow().join("\n"));
     assert!(
         !printed.contains(org.emulator.admin_token()),
         "the API token was printed"
@@ -491,4 +494,179 @@ fn help_lists_every_command() {
     ] {
         assert!(help.contains(cmd), "--help lists {cmd}");
     }
+}
+
+#[test]
+fn keys_rotate_and_assertion_commands() {
+    let org = Org::new("keys");
+    let env = org.env();
+    let id = org.env[4].1.clone();
+    let listed = ok(&run(&["keys", "list", &id, "--json"], &env, None));
+    assert_eq!(listed.lines().count(), 1);
+    let new_key = org.dir.join("new.pem");
+    ok(&run(
+        &["keygen", "--kty", "EC", "--out", new_key.to_str().unwrap()],
+        &[],
+        None,
+    ));
+    let rotated: Value = serde_json::from_str(&ok(&run(
+        &[
+            "keys",
+            "rotate",
+            &id,
+            "--key",
+            new_key.to_str().unwrap(),
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    assert_eq!(rotated["added"], true);
+    assert_eq!(rotated["deleted"].as_array().unwrap().len(), 1);
+    // The old key no longer gets tokens; the new one does.
+    fails(
+        &run(&["token", "--token-cache", "none"], &env, None),
+        1,
+        "invalid_client",
+    );
+    ok(&run(
+        &[
+            "token",
+            "--token-cache",
+            "none",
+            "--private-key",
+            new_key.to_str().unwrap(),
+        ],
+        &env,
+        None,
+    ));
+    // A signed assertion for the token endpoint, checked by decode.
+    let jwt = ok(&run(
+        &["assertion", "--private-key", new_key.to_str().unwrap()],
+        &env,
+        None,
+    ));
+    let decoded: Value =
+        serde_json::from_str(&ok(&run(&["decode", "--json"], &[], Some(&jwt)))).unwrap();
+    assert_eq!(decoded["claims"]["iss"], id.as_str());
+    assert_eq!(
+        decoded["claims"]["aud"],
+        format!("{}/oauth2/v1/token", org.emulator.url())
+    );
+    assert_eq!(decoded["verified"], false);
+}
+
+#[test]
+fn login_signs_a_user_in_and_api_uses_their_token() {
+    let org = Org::new("login");
+    let mut env = org.env();
+    // A public native app whose redirect URI is a free loopback port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let body = serde_json::json!({"client_name": "cli", "application_type": "native", "redirect_uris": [redirect],
+        "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"], "token_endpoint_auth_method": "none"});
+    let data = org.dir.join("native.json");
+    std::fs::write(&data, body.to_string()).unwrap();
+    let app: Value = serde_json::from_str(&ok(&run(
+        &[
+            "api",
+            "POST",
+            "/oauth2/v1/clients",
+            "--ssws",
+            "--data",
+            data.to_str().unwrap(),
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let native = app["client_id"].as_str().unwrap().to_owned();
+    ok(&run(
+        &["grant", "add", &native, "okta.users.read"],
+        &env,
+        None,
+    ));
+    env.retain(|(k, _)| *k != "OKTA_CLIENT_CLIENTID");
+    // The "browser": waits for the URL login prints, then follows the redirect.
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "login",
+        "--client-id",
+        &native,
+        "--port",
+        &port.to_string(),
+        "--no-browser",
+        "--json",
+    ])
+    .env_clear()
+    .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in &env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let url = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find_map(|l| l.trim().starts_with("http").then(|| l.trim().to_owned()))
+        .unwrap();
+    // Keep reading what login prints, so it never writes to a closed pipe.
+    let rest =
+        std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>().join("\n"));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let first = agent.get(&url).call().unwrap();
+    let location = first
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let callback = agent.get(&location).call();
+    let out = child.wait_with_output().unwrap();
+    let rest = rest.join().unwrap();
+    assert!(
+        callback.is_ok(),
+        "callback {location}: {callback:?}; login said: {rest}"
+    );
+    let done: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: login said: {rest}"));
+    assert_eq!(done["signed_in"], true);
+    assert_eq!(mode(&org.dir.join("okta-oauth/user-tokens.json")), 0o600);
+    let users = ok(&run(
+        &[
+            "api",
+            "GET",
+            "/api/v1/users?limit=3",
+            "--user",
+            "--client-id",
+            &native,
+            "--json",
+        ],
+        &env,
+        None,
+    ));
+    assert_eq!(
+        serde_json::from_str::<Value>(&users)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
 }

@@ -1,0 +1,223 @@
+//! `keys`, `assertion`, `login`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use okta_assertion::{ClientAssertionBuilder, OsRandom, UnixTime};
+use okta_flows::{ClientAuth, Credential, DpopMode, UserTokenSource};
+use serde_json::json;
+
+use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
+use crate::files;
+use crate::out::Out;
+
+/// `okta-oauth keys`: an app's signing keys.
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeysCmd {
+    /// List the app's keys.
+    List {
+        /// The app (client) id.
+        app: String,
+    },
+    /// Add the public part of a key file (it needs a kid; okta-oauth keygen sets one).
+    Add {
+        /// The app (client) id.
+        app: String,
+        /// The key file.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Add it inactive.
+        #[arg(long)]
+        inactive: bool,
+    },
+    /// Activate a key (by Okta's key id, pks…).
+    Activate {
+        /// The app (client) id.
+        app: String,
+        /// Okta's key id.
+        key_id: String,
+    },
+    /// Deactivate a key.
+    Deactivate {
+        /// The app (client) id.
+        app: String,
+        /// Okta's key id.
+        key_id: String,
+    },
+    /// Delete an inactive key.
+    Delete {
+        /// The app (client) id.
+        app: String,
+        /// Okta's key id.
+        key_id: String,
+    },
+    /// Rotate to a new key: add it, prove a token with it, then retire the others. Safe to run
+    /// again after an interruption.
+    Rotate {
+        /// The app (client) id.
+        app: String,
+        /// The new private key file.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Scopes for the proof token.
+        #[arg(long, default_value = "okta.users.read")]
+        scopes: String,
+    },
+}
+
+impl KeysCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let ssws = admin.ssws()?;
+        let cred = Credential::Ssws(&ssws);
+        let show = |k: &okta_flows::AppKey| {
+            out.data(
+                &format!(
+                    "{}  kid={}  {}",
+                    k.id,
+                    k.kid.as_deref().unwrap_or("-"),
+                    if k.active { "ACTIVE" } else { "INACTIVE" }
+                ),
+                &k.raw,
+            );
+        };
+        match self {
+            KeysCmd::List { app } => okta.list_app_keys(cred, app)?.iter().for_each(show),
+            KeysCmd::Add { app, key, inactive } => {
+                let public = files::any_key(key)?.public_jwk().clone();
+                let public = if public.kid().is_some() {
+                    public
+                } else {
+                    public.with_thumbprint_kid()
+                };
+                show(&okta.add_app_key(cred, app, &public, !inactive)?);
+            }
+            KeysCmd::Activate { app, key_id } => {
+                show(&okta.set_app_key_active(cred, app, key_id, true)?)
+            }
+            KeysCmd::Deactivate { app, key_id } => {
+                show(&okta.set_app_key_active(cred, app, key_id, false)?)
+            }
+            KeysCmd::Delete { app, key_id } => {
+                okta.delete_app_key(cred, app, key_id)?;
+                out.data(&format!("deleted {key_id}"), &json!({"deleted": key_id}));
+            }
+            KeysCmd::Rotate { app, key, scopes } => {
+                let new_key = Arc::new(files::private_key(key)?);
+                let scopes: Vec<&str> =
+                    scopes.split([' ', ',']).filter(|s| !s.is_empty()).collect();
+                let r = okta.rotate_app_key(cred, app, new_key, &scopes, DpopMode::Auto)?;
+                out.data(
+                    &format!("rotated: new key {}, deactivated {:?}, deleted {:?}", if r.added { "added" } else { "already present" }, r.deactivated, r.deleted),
+                    &json!({"added": r.added, "activated": r.activated, "deactivated": r.deactivated, "deleted": r.deleted}),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `okta-oauth assertion`: print a signed client assertion (a credential for 5 minutes).
+#[derive(Debug, Args)]
+pub(crate) struct AssertionCmd {
+    #[command(flatten)]
+    service: ServiceOpts,
+    /// The endpoint the assertion is for: token (default), revoke or introspect.
+    #[arg(long, default_value = "token")]
+    endpoint: String,
+}
+
+impl AssertionCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let endpoint = okta.oauth_endpoint(&self.endpoint)?;
+        let key = self.service.key()?;
+        let now = UnixTime(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_secs(),
+        );
+        let jwt = ClientAssertionBuilder::new(self.service.client_id()?, endpoint.clone()).sign(
+            &key,
+            now,
+            &OsRandom::new(),
+        )?;
+        out.data(jwt.expose_secret(), &json!({"client_assertion": jwt.expose_secret(), "client_assertion_type": okta_assertion::CLIENT_ASSERTION_TYPE, "aud": endpoint.as_str()}));
+        Ok(())
+    }
+}
+
+/// `okta-oauth login`: sign a user in with Authorization Code + PKCE.
+#[derive(Debug, Args)]
+pub(crate) struct LoginCmd {
+    /// The app's client id (a native or SPA app with PKCE) [env: OKTA_CLIENT_CLIENTID]
+    #[arg(long)]
+    client_id: Option<String>,
+    /// The loopback port of the redirect URI registered with the app.
+    #[arg(long, default_value_t = 8765)]
+    port: u16,
+    /// The path of the redirect URI.
+    #[arg(long, default_value = "/callback")]
+    path: String,
+    /// Scopes to ask for.
+    #[arg(long, default_value = "openid offline_access okta.users.read")]
+    scopes: String,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 300)]
+    timeout: u64,
+    /// Do not try to open a browser (print the URL only).
+    #[arg(long)]
+    no_browser: bool,
+}
+
+impl LoginCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let client_id = self
+            .client_id
+            .clone()
+            .or_else(|| std::env::var("OKTA_CLIENT_CLIENTID").ok())
+            .context("no client id: give --client-id or set OKTA_CLIENT_CLIENTID")?;
+        let scopes: Vec<&str> = self
+            .scopes
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .collect();
+        let sign_in = okta.start_sign_in(&client_id, self.port, &self.path, &scopes)?;
+        out.note(&format!(
+            "Sign in at:\n\n  {}\n\n(redirect URI to register with the app: {})",
+            sign_in.url(),
+            sign_in.redirect_uri()
+        ));
+        if !self.no_browser && okta_flows::open_browser(sign_in.url()) {
+            out.note("Opened your browser.");
+        }
+        let tokens = okta.finish_sign_in(
+            sign_in,
+            ClientAuth::Public(&client_id),
+            Duration::from_secs(self.timeout),
+        )?;
+        files::private_dir(&files::state_dir())?;
+        let store = UserTokenSource::new(okta, &client_id, user_tokens_path());
+        store.store(&tokens)?;
+        let who = tokens.id_claims.as_ref().and_then(|c| {
+            c.get("preferred_username")
+                .or(c.get("sub"))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        });
+        out.data(
+            &format!("signed in{}; tokens kept in {} (mode 0600)", who.as_ref().map(|w| format!(" as {w}")).unwrap_or_default(), user_tokens_path().display()),
+            &json!({"signed_in": true, "user": who, "scopes": tokens.access.scopes(), "refresh_token": tokens.refresh.is_some()}),
+        );
+        Ok(())
+    }
+}
+
+/// Where `login` keeps the user's tokens.
+pub(crate) fn user_tokens_path() -> PathBuf {
+    files::state_dir().join("user-tokens.json")
+}
