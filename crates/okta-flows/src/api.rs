@@ -11,7 +11,7 @@ use crate::client::Okta;
 use crate::error::{Error, Result, safe};
 use crate::secrets::SswsToken;
 use crate::tokens::{Token, TokenSource, TokenType};
-use crate::transport::{MAX_PAGE, Reply, send};
+use crate::transport::{MAX_PAGE, Reply};
 
 /// What a request authenticates with.
 #[derive(Clone, Copy)]
@@ -154,7 +154,7 @@ impl Okta {
                 headers.push(("X-Okta-Retry-Count", retry_count.as_str()));
             }
             let payload = body.map(|b| ("application/json", b.to_string().into_bytes()));
-            let reply = match send(&self.agent, method, url, &headers, payload, MAX_PAGE) {
+            let reply = match self.send(method, url, &headers, payload, MAX_PAGE) {
                 Ok(r) => r,
                 Err(Error::Transport { endpoint, source }) if !idempotent(method) => {
                     return Err(Error::OutcomeUnknown {

@@ -80,9 +80,30 @@ pub struct Discovery {
     pub jwks_uri: Option<Endpoint>,
 }
 
+/// One HTTP exchange, as reported to a tracer: no header values, no bodies, nothing secret.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// The method.
+    pub method: String,
+    /// The URL without its query string's values: `https://org/api/v1/users?after=…&limit=…`.
+    pub url: String,
+    /// The status, when an answer came.
+    pub status: Option<u16>,
+    /// How long the exchange took.
+    pub elapsed: std::time::Duration,
+    /// `X-Okta-Request-Id`.
+    pub request_id: Option<String>,
+    /// The rate-limit headers.
+    pub rate_limit: Option<crate::error::RateLimit>,
+}
+
+/// Receives a [`Trace`] after every exchange.
+pub type Tracer = Arc<dyn Fn(&Trace) + Send + Sync>;
+
 /// Builds an [`Okta`].
 #[derive(Clone)]
 pub struct OktaBuilder {
+    tracer: Option<Tracer>,
     discovery: Option<Discovery>,
     org: OrgUrl,
     server: AuthServer,
@@ -134,6 +155,13 @@ impl OktaBuilder {
         self
     }
 
+    /// Reports every HTTP exchange (method, URL without query values, status, timing, request
+    /// id, rate limit) to `tracer`; for `-v` output.
+    pub fn trace(mut self, tracer: Tracer) -> OktaBuilder {
+        self.tracer = Some(tracer);
+        self
+    }
+
     /// The clock (tests move it; everyone else keeps the system clock).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> OktaBuilder {
         self.clock = clock;
@@ -151,6 +179,7 @@ impl OktaBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Okta> {
         Ok(Okta {
+            tracer: self.tracer,
             discovery: self.discovery,
             agent: agent(&self.agent)?,
             org: self.org,
@@ -167,6 +196,7 @@ impl OktaBuilder {
 
 /// A client for one Okta org. Cheap to share (`Arc<Okta>`); all methods take `&self`.
 pub struct Okta {
+    pub(crate) tracer: Option<Tracer>,
     pub(crate) discovery: Option<Discovery>,
     pub(crate) org: OrgUrl,
     pub(crate) server: AuthServer,
@@ -195,6 +225,7 @@ impl Okta {
     /// A builder for the org at `org`.
     pub fn builder(org: OrgUrl) -> OktaBuilder {
         OktaBuilder {
+            tracer: None,
             discovery: None,
             org,
             server: AuthServer::Org,
@@ -247,8 +278,7 @@ impl Okta {
         let mut last = None;
         for doc in ["oauth-authorization-server", "openid-configuration"] {
             let url = self.org.join(&format!("{base}/.well-known/{doc}"))?;
-            let reply = crate::transport::send(
-                &self.agent,
+            let reply = self.send(
                 "GET",
                 &url,
                 &[("Accept", "application/json")],
@@ -292,6 +322,41 @@ impl Okta {
             });
         }
         Err(last.unwrap_or(Error::Config("no discovery document")))
+    }
+
+    /// One exchange through the agent, reported to the tracer.
+    pub(crate) fn send(
+        &self,
+        method: &str,
+        url: &url::Url,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+        max_body: usize,
+    ) -> Result<crate::transport::Reply> {
+        let start = std::time::Instant::now();
+        let result = crate::transport::send(&self.agent, method, url, headers, body, max_body);
+        if let Some(tracer) = &self.tracer {
+            let mut shown = url.clone();
+            shown.set_query(None);
+            let mut shown = shown.to_string();
+            if url.query().is_some() {
+                let keys: Vec<String> = url.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
+                shown = format!("{shown}?{}", keys.join("&"));
+            }
+            let (status, request_id, rate_limit) = match &result {
+                Ok(r) => (Some(r.status), r.request_id(), r.rate_limit()),
+                Err(e) => (e.status(), None, None),
+            };
+            tracer(&Trace {
+                method: method.to_owned(),
+                url: shown.to_string(),
+                status,
+                elapsed: start.elapsed(),
+                request_id,
+                rate_limit,
+            });
+        }
+        result
     }
 
     pub(crate) fn now(&self) -> UnixTime {

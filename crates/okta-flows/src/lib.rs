@@ -46,7 +46,9 @@ mod user;
 
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
 pub use api::{ApiResponse, Credential, Pages};
-pub use client::{AuthServer, Clock, Discovery, Okta, OktaBuilder, RetryPolicy, SystemClock};
+pub use client::{
+    AuthServer, Clock, Discovery, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace, Tracer,
+};
 pub use error::{Error, Problem, RateLimit, Result};
 pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use oauth::{ClientAuth, Introspection};

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::client::Okta;
 use crate::error::{Error, Result};
 use crate::tokens::ServiceCredentials;
-use crate::transport::{MAX_JSON, send};
+use crate::transport::MAX_JSON;
 
 /// How a client proves who it is at revoke, introspect and the token endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -75,8 +75,7 @@ impl Okta {
         }
         self.client_auth_form(auth, endpoint.as_str(), &mut form)?;
         let url = url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("endpoint URL"))?;
-        let reply = send(
-            &self.agent,
+        let reply = self.send(
             "POST",
             &url,
             &[("Accept", "application/json")],

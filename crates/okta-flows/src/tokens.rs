@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
 use crate::secrets::AccessToken;
-use crate::transport::{MAX_JSON, send};
+use crate::transport::MAX_JSON;
 
 /// When to use DPoP at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,8 +271,7 @@ impl Okta {
             if let Some(p) = &proof {
                 headers.push(("DPoP", p.expose_secret()));
             }
-            let reply = send(
-                &self.agent,
+            let reply = self.send(
                 "POST",
                 &url,
                 &headers,

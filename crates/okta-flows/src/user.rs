@@ -17,7 +17,7 @@ use crate::secrets::{
     AccessToken, AuthorizationCode, IdToken, OAuthState, PkceVerifier, RefreshToken,
 };
 use crate::tokens::{Token, TokenType};
-use crate::transport::{MAX_JSON, send};
+use crate::transport::MAX_JSON;
 
 /// A PKCE pair: a 43-character verifier from 32 random bytes and its S256 challenge. `plain` is
 /// never used.
@@ -204,8 +204,7 @@ impl Okta {
         self.client_auth_form(auth, endpoint.as_str(), &mut form)?;
         let url =
             url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("token endpoint URL"))?;
-        let reply = send(
-            &self.agent,
+        let reply = self.send(
             "POST",
             &url,
             &[("Accept", "application/json")],
@@ -334,8 +333,7 @@ impl Okta {
                 safe(url.as_str(), 100)
             )));
         }
-        let reply = send(
-            &self.agent,
+        let reply = self.send(
             "GET",
             &url,
             &[("Accept", "application/json")],

@@ -24,6 +24,20 @@ pub(crate) struct OrgOpts {
     /// Allow `http://` for a loopback org (the local emulator) [env: OKTA_OAUTH_ALLOW_HTTP_LOOPBACK=1]
     #[arg(long, global = true)]
     pub(crate) allow_http_loopback: bool,
+    /// Print each HTTP exchange on stderr: method, URL (query values hidden), status, time,
+    /// request id, rate limit. Never a header value or a body.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+}
+
+/// A client for `org`, tracing to stderr with `-v`.
+pub(crate) fn client(org: OrgUrl, verbose: bool) -> Result<Arc<Okta>> {
+    let mut builder =
+        Okta::builder(org).user_agent(format!("okta-oauth/{}", env!("CARGO_PKG_VERSION")));
+    if verbose {
+        builder = builder.trace(Arc::new(|t: &okta_flows::Trace| crate::out::trace(t)));
+    }
+    Ok(Arc::new(builder.build()?))
 }
 
 impl OrgOpts {
@@ -46,11 +60,7 @@ impl OrgOpts {
             OrgUrl::parse(&text)
         };
         let org = org.with_context(|| format!("the org URL {text:?}"))?;
-        Ok(Arc::new(
-            Okta::builder(org)
-                .user_agent(format!("okta-oauth/{}", env!("CARGO_PKG_VERSION")))
-                .build()?,
-        ))
+        client(org, self.verbose)
     }
 }
 

@@ -57,3 +57,28 @@ impl Out {
         std::io::stderr().is_terminal()
     }
 }
+
+/// One line of the `-v` trace.
+pub(crate) fn trace(t: &okta_flows::Trace) {
+    let status = t
+        .status
+        .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
+    let mut line = format!(
+        "> {} {} -> {status} in {} ms",
+        t.method,
+        t.url,
+        t.elapsed.as_millis()
+    );
+    if let Some(id) = &t.request_id {
+        line.push_str(&format!(" [request id {id}]"));
+    }
+    if let Some(r) = &t.rate_limit {
+        line.push_str(&format!(
+            " [rate limit {}/{}{}]",
+            r.remaining,
+            r.limit,
+            r.reset.map(|x| format!(", resets {x}")).unwrap_or_default()
+        ));
+    }
+    eprintln!("{line}");
+}

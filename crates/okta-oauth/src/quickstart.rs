@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use okta_flows::{
-    Credential, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource,
-};
+use okta_flows::{Credential, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource};
 use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
 use serde_json::{Value, json};
 
@@ -56,8 +54,10 @@ impl Quickstart {
                 let org = okta_emulator::Emulator::start(config)
                     .context("starting the local Okta org")?;
                 let url = org.url().to_owned();
-                let okta =
-                    Arc::new(Okta::builder(OrgUrl::dangerous_allow_loopback_http(&url)?).build()?);
+                let okta = crate::connect::client(
+                    OrgUrl::dangerous_allow_loopback_http(&url)?,
+                    org_opts.verbose,
+                )?;
                 let ssws = SswsToken::new(org.admin_token());
                 out.step(&format!(
                     "no --org given: started a local Okta org (okta-emulator) at {url}"

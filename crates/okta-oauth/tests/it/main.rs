@@ -454,7 +454,24 @@ fn no_secret_is_ever_printed() {
     // Runs the other scenarios' kinds of commands and scans everything they printed.
     let org = Org::new("scan");
     let env = org.env();
-    ok(&run(&["api", "GET", "/api/v1/users?limit=2"], &env, None));
+    let traced = run(&["api", "GET", "/api/v1/users?limit=2", "-v"], &env, None);
+    ok(&traced);
+    let trace: String = String::from_utf8_lossy(&traced.stderr)
+        .lines()
+        .filter(|l| l.starts_with("> "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        trace.contains("> POST")
+            && trace.contains("/oauth2/v1/token")
+            && trace.contains("request id"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("/api/v1/users?limit=…") && !trace.contains("limit=2"),
+        "query values hidden: {trace}"
+    );
+    let _ = run(&["token", "-v", "--token-cache", "none"], &env, None);
     let _ = run(&["api", "GET", "/api/v1/groups"], &env, None);
     let _ = run(&["token", "--org", "http://127.0.0.1:9"], &env, None);
     let key = std::fs::read_to_string(org.dir.join("svc.pem")).unwrap();
