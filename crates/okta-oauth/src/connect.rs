@@ -45,6 +45,7 @@ impl OrgOpts {
         self.org
             .clone()
             .or_else(|| std::env::var("OKTA_CLIENT_ORGURL").ok())
+            .or_else(|| crate::config::get().ok().and_then(|c| c.org_url.clone()))
             .filter(|s| !s.is_empty())
     }
 
@@ -76,10 +77,15 @@ impl AdminOpts {
     pub(crate) fn ssws(&self) -> Result<SswsToken> {
         let token = match &self.token_file {
             Some(path) => files::read(path)?.trim().to_owned(),
-            None => std::env::var("OKTA_CLIENT_TOKEN").unwrap_or_default(),
+            None => std::env::var("OKTA_CLIENT_TOKEN")
+                .ok()
+                .or_else(|| crate::config::get().ok().and_then(|c| c.token.clone()))
+                .unwrap_or_default(),
         };
         if token.is_empty() {
-            bail!("no API token: set OKTA_CLIENT_TOKEN or give --token-file FILE");
+            bail!(
+                "no API token: set OKTA_CLIENT_TOKEN, give --token-file FILE, or okta.client.token in okta.yaml"
+            );
         }
         Ok(SswsToken::new(token))
     }
@@ -123,6 +129,12 @@ impl ServiceOpts {
             .scopes
             .clone()
             .or_else(|| std::env::var("OKTA_CLIENT_SCOPES").ok())
+            .or_else(|| {
+                crate::config::get()
+                    .ok()
+                    .and_then(|c| c.scopes.clone())
+                    .map(|s| s.join(" "))
+            })
             .unwrap_or_else(|| "okta.users.read".into());
         text.split([' ', ','])
             .filter(|s| !s.is_empty())
@@ -135,29 +147,40 @@ impl ServiceOpts {
         let id = self
             .client_id
             .clone()
-            .or_else(|| std::env::var("OKTA_CLIENT_CLIENTID").ok());
-        let id = id.context("no client id: give --client-id or set OKTA_CLIENT_CLIENTID")?;
+            .or_else(|| std::env::var("OKTA_CLIENT_CLIENTID").ok())
+            .or_else(|| crate::config::get().ok().and_then(|c| c.client_id.clone()));
+        let id = id.context("no client id: give --client-id, set OKTA_CLIENT_CLIENTID, or okta.client.clientId in okta.yaml")?;
         Ok(okta_assertion::ClientId::new(id)?)
     }
 
     /// The private key, from the flag or `OKTA_CLIENT_PRIVATEKEY` (a path or the key itself).
     pub(crate) fn key(&self) -> Result<KeyPair> {
+        let key = self.key_unnamed()?;
+        // okta.yaml's kid (privateKeyId, keyId) names the key as registered.
+        match crate::config::get().ok().and_then(|c| c.kid.clone()) {
+            Some(kid) if self.private_key.is_none() => Ok(key.with_kid(okta_jwk::Kid::new(kid)?)),
+            _ => Ok(key),
+        }
+    }
+
+    fn key_unnamed(&self) -> Result<KeyPair> {
         if let Some(path) = &self.private_key {
             return files::private_key(path);
         }
         let value = std::env::var("OKTA_CLIENT_PRIVATEKEY")
-            .context("no private key: give --private-key FILE or set OKTA_CLIENT_PRIVATEKEY")?;
+            .ok()
+            .or_else(|| crate::config::get().ok().and_then(|c| c.private_key.clone()))
+            .context("no private key: give --private-key FILE, set OKTA_CLIENT_PRIVATEKEY, or okta.client.privateKey in okta.yaml")?;
         let trimmed = value.trim_start();
         if trimmed.starts_with("-----BEGIN") || trimmed.starts_with('{') {
             // Inline, as the Okta SDKs allow; `\n` escapes are common in environment values.
             let text = okta_jwk::unescape_newlines(&value);
             return KeyPair::from_pem(&text)
                 .or_else(|_| KeyPair::from_jwk(&text))
-                .context("reading the key in OKTA_CLIENT_PRIVATEKEY");
+                .context("reading the inline private key");
         }
         files::private_key(std::path::Path::new(&value))
     }
-
     pub(crate) fn credentials(&self) -> Result<ServiceCredentials> {
         let mode = match self.dpop {
             Dpop::Auto => DpopMode::Auto,

@@ -1,9 +1,12 @@
 //! `okta-oauth`: OAuth for Okta from the command line.
 
+#![allow(clippy::print_stderr, reason = "the last word of a failed run")]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod config;
 mod connect;
 mod files;
 mod keys_cmd;
@@ -82,6 +85,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = config::get() {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
     let out = out::Out { json: cli.json };
     let result = match &cli.command {
         Command::Quickstart(c) => c.run(&cli.org, &cli.admin, &out),

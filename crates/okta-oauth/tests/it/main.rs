@@ -687,3 +687,96 @@ fn login_signs_a_user_in_and_api_uses_their_token() {
         3
     );
 }
+
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::null()).output().unwrap()
+}
+
+#[test]
+fn okta_yaml_then_environment_then_flags() {
+    let org = Org::new("config");
+    let home = org.dir.join("home");
+    std::fs::create_dir_all(home.join(".okta")).unwrap();
+    let key = org.dir.join("svc.pem");
+    let client_id = org.env[4].1.clone();
+    std::fs::write(
+        home.join(".okta/okta.yaml"),
+        format!(
+            "okta:\n  client:\n    orgUrl: {}\n    authorizationMode: PrivateKey\n    clientId: {client_id}\n    scopes:\n      - okta.users.read\n    privateKey: {}\n    token: {}\n",
+            org.emulator.url(),
+            key.display(),
+            org.emulator.admin_token()
+        ),
+    )
+    .unwrap();
+    let work = org.dir.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let base = [
+        ("HOME", home.to_str().unwrap()),
+        ("XDG_STATE_HOME", org.dir.to_str().unwrap()),
+        ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+    ];
+    // Everything from ~/.okta/okta.yaml.
+    ok(&run_in(&work, &["token", "--token-cache", "none"], &base));
+    assert_eq!(
+        ok(&run_in(&work, &["app", "list", "--json"], &base))
+            .lines()
+            .count(),
+        1,
+        "the API token from the file"
+    );
+    // ./.okta.yaml wins over ~/.okta/okta.yaml.
+    std::fs::write(
+        work.join(".okta.yaml"),
+        "okta:\n  client:\n    clientId: 0oanotthisone00000000\n",
+    )
+    .unwrap();
+    fails(
+        &run_in(&work, &["token", "--token-cache", "none"], &base),
+        1,
+        "Invalid value for 'client_id' parameter",
+    );
+    // The environment wins over both files.
+    let mut env = base.to_vec();
+    env.push(("OKTA_CLIENT_CLIENTID", client_id.as_str()));
+    ok(&run_in(&work, &["token", "--token-cache", "none"], &env));
+    env.push(("OKTA_CLIENT_ORGURL", "http://127.0.0.1:9"));
+    fails(
+        &run_in(&work, &["token", "--token-cache", "none"], &env),
+        1,
+        "no answer from Okta",
+    );
+    // A flag wins over the environment.
+    ok(&run_in(
+        &work,
+        &[
+            "token",
+            "--token-cache",
+            "none",
+            "--org",
+            org.emulator.url(),
+        ],
+        &env,
+    ));
+    // A broken file is an error that names it.
+    std::fs::write(work.join(".okta.yaml"), "okta: [unclosed\n").unwrap();
+    fails(
+        &run_in(&work, &["token"], &base),
+        1,
+        ".okta.yaml is not valid YAML",
+    );
+    std::fs::write(
+        work.join(".okta.yaml"),
+        "okta:\n  client:\n    authorizationMode: ClientSecret\n",
+    )
+    .unwrap();
+    fails(&run_in(&work, &["token"], &base), 1, "authorizationMode");
+}

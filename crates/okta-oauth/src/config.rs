@@ -1,0 +1,115 @@
+//! The Okta SDKs' configuration files: `~/.okta/okta.yaml`, then `./.okta.yaml` over it. Flags
+//! and `OKTA_CLIENT_*` variables win over both.
+//!
+//! ```yaml
+//! okta:
+//!   client:
+//!     orgUrl: https://example.okta.com
+//!     authorizationMode: PrivateKey
+//!     clientId: 0oa…
+//!     scopes: [okta.users.read]          # or "okta.users.read okta.apps.read"
+//!     privateKey: /path/to/key.pem       # or the PEM / JWK itself
+//!     kid: my-key-id                     # also privateKeyId / keyId
+//!     token: 00…                         # the API token (keep the file private)
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result};
+use serde_norway::Value;
+
+/// What the files say.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FileConfig {
+    pub(crate) org_url: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) scopes: Option<Vec<String>>,
+    pub(crate) private_key: Option<String>,
+    pub(crate) kid: Option<String>,
+    pub(crate) token: Option<String>,
+    /// The files read, for messages.
+    pub(crate) sources: Vec<PathBuf>,
+}
+
+/// The merged configuration, read once.
+pub(crate) fn get() -> Result<&'static FileConfig> {
+    static CONFIG: OnceLock<std::result::Result<FileConfig, String>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| load().map_err(|e| format!("{e:#}")))
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn load() -> Result<FileConfig> {
+    let mut config = FileConfig::default();
+    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".okta/okta.yaml"));
+    for path in home.into_iter().chain([PathBuf::from(".okta.yaml")]) {
+        if path.exists() {
+            merge(&mut config, &path)?;
+        }
+    }
+    Ok(config)
+}
+
+fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let value: Value = serde_norway::from_str(&text)
+        .with_context(|| format!("{} is not valid YAML", path.display()))?;
+    let client = value.get("okta").and_then(|o| o.get("client"));
+    let text_of = |name: &str| {
+        client
+            .and_then(|c| c.get(name))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let take = |slot: &mut Option<String>, value: Option<String>| {
+        if value.is_some() {
+            *slot = value;
+        }
+    };
+    take(&mut config.org_url, text_of("orgUrl"));
+    take(&mut config.client_id, text_of("clientId"));
+    take(&mut config.private_key, text_of("privateKey"));
+    take(
+        &mut config.kid,
+        text_of("kid")
+            .or_else(|| text_of("privateKeyId"))
+            .or_else(|| text_of("keyId")),
+    );
+    take(&mut config.token, text_of("token"));
+    match client.and_then(|c| c.get("scopes")) {
+        Some(Value::Sequence(list)) => {
+            config.scopes = Some(
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        }
+        Some(Value::String(s)) => {
+            config.scopes = Some(
+                s.split([' ', ','])
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        }
+        Some(_) => anyhow::bail!(
+            "{}: okta.client.scopes must be a list or a string",
+            path.display()
+        ),
+        None => {}
+    }
+    if let Some(mode) = text_of("authorizationMode")
+        && !matches!(mode.as_str(), "PrivateKey" | "SSWS")
+    {
+        anyhow::bail!(
+            "{}: okta.client.authorizationMode {mode:?} is not supported (PrivateKey or SSWS)",
+            path.display()
+        );
+    }
+    config.sources.push(path.to_owned());
+    Ok(())
+}
