@@ -11,6 +11,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod bench;
 mod ci;
 mod fixtures;
 mod interop;
@@ -23,6 +24,8 @@ Commands:
   ci                 fmt check, clippy -D warnings, tests, docs -D warnings, interop: what CI runs
   fixtures           re-derive tests/fixtures/keys from its source keys (needs openssl, python3)
   fixtures --new-keys  also generate new source keys with openssl first
+  bench [--all]      the command-line figures beside their references, into docs/benchmarks.md
+                     (--all: then every cargo bench of the workspace)
   interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
                      (installs the pinned peers into .interop/ on first use)
 ";
@@ -35,6 +38,7 @@ fn main() -> Result<()> {
         ["fixtures"] => fixtures::run(false),
         ["fixtures", "--new-keys"] => fixtures::run(true),
         ["interop"] => interop::run(),
+        ["bench"] | ["bench", "--all"] => bench::run_all(),
         [] | ["help" | "--help" | "-h"] => {
             eprint!("{HELP}");
             Ok(())
