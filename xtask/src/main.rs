@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod ci;
+mod dist;
 mod fixtures;
 mod interop;
 mod peers;
@@ -26,6 +27,7 @@ Commands:
   fixtures --new-keys  also generate new source keys with openssl first
   bench [--all]      the command-line figures beside their references, into docs/benchmarks.md
                      (--all: then every cargo bench of the workspace)
+  dist               release binaries, README, licence, changelog and docs in a tarball + SHA-256
   interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
                      (installs the pinned peers into .interop/ on first use)
 ";
@@ -38,6 +40,7 @@ fn main() -> Result<()> {
         ["fixtures"] => fixtures::run(false),
         ["fixtures", "--new-keys"] => fixtures::run(true),
         ["interop"] => interop::run(),
+        ["dist"] => dist::run_dist(),
         ["bench"] | ["bench", "--all"] => bench::run_all(),
         [] | ["help" | "--help" | "-h"] => {
             eprint!("{HELP}");

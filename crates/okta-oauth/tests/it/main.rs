@@ -494,6 +494,8 @@ fn no_secret_is_ever_printed() {
 #[test]
 fn help_lists_every_command() {
     let help = ok(&run(&["--help"], &[], None));
+    insta::assert_snapshot!("help", help);
+    insta::assert_snapshot!("token_help", ok(&run(&["token", "--help"], &[], None)));
     for cmd in [
         "quickstart",
         "keygen",
@@ -779,4 +781,48 @@ fn okta_yaml_then_environment_then_flags() {
     )
     .unwrap();
     fails(&run_in(&work, &["token"], &base), 1, "authorizationMode");
+}
+
+/// Every command and every long flag in `--help` is described in docs/cli.md, so the reference
+/// cannot fall behind clap.
+#[test]
+fn the_cli_reference_covers_every_command_and_flag() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/cli.md"))
+            .unwrap();
+    let top = ok(&run(&["--help"], &[], None));
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 16, "{commands:?}");
+    let mut missing = Vec::new();
+    for cmd in &commands {
+        if !doc.contains(&format!("`{cmd}")) {
+            missing.push(format!("command {cmd}"));
+        }
+        let help = ok(&run(&[cmd, "--help"], &[], None));
+        for word in help.split(|c: char| {
+            c.is_whitespace() || c == ',' || c == '[' || c == ']' || c == '<' || c == '='
+        }) {
+            if let Some(flag) = word
+                .strip_prefix("--")
+                .filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+                && !["help", "version"].contains(&flag)
+                && !doc.contains(&format!("--{flag}"))
+            {
+                missing.push(format!("{cmd} --{flag}"));
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "docs/cli.md does not mention: {missing:?}"
+    );
 }
