@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{root, run};
+use crate::{build_release, root, run};
 
 const RUNS: usize = 31;
 const BEGIN: &str = "<!-- xtask bench: begin -->";
@@ -66,18 +66,7 @@ fn ms(d: Duration) -> String {
 }
 
 pub(crate) fn run_all() -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(Command::new(&cargo)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "okta-oauth",
-            "-p",
-            "okta-emulator",
-        ])
-        .current_dir(root()))?;
+    build_release()?;
     let bin = root().join("target/release/okta-oauth");
     let emulator_bin = root().join("target/release/okta-emulator");
     let dir = std::env::temp_dir().join(format!("okta-xtask-bench-{}", std::process::id()));
@@ -236,6 +225,7 @@ pub(crate) fn run_all() -> Result<()> {
     write_section(&doc_path, &section)?;
     eprintln!("written to {}", doc_path.display());
     if std::env::args().any(|a| a == "--all") {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         run(Command::new(&cargo)
             .args(["bench", "--workspace", "--locked"])
             .current_dir(root()))?;

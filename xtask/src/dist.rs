@@ -5,21 +5,10 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::{output, root, run};
+use crate::{build_release, output, root, run};
 
 pub(crate) fn run_dist() -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(Command::new(&cargo)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "okta-oauth",
-            "-p",
-            "okta-emulator",
-        ])
-        .current_dir(root()))?;
+    build_release()?;
     let host = output(Command::new("rustc").arg("-vV"))?
         .lines()
         .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))

@@ -61,6 +61,22 @@ fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Builds the two binaries, `okta-oauth` and `okta-emulator`, in release mode.
+fn build_release() -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(Command::new(&cargo)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "okta-oauth",
+            "-p",
+            "okta-emulator",
+        ])
+        .current_dir(root()))
+}
+
 /// Runs a command, failing with its name when it fails.
 fn run(cmd: &mut Command) -> Result<()> {
     eprintln!("$ {}", show(cmd));

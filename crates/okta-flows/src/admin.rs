@@ -167,29 +167,13 @@ impl Okta {
             Some(&body),
             "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again",
         )?;
-        Ok(Grant {
-            id: text(&r.body, "/id", &path)?,
-            scope: text(&r.body, "/scopeId", &path)?,
-        })
+        grant_from(&r.body, &path)
     }
 
     /// The app's grants.
     pub fn list_grants(&self, cred: Credential<'_>, app_id: &str) -> Result<Vec<Grant>> {
         let path = format!("/api/v1/apps/{}/grants", id_segment(app_id)?);
-        let r = self.call(cred, "GET", &path, None)?;
-        let list = r.body.as_array().ok_or_else(|| Error::Unexpected {
-            endpoint: path.clone(),
-            reason: "not a list".into(),
-            request_id: r.request_id.clone(),
-        })?;
-        list.iter()
-            .map(|g| {
-                Ok(Grant {
-                    id: text(g, "/id", &path)?,
-                    scope: text(g, "/scopeId", &path)?,
-                })
-            })
-            .collect()
+        self.list(cred, &path, grant_from)
     }
 
     /// Revokes a grant.
@@ -218,30 +202,44 @@ impl Okta {
             Some(&json!({"type": role})),
             "list the client's roles (GET /oauth2/v1/clients/{id}/roles)",
         )?;
-        Ok(RoleAssignment {
-            id: text(&r.body, "/id", &path)?,
-            kind: text(&r.body, "/type", &path)?,
-        })
+        role_from(&r.body, &path)
     }
 
     /// The client's admin roles.
     pub fn list_roles(&self, cred: Credential<'_>, client_id: &str) -> Result<Vec<RoleAssignment>> {
         let path = format!("/oauth2/v1/clients/{}/roles", id_segment(client_id)?);
-        let r = self.call(cred, "GET", &path, None)?;
+        self.list(cred, &path, role_from)
+    }
+
+    /// GETs a JSON array and reads each item with `item`.
+    fn list<T>(
+        &self,
+        cred: Credential<'_>,
+        path: &str,
+        item: fn(&Value, &str) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let r = self.call(cred, "GET", path, None)?;
         let list = r.body.as_array().ok_or_else(|| Error::Unexpected {
-            endpoint: path.clone(),
+            endpoint: path.to_owned(),
             reason: "not a list".into(),
             request_id: r.request_id.clone(),
         })?;
-        list.iter()
-            .map(|g| {
-                Ok(RoleAssignment {
-                    id: text(g, "/id", &path)?,
-                    kind: text(g, "/type", &path)?,
-                })
-            })
-            .collect()
+        list.iter().map(|v| item(v, path)).collect()
     }
+}
+
+fn grant_from(v: &Value, path: &str) -> Result<Grant> {
+    Ok(Grant {
+        id: text(v, "/id", path)?,
+        scope: text(v, "/scopeId", path)?,
+    })
+}
+
+fn role_from(v: &Value, path: &str) -> Result<RoleAssignment> {
+    Ok(RoleAssignment {
+        id: text(v, "/id", path)?,
+        kind: text(v, "/type", path)?,
+    })
 }
 
 fn app_from(v: Value) -> Result<RegisteredApp> {
