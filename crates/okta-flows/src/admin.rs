@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::api::Credential;
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
+use crate::org::OrgUrl;
 
 /// A service app as Okta registered it.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,19 +103,11 @@ impl Okta {
         jwks: &Jwks,
         dpop: bool,
     ) -> Result<RegisteredApp> {
-        let body = json!({
-            "name": "oidc_client", "label": name, "signOnMode": "OPENID_CONNECT",
-            "credentials": {"oauthClient": {"token_endpoint_auth_method": "private_key_jwt"}},
-            "settings": {"oauthClient": {
-                "application_type": "service", "grant_types": ["client_credentials"], "response_types": ["token"],
-                "jwks": jwks, "dpop_bound_access_tokens": dpop,
-            }},
-        });
         let r = self.call_checked(
             cred,
             "POST",
             "/api/v1/apps",
-            Some(&body),
+            Some(&service_app_body(name, jwks, dpop)),
             "list the apps (GET /api/v1/apps) before creating again",
         )?;
         app_from(r.body)
@@ -159,12 +152,11 @@ impl Okta {
     /// [`Error::OutcomeUnknown`] says to list the grants.
     pub fn add_grant(&self, cred: Credential<'_>, app_id: &str, scope: &str) -> Result<Grant> {
         let path = format!("/api/v1/apps/{}/grants", id_segment(app_id)?);
-        let body = json!({"scopeId": scope, "issuer": self.org.as_str()});
         let r = self.call_checked(
             cred,
             "POST",
             &path,
-            Some(&body),
+            Some(&grant_body(&self.org, scope)),
             "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again",
         )?;
         grant_from(&r.body, &path)
@@ -199,7 +191,7 @@ impl Okta {
             cred,
             "POST",
             &path,
-            Some(&json!({"type": role})),
+            Some(&role_body(role)),
             "list the client's roles (GET /oauth2/v1/clients/{id}/roles)",
         )?;
         role_from(&r.body, &path)
@@ -226,6 +218,29 @@ impl Okta {
         })?;
         list.iter().map(|v| item(v, path)).collect()
     }
+}
+
+/// The body of `POST /api/v1/apps` that [`Okta::create_service_app`] sends: a service app
+/// with `private_key_jwt`, the public `jwks`, and DPoP-bound tokens when `dpop`.
+pub fn service_app_body(name: &str, jwks: &Jwks, dpop: bool) -> Value {
+    json!({
+        "name": "oidc_client", "label": name, "signOnMode": "OPENID_CONNECT",
+        "credentials": {"oauthClient": {"token_endpoint_auth_method": "private_key_jwt"}},
+        "settings": {"oauthClient": {
+            "application_type": "service", "grant_types": ["client_credentials"], "response_types": ["token"],
+            "jwks": jwks, "dpop_bound_access_tokens": dpop,
+        }},
+    })
+}
+
+/// The body of `POST /api/v1/apps/{id}/grants` that [`Okta::add_grant`] sends.
+pub fn grant_body(org: &OrgUrl, scope: &str) -> Value {
+    json!({"scopeId": scope, "issuer": org.as_str()})
+}
+
+/// The body of `POST /oauth2/v1/clients/{id}/roles` that [`Okta::assign_role`] sends.
+pub fn role_body(role: &str) -> Value {
+    json!({"type": role})
 }
 
 fn grant_from(v: &Value, path: &str) -> Result<Grant> {

@@ -44,7 +44,7 @@ mod tokens;
 mod transport;
 mod user;
 
-pub use admin::{Grant, RegisteredApp, RoleAssignment};
+pub use admin::{Grant, RegisteredApp, RoleAssignment, grant_body, role_body, service_app_body};
 pub use api::{ApiResponse, Credential, Pages};
 pub use client::{
     AuthServer, Clock, Discovery, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace, Tracer,

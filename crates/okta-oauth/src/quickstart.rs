@@ -26,6 +26,10 @@ pub(crate) struct Quickstart {
     /// The admin role to give the app.
     #[arg(long, default_value = "READ_ONLY_ADMIN")]
     role: String,
+    /// Print the requests a run against --org would send (secrets redacted), and send nothing,
+    /// write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 impl Quickstart {
@@ -34,12 +38,15 @@ impl Quickstart {
             .dir
             .clone()
             .unwrap_or_else(|| files::state_dir().join("quickstart"));
-        files::private_dir(&dir)?;
         let scopes: Vec<&str> = self
             .scopes
             .split([' ', ','])
             .filter(|s| !s.is_empty())
             .collect();
+        if self.dry_run {
+            return self.plan(&dir, &scopes, org_opts, admin, out);
+        }
+        files::private_dir(&dir)?;
 
         // The org: a real one (--org / OKTA_CLIENT_ORGURL), or the embedded emulator.
         let mut _emulator = None;
@@ -206,4 +213,152 @@ impl Quickstart {
         );
         Ok(())
     }
+
+    /// `--dry-run`: the requests of a run against a real org, in order, with every credential
+    /// replaced by a description. Reads the recorded key and app, if any; writes and sends nothing.
+    fn plan(
+        &self,
+        dir: &std::path::Path,
+        scopes: &[&str],
+        org_opts: &OrgOpts,
+        admin: &AdminOpts,
+        out: &Out,
+    ) -> Result<()> {
+        if org_opts.org_text().is_none() {
+            anyhow::bail!(
+                "--dry-run needs an org (--org or OKTA_CLIENT_ORGURL): without one, quickstart only talks to the local emulator it starts"
+            );
+        }
+        let okta = org_opts.okta()?;
+        let org = okta.org().clone();
+        let ssws = match admin.ssws() {
+            Ok(_) => "SSWS <the API token, redacted>",
+            Err(_) => "SSWS <missing: set OKTA_CLIENT_TOKEN or give --token-file>",
+        };
+        out.note(&format!(
+            "dry run: nothing is sent to {} and nothing is written",
+            org.as_str()
+        ));
+        let key_file = dir.join("service-key.pem");
+        let (key, key_note) = if key_file.exists() {
+            let key = files::private_key(&key_file)?;
+            let note = format!("reuse the key pair in {}", key_file.display());
+            (key, note)
+        } else {
+            let note = format!(
+                "make an EC P-256 key pair in {} (mode 0600); the kid below is an example",
+                key_file.display()
+            );
+            (KeyPair::generate(KeySpec::Ec(Curve::P256))?, note)
+        };
+        let jwks = Jwks::new(vec![key.public_jwk().clone()]);
+        let recorded: Option<String> = std::fs::read(dir.join("quickstart.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .and_then(|v| v["client_id"].as_str().map(str::to_owned));
+        let id = recorded.clone().unwrap_or_else(|| "{new app id}".into());
+        let url = |path: &str| format!("{}{path}", org.as_str());
+        let mut steps = vec![json!({"step": key_note})];
+        let mut request = |when: &str, method: &str, path: &str, auth: &str, body: Value| {
+            let mut step = json!({
+                "when": when, "method": method, "url": url(path),
+                "headers": {"Authorization": auth},
+            });
+            if !body.is_null() {
+                step["body"] = body;
+            }
+            steps.push(step);
+        };
+        if let Some(id) = &recorded {
+            let path = format!("/api/v1/apps/{id}");
+            request(
+                "always (the app recorded by an earlier run)",
+                "GET",
+                &path,
+                ssws,
+                Value::Null,
+            );
+        }
+        let body = okta_flows::service_app_body("okta-oauth quickstart", &jwks, true);
+        request(
+            "unless the recorded app exists",
+            "POST",
+            "/api/v1/apps",
+            ssws,
+            body,
+        );
+        let grants = format!("/api/v1/apps/{id}/grants");
+        request("always", "GET", &grants, ssws, Value::Null);
+        for scope in scopes {
+            let body = okta_flows::grant_body(&org, scope);
+            request(
+                &format!("unless {scope} is granted"),
+                "POST",
+                &grants,
+                ssws,
+                body,
+            );
+        }
+        let roles = format!("/oauth2/v1/clients/{id}/roles");
+        request("always", "GET", &roles, ssws, Value::Null);
+        let body = okta_flows::role_body(&self.role);
+        request(
+            &format!("unless the app has {}", self.role),
+            "POST",
+            &roles,
+            ssws,
+            body,
+        );
+        let token_url = okta.oauth_endpoint("token")?.as_str().to_owned();
+        steps.push(json!({
+            "when": "always", "method": "POST", "url": token_url,
+            "headers": {"DPoP": "<a proof signed by a new P-256 key, once the server asks for it>"},
+            "form": {
+                "grant_type": "client_credentials",
+                "scope": scopes.join(" "),
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": format!("<a JWT signed by kid {}: iss = sub = {id}, aud = {token_url}>", key.kid()),
+            },
+        }));
+        steps.push(json!({
+            "when": "always", "method": "GET", "url": url("/api/v1/users?limit=10"),
+            "headers": {"Authorization": "DPoP <the access token>", "DPoP": "<a proof with ath>"},
+        }));
+        for step in &steps {
+            if out.json {
+                out.line(step);
+            } else {
+                out.raw(&render(step));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One planned step as text: `METHOD URL`, its headers and body, indented.
+fn render(step: &Value) -> String {
+    let Some(method) = step["method"].as_str() else {
+        return format!("- {}", step["step"].as_str().unwrap_or_default());
+    };
+    let mut text = format!(
+        "- {method} {}    ({})",
+        step["url"].as_str().unwrap_or_default(),
+        step["when"].as_str().unwrap_or_default()
+    );
+    for (name, value) in step["headers"].as_object().into_iter().flatten() {
+        text.push_str(&format!(
+            "\n    {name}: {}",
+            value.as_str().unwrap_or_default()
+        ));
+    }
+    for field in ["body", "form"] {
+        if !step[field].is_null() {
+            let pretty = serde_json::to_string_pretty(&step[field]).unwrap_or_default();
+            text.push_str(&format!(
+                "\n    {field}: {}",
+                pretty.replace('\n', "\n    ")
+            ));
+        }
+    }
+    text
 }

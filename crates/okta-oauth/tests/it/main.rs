@@ -826,3 +826,93 @@ fn the_cli_reference_covers_every_command_and_flag() {
         "docs/cli.md does not mention: {missing:?}"
     );
 }
+
+#[test]
+fn quickstart_dry_run_sends_and_writes_nothing() {
+    let emulator = Emulator::start(Config::default()).unwrap();
+    let base = tmp("dry-run");
+    let dir = base.join("qs");
+    let env = [
+        ("OKTA_CLIENT_ORGURL", emulator.url()),
+        ("OKTA_CLIENT_TOKEN", emulator.admin_token()),
+        ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+        ("XDG_STATE_HOME", base.to_str().unwrap()),
+    ];
+    let qs = ["quickstart", "--dir", dir.to_str().unwrap()];
+    let plan = |extra: &[&str]| -> Vec<Value> {
+        let args: Vec<&str> = qs.iter().chain(extra).copied().collect();
+        ok(&run(&args, &env, None))
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let first = plan(&[
+        "--dry-run",
+        "--json",
+        "--scopes",
+        "okta.users.read okta.apps.read",
+    ]);
+    assert!(!dir.exists(), "a dry run wrote {}", dir.display());
+    assert!(emulator.events().is_empty(), "a dry run sent requests");
+    let posts: Vec<&str> = first
+        .iter()
+        .filter(|s| s["method"] == "POST")
+        .filter_map(|s| s["url"].as_str())
+        .collect();
+    let org = emulator.url();
+    assert_eq!(
+        posts,
+        [
+            format!("{org}/api/v1/apps"),
+            format!("{org}/api/v1/apps/{{new app id}}/grants"),
+            format!("{org}/api/v1/apps/{{new app id}}/grants"),
+            format!("{org}/oauth2/v1/clients/{{new app id}}/roles"),
+            format!("{org}/oauth2/v1/token"),
+        ]
+    );
+    let create = &first[1]["body"];
+    assert_eq!(
+        create["settings"]["oauthClient"]["dpop_bound_access_tokens"],
+        true
+    );
+    assert_eq!(
+        create["credentials"]["oauthClient"]["token_endpoint_auth_method"],
+        "private_key_jwt"
+    );
+    assert_eq!(first[3]["body"]["scopeId"], "okta.users.read");
+    assert_eq!(first[3]["body"]["issuer"], org);
+
+    // After a real run the plan reuses the recorded app and the key on disk, and still sends
+    // nothing.
+    ok(&run(&qs, &env, None));
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("quickstart.json")).unwrap())
+            .unwrap();
+    let id = record["client_id"].as_str().unwrap();
+    let kid = ok(&run(
+        &["thumbprint", dir.join("service-key.pem").to_str().unwrap()],
+        &[],
+        None,
+    ));
+    emulator.clear_events();
+    let human = ok(&run(&[&qs[..], &["--dry-run"]].concat(), &env, None));
+    assert!(emulator.events().is_empty(), "a dry run sent requests");
+    assert!(
+        human.contains(&format!("- GET {org}/api/v1/apps/{id} ")),
+        "{human}"
+    );
+    assert!(
+        human.contains(&format!("signed by kid {}", kid.trim())),
+        "{human}"
+    );
+    assert!(human.contains("SSWS <the API token, redacted>"), "{human}");
+    let printed = PRINTED.with(|p| p.borrow().join("\n"));
+    assert!(
+        !printed.contains(emulator.admin_token()),
+        "the API token was printed"
+    );
+    assert!(
+        !printed.contains("PRIVATE KEY"),
+        "a private PEM was printed"
+    );
+}
