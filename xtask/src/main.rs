@@ -17,6 +17,7 @@ mod dist;
 mod fixtures;
 mod interop;
 mod peers;
+mod release;
 
 const HELP: &str = "\
 cargo xtask <command>
@@ -28,6 +29,8 @@ Commands:
   bench [--all]      the command-line figures beside their references, into docs/benchmarks.md
                      (--all: then every cargo bench of the workspace)
   dist               release binaries, README, licence, changelog and docs in a tarball + SHA-256
+  release X.Y.Z      on a clean tree: bump the version, date the CHANGELOG's unreleased section,
+                     run ci, commit and tag vX.Y.Z (undone when ci fails; nothing is pushed)
   interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
                      (installs the pinned peers into .interop/ on first use)
 ";
@@ -42,6 +45,7 @@ fn main() -> Result<()> {
         ["interop"] => interop::run(),
         ["dist"] => dist::run_dist(),
         ["bench"] | ["bench", "--all"] => bench::run_all(),
+        ["release", version] => release::run_release(version),
         [] | ["help" | "--help" | "-h"] => {
             eprint!("{HELP}");
             Ok(())
