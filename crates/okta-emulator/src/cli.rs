@@ -34,7 +34,7 @@ pub struct Args {
     /// Requests per minute: OAUTH,USERS,MANAGEMENT (e.g. 2000,1200,1200).
     #[arg(long, value_name = "OAUTH,USERS,MANAGEMENT", value_parser = parse_limits)]
     pub rate_limit: Option<RateLimits>,
-    /// Inject a fault: ROUTE:FAULT[:TRIGGER], e.g. users:503:next=2 or token:nonce-missing:always.
+    /// Inject a fault: `ROUTE:FAULT[:TRIGGER]`, e.g. `users:503:next=2` or `token:nonce-missing:always`.
     /// Repeat for more.
     #[arg(long = "fault", visible_alias = "faults", value_name = "RULE", value_parser = parse_fault)]
     pub faults: Vec<FaultRule>,
