@@ -8,6 +8,7 @@ use okta_assertion::{DpopNonce, Endpoint, OsRandom, UnixTime};
 
 use crate::error::{Error, Result};
 use crate::org::OrgUrl;
+use crate::secrets::ProxyUrl;
 use crate::transport::{AgentSettings, agent};
 
 /// Where the client reads the time (seconds since the Unix epoch).
@@ -143,9 +144,11 @@ impl OktaBuilder {
         self
     }
 
-    /// An HTTP proxy (`http://host:port`).
-    pub fn proxy(mut self, proxy: impl Into<String>) -> OktaBuilder {
-        self.agent.proxy = Some(proxy.into());
+    /// A proxy for every request (`http://host:port`, with `user:password@` when it asks for
+    /// them; `https://`, `socks5://` too). Without one, no proxy is used: the environment's
+    /// `HTTPS_PROXY` is not read. A loopback org is always reached directly.
+    pub fn proxy(mut self, proxy: ProxyUrl) -> OktaBuilder {
+        self.agent.proxy = Some(proxy);
         self
     }
 
@@ -177,7 +180,11 @@ impl OktaBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<Okta> {
+    pub fn build(mut self) -> Result<Okta> {
+        if self.org.is_loopback() {
+            // The org is on this machine (the emulator): a proxy could not reach it.
+            self.agent.proxy = None;
+        }
         Ok(Okta {
             tracer: self.tracer,
             discovery: self.discovery,

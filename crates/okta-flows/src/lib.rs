@@ -54,8 +54,8 @@ pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use oauth::{ClientAuth, Introspection};
 pub use org::OrgUrl;
 pub use secrets::{
-    AccessToken, AuthorizationCode, ClientSecret, IdToken, OAuthState, PkceVerifier, RefreshToken,
-    SswsToken,
+    AccessToken, AuthorizationCode, ClientSecret, IdToken, OAuthState, PkceVerifier, ProxyUrl,
+    RefreshToken, SswsToken,
 };
 pub use tokens::{DpopMode, ServiceCredentials, Token, TokenRequest, TokenSource, TokenType};
 pub use user::{Pkce, SignIn, UserTokenSource, UserTokens, open_browser};

@@ -23,17 +23,17 @@ impl OrgUrl {
         Ok(OrgUrl(url))
     }
 
+    /// Whether the org is on this machine (`127.0.0.0/8`, `[::1]`, `localhost`).
+    pub fn is_loopback(&self) -> bool {
+        is_loopback(&self.0)
+    }
+
     /// Like [`OrgUrl::parse`], but also accepts `http://` when the host is a loopback address
     /// (`127.0.0.1`, `[::1]`, `localhost`): for the local emulator only. Tokens sent over plain
     /// HTTP to anything else could be read on the way, so other hosts are still refused.
     pub fn dangerous_allow_loopback_http(text: &str) -> Result<OrgUrl> {
         let url = parse(text)?;
-        let loopback = match url.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(url::Host::Domain(d)) => d == "localhost",
-            None => false,
-        };
+        let loopback = is_loopback(&url);
         match url.scheme() {
             "https" => Ok(OrgUrl(url)),
             "http" if loopback => Ok(OrgUrl(url)),
@@ -86,6 +86,15 @@ fn parse(text: &str) -> Result<url::Url> {
 impl fmt::Display for OrgUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
     }
 }
 

@@ -32,10 +32,64 @@ okta_jwk::secret_text!(
     /// The OAuth `state` of a sign-in (and, alike, its OpenID `nonce`).
     pub OAuthState
 );
+okta_jwk::secret_text!(
+    /// A proxy URL, which may carry a password: `http://user:password@host:port`.
+    pub ProxyUrl
+);
+
+impl ProxyUrl {
+    /// A proxy URL from the parts the Okta SDKs configure (`okta.client.proxy.host`, `port`,
+    /// `username`, `password`): `host` alone means `http://host`; the user name and password are
+    /// percent-encoded into the URL.
+    pub fn from_parts(
+        host: &str,
+        port: Option<u16>,
+        credentials: Option<(&str, &str)>,
+    ) -> crate::Result<ProxyUrl> {
+        let bad = || crate::Error::Config("the proxy host is not a host name or URL");
+        let text = if host.contains("://") {
+            host.to_owned()
+        } else {
+            format!("http://{host}")
+        };
+        let mut url = url::Url::parse(&text).map_err(|_| bad())?;
+        if url.host_str().is_none_or(str::is_empty) || url.path() != "/" || url.query().is_some() {
+            return Err(bad());
+        }
+        if port.is_some() {
+            url.set_port(port).map_err(|()| bad())?;
+        }
+        if let Some((user, password)) = credentials {
+            url.set_username(user).map_err(|()| bad())?;
+            url.set_password(Some(password)).map_err(|()| bad())?;
+        }
+        Ok(ProxyUrl::new(String::from(url)))
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxy_urls_from_sdk_parts() {
+        let url = |h, p, c| ProxyUrl::from_parts(h, p, c).map(|u| u.expose_secret().to_owned());
+        assert_eq!(
+            url("proxy.corp", Some(3128), None).unwrap(),
+            "http://proxy.corp:3128/"
+        );
+        assert_eq!(
+            url("https://proxy.corp", None, Some(("me", "p@ss:w/rd"))).unwrap(),
+            "https://me:p%40ss%3Aw%2Frd@proxy.corp/"
+        );
+        assert!(url("", Some(1), None).is_err());
+        assert!(url("proxy.corp/path", None, None).is_err());
+        let debug = format!(
+            "{:?}",
+            ProxyUrl::from_parts("p", None, Some(("u", "hunter2"))).unwrap()
+        );
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
 
     #[test]
     fn debug_is_redacted() {

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::{Error, Problem, Result, hint, safe};
+use crate::secrets::ProxyUrl;
 
 /// The largest OAuth JSON answer read (tokens, errors, apps).
 pub(crate) const MAX_JSON: usize = 1024 * 1024;
@@ -215,14 +216,15 @@ pub(crate) struct AgentSettings {
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: String,
-    pub(crate) proxy: Option<String>,
+    pub(crate) proxy: Option<ProxyUrl>,
 }
 
 pub(crate) fn agent(s: &AgentSettings) -> Result<ureq::Agent> {
     let proxy = match &s.proxy {
-        Some(p) => {
-            Some(ureq::Proxy::new(p).map_err(|_| Error::Config("the proxy URL is not valid"))?)
-        }
+        Some(p) => Some(
+            ureq::Proxy::new(p.expose_secret())
+                .map_err(|_| Error::Config("the proxy URL is not valid"))?,
+        ),
         None => None,
     };
     let config = ureq::Agent::config_builder()

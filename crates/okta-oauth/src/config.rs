@@ -11,6 +11,11 @@
 //!     privateKey: /path/to/key.pem       # or the PEM / JWK itself
 //!     kid: my-key-id                     # also privateKeyId / keyId
 //!     token: 00…                         # the API token (keep the file private)
+//!     proxy:                             # optional; OKTA_CLIENT_PROXY_* win over each part
+//!       host: proxy.example.com
+//!       port: 3128
+//!       username: me
+//!       password: …
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -28,8 +33,19 @@ pub(crate) struct FileConfig {
     pub(crate) private_key: Option<String>,
     pub(crate) kid: Option<String>,
     pub(crate) token: Option<String>,
+    pub(crate) proxy: ProxyParts,
     /// The files read, for messages.
     pub(crate) sources: Vec<PathBuf>,
+}
+
+/// `okta.client.proxy`: the Okta SDKs' proxy settings.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ProxyParts {
+    pub(crate) host: Option<String>,
+    pub(crate) port: Option<String>,
+    pub(crate) username: Option<String>,
+    /// Only ever turned into an `okta_flows::ProxyUrl`; never printed.
+    pub(crate) password: Option<String>,
 }
 
 /// The merged configuration, read once.
@@ -79,6 +95,27 @@ fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
             .or_else(|| text_of("keyId")),
     );
     take(&mut config.token, text_of("token"));
+    if let Some(proxy) = client.and_then(|c| c.get("proxy")) {
+        let Value::Mapping(_) = proxy else {
+            anyhow::bail!(
+                "{}: okta.client.proxy must be a mapping (host, port, username, password)",
+                path.display()
+            );
+        };
+        let part = |name: &str| match proxy.get(name) {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => Err(anyhow::anyhow!(
+                "{}: okta.client.proxy.{name} must be text",
+                path.display()
+            )),
+        };
+        take(&mut config.proxy.host, part("host")?);
+        take(&mut config.proxy.port, part("port")?);
+        take(&mut config.proxy.username, part("username")?);
+        take(&mut config.proxy.password, part("password")?);
+    }
     match client.and_then(|c| c.get("scopes")) {
         Some(Value::Sequence(list)) => {
             config.scopes = Some(

@@ -34,10 +34,56 @@ pub(crate) struct OrgOpts {
 pub(crate) fn client(org: OrgUrl, verbose: bool) -> Result<Arc<Okta>> {
     let mut builder =
         Okta::builder(org).user_agent(format!("okta-oauth/{}", env!("CARGO_PKG_VERSION")));
+    if let Some(proxy) = proxy()? {
+        builder = builder.proxy(proxy);
+    }
     if verbose {
         builder = builder.trace(Arc::new(|t: &okta_flows::Trace| crate::out::trace(t)));
     }
     Ok(Arc::new(builder.build()?))
+}
+
+/// The proxy: each part from `OKTA_CLIENT_PROXY_{HOST,PORT,USERNAME,PASSWORD}`, else from
+/// okta.yaml's `okta.client.proxy`. None when no host is set.
+fn proxy() -> Result<Option<okta_flows::ProxyUrl>> {
+    let file = crate::config::get()
+        .ok()
+        .map(|c| c.proxy.clone())
+        .unwrap_or_default();
+    let part = |name: &str, from_file: Option<String>| {
+        std::env::var(format!("OKTA_CLIENT_PROXY_{name}"))
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or(from_file)
+    };
+    let host = part("HOST", file.host);
+    let port = part("PORT", file.port);
+    let user = part("USERNAME", file.username);
+    let password = part("PASSWORD", file.password);
+    let Some(host) = host else {
+        if port.is_some() || user.is_some() || password.is_some() {
+            bail!(
+                "a proxy port, username or password is set but no proxy host (OKTA_CLIENT_PROXY_HOST or okta.client.proxy.host)"
+            );
+        }
+        return Ok(None);
+    };
+    let port = port
+        .map(|p| {
+            p.parse::<u16>()
+                .with_context(|| format!("the proxy port {p:?} is not a port number"))
+        })
+        .transpose()?;
+    let credentials = match (&user, &password) {
+        (Some(u), Some(p)) => Some((u.as_str(), p.as_str())),
+        (None, None) => None,
+        _ => bail!("a proxy needs both a username and a password, or neither"),
+    };
+    Ok(Some(okta_flows::ProxyUrl::from_parts(
+        &host,
+        port,
+        credentials,
+    )?))
 }
 
 impl OrgOpts {

@@ -916,3 +916,85 @@ fn quickstart_dry_run_sends_and_writes_nothing() {
         "a private PEM was printed"
     );
 }
+
+/// A proxy that records the head of each request it gets and refuses it.
+fn refusing_proxy() -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            while reader.read_line(&mut head).unwrap_or(0) > 2 && !head.ends_with("\r\n\r\n") {}
+            let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+            if tx.send(head).is_err() {
+                return;
+            }
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn the_okta_yaml_proxy_carries_every_request_to_a_real_org() {
+    let (port, heads) = refusing_proxy();
+    let home = tmp("proxy");
+    std::fs::create_dir_all(home.join(".okta")).unwrap();
+    std::fs::write(
+        home.join(".okta/okta.yaml"),
+        format!(
+            "okta:\n  client:\n    orgUrl: https://example.okta.com\n    proxy:\n      host: 127.0.0.1\n      port: {port}\n      username: me\n      password: s3cret@pw\n"
+        ),
+    )
+    .unwrap();
+    let home_env = ("HOME", home.to_str().unwrap());
+    let token = ("OKTA_CLIENT_TOKEN", "00not-a-real-token");
+    let out = run(
+        &["api", "GET", "/api/v1/users", "--ssws"],
+        &[home_env, token],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let head = heads
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    assert!(
+        head.starts_with("CONNECT example.okta.com:443 HTTP/1.1\r\n"),
+        "{head}"
+    );
+    // base64("me:s3cret@pw"), from Python's base64 module.
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("proxy-authorization: basic bwu6cznjcmv0qhb3\r\n"),
+        "{head}"
+    );
+    // OKTA_CLIENT_PROXY_* win over the file, part by part.
+    let out = run(
+        &["api", "GET", "/api/v1/users", "--ssws"],
+        &[home_env, token, ("OKTA_CLIENT_PROXY_USERNAME", "other")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let head = heads
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    // base64("other:s3cret@pw").
+    assert!(head.contains("b3RoZXI6czNjcmV0QHB3"), "{head}");
+    fails(
+        &run(
+            &["api", "GET", "/api/v1/users", "--ssws"],
+            &[home_env, token, ("OKTA_CLIENT_PROXY_PORT", "proxy")],
+            None,
+        ),
+        1,
+        "the proxy port \"proxy\" is not a port number",
+    );
+    let printed = PRINTED.with(|p| p.borrow().join("\n"));
+    assert!(
+        !printed.contains("s3cret"),
+        "the proxy password was printed: {printed}"
+    );
+}
