@@ -998,3 +998,77 @@ fn the_okta_yaml_proxy_carries_every_request_to_a_real_org() {
         "the proxy password was printed: {printed}"
     );
 }
+
+/// A JSON value's shape: member names (sorted) with the types of their values; a list shows its
+/// first item's shape.
+fn shape(v: &Value) -> Value {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(_) => "bool".into(),
+        Value::Number(_) => "number".into(),
+        Value::String(_) => "string".into(),
+        Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
+        Value::Object(map) => {
+            let mut names: Vec<&String> = map.keys().collect();
+            names.sort();
+            let mut out = serde_json::Map::new();
+            for name in names {
+                out.insert(name.clone(), shape(&map[name]));
+            }
+            Value::Object(out)
+        }
+    }
+}
+
+#[test]
+fn json_output_shapes_are_stable() {
+    let org = Org::new("shapes");
+    let env = org.env();
+    let id = org
+        .env
+        .iter()
+        .find(|(k, _)| k == "OKTA_CLIENT_CLIENTID")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    let key = org.dir.join("svc.pem");
+    let key = key.to_str().unwrap();
+    // Each command's --json output: one value, or NDJSON (the first line's shape stands for all).
+    let json = |args: &[&str]| -> Value {
+        let args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+        let text = ok(&run(&args, &env, None));
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(!lines.is_empty(), "{args:?} printed nothing");
+        shape(&lines[0])
+    };
+    let assertion = ok(&run(&["assertion"], &env, None));
+    let mut shapes = serde_json::Map::new();
+    for (name, args) in [
+        ("token", vec!["token"]),
+        ("assertion", vec!["assertion"]),
+        ("app list (NDJSON)", vec!["app", "list"]),
+        ("app get", vec!["app", "get", &id]),
+        ("grant list (NDJSON)", vec!["grant", "list", &id]),
+        ("role list (NDJSON)", vec!["role", "list", &id]),
+        ("keys list (NDJSON)", vec!["keys", "list", &id]),
+        ("thumbprint", vec!["thumbprint", key]),
+        ("jwks", vec!["jwks", key]),
+        (
+            "api --all (NDJSON)",
+            vec!["api", "GET", "/api/v1/users?limit=2", "--all"],
+        ),
+    ] {
+        shapes.insert(name.to_owned(), json(&args));
+    }
+    let decoded = ok(&run(&["decode", "-", "--json"], &env, Some(&assertion)));
+    shapes.insert(
+        "decode".into(),
+        shape(&serde_json::from_str(&decoded).unwrap()),
+    );
+    insta::assert_snapshot!(
+        "json_shapes",
+        serde_json::to_string_pretty(&Value::Object(shapes)).unwrap()
+    );
+}
