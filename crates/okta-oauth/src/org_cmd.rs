@@ -143,7 +143,11 @@ impl ApiCmd {
 
 #[allow(clippy::print_stderr, reason = "the progress line")]
 fn eprint_progress(pages: usize, items: usize) {
-    eprint!("\r{items} items, {pages} pages…");
+    let (i, p) = (
+        if items == 1 { "" } else { "s" },
+        if pages == 1 { "" } else { "s" },
+    );
+    eprint!("\r{items} item{i}, {pages} page{p}…");
 }
 
 /// `okta-oauth app`.

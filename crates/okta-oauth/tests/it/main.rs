@@ -1072,3 +1072,49 @@ fn json_output_shapes_are_stable() {
         serde_json::to_string_pretty(&Value::Object(shapes)).unwrap()
     );
 }
+
+#[test]
+fn api_all_shows_progress_on_a_terminal_only() {
+    let org = Org::new("progress");
+    let env = org.env();
+    let args = ["api", "GET", "/api/v1/users?limit=200", "--all"];
+    // Not a terminal: stderr holds no progress line.
+    let piped = run(&args, &env, None);
+    assert_eq!(ok(&piped).lines().count(), 450);
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("pages"));
+    // A terminal (util-linux `script` gives stderr a pseudo-terminal; stdout goes to a file).
+    let listing = org.dir.join("listing.ndjson");
+    let line = format!(
+        "{BIN} {} > {}",
+        args.map(|a| format!("'{a}'")).join(" "),
+        listing.display()
+    );
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stdin(Stdio::null());
+    let out = cmd
+        .output()
+        .expect("util-linux `script` (bsdutils) runs the terminal test; .ci/run installs it");
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{terminal}");
+    for progress in [
+        "200 items, 1 page…",
+        "400 items, 2 pages…",
+        "450 items, 3 pages…",
+    ] {
+        assert!(
+            terminal.contains(progress),
+            "{progress:?} not in {terminal:?}"
+        );
+    }
+    let lines = std::fs::read_to_string(&listing).unwrap();
+    assert_eq!(lines.lines().count(), 450, "stdout holds only the items");
+    assert!(
+        lines
+            .lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok())
+    );
+}
