@@ -72,23 +72,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn proxy_urls_from_sdk_parts() {
+    fn proxy_urls_from_sdk_parts() -> crate::Result<()> {
         let url = |h, p, c| ProxyUrl::from_parts(h, p, c).map(|u| u.expose_secret().to_owned());
         assert_eq!(
-            url("proxy.corp", Some(3128), None).unwrap(),
+            url("proxy.corp", Some(3128), None)?,
             "http://proxy.corp:3128/"
         );
+        // The WHATWG userinfo percent-encode set covers `@`, `:` and `/`.
         assert_eq!(
-            url("https://proxy.corp", None, Some(("me", "p@ss:w/rd"))).unwrap(),
+            url("https://proxy.corp", None, Some(("me", "p@ss:w/rd")))?,
             "https://me:p%40ss%3Aw%2Frd@proxy.corp/"
         );
         assert!(url("", Some(1), None).is_err());
         assert!(url("proxy.corp/path", None, None).is_err());
         let debug = format!(
             "{:?}",
-            ProxyUrl::from_parts("p", None, Some(("u", "hunter2"))).unwrap()
+            ProxyUrl::from_parts("p", None, Some(("u", "hunter2")))?
         );
         assert!(!debug.contains("hunter2"), "{debug}");
+        Ok(())
     }
 
     #[test]
