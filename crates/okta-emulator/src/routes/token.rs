@@ -52,6 +52,15 @@ fn form(req: &Req) -> Result<Vec<(String, String)>, Resp> {
     Ok(pairs)
 }
 
+/// Okta's answer when a required form parameter is absent or empty.
+fn missing(name: &str) -> Resp {
+    oauth(
+        400,
+        "invalid_request",
+        &format!("The required parameter '{name}' is missing."),
+    )
+}
+
 fn param<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter()
         .find(|(n, _)| n == name)
@@ -458,11 +467,7 @@ fn authorization_code(org: &Org, req: &Req, form: &[(String, String)], app: &App
         )
     };
     let Some(code) = param(form, "code") else {
-        return oauth(
-            400,
-            "invalid_request",
-            "The required parameter 'code' is missing.",
-        );
+        return missing("code");
     };
     // A code is single-use: it is gone after the first exchange, successful or not.
     let Some(code) = org.state().codes.remove(code) else {
@@ -558,11 +563,7 @@ fn refresh(org: &Org, req: &Req, form: &[(String, String)], app: &App) -> Resp {
         )
     };
     let Some(value) = param(form, "refresh_token") else {
-        return oauth(
-            400,
-            "invalid_request",
-            "The required parameter 'refresh_token' is missing.",
-        );
+        return missing("refresh_token");
     };
     let Some(issued) = org.state().tokens.get(value).cloned() else {
         return invalid();
