@@ -5,9 +5,10 @@
 //! the okta-oauth client crates.
 //!
 //! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use okta_emulator::{Config, Emulator, SeedApp};
 //!
-//! let org = Emulator::start(Config::default()).expect("loopback is available");
+//! let org = Emulator::start(Config::default())?;
 //! assert!(org.url().starts_with("http://127.0.0.1:"));
 //! let public_jwk = serde_json::json!({
 //!     "kty": "EC", "crv": "P-256", "kid": "k1",
@@ -15,10 +16,11 @@
 //!     "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
 //! });
 //! let client_id = org
-//!     .seed_service_app(SeedApp::new("demo", vec![public_jwk]).scopes(&["okta.users.read"]).role("READ_ONLY_ADMIN"))
-//!     .expect("a valid key");
+//!     .seed_service_app(SeedApp::new("demo", vec![public_jwk]).scopes(&["okta.users.read"]).role("READ_ONLY_ADMIN"))?;
 //! assert!(client_id.starts_with("0oa"));
 //! // Stops when `org` is dropped.
+//! # Ok(())
+//! # }
 //! ```
 
 pub mod cli;

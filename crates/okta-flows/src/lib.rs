@@ -25,7 +25,7 @@
 //! // The service app's own calls: a cached, DPoP-bound token, then a paginated list.
 //! let creds = ServiceCredentials::new(okta_assertion::ClientId::new(app.client_id)?, key);
 //! let tokens = TokenSource::new(okta.clone(), creds, TokenRequest::scopes(&["okta.users.read"]));
-//! let first_page = okta.pages(Credential::Source(&tokens), "/api/v1/users?limit=10").next().expect("a page")?;
+//! let first_page = okta.pages(Credential::Source(&tokens), "/api/v1/users?limit=10").next().ok_or("no first page")??;
 //! assert_eq!(first_page.len(), 10);
 //! # Ok(())
 //! # }
