@@ -131,7 +131,11 @@ impl Okta {
                 (_, Some(t)) => format!("Bearer {}", t.access_token().expose_secret()),
                 (_, None) => return Err(Error::Config("no credential")),
             };
-            let proof = match token.as_ref().and_then(|t| t.dpop_key().map(|k| (t, k))) {
+            let bound = match &token {
+                Some(t) => t.dpop_key()?.map(|k| (t, k)),
+                None => None,
+            };
+            let proof = match bound {
                 Some((t, key)) => Some(key.proof(
                     &Htm::new(method)?,
                     &Htu::from_url(url.as_str())?,

@@ -1,20 +1,17 @@
 //! The token cache file: mode 0600, replaced atomically, locked across processes, keyed by
 //! everything that makes a token (org, server, client, scopes, signing key).
 
+use okta_jwk::{PrivateJwk, base64url};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use okta_assertion::DpopKey;
-use okta_jwk::{KeyPair, base64url};
-use serde::{Deserialize, Serialize};
 
 use crate::client::{AuthServer, Okta};
 use crate::error::Result;
 use crate::secrets::AccessToken;
-use crate::tokens::{ServiceCredentials, Token, TokenRequest, TokenType};
+use crate::tokens::{BoundKey, ServiceCredentials, Token, TokenRequest, TokenType};
 
 /// One saved token. Written only to a 0600 file.
 #[derive(Serialize, Deserialize)]
@@ -55,7 +52,7 @@ impl FileCache {
             okta.org.as_str(),
             creds.client_id().as_str(),
             scopes.join(" "),
-            creds.key_thumbprint()
+            creds.key_identity()
         );
         base64url::encode(ring_digest(identity.as_bytes()))
     }
@@ -140,7 +137,7 @@ fn restore(e: &Entry, now: u64, margin: u64) -> Option<Token> {
     let (kind, dpop) = match (e.token_type.as_str(), &e.dpop_key) {
         ("DPoP", Some(jwk)) => (
             TokenType::DPoP,
-            Some(Arc::new(DpopKey::new(KeyPair::from_jwk(jwk).ok()?).ok()?)),
+            Some(BoundKey::saved(PrivateJwk::new(jwk.as_str()))),
         ),
         ("Bearer", None) => (TokenType::Bearer, None),
         _ => return None,

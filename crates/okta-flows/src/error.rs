@@ -170,6 +170,9 @@ pub enum Error {
     /// A key problem.
     #[error("key problem")]
     Key(#[from] okta_jwk::Error),
+    /// A deferred signing key could not be loaded (see `ServiceCredentials::deferred`).
+    #[error("loading the private key")]
+    KeyLoad(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Shorthand for results of this crate.

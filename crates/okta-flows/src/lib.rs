@@ -57,5 +57,7 @@ pub use secrets::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, OAuthState, PkceVerifier, ProxyUrl,
     RefreshToken, SswsToken,
 };
-pub use tokens::{DpopMode, ServiceCredentials, Token, TokenRequest, TokenSource, TokenType};
+pub use tokens::{
+    DpopMode, KeyLoader, ServiceCredentials, Token, TokenRequest, TokenSource, TokenType,
+};
 pub use user::{Pkce, SignIn, UserTokenSource, UserTokens, open_browser};

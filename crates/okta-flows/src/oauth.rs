@@ -47,7 +47,7 @@ impl Okta {
                     creds.client_id().clone(),
                     okta_assertion::Endpoint::parse(endpoint)?,
                 );
-                let assertion = builder.sign(creds.signer(), self.now(), &self.rng)?;
+                let assertion = builder.sign(creds.signer()?.as_ref(), self.now(), &self.rng)?;
                 form.append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE);
                 form.append_pair("client_assertion", assertion.expose_secret());
             }

@@ -26,10 +26,28 @@ pub enum DpopMode {
     Never,
 }
 
+/// What loads a deferred signing key (see [`ServiceCredentials::deferred`]).
+pub type KeyLoader = Box<
+    dyn Fn() -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
+        + Send
+        + Sync,
+>;
+
+/// The signing key: in hand, or loaded the first time something must be signed.
+enum SigningKey {
+    Ready(Arc<dyn Signer>),
+    Deferred {
+        /// `sha256:` and the digest of the key's encoded form: the key's name in a token cache.
+        identity: String,
+        load: KeyLoader,
+        loaded: OnceLock<Arc<dyn Signer>>,
+    },
+}
+
 /// A service app's credentials: its client id and the key it registered.
 pub struct ServiceCredentials {
     client_id: ClientId,
-    signer: Arc<dyn Signer>,
+    key: SigningKey,
     dpop: DpopMode,
     dpop_key: OnceLock<Arc<DpopKey>>,
     /// The private JWK of a key this client generated, so a token can be saved with its key.
@@ -49,9 +67,34 @@ impl std::fmt::Debug for ServiceCredentials {
 impl ServiceCredentials {
     /// Credentials signing with `signer` (a `KeyPair`, or a KMS/HSM signer).
     pub fn new(client_id: ClientId, signer: Arc<dyn Signer>) -> ServiceCredentials {
+        ServiceCredentials::with_key(client_id, SigningKey::Ready(signer))
+    }
+
+    /// Credentials whose key is loaded only when something must be signed, so a run served by
+    /// a token cache file ([`TokenSource::persist_to`]) never parses the key: for a command line
+    /// that starts once per token use.
+    ///
+    /// `source` is the key's encoded form, the very bytes `load` parses. Its SHA-256 names the
+    /// key in the token cache (in place of the thumbprint that [`ServiceCredentials::new`]
+    /// uses), so an edited key file is a new cache entry. An error from `load` is returned as
+    /// [`Error::KeyLoad`] by the call that needed the key.
+    pub fn deferred(client_id: ClientId, source: &[u8], load: KeyLoader) -> ServiceCredentials {
+        let digest = ring::digest::digest(&ring::digest::SHA256, source);
+        let identity = format!("sha256:{}", okta_jwk::base64url::encode(digest.as_ref()));
+        ServiceCredentials::with_key(
+            client_id,
+            SigningKey::Deferred {
+                identity,
+                load,
+                loaded: OnceLock::new(),
+            },
+        )
+    }
+
+    fn with_key(client_id: ClientId, key: SigningKey) -> ServiceCredentials {
         ServiceCredentials {
             client_id,
-            signer,
+            key,
             dpop: DpopMode::Auto,
             dpop_key: OnceLock::new(),
             dpop_private: OnceLock::new(),
@@ -87,8 +130,18 @@ impl ServiceCredentials {
         &self.client_id
     }
 
-    pub(crate) fn signer(&self) -> &dyn Signer {
-        self.signer.as_ref()
+    /// The signing key, loading a deferred one on first use.
+    pub(crate) fn signer(&self) -> Result<Arc<dyn Signer>> {
+        match &self.key {
+            SigningKey::Ready(signer) => Ok(signer.clone()),
+            SigningKey::Deferred { load, loaded, .. } => {
+                if let Some(signer) = loaded.get() {
+                    return Ok(signer.clone());
+                }
+                let signer = load().map_err(Error::KeyLoad)?;
+                Ok(loaded.get_or_init(|| signer).clone())
+            }
+        }
     }
 
     fn ephemeral_key(&self) -> Result<Arc<DpopKey>> {
@@ -105,9 +158,13 @@ impl ServiceCredentials {
         Ok(chosen)
     }
 
-    /// The signing key's thumbprint: part of a cached token's identity.
-    pub(crate) fn key_thumbprint(&self) -> String {
-        self.signer.public_jwk().thumbprint().as_str().to_owned()
+    /// What names the signing key in a cached token's identity: its thumbprint, or for a
+    /// deferred key the digest of its source (which needs no parsing).
+    pub(crate) fn key_identity(&self) -> String {
+        match &self.key {
+            SigningKey::Ready(signer) => signer.public_jwk().thumbprint().as_str().to_owned(),
+            SigningKey::Deferred { identity, .. } => identity.clone(),
+        }
     }
 
     /// The private JWK of the DPoP key, when this client generated it.
@@ -133,7 +190,41 @@ pub struct Token {
     kind: TokenType,
     expires_at: u64,
     scopes: Vec<String>,
-    dpop: Option<Arc<DpopKey>>,
+    dpop: Option<Arc<BoundKey>>,
+}
+
+/// The DPoP key a token is bound to: in hand, or saved with a cached token and parsed the first
+/// time a proof is needed (a run that only prints the token never parses it).
+pub(crate) struct BoundKey {
+    key: OnceLock<Arc<DpopKey>>,
+    saved: Option<okta_jwk::PrivateJwk>,
+}
+
+impl BoundKey {
+    pub(crate) fn ready(key: Arc<DpopKey>) -> Arc<BoundKey> {
+        Arc::new(BoundKey {
+            key: OnceLock::from(key),
+            saved: None,
+        })
+    }
+
+    pub(crate) fn saved(jwk: okta_jwk::PrivateJwk) -> Arc<BoundKey> {
+        Arc::new(BoundKey {
+            key: OnceLock::new(),
+            saved: Some(jwk),
+        })
+    }
+
+    fn get(&self) -> Result<Arc<DpopKey>> {
+        if let Some(key) = self.key.get() {
+            return Ok(key.clone());
+        }
+        let jwk = self.saved.as_ref().ok_or(Error::Config("no DPoP key"))?;
+        let key = Arc::new(DpopKey::new(okta_jwk::KeyPair::from_jwk(
+            jwk.expose_secret(),
+        )?)?);
+        Ok(self.key.get_or_init(|| key).clone())
+    }
 }
 
 impl std::fmt::Debug for Token {
@@ -168,9 +259,10 @@ impl Token {
         &self.scopes
     }
 
-    /// The DPoP key the token is bound to.
-    pub fn dpop_key(&self) -> Option<&Arc<DpopKey>> {
-        self.dpop.as_ref()
+    /// The DPoP key the token is bound to (`None` for a bearer token). A key saved with a
+    /// cached token is parsed here, on first use; an unreadable one is an error.
+    pub fn dpop_key(&self) -> Result<Option<Arc<DpopKey>>> {
+        self.dpop.as_ref().map(|b| b.get()).transpose()
     }
 
     pub(crate) fn from_parts(
@@ -178,7 +270,7 @@ impl Token {
         kind: TokenType,
         expires_at: u64,
         scopes: Vec<String>,
-        dpop: Option<Arc<DpopKey>>,
+        dpop: Option<Arc<BoundKey>>,
     ) -> Token {
         Token {
             access,
@@ -244,7 +336,7 @@ impl Okta {
             url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("token endpoint URL"))?;
         loop {
             let now = self.now();
-            let assertion = builder.sign(creds.signer.as_ref(), now, &self.rng)?;
+            let assertion = builder.sign(creds.signer()?.as_ref(), now, &self.rng)?;
             let dpop = if use_dpop {
                 Some(creds.ephemeral_key()?)
             } else {
@@ -422,7 +514,7 @@ fn validate(
         kind,
         expires_at: now + lifetime,
         scopes,
-        dpop,
+        dpop: dpop.map(BoundKey::ready),
     })
 }
 
@@ -539,5 +631,34 @@ impl TokenSource {
     /// The client this source serves.
     pub fn okta(&self) -> &Okta {
         &self.okta
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
+
+    use super::*;
+
+    #[test]
+    fn an_unreadable_saved_dpop_key_is_an_error_on_use() {
+        let token = Token::from_parts(
+            AccessToken::new("at"),
+            TokenType::DPoP,
+            u64::MAX,
+            Vec::new(),
+            Some(BoundKey::saved(okta_jwk::PrivateJwk::new(
+                "{\"kty\":\"EC\"}",
+            ))),
+        );
+        assert!(matches!(token.dpop_key(), Err(Error::Key(_))));
+        let bearer = Token::from_parts(
+            AccessToken::new("at"),
+            TokenType::Bearer,
+            0,
+            Vec::new(),
+            None,
+        );
+        assert!(bearer.dpop_key().unwrap().is_none());
     }
 }

@@ -400,3 +400,82 @@ fn knowing_the_apps_setting_spends_no_request_on_finding_out() {
         "no request without a proof"
     );
 }
+
+#[test]
+fn a_deferred_key_is_parsed_only_when_a_token_must_be_signed() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use okta_flows::{Error, KeyLoader, ServiceCredentials};
+    use okta_jwk::{KeyPair, Signer};
+
+    let s = Setup::new(KeySpec::Ec(Curve::P256), true, 5);
+    let dir = std::env::temp_dir().join(format!("okta-flows-deferred-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tokens.json");
+    let loads = Arc::new(AtomicUsize::new(0));
+    // One "run" of a command line: new credentials whose loader parses `text`, counted.
+    let run = |text: &str| {
+        let (owned, loads) = (text.to_owned(), loads.clone());
+        let load: KeyLoader = Box::new(move || {
+            loads.fetch_add(1, Ordering::SeqCst);
+            let key: Arc<dyn Signer> = Arc::new(KeyPair::from_pem(&owned)?);
+            Ok(key)
+        });
+        let client = okta_assertion::ClientId::new(&s.client_id).unwrap();
+        let creds =
+            ServiceCredentials::deferred(client, text.as_bytes(), load).dpop(DpopMode::Always);
+        TokenSource::new(
+            s.okta.clone(),
+            creds,
+            TokenRequest::scopes(&["okta.users.read"]),
+        )
+        .persist_to(&file)
+    };
+    let pem = s.key.to_pkcs8_pem().unwrap();
+    let first = run(pem.expose_secret());
+    assert_eq!(first.token().unwrap().token_type(), TokenType::DPoP);
+    assert_eq!(
+        (first.tokens_fetched(), loads.load(Ordering::SeqCst)),
+        (1, 1)
+    );
+    // Later runs are served by the file without parsing the key, and the DPoP key saved with
+    // the token (parsed on first use) still proves possession at the API.
+    for _ in 0..5 {
+        let later = run(pem.expose_secret());
+        let page = s
+            .okta
+            .call(
+                Credential::Source(&later),
+                "GET",
+                "/api/v1/users?limit=2",
+                None,
+            )
+            .unwrap();
+        assert_eq!(page.body.as_array().unwrap().len(), 2);
+        assert_eq!(later.tokens_fetched(), 0);
+    }
+    assert_eq!(
+        loads.load(Ordering::SeqCst),
+        1,
+        "the key was never parsed again"
+    );
+    // The same key in another encoding is another entry: parsed, and one more token.
+    let sec1 = run(s.key.to_sec1_pem().unwrap().expose_secret());
+    sec1.token().unwrap();
+    assert_eq!(
+        (sec1.tokens_fetched(), loads.load(Ordering::SeqCst)),
+        (1, 2)
+    );
+    // A key that does not parse fails the call that needs it, before any request is sent.
+    let requests = s.token_outcomes().len();
+    let broken = run("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+    let err = broken.token().unwrap_err();
+    assert!(matches!(err, Error::KeyLoad(_)), "{err:?}");
+    assert_eq!(err.to_string(), "loading the private key");
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the cause is kept"
+    );
+    assert_eq!(s.token_outcomes().len(), requests);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
