@@ -201,17 +201,27 @@ impl ServiceOpts {
 
     /// The private key, from the flag or `OKTA_CLIENT_PRIVATEKEY` (a path or the key itself).
     pub(crate) fn key(&self) -> Result<KeyPair> {
-        let key = self.key_unnamed()?;
-        // okta.yaml's kid (privateKeyId, keyId) names the key as registered.
+        self.key_text()?.parse(self.configured_kid()?)
+    }
+
+    /// okta.yaml's kid (privateKeyId, keyId), which names the configured key as registered; a
+    /// key given with --private-key keeps its own.
+    fn configured_kid(&self) -> Result<Option<okta_jwk::Kid>> {
+        if self.private_key.is_some() {
+            return Ok(None);
+        }
         match crate::config::get().ok().and_then(|c| c.kid.clone()) {
-            Some(kid) if self.private_key.is_none() => Ok(key.with_kid(okta_jwk::Kid::new(kid)?)),
-            _ => Ok(key),
+            Some(kid) => Ok(Some(okta_jwk::Kid::new(kid)?)),
+            None => Ok(None),
         }
     }
 
-    fn key_unnamed(&self) -> Result<KeyPair> {
+    fn key_text(&self) -> Result<KeyText> {
         if let Some(path) = &self.private_key {
-            return files::private_key(path);
+            return Ok(KeyText::File(
+                path.clone(),
+                KeySource::new(files::read(path)?),
+            ));
         }
         let value = std::env::var("OKTA_CLIENT_PRIVATEKEY")
             .ok()
@@ -220,20 +230,32 @@ impl ServiceOpts {
         let trimmed = value.trim_start();
         if trimmed.starts_with("-----BEGIN") || trimmed.starts_with('{') {
             // Inline, as the Okta SDKs allow; `\n` escapes are common in environment values.
-            let text = okta_jwk::unescape_newlines(&value);
-            return KeyPair::from_pem(&text)
-                .or_else(|_| KeyPair::from_jwk(&text))
-                .context("reading the inline private key");
+            return Ok(KeyText::Inline(KeySource::new(
+                okta_jwk::unescape_newlines(&value),
+            )));
         }
-        files::private_key(std::path::Path::new(&value))
+        let path = PathBuf::from(value);
+        let text = KeySource::new(files::read(&path)?);
+        Ok(KeyText::File(path, text))
     }
+
+    /// The credentials. The key file is read now but parsed only if a token must be signed:
+    /// a run served by the token cache never starts the crypto library (docs/benchmarks.md).
     pub(crate) fn credentials(&self) -> Result<ServiceCredentials> {
         let mode = match self.dpop {
             Dpop::Auto => DpopMode::Auto,
             Dpop::Always => DpopMode::Always,
             Dpop::Never => DpopMode::Never,
         };
-        Ok(ServiceCredentials::new(self.client_id()?, Arc::new(self.key()?)).dpop(mode))
+        let text = Arc::new(self.key_text()?);
+        let kid = self.configured_kid()?;
+        let source = text.clone();
+        let load: okta_flows::KeyLoader = Box::new(move || {
+            let signer: Arc<dyn okta_jwk::Signer> = Arc::new(text.parse(kid.clone())?);
+            Ok(signer)
+        });
+        let id = self.client_id()?;
+        Ok(ServiceCredentials::deferred(id, source.text().as_bytes(), load).dpop(mode))
     }
 
     /// A token source, persisted unless `--token-cache none`.
@@ -254,5 +276,38 @@ impl ServiceOpts {
             files::private_dir(dir)?;
         }
         Ok(source.persist_to(path))
+    }
+}
+
+okta_jwk::secret_text!(
+    /// A private key's text as read (PEM or JWK), before parsing.
+    pub(crate) KeySource
+);
+
+/// A private key's text: from a file, or inline in the environment or okta.yaml.
+enum KeyText {
+    File(PathBuf, KeySource),
+    Inline(KeySource),
+}
+
+impl KeyText {
+    fn text(&self) -> &str {
+        match self {
+            KeyText::File(_, text) | KeyText::Inline(text) => text.expose_secret(),
+        }
+    }
+
+    fn parse(&self, kid: Option<okta_jwk::Kid>) -> Result<KeyPair> {
+        let text = self.text();
+        let key = match self {
+            KeyText::File(path, _) => files::parse_private_key(text, path)?,
+            KeyText::Inline(_) => KeyPair::from_pem(text)
+                .or_else(|_| KeyPair::from_jwk(text))
+                .context("reading the inline private key")?,
+        };
+        Ok(match kid {
+            Some(kid) => key.with_kid(kid),
+            None => key,
+        })
     }
 }

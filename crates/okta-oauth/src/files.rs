@@ -7,11 +7,15 @@ use okta_jwk::{AnyKey, KeyPair};
 
 /// Reads a private key (PEM or JWK), with a clear message naming the file.
 pub(crate) fn private_key(path: &Path) -> Result<KeyPair> {
-    let text = read(path)?;
-    KeyPair::from_pem(&text)
+    parse_private_key(&read(path)?, path)
+}
+
+/// Parses a private key (PEM or JWK) read from `path`.
+pub(crate) fn parse_private_key(text: &str, path: &Path) -> Result<KeyPair> {
+    KeyPair::from_pem(text)
         .or_else(|pem_err| {
             if text.trim_start().starts_with('{') {
-                KeyPair::from_jwk(&text)
+                KeyPair::from_jwk(text)
             } else {
                 Err(pem_err)
             }
