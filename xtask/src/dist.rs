@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use crate::{build_release, output, root, run};
 
 pub(crate) fn run_dist() -> Result<()> {
-    build_release()?;
+    let release = build_release()?;
     let host = output(Command::new("rustc").arg("-vV"))?
         .lines()
         .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
@@ -19,7 +19,7 @@ pub(crate) fn run_dist() -> Result<()> {
     let _ = std::fs::remove_dir_all(&stage);
     std::fs::create_dir_all(stage.join("docs"))?;
     for bin in ["okta-oauth", "okta-emulator"] {
-        std::fs::copy(root().join("target/release").join(bin), stage.join(bin))?;
+        std::fs::copy(release.bin_dir.join(bin), stage.join(bin))?;
     }
     for file in ["README.md", "LICENSE", "CHANGELOG.md"] {
         std::fs::copy(root().join(file), stage.join(file))?;
