@@ -160,7 +160,9 @@ impl Okta {
             let payload = body.map(|b| ("application/json", b.to_string().into_bytes()));
             let reply = match self.send(method, url, &headers, payload, MAX_PAGE) {
                 Ok(r) => r,
-                Err(Error::Transport { endpoint, source }) if !idempotent(method) => {
+                Err(Error::Transport {
+                    endpoint, source, ..
+                }) if !idempotent(method) => {
                     return Err(Error::OutcomeUnknown {
                         endpoint,
                         reason: format!("no answer ({source})"),

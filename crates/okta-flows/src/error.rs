@@ -73,11 +73,14 @@ pub enum Error {
     /// A setting is out of range.
     #[error("invalid setting: {0}")]
     Config(&'static str),
-    /// The request never got an answer (DNS, connect, TLS, timeout, reset).
-    #[error("{endpoint}: no answer from Okta")]
+    /// The request never got an answer (DNS, connect, TLS, timeout, reset, or a proxy that
+    /// could not be reached or refused to connect).
+    #[error("{endpoint}: no answer from Okta{}", proxy.as_ref().map(|p| format!(" through the proxy {p}")).unwrap_or_default())]
     Transport {
         /// What was called (`POST /oauth2/v1/token`).
         endpoint: String,
+        /// The proxy the request went to (`host:port`, never its credentials), if any.
+        proxy: Option<String>,
         /// Why.
         #[source]
         source: Box<ureq::Error>,

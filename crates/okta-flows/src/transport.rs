@@ -261,8 +261,15 @@ pub(crate) fn send(
     let request = builder
         .body(bytes)
         .map_err(|_| Error::Config("the request could not be built"))?;
+    let proxy = || {
+        agent
+            .config()
+            .proxy()
+            .map(|p| format!("{}:{}", p.host(), p.port()))
+    };
     let mut response = agent.run(request).map_err(|e| Error::Transport {
         endpoint: endpoint.clone(),
+        proxy: proxy(),
         source: Box::new(e),
     })?;
     let status = response.status().as_u16();
@@ -301,6 +308,7 @@ pub(crate) fn send(
             },
             other => Error::Transport {
                 endpoint: endpoint.clone(),
+                proxy: proxy(),
                 source: Box::new(other),
             },
         })?;

@@ -308,3 +308,80 @@ fn errors_carry_the_rate_limit_state() {
     assert_eq!(problem.request_id.as_deref(), Some("req-42"));
     assert_eq!(problem.code.as_deref(), Some("E0000006"));
 }
+
+/// A proxy that cannot be reached, and one that refuses to connect: both say which proxy, and
+/// neither error carries the proxy's password.
+#[test]
+fn a_failing_proxy_is_named_in_the_error_without_its_password() {
+    use std::io::{Read as _, Write as _};
+
+    let admin = SswsToken::new("00-not-sent");
+    let org = || OrgUrl::parse("https://example.okta.com").unwrap();
+    let client = |port: u16| {
+        let proxy = okta_flows::ProxyUrl::from_parts(
+            "127.0.0.1",
+            Some(port),
+            Some(("proxyuser", "hunter2-proxy")),
+        )
+        .unwrap();
+        Okta::builder(org())
+            .proxy(proxy)
+            .retry(crate::fast_retries())
+            .build()
+            .unwrap()
+    };
+    let check = |err: &okta_flows::Error, port: u16| {
+        let text = format!("{err}");
+        assert_eq!(
+            text,
+            format!("GET /api/v1/users: no answer from Okta through the proxy 127.0.0.1:{port}")
+        );
+        let mut chain = format!("{err:?}");
+        let mut source = std::error::Error::source(err);
+        while let Some(s) = source {
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        assert!(!chain.contains("hunter2"), "{chain}");
+        assert!(!chain.contains("00-not-sent"), "{chain}");
+    };
+    // Nothing listens on this port.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let err = client(port)
+        .call(Credential::Ssws(&admin), "GET", "/api/v1/users", None)
+        .unwrap_err();
+    check(&err, port);
+    // A proxy that answers CONNECT with 407.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let mut asked = Vec::new();
+        for stream in listener.incoming().take(4) {
+            let mut stream = stream.unwrap();
+            let mut head = [0_u8; 2048];
+            let n = stream.read(&mut head).unwrap_or(0);
+            asked.push(String::from_utf8_lossy(&head[..n]).into_owned());
+            // The unblocking connections below may already be closed.
+            let _ = stream.write_all(
+                b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n",
+            );
+        }
+        asked
+    });
+    let err = client(port)
+        .call(Credential::Ssws(&admin), "GET", "/api/v1/users", None)
+        .unwrap_err();
+    check(&err, port);
+    // Unblock the server if fewer attempts were made than it waits for.
+    for _ in 0..4 {
+        let _ = std::net::TcpStream::connect(("127.0.0.1", port));
+    }
+    let asked = server.join().unwrap();
+    assert!(
+        asked[0].starts_with("CONNECT example.okta.com:443 "),
+        "{:?}",
+        asked[0]
+    );
+}
