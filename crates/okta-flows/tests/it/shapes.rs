@@ -360,9 +360,16 @@ fn a_failing_proxy_is_named_in_the_error_without_its_password() {
         let mut asked = Vec::new();
         for stream in listener.incoming().take(4) {
             let mut stream = stream.unwrap();
-            let mut head = [0_u8; 2048];
-            let n = stream.read(&mut head).unwrap_or(0);
-            asked.push(String::from_utf8_lossy(&head[..n]).into_owned());
+            // The request head may come in several writes: read up to its blank line.
+            let mut head = Vec::new();
+            let mut buf = [0_u8; 512];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            asked.push(String::from_utf8_lossy(&head).into_owned());
             // The unblocking connections below may already be closed.
             let _ = stream.write_all(
                 b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n",
