@@ -54,7 +54,7 @@ impl FileCache {
             scopes.join(" "),
             creds.key_identity()
         );
-        base64url::encode(ring_digest(identity.as_bytes()))
+        sha256_b64(identity.as_bytes())
     }
 
     /// The cached token if it is good for `margin` more seconds; otherwise `fetch` one (holding
@@ -169,10 +169,9 @@ fn save(token: &Token, creds: &ServiceCredentials) -> Entry {
     }
 }
 
-fn ring_digest(bytes: &[u8]) -> Vec<u8> {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .to_vec()
+/// base64url(SHA-256(bytes)): how cache entries and deferred keys are named.
+pub(crate) fn sha256_b64(bytes: &[u8]) -> String {
+    base64url::encode(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
 }
 
 /// Writes a secret file: 0600 from creation, through a temporary file and an atomic rename.

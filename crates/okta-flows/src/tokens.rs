@@ -79,8 +79,7 @@ impl ServiceCredentials {
     /// uses), so an edited key file is a new cache entry. An error from `load` is returned as
     /// [`Error::KeyLoad`] by the call that needed the key.
     pub fn deferred(client_id: ClientId, source: &[u8], load: KeyLoader) -> ServiceCredentials {
-        let digest = ring::digest::digest(&ring::digest::SHA256, source);
-        let identity = format!("sha256:{}", okta_jwk::base64url::encode(digest.as_ref()));
+        let identity = format!("sha256:{}", crate::cache::sha256_b64(source));
         ServiceCredentials::with_key(
             client_id,
             SigningKey::Deferred {
