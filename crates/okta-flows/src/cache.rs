@@ -1,12 +1,13 @@
 //! The token cache file: mode 0600, replaced atomically, locked across processes, keyed by
 //! everything that makes a token (org, server, client, scopes, signing key).
 
-use okta_jwk::{PrivateJwk, base64url};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+
+use okta_jwk::{PrivateJwk, base64url};
+use serde::{Deserialize, Serialize};
 
 use crate::client::{AuthServer, Okta};
 use crate::error::Result;
