@@ -606,18 +606,25 @@ fn sibling_token_endpoint(org: &Org, req: &Req) -> String {
     format!("{}{prefix}/token", org.base)
 }
 
-pub(crate) fn revoke(org: &Org, req: &Req) -> Resp {
-    let form = try_resp!(form(req));
-    let (app, _) = try_resp!(authenticate(
-        org,
-        req,
-        &form,
-        &sibling_token_endpoint(org, req)
-    ));
+/// What revoke and introspect both start with: the calling client, authenticated as at the token
+/// endpoint of the same server, and the key of the `token` it names (an access token's jti, or
+/// the token itself for a refresh token).
+fn client_and_token(org: &Org, req: &Req) -> Result<(App, String), Resp> {
+    let form = form(req)?;
+    let (app, _) = authenticate(org, req, &form, &sibling_token_endpoint(org, req))?;
     let Some(token) = param(&form, "token") else {
-        return oauth(400, "invalid_request", "The 'token' parameter is required.");
+        return Err(oauth(
+            400,
+            "invalid_request",
+            "The 'token' parameter is required.",
+        ));
     };
     let key = access_jti(token).unwrap_or_else(|| token.to_owned());
+    Ok((app, key))
+}
+
+pub(crate) fn revoke(org: &Org, req: &Req) -> Resp {
+    let (app, key) = try_resp!(client_and_token(org, req));
     if let Some(issued) = org.state().tokens.get_mut(&key) {
         // A client may only revoke its own tokens; anything else still answers 200 (RFC 7009).
         if issued.client_id == app.id {
@@ -638,17 +645,7 @@ fn access_jti(token: &str) -> Option<String> {
 }
 
 pub(crate) fn introspect(org: &Org, req: &Req) -> Resp {
-    let form = try_resp!(form(req));
-    let (app, _) = try_resp!(authenticate(
-        org,
-        req,
-        &form,
-        &sibling_token_endpoint(org, req)
-    ));
-    let Some(token) = param(&form, "token") else {
-        return oauth(400, "invalid_request", "The 'token' parameter is required.");
-    };
-    let key = access_jti(token).unwrap_or_else(|| token.to_owned());
+    let (app, key) = try_resp!(client_and_token(org, req));
     let issued = org.state().tokens.get(&key).cloned();
     let inactive = Resp::json(200, &json!({"active": false}));
     let Some(t) = issued.filter(|t| !t.revoked && t.exp > org.now() && t.client_id == app.id)
