@@ -62,7 +62,9 @@ impl Okta {
         Ok(())
     }
 
-    fn oauth_post(
+    /// POSTs a form with client authentication to an OAuth endpoint of the server (`token`,
+    /// `revoke`, `introspect`); anything but 200 is the server's problem, parsed.
+    pub(crate) fn oauth_post(
         &self,
         name: &str,
         auth: ClientAuth<'_>,

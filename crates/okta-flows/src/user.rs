@@ -196,28 +196,8 @@ impl Okta {
     }
 
     fn user_token_request(&self, auth: ClientAuth<'_>, fields: &[(&str, String)]) -> Result<Value> {
-        let endpoint = self.oauth_endpoint("token")?;
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in fields {
-            form.append_pair(k, v);
-        }
-        self.client_auth_form(auth, endpoint.as_str(), &mut form)?;
-        let url =
-            url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("token endpoint URL"))?;
-        let reply = self.send(
-            "POST",
-            &url,
-            &[("Accept", "application/json")],
-            Some((
-                "application/x-www-form-urlencoded",
-                form.finish().into_bytes(),
-            )),
-            MAX_JSON,
-        )?;
-        if reply.status != 200 {
-            return Err(reply.problem());
-        }
-        reply.json()
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.oauth_post("token", auth, &fields)?.json()
     }
 
     fn user_tokens(
