@@ -13,6 +13,25 @@ use serde_json::json;
 use crate::Setup;
 
 /// A public native app with this redirect URI, granted okta.users.read.
+/// A native app whose redirect URI is `http://127.0.0.1:{port}/cb` on a port that was free a
+/// moment ago (found by a sign-in started and dropped), with that port and redirect URI.
+fn native_app_on_free_port(s: &Setup) -> (String, u16, String) {
+    let probe = s
+        .okta
+        .start_sign_in("x", 0, "/cb", &["okta.users.read"])
+        .unwrap();
+    let redirect = probe.redirect_uri().to_owned();
+    let port: u16 = redirect
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches("/cb")
+        .parse()
+        .unwrap();
+    drop(probe);
+    (native_app(s, &redirect), port, redirect)
+}
+
 fn native_app(s: &Setup, redirect: &str) -> String {
     let body = json!({"client_name": "cli", "application_type": "native", "redirect_uris": [redirect],
         "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"], "token_endpoint_auth_method": "none"});
@@ -170,20 +189,7 @@ fn sign_in_exchange_refresh_introspect_revoke() {
 #[test]
 fn case_53_a_wrong_or_missing_state_is_ignored_and_the_code_never_exchanged() {
     let s = Setup::simple();
-    let probe = s
-        .okta
-        .start_sign_in("x", 0, "/cb", &["okta.users.read"])
-        .unwrap();
-    let redirect = probe.redirect_uri().to_owned();
-    let port: u16 = redirect
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches("/cb")
-        .parse()
-        .unwrap();
-    drop(probe);
-    let id = native_app(&s, &redirect);
+    let (id, port, redirect) = native_app_on_free_port(&s);
     let sign_in = s
         .okta
         .start_sign_in(&id, port, "/cb", &["okta.users.read"])
@@ -528,19 +534,7 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
         .build()
         .unwrap(),
     );
-    let probe = okta
-        .start_sign_in("x", 0, "/cb", &["okta.users.read"])
-        .unwrap();
-    let redirect = probe.redirect_uri().to_owned();
-    let port: u16 = redirect
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches("/cb")
-        .parse()
-        .unwrap();
-    drop(probe);
-    let id = native_app(&s, &redirect);
+    let (id, port, _) = native_app_on_free_port(&s);
     let sign_in = okta
         .start_sign_in(&id, port, "/cb", &["offline_access", "okta.users.read"])
         .unwrap();
