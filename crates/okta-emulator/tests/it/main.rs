@@ -333,6 +333,11 @@ impl World {
         assertion(&self.key, &self.client_id, &self.token_url(), &[], &[])
     }
 
+    /// The app's assertion for the token endpoint with these claims set or replaced.
+    pub fn assertion_with(&self, claims: &[(&str, Value)]) -> String {
+        assertion(&self.key, &self.client_id, &self.token_url(), &[], claims)
+    }
+
     /// A token, going through the nonce challenge when the app requires DPoP.
     pub fn token(&self, dpop_key: Option<&Key>) -> Value {
         let Some(dk) = dpop_key else {

@@ -182,7 +182,7 @@ fn cases_19_to_21_times() {
     let w = World::new(false);
     let t = now();
     let check = |claims: &[(&str, Value)], text: &str| {
-        let a = assertion(&w.key, &w.client_id, &w.token_url(), &[], claims);
+        let a = w.assertion_with(claims);
         w.token_request(&a, "okta.users.read", None)
             .expect(401, text);
     };
@@ -207,13 +207,7 @@ fn cases_19_to_21_times() {
         "The client_assertion token must be issued before the current time.",
     );
     // Just inside the limits.
-    let a = assertion(
-        &w.key,
-        &w.client_id,
-        &w.token_url(),
-        &[],
-        &[("exp", json!(t + 3590))],
-    );
+    let a = w.assertion_with(&[("exp", json!(t + 3590))]);
     assert_eq!(w.token_request(&a, "okta.users.read", None).status, 200);
 }
 
@@ -226,36 +220,18 @@ fn cases_23_to_27_audience_issuer_kid_crit_jku() {
         format!("{org}/oauth2/default/v1/token"),
         "https://other.example/oauth2/v1/token".to_owned(),
     ] {
-        let a = assertion(
-            &w.key,
-            &w.client_id,
-            &w.token_url(),
-            &[],
-            &[("aud", json!(aud))],
-        );
+        let a = w.assertion_with(&[("aud", json!(aud))]);
         w.token_request(&a, "okta.users.read", None).expect(
             401,
             "The audience claim for client_assertion must be the endpoint invoked for the request.",
         );
     }
-    let a = assertion(
-        &w.key,
-        &w.client_id,
-        &w.token_url(),
-        &[],
-        &[("sub", json!("0oaother"))],
-    );
+    let a = w.assertion_with(&[("sub", json!("0oaother"))]);
     w.token_request(&a, "okta.users.read", None).expect(
         401,
         "The subject claim for client_assertion is not a valid client_id.",
     );
-    let form_iss = assertion(
-        &w.key,
-        &w.client_id,
-        &w.token_url(),
-        &[],
-        &[("iss", json!("0oaother"))],
-    );
+    let form_iss = w.assertion_with(&[("iss", json!("0oaother"))]);
     let got = post_form(
         &w.token_url(),
         &[
@@ -360,13 +336,7 @@ fn cases_23_to_27_audience_issuer_kid_crit_jku() {
 fn cases_28_to_30_request_shape() {
     let w = World::new(false);
     // 28: a 20 KB JWT and a 10 MB body.
-    let big = assertion(
-        &w.key,
-        &w.client_id,
-        &w.token_url(),
-        &[],
-        &[("pad", json!("x".repeat(20_000)))],
-    );
+    let big = w.assertion_with(&[("pad", json!("x".repeat(20_000)))]);
     w.token_request(&big, "okta.users.read", None)
         .expect(401, PARSE);
     let huge = vec![b'a'; 10 * 1024 * 1024];
