@@ -8,7 +8,8 @@
 use std::path::Path;
 
 use anyhow::{Result, bail, ensure};
-use okta_jwk::{Algorithm, Curve, KeyPair, KeySpec, PublicJwk, base64url};
+use okta_jwk::{Algorithm, Curve, KeyPair, KeySpec, PublicJwk};
+use okta_jwk::__private::base64url;
 
 use crate::peers::{Peers, arg, field, openssl};
 

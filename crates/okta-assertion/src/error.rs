@@ -137,5 +137,5 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Untrusted text from a token, for messages.
 pub(crate) fn sanitize(s: &str) -> String {
-    okta_jwk::display_safe(s, 60)
+    okta_jwk::__private::display_safe(s, 60)
 }

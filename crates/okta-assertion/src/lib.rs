@@ -19,10 +19,11 @@
 //! let builder = ClientAssertionBuilder::new(ClientId::new("0oa1b2c3d4e5f6g7h8i9")?, token_url.clone());
 //! let assertion = builder.sign(&key, now, &rng)?;
 //!
-//! // What Okta does with it: verify with the registered JWKS, then check the claims.
+//! // What Okta does with it: verify with the registered JWKS and check the claims, in one call.
 //! let jwks = Jwks::new(vec![key.public_jwk().clone()]);
-//! let verified = Verifier::new(&[Algorithm::ES256]).verify(assertion.expose_secret(), &jwks)?;
-//! verified.validate(&Validation::at(now).audience(token_url.as_str()))?;
+//! let checks = Validation::at(now).audience(token_url.as_str());
+//! let verified = Verifier::new(&[Algorithm::ES256]).verify(assertion.expose_secret(), &jwks, &checks)?;
+//! assert_eq!(verified.claims()["sub"], "0oa1b2c3d4e5f6g7h8i9");
 //!
 //! // A DPoP proof for the same request, with its own key.
 //! let dpop = DpopKey::generate(Algorithm::ES256)?;

@@ -1,6 +1,7 @@
 //! Decoding and verifying compact JWS (RFC 7515) with an algorithm allowlist (RFC 8725 §3.1).
 
-use okta_jwk::{Algorithm, Jwks, PublicJwk, base64url};
+use okta_jwk::{Algorithm, Jwks, PublicJwk};
+use okta_jwk::__private::base64url;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, sanitize};
@@ -77,7 +78,7 @@ fn object(segment: &str, what: &'static str) -> Result<Map<String, Value>> {
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::Malformed {
         reason: "a segment is not UTF-8",
     })?;
-    match okta_jwk::parse_json_strict(text, "JWT", MAX_TOKEN_LEN) {
+    match okta_jwk::__private::parse_json_strict(text, "JWT", MAX_TOKEN_LEN) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Error::Malformed {
             reason: "header and payload must be JSON objects",
@@ -102,15 +103,36 @@ pub struct Verifier {
     typ: Option<&'static str>,
 }
 
-/// A JWT whose signature checked out. Check its claims with [`Verified::validate`].
+/// A JWT whose signature checked out and whose claims passed a [`Validation`]: the only way
+/// to its claims is through [`Verifier::verify`] or [`Verifier::verify_with_key`], which do
+/// both.
 #[derive(Debug, Clone)]
 pub struct Verified {
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+    alg: Algorithm,
+}
+
+impl Verified {
     /// The protected header.
-    pub header: Map<String, Value>,
+    pub fn header(&self) -> &Map<String, Value> {
+        &self.header
+    }
+
     /// The claims.
-    pub claims: Map<String, Value>,
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// The claims, taken.
+    pub fn into_claims(self) -> Map<String, Value> {
+        self.claims
+    }
+
     /// The algorithm it was signed with.
-    pub alg: Algorithm,
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
 }
 
 impl Verifier {
@@ -129,9 +151,9 @@ impl Verifier {
         self
     }
 
-    /// Verifies `token` with the key of `keys` that its `kid` names; with no `kid`, with the only
-    /// key that fits its algorithm.
-    pub fn verify(&self, token: &str, keys: &Jwks) -> Result<Verified> {
+    /// Verifies `token` with the key of `keys` that its `kid` names (with no `kid`, with the
+    /// only key that fits its algorithm), then checks its claims against `validation`.
+    pub fn verify(&self, token: &str, keys: &Jwks, validation: &Validation) -> Result<Verified> {
         let (jwt, alg) = self.decode_checked(token)?;
         let fitting: Vec<&PublicJwk> = keys.keys().iter().filter(|k| k.kind().fits(alg)).collect();
         let key = match jwt.kid() {
@@ -149,11 +171,16 @@ impl Verifier {
                 }
             },
         };
-        Self::check_signature(token, jwt, alg, key)
+        Self::check_signature(token, jwt, alg, key)?.validated(validation)
     }
 
-    /// Verifies `token` with one given key.
-    pub fn verify_with_key(&self, token: &str, key: &PublicJwk) -> Result<Verified> {
+    /// Verifies `token` with one given key, then checks its claims against `validation`.
+    pub fn verify_with_key(
+        &self,
+        token: &str,
+        key: &PublicJwk,
+        validation: &Validation,
+    ) -> Result<Verified> {
         let (jwt, alg) = self.decode_checked(token)?;
         if !key.kind().fits(alg) {
             return Err(Error::Key(okta_jwk::Error::AlgorithmMismatch {
@@ -161,7 +188,7 @@ impl Verifier {
                 key: format!("an {} key", key.kind()),
             }));
         }
-        Self::check_signature(token, jwt, alg, key)
+        Self::check_signature(token, jwt, alg, key)?.validated(validation)
     }
 
     fn decode_checked(&self, token: &str) -> Result<(Unverified, Algorithm)> {
@@ -266,7 +293,7 @@ impl Validation {
 impl Verified {
     /// Checks the claims: times (integers; `exp` not passed, `nbf`/`iat` not in the future),
     /// then issuer and audience when asked.
-    pub fn validate(&self, v: &Validation) -> Result<()> {
+    fn validated(self, v: &Validation) -> Result<Verified> {
         let (now, leeway) = (v.now.secs(), v.leeway);
         match numeric(&self.claims, "exp")? {
             Some(exp) if now >= exp.saturating_add(leeway) => {
@@ -311,7 +338,7 @@ impl Verified {
                 });
             }
         }
-        Ok(())
+        Ok(self)
     }
 }
 

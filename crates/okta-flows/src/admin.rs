@@ -1,43 +1,108 @@
 //! The admin steps of Okta's guide, with an API token: create a service app with its JWKS, grant
 //! it Okta scopes, give it an admin role. POSTs are never retried blindly.
 
+use okta_assertion::ClientId;
 use okta_jwk::Jwks;
 use serde_json::{Value, json};
+use ureq::http::Method;
 
 use crate::api::Credential;
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
+use crate::ids::{AppId, DpopBinding, GrantId, Role, RoleAssignmentId, Scope, StandardRole};
 use crate::org::OrgUrl;
+use crate::secrets::ClientSecret;
 
-/// A service app as Okta registered it.
-#[derive(Debug, Clone, PartialEq)]
+/// An app as Okta registered it.
+#[derive(Clone, PartialEq)]
 pub struct RegisteredApp {
-    /// The client id (also the app id).
-    pub client_id: String,
+    id: AppId,
+    client_id: ClientId,
+    name: String,
+    dpop_bound: Option<bool>,
+    client_secret: Option<ClientSecret>,
+    raw: Value,
+}
+
+impl std::fmt::Debug for RegisteredApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisteredApp")
+            .field("id", &self.id)
+            .field("client_id", &self.client_id)
+            .field("name", &self.name)
+            .field("dpop_bound", &self.dpop_bound)
+            .field("client_secret", &self.client_secret)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RegisteredApp {
+    /// The app id (`0oa…`).
+    pub fn id(&self) -> &AppId {
+        &self.id
+    }
+
+    /// The OAuth client id (for an OAuth app, the same text as the app id).
+    pub fn client_id(&self) -> &ClientId {
+        &self.client_id
+    }
+
     /// Its name (DCR `client_name`, Apps API `label`).
-    pub name: String,
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// `settings.oauthClient.dpop_bound_access_tokens`, when Okta said.
-    pub dpop_bound: Option<bool>,
-    /// The JSON Okta returned.
-    pub raw: Value,
+    pub fn dpop_bound(&self) -> Option<bool> {
+        self.dpop_bound
+    }
+
+    /// The client secret, when Okta returned one (apps with client-secret authentication, on
+    /// creation).
+    pub fn client_secret(&self) -> Option<&ClientSecret> {
+        self.client_secret.as_ref()
+    }
+
+    /// The JSON Okta returned, without the client secret (see [`RegisteredApp::client_secret`]).
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
 }
 
 /// An Okta-scope grant of an app.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Grant {
     /// The grant id (`oag…`).
-    pub id: String,
+    pub id: GrantId,
     /// The scope (`okta.users.read`).
-    pub scope: String,
+    pub scope: Scope,
 }
 
 /// An admin role assigned to an app.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RoleAssignment {
     /// The assignment id.
-    pub id: String,
-    /// The role type (`SUPER_ADMIN`, `READ_ONLY_ADMIN`, …).
-    pub kind: String,
+    pub id: RoleAssignmentId,
+    /// Okta's role type (`SUPER_ADMIN`, `READ_ONLY_ADMIN`, `CUSTOM`, …), as it answered.
+    pub role_type: String,
+}
+
+impl RoleAssignment {
+    /// The standard role, when it is one this crate knows.
+    pub fn standard(&self) -> Option<StandardRole> {
+        self.role_type.parse().ok()
+    }
+
+    /// Whether this assignment is `role` (for a custom role, its type only: Okta lists custom
+    /// assignments by type).
+    pub fn is(&self, role: &Role) -> bool {
+        match role {
+            Role::Standard(r) => self.role_type == r.as_str(),
+            Role::Custom { .. } => self.role_type == "CUSTOM",
+        }
+    }
 }
 
 fn text(v: &Value, pointer: &str, endpoint: &str) -> Result<String> {
@@ -51,20 +116,20 @@ fn text(v: &Value, pointer: &str, endpoint: &str) -> Result<String> {
         })
 }
 
-/// Okta's ids are URL-safe; refuse anything that could change the path.
-fn id_segment(id: &str) -> Result<&str> {
-    if !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        Ok(id)
-    } else {
-        Err(Error::Config(
-            "an Okta id has only letters, digits, - and _",
-        ))
-    }
+/// A typed value from Okta's answer; a malformed one is Okta's unexpected answer, not the
+/// caller's invalid input.
+fn typed<T, E>(
+    v: &Value,
+    pointer: &str,
+    endpoint: &str,
+    what: &str,
+    make: impl FnOnce(String) -> std::result::Result<T, E>,
+) -> Result<T> {
+    make(text(v, pointer, endpoint)?).map_err(|_| Error::Unexpected {
+        endpoint: endpoint.to_owned(),
+        reason: format!("{pointer} is not {what}"),
+        request_id: None,
+    })
 }
 
 impl Okta {
@@ -72,7 +137,7 @@ impl Okta {
     /// Registration, `POST /oauth2/v1/clients`.
     pub fn register_service_app(
         &self,
-        cred: Credential<'_>,
+        cred: &dyn Credential,
         name: &str,
         jwks: &Jwks,
     ) -> Result<RegisteredApp> {
@@ -82,114 +147,104 @@ impl Okta {
         });
         let r = self.call_checked(
             cred,
-            "POST",
+            Method::POST,
             "/oauth2/v1/clients",
             Some(&body),
             "list the apps (GET /api/v1/apps) before registering again",
         )?;
+        let endpoint = "POST /oauth2/v1/clients";
+        let client_id = typed(&r.body, "/client_id", endpoint, "a client id", ClientId::new)?;
+        let id = typed(&r.body, "/client_id", endpoint, "an Okta id", AppId::new)?;
+        let mut raw = r.body;
+        let client_secret = take_secret(&mut raw, "/client_secret");
         Ok(RegisteredApp {
-            client_id: text(&r.body, "/client_id", "POST /oauth2/v1/clients")?,
+            id,
+            client_id,
             name: name.to_owned(),
             dpop_bound: None,
-            raw: r.body,
+            client_secret,
+            raw,
         })
     }
 
-    /// Creates a service app through the Apps API, `POST /api/v1/apps`, with DPoP required or not.
+    /// Creates a service app through the Apps API, `POST /api/v1/apps`, with DPoP required or
+    /// not.
     pub fn create_service_app(
         &self,
-        cred: Credential<'_>,
+        cred: &dyn Credential,
         name: &str,
         jwks: &Jwks,
-        dpop: bool,
+        dpop: DpopBinding,
     ) -> Result<RegisteredApp> {
         let r = self.call_checked(
             cred,
-            "POST",
+            Method::POST,
             "/api/v1/apps",
             Some(&service_app_body(name, jwks, dpop)),
             "list the apps (GET /api/v1/apps) before creating again",
         )?;
-        app_from(r.body)
+        self.app_from(r.body)
     }
 
     /// An app by id (Apps API).
-    pub fn get_app(&self, cred: Credential<'_>, id: &str) -> Result<RegisteredApp> {
-        app_from(
-            self.call(
-                cred,
-                "GET",
-                &format!("/api/v1/apps/{}", id_segment(id)?),
-                None,
-            )?
-            .body,
-        )
+    pub fn get_app(&self, cred: &dyn Credential, id: &AppId) -> Result<RegisteredApp> {
+        let path = format!("/api/v1/apps/{id}");
+        self.app_from(self.call(cred, Method::GET, &path, None)?.body)
     }
 
     /// Every app (all pages).
-    pub fn list_apps(&self, cred: Credential<'_>) -> Result<Vec<RegisteredApp>> {
+    pub fn list_apps(&self, cred: &dyn Credential) -> Result<Vec<RegisteredApp>> {
         let mut out = Vec::new();
-        for page in self.pages(cred, "/api/v1/apps") {
-            for app in page? {
-                out.push(app_from(app)?);
-            }
+        for app in self.pages(cred, "/api/v1/apps").items() {
+            out.push(self.app_from(app?)?);
         }
         Ok(out)
     }
 
     /// Deletes an app.
-    pub fn delete_app(&self, cred: Credential<'_>, id: &str) -> Result<()> {
-        self.call(
-            cred,
-            "DELETE",
-            &format!("/api/v1/apps/{}", id_segment(id)?),
-            None,
-        )
-        .map(|_| ())
+    pub fn delete_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
+        let path = format!("/api/v1/apps/{id}");
+        self.call(cred, Method::DELETE, &path, None).map(|_| ())
     }
 
     /// Grants an Okta scope to an app (`issuer` is the org). Not retried: on an unclear failure,
     /// [`Error::OutcomeUnknown`] says to list the grants.
-    pub fn add_grant(&self, cred: Credential<'_>, app_id: &str, scope: &str) -> Result<Grant> {
-        let path = format!("/api/v1/apps/{}/grants", id_segment(app_id)?);
+    pub fn add_grant(&self, cred: &dyn Credential, app: &AppId, scope: &Scope) -> Result<Grant> {
+        let path = format!("/api/v1/apps/{app}/grants");
         let r = self.call_checked(
             cred,
-            "POST",
+            Method::POST,
             &path,
-            Some(&grant_body(&self.org, scope)),
+            Some(&grant_body(&self.shared.org, scope)),
             "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again",
         )?;
         grant_from(&r.body, &path)
     }
 
     /// The app's grants.
-    pub fn list_grants(&self, cred: Credential<'_>, app_id: &str) -> Result<Vec<Grant>> {
-        let path = format!("/api/v1/apps/{}/grants", id_segment(app_id)?);
+    pub fn list_grants(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<Grant>> {
+        let path = format!("/api/v1/apps/{app}/grants");
         self.list(cred, &path, grant_from)
     }
 
     /// Revokes a grant.
-    pub fn revoke_grant(&self, cred: Credential<'_>, app_id: &str, grant_id: &str) -> Result<()> {
-        let path = format!(
-            "/api/v1/apps/{}/grants/{}",
-            id_segment(app_id)?,
-            id_segment(grant_id)?
-        );
-        self.call(cred, "DELETE", &path, None).map(|_| ())
+    pub fn revoke_grant(&self, cred: &dyn Credential, app: &AppId, grant: &GrantId) -> Result<()> {
+        let path = format!("/api/v1/apps/{app}/grants/{grant}");
+        self.call(cred, Method::DELETE, &path, None).map(|_| ())
     }
 
-    /// Assigns an admin role to a client (`SUPER_ADMIN`, `READ_ONLY_ADMIN`, …). Without one,
-    /// Okta answers the app's API calls with 403 E0000006.
+    /// Assigns an admin role to a client. Without one, Okta answers the app's API calls with
+    /// 403 E0000006.
     pub fn assign_role(
         &self,
-        cred: Credential<'_>,
-        client_id: &str,
-        role: &str,
+        cred: &dyn Credential,
+        client: &ClientId,
+        role: &Role,
     ) -> Result<RoleAssignment> {
-        let path = format!("/oauth2/v1/clients/{}/roles", id_segment(client_id)?);
+        let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
         let r = self.call_checked(
             cred,
-            "POST",
+            Method::POST,
             &path,
             Some(&role_body(role)),
             "list the client's roles (GET /oauth2/v1/clients/{id}/roles)",
@@ -198,19 +253,23 @@ impl Okta {
     }
 
     /// The client's admin roles.
-    pub fn list_roles(&self, cred: Credential<'_>, client_id: &str) -> Result<Vec<RoleAssignment>> {
-        let path = format!("/oauth2/v1/clients/{}/roles", id_segment(client_id)?);
+    pub fn list_roles(
+        &self,
+        cred: &dyn Credential,
+        client: &ClientId,
+    ) -> Result<Vec<RoleAssignment>> {
+        let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
         self.list(cred, &path, role_from)
     }
 
     /// GETs a JSON array and reads each item with `item`.
     fn list<T>(
         &self,
-        cred: Credential<'_>,
+        cred: &dyn Credential,
         path: &str,
         item: fn(&Value, &str) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let r = self.call(cred, "GET", path, None)?;
+        let r = self.call(cred, Method::GET, path, None)?;
         let list = r.body.as_array().ok_or_else(|| Error::Unexpected {
             endpoint: path.to_owned(),
             reason: "not a list".into(),
@@ -218,53 +277,114 @@ impl Okta {
         })?;
         list.iter().map(|v| item(v, path)).collect()
     }
+
+    /// An app from Okta's JSON. What it says of DPoP is remembered, so that
+    /// [`crate::DpopMode::Auto`] sends a proof from the first token request.
+    pub(crate) fn app_from(&self, mut v: Value) -> Result<RegisteredApp> {
+        let endpoint = "/api/v1/apps";
+        let id = typed(&v, "/id", endpoint, "an Okta id", AppId::new)?;
+        let client_pointer = if v.pointer("/credentials/oauthClient/client_id").is_some() {
+            "/credentials/oauthClient/client_id"
+        } else {
+            "/id"
+        };
+        let client_id = typed(&v, client_pointer, endpoint, "a client id", ClientId::new)?;
+        let dpop_bound = v
+            .pointer("/settings/oauthClient/dpop_bound_access_tokens")
+            .and_then(Value::as_bool);
+        if dpop_bound == Some(true) {
+            self.shared.dpop.set_required(client_id.as_str());
+        }
+        let client_secret = take_secret(&mut v, "/credentials/oauthClient/client_secret");
+        Ok(RegisteredApp {
+            id,
+            client_id,
+            name: text(&v, "/label", endpoint)?,
+            dpop_bound,
+            client_secret,
+            raw: v,
+        })
+    }
+}
+
+/// A client id as a path segment: Okta's client ids are URL-safe, but RFC 6749 allows more.
+fn client_segment(client: &ClientId) -> Result<&str> {
+    AppId::new(client.as_str())?;
+    Ok(client.as_str())
+}
+
+/// Takes a client secret out of an answer, so the JSON kept can be shown.
+fn take_secret(v: &mut Value, pointer: &str) -> Option<ClientSecret> {
+    let (parent, member) = pointer.rsplit_once('/')?;
+    let holder = if parent.is_empty() {
+        Some(v)
+    } else {
+        v.pointer_mut(parent)
+    }?;
+    match holder.as_object_mut()?.remove(member)? {
+        Value::String(s) => Some(ClientSecret::new(s)),
+        _ => None,
+    }
 }
 
 /// The body of `POST /api/v1/apps` that [`Okta::create_service_app`] sends: a service app
-/// with `private_key_jwt`, the public `jwks`, and DPoP-bound tokens when `dpop`.
-pub fn service_app_body(name: &str, jwks: &Jwks, dpop: bool) -> Value {
+/// with `private_key_jwt`, the public `jwks`, and DPoP-bound tokens as `dpop` says.
+pub(crate) fn service_app_body(name: &str, jwks: &Jwks, dpop: DpopBinding) -> Value {
     json!({
         "name": "oidc_client", "label": name, "signOnMode": "OPENID_CONNECT",
         "credentials": {"oauthClient": {"token_endpoint_auth_method": "private_key_jwt"}},
         "settings": {"oauthClient": {
             "application_type": "service", "grant_types": ["client_credentials"], "response_types": ["token"],
-            "jwks": jwks, "dpop_bound_access_tokens": dpop,
+            "jwks": jwks, "dpop_bound_access_tokens": dpop.is_required(),
         }},
     })
 }
 
 /// The body of `POST /api/v1/apps/{id}/grants` that [`Okta::add_grant`] sends.
-pub fn grant_body(org: &OrgUrl, scope: &str) -> Value {
-    json!({"scopeId": scope, "issuer": org.as_str()})
+pub(crate) fn grant_body(org: &OrgUrl, scope: &Scope) -> Value {
+    json!({"scopeId": scope.as_str(), "issuer": org.as_str()})
 }
 
-/// The body of `POST /oauth2/v1/clients/{id}/roles` that [`Okta::assign_role`] sends.
-pub fn role_body(role: &str) -> Value {
-    json!({"type": role})
+/// The body of `POST /oauth2/v1/clients/{id}/roles` that [`Okta::assign_role`] sends (Okta's
+/// `StandardRoleAssignmentSchema` or `CustomRoleAssignmentSchema`).
+pub(crate) fn role_body(role: &Role) -> Value {
+    match role {
+        Role::Standard(r) => json!({"type": r.as_str()}),
+        Role::Custom { role, resource_set } => {
+            json!({"type": "CUSTOM", "role": role.as_str(), "resource-set": resource_set.as_str()})
+        }
+    }
 }
 
 fn grant_from(v: &Value, path: &str) -> Result<Grant> {
     Ok(Grant {
-        id: text(v, "/id", path)?,
-        scope: text(v, "/scopeId", path)?,
+        id: typed(v, "/id", path, "an Okta id", GrantId::new)?,
+        scope: typed(v, "/scopeId", path, "a scope", Scope::new)?,
     })
 }
 
 fn role_from(v: &Value, path: &str) -> Result<RoleAssignment> {
     Ok(RoleAssignment {
-        id: text(v, "/id", path)?,
-        kind: text(v, "/type", path)?,
+        id: typed(v, "/id", path, "an Okta id", RoleAssignmentId::new)?,
+        role_type: text(v, "/type", path)?,
     })
 }
 
-fn app_from(v: Value) -> Result<RegisteredApp> {
-    let endpoint = "/api/v1/apps";
-    Ok(RegisteredApp {
-        client_id: text(&v, "/id", endpoint)?,
-        name: text(&v, "/label", endpoint)?,
-        dpop_bound: v
-            .pointer("/settings/oauthClient/dpop_bound_access_tokens")
-            .and_then(Value::as_bool),
-        raw: v,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_secret_is_taken_out_of_the_json() {
+        let mut v = json!({"id": "0oa1", "credentials": {"oauthClient": {"client_secret": "s3cr3t-value", "client_id": "0oa1"}}});
+        let secret = take_secret(&mut v, "/credentials/oauthClient/client_secret");
+        assert_eq!(
+            secret.as_ref().map(ClientSecret::expose_secret),
+            Some("s3cr3t-value")
+        );
+        assert!(!v.to_string().contains("s3cr3t-value"));
+        let mut top = json!({"client_id": "0oa1", "client_secret": "top-secret"});
+        assert!(take_secret(&mut top, "/client_secret").is_some());
+        assert!(!top.to_string().contains("top-secret"));
+    }
 }

@@ -4,30 +4,64 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use okta_assertion::{Htm, Htu};
+use okta_assertion::{Htm, Htu, UnixTime};
 use serde_json::Value;
 
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
+use ureq::http::Method;
+
 use crate::secrets::SswsToken;
-use crate::tokens::{Token, TokenSource, TokenType};
+use crate::tokens::{Token, TokenType};
 use crate::transport::{MAX_PAGE, Reply};
 
-/// What a request authenticates with.
-#[derive(Clone, Copy)]
-pub enum Credential<'a> {
-    /// An Okta API token (`SSWS`).
-    Ssws(&'a SswsToken),
-    /// An OAuth access token (`Bearer`, or `DPoP` with a proof).
-    Token(&'a Token),
-    /// A token source: a cached token, refreshed when needed.
-    Source(&'a TokenSource),
-    /// A signed-in user's tokens.
-    User(&'a crate::user::UserTokenSource),
+/// Anything that can authorize a request to Okta's APIs: an API token ([`SswsToken`]), an
+/// access token ([`Token`]), a [`TokenSource`](crate::TokenSource) or a signed-in user's
+/// [`UserTokenSource`](crate::UserTokenSource), or a type of the caller's own.
+pub trait Credential: Send + Sync {
+    /// What to send with the next attempt. Called once per attempt, so a source can hand out a
+    /// fresh token after a refresh.
+    fn authorization(&self) -> Result<Authorization>;
+
+    /// Okta answered 401 to what [`Credential::authorization`] gave: forget anything cached.
+    /// The default does nothing.
+    fn rejected(&self) {}
+}
+
+/// The `Authorization` of one request.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Authorization {
+    /// `SSWS {token}`: an Okta API token.
+    Ssws(SswsToken),
+    /// `Bearer {token}`, or `DPoP {token}` with a proof from its key.
+    Token(Token),
+}
+
+impl Credential for SswsToken {
+    fn authorization(&self) -> Result<Authorization> {
+        Ok(Authorization::Ssws(self.clone()))
+    }
+}
+
+impl Credential for Token {
+    fn authorization(&self) -> Result<Authorization> {
+        Ok(Authorization::Token(self.clone()))
+    }
+}
+
+impl<C: Credential + ?Sized> Credential for std::sync::Arc<C> {
+    fn authorization(&self) -> Result<Authorization> {
+        (**self).authorization()
+    }
+    fn rejected(&self) {
+        (**self).rejected();
+    }
 }
 
 /// A successful answer.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiResponse {
     /// The status (2xx).
     pub status: u16,
@@ -39,8 +73,22 @@ pub struct ApiResponse {
     pub next: Option<String>,
 }
 
-fn idempotent(method: &str) -> bool {
-    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
+/// What to tell the caller to check when a request that changes something gets no clear
+/// answer.
+const CHECK_CHANGE: &str = "check whether the change was made before repeating it";
+
+/// Methods are case-sensitive (RFC 9110 §9.1): `Method::from_bytes(b"get")` is not GET, and
+/// would be neither retried as idempotent nor accepted as a DPoP `htm`.
+fn checked_method(method: &Method) -> Result<()> {
+    let token = method.as_str();
+    if !token.is_empty() && token.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput {
+            what: "HTTP method",
+            reason: "methods are case-sensitive (RFC 9110 §9.1): use Method::GET, not \"get\"",
+        })
+    }
 }
 
 impl Okta {
@@ -50,43 +98,39 @@ impl Okta {
     /// says; a POST that fails without an answer is reported as [`Error::OutcomeUnknown`].
     pub fn call(
         &self,
-        cred: Credential<'_>,
-        method: &str,
+        cred: &dyn Credential,
+        method: Method,
         path_or_url: &str,
         body: Option<&Value>,
     ) -> Result<ApiResponse> {
-        self.call_checked(
-            cred,
-            method,
-            path_or_url,
-            body,
-            "check whether the change was made before repeating it",
-        )
+        self.call_checked(cred, method, path_or_url, body, CHECK_CHANGE)
     }
 
     pub(crate) fn call_checked(
         &self,
-        cred: Credential<'_>,
-        method: &str,
+        cred: &dyn Credential,
+        method: Method,
         path_or_url: &str,
         body: Option<&Value>,
         check: &'static str,
     ) -> Result<ApiResponse> {
+        checked_method(&method)?;
         let url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
-            let url = url::Url::parse(path_or_url)
-                .map_err(|_| Error::Link("the URL does not parse".into()))?;
-            if !self.org.same_origin(&url) {
-                return Err(Error::Link(format!(
-                    "{} is not on this org; credentials are sent to the org only",
-                    safe(path_or_url, 100)
-                )));
+            let url = url::Url::parse(path_or_url).map_err(|_| Error::InvalidInput {
+                what: "URL",
+                reason: "it does not parse",
+            })?;
+            if !self.shared.org.same_origin(&url) {
+                return Err(Error::NotThisOrg {
+                    url: safe(path_or_url, 100),
+                });
             }
             url
         } else {
-            self.org.join(path_or_url)?
+            self.shared.org.join(path_or_url)?
         };
-        let reply = self.exchange(cred, method, &url, body, check)?;
-        let next = links(&reply.all("link"))?
+        let reply = self.exchange(cred, &method, &url, body, check)?;
+        let next = links(&reply.all("link"), &reply.endpoint)?
             .into_iter()
             .find(|(rel, _)| rel == "next")
             .map(|(_, u)| u);
@@ -105,45 +149,44 @@ impl Okta {
 
     fn exchange(
         &self,
-        cred: Credential<'_>,
-        method: &str,
+        cred: &dyn Credential,
+        method: &Method,
         url: &url::Url,
         body: Option<&Value>,
         check: &'static str,
     ) -> Result<Reply> {
         let bucket = url.path().to_owned();
-        let origin = self.org.as_str().to_owned();
+        let origin = self.shared.org.as_str().to_owned();
+        let idempotent = method.is_idempotent();
+        let retry = self.shared.transport.retry;
         let mut attempt = 0;
         let mut nonce_retry = false;
         loop {
             self.pace(&bucket);
-            let token = match cred {
-                Credential::Source(s) => Some(s.token()?),
-                Credential::User(u) => Some(u.token()?),
-                Credential::Token(t) => Some(t.clone()),
-                Credential::Ssws(_) => None,
-            };
-            let authorization = match (&cred, &token) {
-                (Credential::Ssws(s), _) => format!("SSWS {}", s.expose_secret()),
-                (_, Some(t)) if t.token_type() == TokenType::DPoP => {
-                    format!("DPoP {}", t.access_token().expose_secret())
+            let (authorization, bound) = match cred.authorization()? {
+                Authorization::Ssws(s) => (format!("SSWS {}", s.expose_secret()), None),
+                Authorization::Token(t) => {
+                    let key = t.dpop_key()?;
+                    let scheme = match (t.token_type(), &key) {
+                        (TokenType::DPoP, _) => "DPoP",
+                        _ => "Bearer",
+                    };
+                    let header = format!("{scheme} {}", t.access_token().expose_secret());
+                    (header, key.map(|k| (t, k)))
                 }
-                (_, Some(t)) => format!("Bearer {}", t.access_token().expose_secret()),
-                (_, None) => return Err(Error::Config("no credential")),
             };
-            let bound = match &token {
-                Some(t) => t.dpop_key()?.map(|k| (t, k)),
-                None => None,
-            };
-            let proof = match bound {
-                Some((t, key)) => Some(key.proof(
-                    &Htm::new(method)?,
-                    &Htu::from_url(url.as_str())?,
-                    self.now(),
-                    &self.rng,
-                    self.nonce(&origin).as_ref(),
-                    Some(t.access_token().expose_secret()),
-                )?),
+            let proof = match &bound {
+                Some((t, key)) => Some(
+                    key.proof(
+                        &Htm::new(method.as_str()).map_err(Error::DpopProof)?,
+                        &Htu::from_url(url.as_str()).map_err(Error::DpopProof)?,
+                        self.now(),
+                        &self.shared.rng,
+                        self.shared.dpop.nonce(&origin).as_ref(),
+                        Some(t.access_token().expose_secret()),
+                    )
+                    .map_err(Error::DpopProof)?,
+                ),
                 None => None,
             };
             let mut headers = vec![
@@ -162,7 +205,7 @@ impl Okta {
                 Ok(r) => r,
                 Err(Error::Transport {
                     endpoint, source, ..
-                }) if !idempotent(method) => {
+                }) if !idempotent => {
                     return Err(Error::OutcomeUnknown {
                         endpoint,
                         reason: format!("no answer ({source})"),
@@ -171,9 +214,11 @@ impl Okta {
                 }
                 Err(e) => return Err(e),
             };
-            self.remember_nonce(&origin, reply.header("dpop-nonce"));
+            self.shared
+                .dpop
+                .remember_nonce(&origin, reply.header("dpop-nonce"));
             self.note_rate(&bucket, &reply);
-            let retryable = idempotent(method) && attempt < self.retry.max_retries;
+            let retryable = idempotent && attempt < retry.max_retries;
             match reply.status {
                 200..=299 => return Ok(reply),
                 429 if retryable => {
@@ -193,7 +238,7 @@ impl Okta {
                     // RFC 9449 §9: a resource server's nonce challenge; one retry with it.
                     nonce_retry = true;
                 }
-                500..=599 if !idempotent(method) => {
+                500..=599 if !idempotent => {
                     let reason = format!(
                         "HTTP {}{}",
                         reply.status,
@@ -209,8 +254,8 @@ impl Okta {
                     });
                 }
                 _ => {
-                    if let (Credential::Source(s), 401) = (cred, reply.status) {
-                        s.invalidate();
+                    if reply.status == 401 {
+                        cred.rejected();
                     }
                     return Err(reply.problem());
                 }
@@ -233,20 +278,22 @@ impl Okta {
             num("x-rate-limit-reset"),
         ) && limit > 0
         {
-            Okta::lock(&self.pace_until).insert(bucket.to_owned(), reset);
+            crate::client::lock(&self.shared.transport.pace_until)
+                .insert(bucket.to_owned(), UnixTime(reset));
         }
     }
 
     fn pace(&self, bucket: &str) {
-        if !self.retry.pace {
+        let retry = self.shared.transport.retry;
+        if !retry.pace {
             return;
         }
-        let until = Okta::lock(&self.pace_until).remove(bucket);
-        if let Some(reset) = until {
-            let now = self.now().secs();
-            if reset >= now {
-                std::thread::sleep(Duration::from_secs(reset - now + 1).min(self.retry.max_wait));
-            }
+        let until = crate::client::lock(&self.shared.transport.pace_until).remove(bucket);
+        if let Some(reset) = until
+            && reset >= self.now()
+        {
+            let wait = reset.since(self.now()).saturating_add(1);
+            std::thread::sleep(Duration::from_secs(wait).min(retry.max_wait));
         }
     }
 
@@ -268,24 +315,27 @@ impl Okta {
             .unwrap_or_else(|| self.now().secs());
         let wait = match (reset, limit) {
             (_, Some(0)) => self.backoff(attempt),
-            (Some(reset), _) if reset > server_now => Duration::from_secs(reset - server_now + 1),
+            (Some(reset), _) if reset > server_now => {
+                Duration::from_secs((reset - server_now).saturating_add(1))
+            }
             _ => self.backoff(attempt),
         };
         let mut jitter = [0u8; 1];
-        let _ = okta_assertion::RandomSource::fill(&self.rng, &mut jitter);
-        (wait + Duration::from_millis(u64::from(jitter[0]))).min(self.retry.max_wait)
+        let _ = okta_assertion::RandomSource::fill(&self.shared.rng, &mut jitter);
+        (wait + Duration::from_millis(u64::from(jitter[0]))).min(self.shared.transport.retry.max_wait)
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        self.retry
+        self.shared.transport.retry
             .backoff
             .saturating_mul(1 << attempt.min(10))
-            .min(self.retry.max_wait)
+            .min(self.shared.transport.retry.max_wait)
     }
 
-    /// Pages of a list, fetched lazily by following `Link: rel="next"`.
-    pub fn pages<'a>(&'a self, cred: Credential<'a>, path: &str) -> Pages<'a> {
-        let first = self.org.join(path);
+    /// Pages of a list, fetched lazily by following `Link: rel="next"`. For the items one by
+    /// one, see [`Pages::items`].
+    pub fn pages<'a>(&'a self, cred: &'a dyn Credential, path: &str) -> Pages<'a> {
+        let first = self.shared.org.join(path);
         let prefix = first
             .as_ref()
             .map(|u| u.path().to_owned())
@@ -307,7 +357,7 @@ impl Okta {
 /// page says how much was fetched, and ends the walk.
 pub struct Pages<'a> {
     okta: &'a Okta,
-    cred: Credential<'a>,
+    cred: &'a dyn Credential,
     next: Option<Result<url::Url>>,
     path: String,
     seen: HashSet<String>,
@@ -316,11 +366,30 @@ pub struct Pages<'a> {
     max_pages: usize,
 }
 
-impl Pages<'_> {
+impl std::fmt::Debug for Pages<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("path", &self.path)
+            .field("pages", &self.pages)
+            .field("items", &self.items)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Pages<'a> {
     /// Stops after this many pages with an error (default 100 000).
     pub fn max_pages(mut self, n: usize) -> Self {
         self.max_pages = n;
         self
+    }
+
+    /// The items of every page, one by one, fetching the next page when the last item of the
+    /// current one has been taken. An error ends the walk.
+    pub fn items(self) -> Items<'a> {
+        Items {
+            pages: self,
+            current: Vec::new().into_iter(),
+        }
     }
 
     fn fail(&mut self, e: Error) -> Option<Result<Vec<Value>>> {
@@ -345,14 +414,14 @@ impl Iterator for Pages<'_> {
             Err(e) => return self.fail(e),
         };
         if self.pages >= self.max_pages {
-            return self.fail(Error::Link(format!("more than {} pages", self.max_pages)));
+            return self.fail(Error::TooManyPages {
+                max: self.max_pages,
+            });
         }
         if !self.seen.insert(url.as_str().to_owned()) {
-            return self.fail(Error::Link(
-                "the next link points at a page already fetched (a loop)".into(),
-            ));
+            return self.fail(Error::PageLoop);
         }
-        let response = match self.okta.exchange(self.cred, "GET", &url, None, "") {
+        let response = match self.okta.exchange(self.cred, &Method::GET, &url, None, "") {
             Ok(r) => r,
             Err(e) => return self.fail(e),
         };
@@ -363,18 +432,16 @@ impl Iterator for Pages<'_> {
             }
             Err(e) => return self.fail(e),
         };
-        let next = match links(&response.all("link")) {
+        let next = match links(&response.all("link"), &response.endpoint) {
             Ok(l) => l.into_iter().find(|(rel, _)| rel == "next").map(|(_, u)| u),
             Err(e) => return self.fail(e),
         };
         if let Some(next) = next {
             self.next = Some(match url::Url::parse(&next) {
-                Ok(u) if self.okta.org.same_origin(&u) && u.path() == self.path => Ok(u),
-                Ok(_) => Err(Error::Link(format!(
-                    "{} leaves this org or list; not followed (the token would go with it)",
-                    safe(&next, 100)
-                ))),
-                Err(_) => Err(Error::Link("the next link does not parse".into())),
+                Ok(u) if self.okta.shared.org.same_origin(&u) && u.path() == self.path => Ok(u),
+                _ => Err(Error::ForeignLink {
+                    link: safe(&next, 100),
+                }),
             });
         }
         self.pages += 1;
@@ -383,17 +450,43 @@ impl Iterator for Pages<'_> {
     }
 }
 
+/// The items of a paginated list, one by one ([`Pages::items`]).
+#[derive(Debug)]
+pub struct Items<'a> {
+    pages: Pages<'a>,
+    current: std::vec::IntoIter<Value>,
+}
+
+impl Iterator for Items<'_> {
+    type Item = Result<Value>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.current.next() {
+                return Some(Ok(item));
+            }
+            match self.pages.next()? {
+                Ok(page) => self.current = page.into_iter(),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
 /// Parses `Link` header values (several lines and comma-joined), returning `(rel, url)` pairs.
-pub(crate) fn links(values: &[&str]) -> Result<Vec<(String, String)>> {
+pub(crate) fn links(values: &[&str], endpoint: &str) -> Result<Vec<(String, String)>> {
+    let malformed = || Error::MalformedLink {
+        endpoint: endpoint.to_owned(),
+    };
     let mut out = Vec::new();
     for value in values {
         let mut rest = value.trim();
         while !rest.is_empty() {
             let Some(after) = rest.strip_prefix('<') else {
-                return Err(Error::Link("malformed Link header".into()));
+                return Err(malformed());
             };
             let Some((target, tail)) = after.split_once('>') else {
-                return Err(Error::Link("malformed Link header".into()));
+                return Err(malformed());
             };
             let end = tail.find(",").unwrap_or(tail.len());
             let params = &tail[..end];
@@ -445,10 +538,13 @@ mod tests {
 
     #[test]
     fn link_headers_in_both_forms() -> Result<()> {
-        let separate = links(&[
-            "<https://o/api/v1/users?limit=2>; rel=\"self\"",
-            "<https://o/api/v1/users?after=x&limit=2>; rel=\"next\"",
-        ])?;
+        let separate = links(
+            &[
+                "<https://o/api/v1/users?limit=2>; rel=\"self\"",
+                "<https://o/api/v1/users?after=x&limit=2>; rel=\"next\"",
+            ],
+            "GET /api/v1/users",
+        )?;
         assert_eq!(
             separate[1],
             (
@@ -456,8 +552,10 @@ mod tests {
                 "https://o/api/v1/users?after=x&limit=2".to_owned()
             )
         );
-        let joined =
-            links(&["<https://o/a?x=1,2>; rel=\"self\", <https://o/a?after=y>; rel=next"])?;
+        let joined = links(
+            &["<https://o/a?x=1,2>; rel=\"self\", <https://o/a?after=y>; rel=next"],
+            "GET /a",
+        )?;
         assert_eq!(
             joined,
             vec![
@@ -465,8 +563,8 @@ mod tests {
                 ("next".to_owned(), "https://o/a?after=y".to_owned())
             ]
         );
-        assert!(links(&["https://o/a; rel=next"]).is_err());
-        assert!(links(&["<https://o/a"]).is_err());
+        assert!(links(&["https://o/a; rel=next"], "GET /a").is_err());
+        assert!(links(&["<https://o/a"], "GET /a").is_err());
         Ok(())
     }
 
@@ -487,16 +585,11 @@ mod tests {
         use std::sync::Arc;
         struct At(u64);
         impl crate::client::Clock for At {
-            fn now(&self) -> u64 {
-                self.0
+            fn now(&self) -> UnixTime {
+                UnixTime(self.0)
             }
         }
-        let policy = crate::RetryPolicy {
-            max_retries: 3,
-            max_wait: Duration::from_secs(30),
-            backoff: Duration::from_secs(1),
-            pace: true,
-        };
+        let policy = crate::RetryPolicy::default().max_wait(Duration::from_secs(30));
         let okta = Okta::builder(crate::OrgUrl::parse("https://example.okta.com")?)
             .retry(policy)
             .clock(Arc::new(At(1_795_447_063)))

@@ -6,7 +6,9 @@ use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use okta_jwk::{PrivateJwk, base64url};
+use okta_assertion::UnixTime;
+use okta_jwk::{PrivateJwk};
+use okta_jwk::__private::base64url;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{AuthServer, Okta};
@@ -42,18 +44,18 @@ impl FileCache {
 
     /// The entry name: a hash of what makes the token, so the file names no client or scope.
     fn key(okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) -> String {
-        let server = match &okta.server {
+        let server = match &okta.shared.server {
             AuthServer::Org => String::new(),
-            AuthServer::Custom(id) => id.clone(),
+            AuthServer::Custom(id) => id.to_string(),
         };
-        let mut scopes = request.requested().to_vec();
-        scopes.sort();
+        let mut scopes: Vec<&str> = request.requested().iter().map(|s| s.as_str()).collect();
+        scopes.sort_unstable();
         let identity = format!(
             "{}\n{server}\n{}\n{}\n{}",
-            okta.org.as_str(),
+            okta.shared.org.as_str(),
             creds.client_id().as_str(),
             scopes.join(" "),
-            creds.key_identity()
+            creds.key_identity().as_str()
         );
         sha256_b64(identity.as_bytes())
     }
@@ -132,7 +134,7 @@ pub(crate) fn lock_file(path: &Path) -> Option<File> {
 }
 
 fn restore(e: &Entry, now: u64, margin: u64) -> Option<Token> {
-    if e.expires_at <= now + margin {
+    if e.expires_at <= now.saturating_add(margin) {
         return None;
     }
     let (kind, dpop) = match (e.token_type.as_str(), &e.dpop_key) {
@@ -146,7 +148,7 @@ fn restore(e: &Entry, now: u64, margin: u64) -> Option<Token> {
     Some(Token::from_parts(
         AccessToken::new(e.access_token.as_str()),
         kind,
-        e.expires_at,
+        UnixTime(e.expires_at),
         e.scopes.clone(),
         dpop,
     ))
@@ -161,7 +163,7 @@ fn save(token: &Token, creds: &ServiceCredentials) -> Entry {
             "Bearer"
         }
         .to_owned(),
-        expires_at: token.expires_at(),
+        expires_at: token.expires_at().secs(),
         scopes: token.scopes().to_vec(),
         dpop_key: creds
             .dpop_private()

@@ -5,16 +5,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use okta_assertion::{DpopNonce, Endpoint, OsRandom, UnixTime};
+use ureq::http::Method;
 
 use crate::error::{Error, Result};
+use crate::ids::AuthServerId;
 use crate::org::OrgUrl;
 use crate::secrets::ProxyUrl;
 use crate::transport::{AgentSettings, agent};
 
-/// Where the client reads the time (seconds since the Unix epoch).
+/// Where the client reads the time.
 pub trait Clock: Send + Sync {
     /// Now.
-    fn now(&self) -> u64;
+    fn now(&self) -> UnixTime;
 }
 
 /// The system clock.
@@ -22,33 +24,71 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    fn now(&self) -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
+    fn now(&self) -> UnixTime {
+        UnixTime::from_system_time(std::time::SystemTime::now())
     }
 }
 
-/// Which authorization server issues tokens. Only the org server can mint Okta API scopes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which authorization server issues tokens. Only the org server can mint Okta API scopes
+/// (`okta.*`); a custom server mints the scopes it defines.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AuthServer {
     /// The org authorization server: `{org}/oauth2/v1/…` (the default).
     Org,
     /// A custom authorization server: `{org}/oauth2/{id}/v1/…`.
-    Custom(String),
+    Custom(AuthServerId),
+}
+
+/// The OAuth endpoints of an authorization server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OAuthEndpoint {
+    /// `/v1/authorize` (RFC 6749 §3.1).
+    Authorize,
+    /// `/v1/token` (RFC 6749 §3.2): the audience of a client assertion sent there.
+    Token,
+    /// `/v1/revoke` (RFC 7009).
+    Revoke,
+    /// `/v1/introspect` (RFC 7662).
+    Introspect,
+    /// `/v1/keys`: the keys that sign the server's tokens.
+    Keys,
+}
+
+impl OAuthEndpoint {
+    /// The last segment of Okta's fixed path (`token`).
+    pub fn path_segment(self) -> &'static str {
+        match self {
+            OAuthEndpoint::Authorize => "authorize",
+            OAuthEndpoint::Token => "token",
+            OAuthEndpoint::Revoke => "revoke",
+            OAuthEndpoint::Introspect => "introspect",
+            OAuthEndpoint::Keys => "keys",
+        }
+    }
 }
 
 /// How rate limits and transient failures are retried (checklist C13).
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = okta_flows::RetryPolicy::default().max_retries(5).max_wait(Duration::from_secs(10));
+/// assert_eq!(policy.max_retries, 5);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Retries after the first attempt, for 429 and for 503/504 on idempotent requests.
+    /// Retries after the first attempt, for 429 and for 503/504 on idempotent requests
+    /// (default 3).
     pub max_retries: u32,
-    /// The longest single wait.
+    /// The longest single wait (default 60 s).
     pub max_wait: Duration,
     /// The first wait of the exponential backoff used when `X-Rate-Limit-Reset` is missing or
-    /// unusable (then doubled each time, up to `max_wait`).
+    /// unusable, then doubled each time up to `max_wait` (default 1 s).
     pub backoff: Duration,
-    /// Wait for the reset before a request when the last answer said no requests are left.
+    /// Wait for the reset before a request when the last answer said no requests are left
+    /// (default true).
     pub pace: bool,
 }
 
@@ -63,9 +103,36 @@ impl Default for RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// Sets `max_retries`.
+    pub fn max_retries(mut self, n: u32) -> RetryPolicy {
+        self.max_retries = n;
+        self
+    }
+
+    /// Sets `max_wait`.
+    pub fn max_wait(mut self, wait: Duration) -> RetryPolicy {
+        self.max_wait = wait;
+        self
+    }
+
+    /// Sets `backoff`.
+    pub fn backoff(mut self, first: Duration) -> RetryPolicy {
+        self.backoff = first;
+        self
+    }
+
+    /// Sets `pace`.
+    pub fn pace(mut self, pace: bool) -> RetryPolicy {
+        self.pace = pace;
+        self
+    }
+}
+
 /// The endpoints an authorization server publishes in its metadata (RFC 8414, OpenID
 /// Connect Discovery).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Discovery {
     /// `issuer`: may differ from the org URL (custom URL domains); read it, never derive it.
     pub issuer: String,
@@ -81,11 +148,24 @@ pub struct Discovery {
     pub jwks_uri: Option<Endpoint>,
 }
 
+impl Discovery {
+    fn endpoint(&self, which: OAuthEndpoint) -> Option<&Endpoint> {
+        match which {
+            OAuthEndpoint::Token => Some(&self.token_endpoint),
+            OAuthEndpoint::Revoke => self.revocation_endpoint.as_ref(),
+            OAuthEndpoint::Introspect => self.introspection_endpoint.as_ref(),
+            OAuthEndpoint::Authorize => self.authorization_endpoint.as_ref(),
+            OAuthEndpoint::Keys => self.jwks_uri.as_ref(),
+        }
+    }
+}
+
 /// One HTTP exchange, as reported to a tracer: no header values, no bodies, nothing secret.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Trace {
     /// The method.
-    pub method: String,
+    pub method: Method,
     /// The URL without its query string's values: `https://org/api/v1/users?after=…&limit=…`.
     pub url: String,
     /// The status, when an answer came.
@@ -98,8 +178,7 @@ pub struct Trace {
     pub rate_limit: Option<crate::error::RateLimit>,
 }
 
-/// Receives a [`Trace`] after every exchange.
-pub type Tracer = Arc<dyn Fn(&Trace) + Send + Sync>;
+type Tracer = Arc<dyn Fn(&Trace) + Send + Sync>;
 
 /// Builds an [`Okta`].
 #[derive(Clone)]
@@ -160,8 +239,8 @@ impl OktaBuilder {
 
     /// Reports every HTTP exchange (method, URL without query values, status, timing, request
     /// id, rate limit) to `tracer`; for `-v` output.
-    pub fn trace(mut self, tracer: Tracer) -> OktaBuilder {
-        self.tracer = Some(tracer);
+    pub fn trace(mut self, tracer: impl Fn(&Trace) + Send + Sync + 'static) -> OktaBuilder {
+        self.tracer = Some(Arc::new(tracer));
         self
     }
 
@@ -186,44 +265,92 @@ impl OktaBuilder {
             self.agent.proxy = None;
         }
         Ok(Okta {
-            tracer: self.tracer,
-            discovery: self.discovery,
-            agent: agent(&self.agent)?,
-            org: self.org,
-            server: self.server,
-            retry: self.retry,
-            clock: self.clock,
-            rng: OsRandom::new(),
-            nonces: Mutex::new(HashMap::new()),
-            needs_dpop: Mutex::new(HashSet::new()),
-            pace_until: Mutex::new(HashMap::new()),
+            shared: Arc::new(Shared {
+                transport: Transport {
+                    agent: agent(&self.agent)?,
+                    tracer: self.tracer,
+                    retry: self.retry,
+                    pace_until: Mutex::new(HashMap::new()),
+                },
+                dpop: DpopState::default(),
+                discovery: self.discovery,
+                org: self.org,
+                server: self.server,
+                clock: self.clock,
+                rng: OsRandom::new(),
+            }),
         })
     }
 }
 
-/// A client for one Okta org. Cheap to share (`Arc<Okta>`); all methods take `&self`.
+/// A client for one Okta org. Cheap to clone (the clones share one connection pool, one nonce
+/// cache and one pacing state); all methods take `&self`.
+#[derive(Clone)]
 pub struct Okta {
-    pub(crate) tracer: Option<Tracer>,
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// What every clone of an [`Okta`] shares.
+pub(crate) struct Shared {
+    pub(crate) transport: Transport,
+    pub(crate) dpop: DpopState,
     pub(crate) discovery: Option<Discovery>,
     pub(crate) org: OrgUrl,
     pub(crate) server: AuthServer,
-    pub(crate) agent: ureq::Agent,
-    pub(crate) retry: RetryPolicy,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rng: OsRandom,
-    /// The last `DPoP-Nonce` seen per origin (RFC 9449 §8.2).
-    pub(crate) nonces: Mutex<HashMap<String, DpopNonce>>,
-    /// Client ids the token endpoint told us require DPoP.
-    pub(crate) needs_dpop: Mutex<HashSet<String>>,
+}
+
+/// The HTTP side: the agent, the tracer, the retry policy and the pacing per bucket.
+pub(crate) struct Transport {
+    pub(crate) agent: ureq::Agent,
+    pub(crate) tracer: Option<Tracer>,
+    pub(crate) retry: RetryPolicy,
     /// Per rate-limit bucket (the path), when the window resets if no requests are left.
-    pub(crate) pace_until: Mutex<HashMap<String, u64>>,
+    pub(crate) pace_until: Mutex<HashMap<String, UnixTime>>,
+}
+
+/// What this client learned about DPoP: the last nonce per origin, and which clients need it.
+#[derive(Default)]
+pub(crate) struct DpopState {
+    /// The last `DPoP-Nonce` seen per origin (RFC 9449 §8.2).
+    nonces: Mutex<HashMap<String, DpopNonce>>,
+    /// Client ids known to require DPoP (the token endpoint said so, or the app's settings did).
+    required: Mutex<HashSet<String>>,
+}
+
+impl DpopState {
+    /// Remembers a `DPoP-Nonce` from any answer of `origin`.
+    pub(crate) fn remember_nonce(&self, origin: &str, value: Option<&str>) {
+        if let Some(nonce) = value.and_then(|v| DpopNonce::new(v.trim()).ok()) {
+            lock(&self.nonces).insert(origin.to_owned(), nonce);
+        }
+    }
+
+    pub(crate) fn nonce(&self, origin: &str) -> Option<DpopNonce> {
+        lock(&self.nonces).get(origin).cloned()
+    }
+
+    pub(crate) fn set_required(&self, client_id: &str) {
+        lock(&self.required).insert(client_id.to_owned());
+    }
+
+    pub(crate) fn is_required(&self, client_id: &str) -> bool {
+        lock(&self.required).contains(client_id)
+    }
+}
+
+/// Locks a mutex, taking the data of a poisoned one (every critical section here leaves its
+/// data consistent).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl std::fmt::Debug for Okta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Okta")
-            .field("org", &self.org.as_str())
-            .field("server", &self.server)
+            .field("org", &self.shared.org.as_str())
+            .field("server", &self.shared.server)
             .finish_non_exhaustive()
     }
 }
@@ -249,44 +376,43 @@ impl Okta {
 
     /// The org URL.
     pub fn org(&self) -> &OrgUrl {
-        &self.org
+        &self.shared.org
     }
 
-    /// The URL of an endpoint of the chosen authorization server (`token`, `revoke`, …): from
-    /// discovery when it was read, else Okta's fixed path.
-    pub fn oauth_endpoint(&self, name: &str) -> Result<Endpoint> {
-        if let Some(d) = &self.discovery {
-            let found = match name {
-                "token" => Some(&d.token_endpoint),
-                "revoke" => d.revocation_endpoint.as_ref(),
-                "introspect" => d.introspection_endpoint.as_ref(),
-                "authorize" => d.authorization_endpoint.as_ref(),
-                "keys" => d.jwks_uri.as_ref(),
-                _ => None,
-            };
-            if let Some(e) = found {
-                return Ok(e.clone());
-            }
+    /// The URL of an endpoint of the chosen authorization server: from discovery when it was
+    /// read, else Okta's fixed path.
+    pub fn oauth_endpoint(&self, which: OAuthEndpoint) -> Result<Endpoint> {
+        if let Some(e) = self.shared.discovery.as_ref().and_then(|d| d.endpoint(which)) {
+            return Ok(e.clone());
         }
-        let path = match &self.server {
+        let name = which.path_segment();
+        let path = match &self.shared.server {
             AuthServer::Org => format!("/oauth2/v1/{name}"),
             AuthServer::Custom(id) => format!("/oauth2/{id}/v1/{name}"),
         };
-        Endpoint::parse(self.org.join(&path)?.as_str()).map_err(Error::from)
+        Endpoint::parse(self.shared.org.join(&path)?.as_str()).map_err(|source| Error::Claim {
+            what: "the OAuth endpoint URL",
+            source,
+        })
+    }
+
+    /// The authorization server this client asks for tokens.
+    pub fn authorization_server(&self) -> &AuthServer {
+        &self.shared.server
     }
 
     /// Fetches the authorization server's metadata: RFC 8414
     /// (`/.well-known/oauth-authorization-server`), else OpenID Connect Discovery.
     pub fn discover(&self) -> Result<Discovery> {
-        let base = match &self.server {
+        let base = match &self.shared.server {
             AuthServer::Org => String::new(),
             AuthServer::Custom(id) => format!("/oauth2/{id}"),
         };
         let mut last = None;
         for doc in ["oauth-authorization-server", "openid-configuration"] {
-            let url = self.org.join(&format!("{base}/.well-known/{doc}"))?;
+            let url = self.shared.org.join(&format!("{base}/.well-known/{doc}"))?;
             let reply = self.send(
-                "GET",
+                &Method::GET,
                 &url,
                 &[("Accept", "application/json")],
                 None,
@@ -304,8 +430,11 @@ impl Okta {
                 let Some(text) = v.get(name).and_then(serde_json::Value::as_str) else {
                     return Ok(None);
                 };
-                let e = Endpoint::parse(text)?;
-                if !self.org.same_origin(e.url()) {
+                let e = Endpoint::parse(text).map_err(|source| Error::Claim {
+                    what: "an endpoint URL in the server's metadata",
+                    source,
+                })?;
+                if !self.shared.org.same_origin(e.url()) {
                     return Err(reply.unexpected(format!(
                         "{name} is on another origin ({}); not used",
                         crate::error::safe(text, 100)
@@ -328,21 +457,26 @@ impl Okta {
                 jwks_uri: endpoint("jwks_uri")?,
             });
         }
-        Err(last.unwrap_or(Error::Config("no discovery document")))
+        Err(last.unwrap_or_else(|| Error::Unexpected {
+            endpoint: "GET /.well-known/…".into(),
+            reason: "no metadata document".into(),
+            request_id: None,
+        }))
     }
 
     /// One exchange through the agent, reported to the tracer.
     pub(crate) fn send(
         &self,
-        method: &str,
+        method: &Method,
         url: &url::Url,
         headers: &[(&str, &str)],
         body: Option<(&str, Vec<u8>)>,
         max_body: usize,
     ) -> Result<crate::transport::Reply> {
         let start = std::time::Instant::now();
-        let result = crate::transport::send(&self.agent, method, url, headers, body, max_body);
-        if let Some(tracer) = &self.tracer {
+        let t = &self.shared.transport;
+        let result = crate::transport::send(&t.agent, method, url, headers, body, max_body);
+        if let Some(tracer) = &t.tracer {
             let mut shown = url.clone();
             shown.set_query(None);
             let mut shown = shown.to_string();
@@ -355,7 +489,7 @@ impl Okta {
                 Err(e) => (e.status(), None, None),
             };
             tracer(&Trace {
-                method: method.to_owned(),
+                method: method.clone(),
                 url: shown.to_string(),
                 status,
                 elapsed: start.elapsed(),
@@ -367,21 +501,6 @@ impl Okta {
     }
 
     pub(crate) fn now(&self) -> UnixTime {
-        UnixTime(self.clock.now())
-    }
-
-    pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Remembers a `DPoP-Nonce` from any answer of `origin`.
-    pub(crate) fn remember_nonce(&self, origin: &str, value: Option<&str>) {
-        if let Some(nonce) = value.and_then(|v| DpopNonce::new(v.trim()).ok()) {
-            Okta::lock(&self.nonces).insert(origin.to_owned(), nonce);
-        }
-    }
-
-    pub(crate) fn nonce(&self, origin: &str) -> Option<DpopNonce> {
-        Okta::lock(&self.nonces).get(origin).cloned()
+        self.shared.clock.now()
     }
 }

@@ -2,8 +2,13 @@
 
 use std::fmt;
 
+use okta_assertion::UnixTime;
+
 /// Okta's answer to a failed request, parsed from either error shape and `WWW-Authenticate`.
+///
+/// Read its fields; it is made only by this crate, and may gain fields in a minor release.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Problem {
     /// The HTTP status.
     pub status: u16,
@@ -23,15 +28,17 @@ pub struct Problem {
     pub rate_limit: Option<RateLimit>,
 }
 
-/// The rate-limit headers of an answer (okta-behaviour.md §A.12).
+/// The rate-limit headers of an answer (Okta's "Rate limits" overview: `X-Rate-Limit-Limit`,
+/// `-Remaining`, `-Reset`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `X-Rate-Limit-Limit` (0 in the concurrency form).
     pub limit: u64,
     /// `X-Rate-Limit-Remaining`.
     pub remaining: u64,
-    /// `X-Rate-Limit-Reset`, Unix seconds.
-    pub reset: Option<u64>,
+    /// `X-Rate-Limit-Reset`.
+    pub reset: Option<UnixTime>,
 }
 
 impl fmt::Display for Problem {
@@ -70,9 +77,52 @@ pub enum Error {
         /// Why.
         reason: &'static str,
     },
-    /// A setting is out of range.
-    #[error("invalid setting: {0}")]
-    Config(&'static str),
+    /// A value given to this crate is not acceptable (an id, a scope, a method, a path, a
+    /// setting); nothing was sent.
+    #[error("invalid {what}: {reason}")]
+    InvalidInput {
+        /// What was given (`an app id`, `the HTTP method`).
+        what: &'static str,
+        /// The rule it broke.
+        reason: &'static str,
+    },
+    /// The system's random number generator failed.
+    #[error("the system's random number generator failed")]
+    Random,
+    /// An ID token was refused (signature, issuer, audience, times).
+    #[error("the ID token was refused")]
+    IdToken {
+        /// Why.
+        #[source]
+        source: okta_assertion::Error,
+    },
+    /// A key was not sent to the app: it breaks one of Okta's rules for app keys.
+    #[error("the key cannot be added: {reason}")]
+    AppKeyRefused {
+        /// Which rule.
+        reason: &'static str,
+    },
+    /// The loopback listener for a sign-in redirect could not be opened ("address in use",
+    /// "permission denied": see the source).
+    #[error("cannot listen on {address} for the sign-in redirect")]
+    Listen {
+        /// The address (`127.0.0.1:8765`).
+        address: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file this crate keeps (a token cache, a user token file) could not be written or read.
+    #[error("{action} {path}")]
+    File {
+        /// What was being done (`writing the user token file`).
+        action: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The request never got an answer (DNS, connect, TLS, timeout, reset, or a proxy that
     /// could not be reached or refused to connect).
     #[error("{endpoint}: no answer from Okta{}", proxy.as_ref().map(|p| format!(" through the proxy {p}")).unwrap_or_default())]
@@ -81,9 +131,9 @@ pub enum Error {
         endpoint: String,
         /// The proxy the request went to (`host:port`, never its credentials), if any.
         proxy: Option<String>,
-        /// Why.
+        /// Why (the HTTP library's error; its type is not part of this crate's API).
         #[source]
-        source: Box<ureq::Error>,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Okta answered with an error.
     #[error("{endpoint}: {problem}")]
@@ -164,16 +214,60 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
-    /// A `Link: rel="next"` that is refused (another origin or path, a loop, malformed).
-    #[error("refused the next-page link: {0}")]
-    Link(String),
-    /// Signing the assertion or a proof failed.
-    #[error("signing failed")]
-    Assertion(#[from] okta_assertion::Error),
-    /// A key problem.
-    #[error("key problem")]
-    Key(#[from] okta_jwk::Error),
-    /// A deferred signing key could not be loaded (see `ServiceCredentials::deferred`).
+    /// A `Link` header that does not parse (RFC 8288).
+    #[error("{endpoint}: malformed Link header")]
+    MalformedLink {
+        /// What was called.
+        endpoint: String,
+    },
+    /// A next-page link that is not followed: it leaves this org or this list, so the token
+    /// would go with it.
+    #[error("refused the next-page link {link:?}: it leaves this org or list (the credential would go with it)")]
+    ForeignLink {
+        /// The link (sanitised).
+        link: String,
+    },
+    /// The next-page link points at a page already fetched.
+    #[error("the next-page link points at a page already fetched (a loop)")]
+    PageLoop,
+    /// More pages than the walk allows ([`crate::Pages::max_pages`]).
+    #[error("more than {max} pages")]
+    TooManyPages {
+        /// The limit.
+        max: usize,
+    },
+    /// A full URL given to [`crate::Okta::call`] is not on this org; credentials are sent to the
+    /// org only.
+    #[error("{url} is not on this org; credentials are sent to the org only")]
+    NotThisOrg {
+        /// The URL (sanitised).
+        url: String,
+    },
+    /// Signing the client assertion failed.
+    #[error("signing the client assertion")]
+    ClientAssertion(#[source] okta_assertion::Error),
+    /// Making a DPoP proof failed.
+    #[error("making a DPoP proof")]
+    DpopProof(#[source] okta_assertion::Error),
+    /// A URL or value for a JWT claim was refused (an endpoint from discovery, a client id).
+    #[error("{what}")]
+    Claim {
+        /// What it was (`the token endpoint from discovery`).
+        what: &'static str,
+        /// Why.
+        #[source]
+        source: okta_assertion::Error,
+    },
+    /// A key problem: the DPoP key could not be made or read back, or a key did not verify.
+    #[error("{action}")]
+    Key {
+        /// What was being done (`reading the DPoP key saved with the token`).
+        action: &'static str,
+        /// Why.
+        #[source]
+        source: okta_jwk::Error,
+    },
+    /// A signing key given by a [`crate::LazySigner`] could not be loaded.
     #[error("loading the private key")]
     KeyLoad(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -203,7 +297,7 @@ impl Error {
     }
 }
 
-/// The fix for the causes people hit (design.md, okta-behaviour.md).
+/// The fix for the causes people hit (Okta's error-code reference and OAuth guides).
 pub(crate) fn hint(code: Option<&str>, message: Option<&str>) -> Option<&'static str> {
     let m = message.unwrap_or_default();
     Some(match code? {
@@ -252,5 +346,5 @@ pub(crate) fn hint(code: Option<&str>, message: Option<&str>) -> Option<&'static
 
 /// Untrusted text from the network made safe to print.
 pub(crate) fn safe(text: &str, max: usize) -> String {
-    okta_jwk::display_safe(text, max)
+    okta_jwk::__private::display_safe(text, max)
 }

@@ -6,59 +6,77 @@ use std::sync::Arc;
 use okta_jwk::{KeyPair, PublicJwk};
 use serde_json::Value;
 
+use ureq::http::Method;
+
 use crate::api::Credential;
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
+use crate::ids::{AppId, AppKeyId, Scope};
 use crate::tokens::{DpopMode, ServiceCredentials, TokenRequest};
 
 /// Okta allows at most 50 keys per app.
 pub const MAX_APP_KEYS: usize = 50;
 
 /// One of an app's keys.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AppKey {
     /// Okta's key id (`pks…`), used in the key URLs. Not the JWK `kid`.
-    pub id: String,
+    pub id: AppKeyId,
     /// The JWK `kid`.
     pub kid: Option<String>,
     /// Whether it is `ACTIVE`.
     pub active: bool,
-    /// The key as Okta holds it.
-    pub raw: Value,
+    raw: Value,
+}
+
+impl std::fmt::Debug for AppKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppKey")
+            .field("id", &self.id)
+            .field("kid", &self.kid)
+            .field("active", &self.active)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppKey {
+    /// The key as Okta holds it (a public JWK with Okta's `id`, `status`, `created`, …).
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
 }
 
 /// What a rotation did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rotation {
     /// Whether the new key was added (false when a previous run had added it).
     pub added: bool,
     /// Whether the new key had to be activated.
     pub activated: bool,
     /// Okta ids of the keys deactivated.
-    pub deactivated: Vec<String>,
+    pub deactivated: Vec<AppKeyId>,
     /// Okta ids of the keys deleted.
-    pub deleted: Vec<String>,
+    pub deleted: Vec<AppKeyId>,
 }
 
-fn keys_path(app_id: &str) -> Result<String> {
-    if app_id.is_empty() || !app_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Error::Config("an app id has only letters and digits"));
-    }
-    Ok(format!("/api/v1/apps/{app_id}/credentials/jwks"))
+fn keys_path(app: &AppId) -> String {
+    format!("/api/v1/apps/{app}/credentials/jwks")
 }
 
 fn key_from(v: &Value, endpoint: &str) -> Result<AppKey> {
     let id = v["id"]
         .as_str()
-        .map(|s| safe(s, 64))
+        .and_then(|s| AppKeyId::new(s).ok())
         .ok_or_else(|| Error::Unexpected {
             endpoint: endpoint.to_owned(),
-            reason: "a key without an id".into(),
+            reason: "a key without an Okta id".into(),
             request_id: None,
         })?;
     Ok(AppKey {
         id,
-        kid: v["kid"].as_str().map(str::to_owned),
+        kid: v["kid"].as_str().map(|k| safe(k, 200)),
         active: v["status"].as_str() == Some("ACTIVE"),
         raw: v.clone(),
     })
@@ -66,10 +84,10 @@ fn key_from(v: &Value, endpoint: &str) -> Result<AppKey> {
 
 impl Okta {
     /// The app's keys. Accepts each list shape Okta is known to send: `{"jwks":{"keys":[…]}}`,
-    /// `{"keys":[…]}` and `[…]` (okta-behaviour.md §A.4).
-    pub fn list_app_keys(&self, cred: Credential<'_>, app_id: &str) -> Result<Vec<AppKey>> {
-        let path = keys_path(app_id)?;
-        let body = self.call(cred, "GET", &path, None)?.body;
+    /// `{"keys":[…]}` and `[…]` (Okta's Apps API reference gives the array).
+    pub fn list_app_keys(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<AppKey>> {
+        let path = keys_path(app);
+        let body = self.call(cred, Method::GET, &path, None)?.body;
         let list = body
             .pointer("/jwks/keys")
             .or_else(|| body.get("keys"))
@@ -85,33 +103,34 @@ impl Okta {
     /// Adds a key, checking Okta's rules first: at most 50 keys, a `kid`, and no `kid` twice.
     pub fn add_app_key(
         &self,
-        cred: Credential<'_>,
-        app_id: &str,
+        cred: &dyn Credential,
+        app: &AppId,
         key: &PublicJwk,
         active: bool,
     ) -> Result<AppKey> {
-        let existing = self.list_app_keys(cred, app_id)?;
+        let existing = self.list_app_keys(cred, app)?;
+        let refuse = |reason| Err(Error::AppKeyRefused { reason });
         let Some(kid) = key.kid() else {
-            return Err(Error::Config("a key added to an app needs a kid"));
+            return refuse("a key added to an app needs a kid");
         };
         if existing.len() >= MAX_APP_KEYS {
-            return Err(Error::Config(
-                "the app already has 50 keys, Okta's limit: delete an inactive one first",
-            ));
+            return refuse("the app already has 50 keys, Okta's limit: delete an inactive one first");
         }
         if existing
             .iter()
             .any(|k| k.kid.as_deref() == Some(kid.as_str()))
         {
-            return Err(Error::Config("the app already has a key with this kid"));
+            return refuse("the app already has a key with this kid");
         }
         let mut body = serde_json::to_value(key.clone().with_use(okta_jwk::KeyUse::Sig))
-            .map_err(|_| Error::Config("key JSON"))?;
+            .map_err(|_| Error::AppKeyRefused {
+                reason: "the key does not serialise as JSON",
+            })?;
         body["status"] = Value::String(if active { "ACTIVE" } else { "INACTIVE" }.into());
-        let path = keys_path(app_id)?;
+        let path = keys_path(app);
         let r = self.call_checked(
             cred,
-            "POST",
+            Method::POST,
             &path,
             Some(&body),
             "list the app's keys (GET /api/v1/apps/{id}/credentials/jwks) before adding it again",
@@ -123,20 +142,16 @@ impl Okta {
     /// `private_key_jwt` app).
     pub fn set_app_key_active(
         &self,
-        cred: Credential<'_>,
-        app_id: &str,
-        key_id: &str,
+        cred: &dyn Credential,
+        app: &AppId,
+        key: &AppKeyId,
         active: bool,
     ) -> Result<AppKey> {
         let action = if active { "activate" } else { "deactivate" };
-        let path = format!(
-            "{}/{}/lifecycle/{action}",
-            keys_path(app_id)?,
-            key_segment(key_id)?
-        );
+        let path = format!("{}/{key}/lifecycle/{action}", keys_path(app));
         let r = self.call_checked(
             cred,
-            "POST",
+            Method::POST,
             &path,
             None,
             "list the app's keys to see their status",
@@ -145,9 +160,9 @@ impl Okta {
     }
 
     /// Deletes an inactive key.
-    pub fn delete_app_key(&self, cred: Credential<'_>, app_id: &str, key_id: &str) -> Result<()> {
-        let path = format!("{}/{}", keys_path(app_id)?, key_segment(key_id)?);
-        self.call(cred, "DELETE", &path, None).map(|_| ())
+    pub fn delete_app_key(&self, cred: &dyn Credential, app: &AppId, key: &AppKeyId) -> Result<()> {
+        let path = format!("{}/{key}", keys_path(app));
+        self.call(cred, Method::DELETE, &path, None).map(|_| ())
     }
 
     /// Rotates the app to `new_key`: add it (active), prove a token can be had with it, then
@@ -156,10 +171,10 @@ impl Okta {
     /// after the new one has worked, so the app always has an active key that signs.
     pub fn rotate_app_key(
         &self,
-        admin: Credential<'_>,
-        app_id: &str,
+        admin: &dyn Credential,
+        app_id: &AppId,
         new_key: Arc<KeyPair>,
-        proof_scopes: &[&str],
+        proof_scopes: &[Scope],
         dpop: DpopMode,
     ) -> Result<Rotation> {
         let mut report = Rotation::default();
@@ -176,9 +191,13 @@ impl Okta {
             }
             Some(_) => {}
         }
-        let creds =
-            ServiceCredentials::new(okta_assertion::ClientId::new(app_id)?, new_key).dpop(dpop);
-        self.client_credentials(&creds, &TokenRequest::scopes(proof_scopes))?;
+        let client_id =
+            okta_assertion::ClientId::new(app_id.as_str()).map_err(|source| Error::Claim {
+                what: "the app id as a client id",
+                source,
+            })?;
+        let creds = ServiceCredentials::new(client_id, new_key).dpop(dpop);
+        self.client_credentials(&creds, &TokenRequest::new(proof_scopes.to_vec()))?;
         for k in self
             .list_app_keys(admin, app_id)?
             .into_iter()
@@ -192,13 +211,5 @@ impl Okta {
             report.deleted.push(k.id);
         }
         Ok(report)
-    }
-}
-
-fn key_segment(id: &str) -> Result<&str> {
-    if !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(id)
-    } else {
-        Err(Error::Config("an Okta key id has only letters and digits"))
     }
 }

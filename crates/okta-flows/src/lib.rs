@@ -36,28 +36,52 @@ mod api;
 mod cache;
 mod client;
 mod error;
+mod ids;
 mod keys;
 mod oauth;
 mod org;
+mod provision;
 mod secrets;
 mod tokens;
 mod transport;
 mod user;
 
-pub use admin::{Grant, RegisteredApp, RoleAssignment, grant_body, role_body, service_app_body};
-pub use api::{ApiResponse, Credential, Pages};
+pub use admin::{Grant, RegisteredApp, RoleAssignment};
+pub use api::{ApiResponse, Authorization, Credential, Items, Pages};
 pub use client::{
-    AuthServer, Clock, Discovery, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace, Tracer,
+    AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock,
+    Trace,
 };
 pub use error::{Error, Problem, RateLimit, Result};
+pub use ids::{
+    AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, ResourceSetId, Role,
+    RoleAssignmentId, Scope, StandardRole,
+};
 pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use oauth::{ClientAuth, Introspection};
 pub use org::OrgUrl;
+pub use provision::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
 pub use secrets::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, OAuthState, PkceVerifier, ProxyUrl,
     RefreshToken, SswsToken,
 };
 pub use tokens::{
-    DpopMode, KeyLoader, ServiceCredentials, Token, TokenRequest, TokenSource, TokenType,
+    DpopMode, KeyIdentity, LazySigner, ServiceCredentials, Token, TokenRequest, TokenSource,
+    TokenType,
 };
-pub use user::{Pkce, SignIn, UserTokenSource, UserTokens, open_browser};
+pub use user::{Pkce, SignIn, UserTokenSource, UserTokens};
+
+/// The HTTP method type of [`Okta::call`] (the `http` crate's, as ureq re-exports it).
+pub use ureq::http::Method;
+
+/// The types of the JWT layer that this crate's API takes and returns.
+pub use okta_assertion::{ClientId, DpopKey, Endpoint, UnixTime};
+
+/// The key layer, for making and reading the key a service app signs with
+/// (`okta_flows::jwk::KeyPair`), so the paved path needs this crate alone.
+pub mod jwk {
+    pub use okta_jwk::{
+        Algorithm, Curve, Jwks, KeyPair, KeySpec, Kid, Passphrase, PrivateJwk, PrivatePem,
+        PublicJwk, Signer, Thumbprint,
+    };
+}

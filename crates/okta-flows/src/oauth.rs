@@ -1,24 +1,27 @@
 //! Revocation (RFC 7009) and introspection (RFC 7662) with client authentication.
 
-use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder};
+use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId};
 use serde_json::Value;
 
-use crate::client::Okta;
+use ureq::http::Method;
+
+use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result};
 use crate::tokens::ServiceCredentials;
 use crate::transport::MAX_JSON;
 
 /// How a client proves who it is at revoke, introspect and the token endpoint.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum ClientAuth<'a> {
     /// `private_key_jwt`: an assertion whose `aud` is the endpoint called.
     PrivateKeyJwt(&'a ServiceCredentials),
     /// A public client (PKCE): `client_id` only.
-    Public(&'a str),
+    Public(&'a ClientId),
     /// `client_secret_post`.
     Secret {
         /// The client id.
-        client_id: &'a str,
+        client_id: &'a ClientId,
         /// The secret.
         secret: &'a crate::secrets::ClientSecret,
     },
@@ -26,6 +29,7 @@ pub enum ClientAuth<'a> {
 
 /// What introspection said.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Introspection {
     /// `active`.
     pub active: bool,
@@ -38,24 +42,23 @@ impl Okta {
     pub(crate) fn client_auth_form(
         &self,
         auth: ClientAuth<'_>,
-        endpoint: &str,
+        endpoint: &okta_assertion::Endpoint,
         form: &mut url::form_urlencoded::Serializer<'_, String>,
     ) -> Result<()> {
         match auth {
             ClientAuth::PrivateKeyJwt(creds) => {
-                let builder = ClientAssertionBuilder::new(
-                    creds.client_id().clone(),
-                    okta_assertion::Endpoint::parse(endpoint)?,
-                );
-                let assertion = builder.sign(creds.signer()?.as_ref(), self.now(), &self.rng)?;
+                let builder = ClientAssertionBuilder::new(creds.client_id().clone(), endpoint.clone());
+                let assertion = builder
+                    .sign(creds.signer()?.as_ref(), self.now(), &self.shared.rng)
+                    .map_err(Error::ClientAssertion)?;
                 form.append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE);
                 form.append_pair("client_assertion", assertion.expose_secret());
             }
             ClientAuth::Public(id) => {
-                form.append_pair("client_id", id);
+                form.append_pair("client_id", id.as_str());
             }
             ClientAuth::Secret { client_id, secret } => {
-                form.append_pair("client_id", client_id);
+                form.append_pair("client_id", client_id.as_str());
                 form.append_pair("client_secret", secret.expose_secret());
             }
         }
@@ -66,20 +69,19 @@ impl Okta {
     /// `revoke`, `introspect`); anything but 200 is the server's problem, parsed.
     pub(crate) fn oauth_post(
         &self,
-        name: &str,
+        which: OAuthEndpoint,
         auth: ClientAuth<'_>,
         fields: &[(&str, &str)],
     ) -> Result<crate::transport::Reply> {
-        let endpoint = self.oauth_endpoint(name)?;
+        let endpoint = self.oauth_endpoint(which)?;
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in fields {
             form.append_pair(k, v);
         }
-        self.client_auth_form(auth, endpoint.as_str(), &mut form)?;
-        let url = url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("endpoint URL"))?;
+        self.client_auth_form(auth, &endpoint, &mut form)?;
         let reply = self.send(
-            "POST",
-            &url,
+            &Method::POST,
+            endpoint.url(),
             &[("Accept", "application/json")],
             Some((
                 "application/x-www-form-urlencoded",
@@ -101,12 +103,12 @@ impl Okta {
         if let Some(h) = hint {
             fields.push(("token_type_hint", h));
         }
-        self.oauth_post("revoke", auth, &fields).map(|_| ())
+        self.oauth_post(OAuthEndpoint::Revoke, auth, &fields).map(|_| ())
     }
 
     /// Asks whether a token is active, and what it carries.
     pub fn introspect(&self, auth: ClientAuth<'_>, token: &str) -> Result<Introspection> {
-        let reply = self.oauth_post("introspect", auth, &[("token", token)])?;
+        let reply = self.oauth_post(OAuthEndpoint::Introspect, auth, &[("token", token)])?;
         let raw = reply.json()?;
         let active = raw
             .get("active")

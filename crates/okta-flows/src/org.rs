@@ -48,11 +48,22 @@ impl OrgUrl {
         self.0.as_str().trim_end_matches('/')
     }
 
-    /// `origin + path` as a URL.
+    /// `origin + path` as a URL. The path must start with `/`, and the URL must stay on this
+    /// origin: `.evil.example/x` would otherwise make `https://org.okta.com.evil.example/x`.
     pub(crate) fn join(&self, path: &str) -> Result<url::Url> {
-        url::Url::parse(&format!("{}{path}", self.as_str())).map_err(|_| Error::OrgUrl {
-            reason: "the path does not make a URL",
-        })
+        let refuse = |reason| Error::InvalidInput {
+            what: "path",
+            reason,
+        };
+        if !path.starts_with('/') || path.starts_with("//") {
+            return Err(refuse("a path on the org starts with a single / (/api/v1/users)"));
+        }
+        let url = url::Url::parse(&format!("{}{path}", self.as_str()))
+            .map_err(|_| refuse("it does not make a URL"))?;
+        if !self.same_origin(&url) {
+            return Err(refuse("it leaves the org"));
+        }
+        Ok(url)
     }
 
     /// Whether `url` has this org's scheme, host and port.

@@ -46,7 +46,10 @@ impl ProxyUrl {
         port: Option<u16>,
         credentials: Option<(&str, &str)>,
     ) -> crate::Result<ProxyUrl> {
-        let bad = || crate::Error::Config("the proxy host is not a host name or URL");
+        let bad = || crate::Error::InvalidInput {
+            what: "proxy",
+            reason: "the host is not a host name or URL",
+        };
         let text = if host.contains("://") {
             host.to_owned()
         } else {

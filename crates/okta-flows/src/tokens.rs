@@ -4,20 +4,26 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
-use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId, DpopKey, Htm, Htu};
+use okta_assertion::{
+    CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId, DpopKey, Htm, Htu, UnixTime,
+};
 use okta_jwk::{Algorithm, Signer};
 use serde_json::Value;
+use ureq::http::Method;
 
-use crate::client::Okta;
+use crate::client::{OAuthEndpoint, Okta};
+use crate::ids::Scope;
 use crate::error::{Error, Result, safe};
 use crate::secrets::AccessToken;
 use crate::transport::MAX_JSON;
 
 /// When to use DPoP at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DpopMode {
-    /// Without, until the token endpoint says the app requires it; then with, from the next
-    /// attempt on and for every later request of this client (the default).
+    /// With DPoP when the app is known to require it (its settings were read or written by this
+    /// [`Okta`], or an earlier token request said so); otherwise without, until the token
+    /// endpoint says the app requires it, then with, from the next attempt on (the default).
     Auto,
     /// Always, from the first request: for apps known to require DPoP (Okta's default for new
     /// API service apps since 2024).
@@ -26,22 +32,97 @@ pub enum DpopMode {
     Never,
 }
 
-/// What loads a deferred signing key (see [`ServiceCredentials::deferred`]).
-pub type KeyLoader = Box<
-    dyn Fn() -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
+/// What names a signing key in a token cache, so that a cached token is used only with the key
+/// it was fetched with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyIdentity(String);
+
+impl KeyIdentity {
+    /// The RFC 7638 thumbprint of the public key (what [`ServiceCredentials::new`] uses).
+    pub fn of_public_key(jwk: &okta_jwk::PublicJwk) -> KeyIdentity {
+        KeyIdentity(jwk.thumbprint().as_str().to_owned())
+    }
+
+    /// The SHA-256 of the key's encoded form (a PEM or JWK file's bytes): needs no parsing, so
+    /// a run served by the cache never starts the crypto library. Another encoding of the same
+    /// key is another identity, and costs one more token.
+    pub fn of_encoded_key(encoded: &[u8]) -> KeyIdentity {
+        KeyIdentity(format!("sha256:{}", crate::cache::sha256_b64(encoded)))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+type LoadSigner = dyn Fn() -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
+    + Send
+    + Sync;
+
+/// A signing key loaded the first time something must be signed: a command line served by a
+/// token cache file ([`TokenSource::persist_to`]) then never parses its key.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::sync::Arc;
+/// use okta_flows::{ClientId, KeyIdentity, LazySigner, ServiceCredentials};
+///
+/// let pem = okta_flows::jwk::KeyPair::generate(okta_flows::jwk::KeySpec::rsa(2048))?.to_pkcs8_pem()?;
+/// let text = pem.expose_secret().to_owned();
+/// let identity = KeyIdentity::of_encoded_key(text.as_bytes());
+/// let signer = LazySigner::new(identity, move || {
+///     Ok(Arc::new(okta_flows::jwk::KeyPair::from_pem(&text)?) as Arc<dyn okta_flows::jwk::Signer>)
+/// });
+/// let creds = ServiceCredentials::lazy(ClientId::new("0oa1b2c3d4e5f6g7h8i9")?, signer);
+/// # let _ = creds;
+/// # Ok(())
+/// # }
+/// ```
+pub struct LazySigner {
+    identity: KeyIdentity,
+    load: Box<LoadSigner>,
+    loaded: OnceLock<Arc<dyn Signer>>,
+}
+
+impl std::fmt::Debug for LazySigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazySigner")
+            .field("identity", &self.identity)
+            .field("loaded", &self.loaded.get().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl LazySigner {
+    /// A signer that `load` makes on first use, named `identity` in token caches. An error from
+    /// `load` is returned as [`Error::KeyLoad`] by the call that needed the key.
+    pub fn new(
+        identity: KeyIdentity,
+        load: impl Fn() -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
         + Send
-        + Sync,
->;
+        + Sync
+        + 'static,
+    ) -> LazySigner {
+        LazySigner {
+            identity,
+            load: Box::new(load),
+            loaded: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Result<Arc<dyn Signer>> {
+        if let Some(signer) = self.loaded.get() {
+            return Ok(signer.clone());
+        }
+        let signer = (self.load)().map_err(Error::KeyLoad)?;
+        Ok(self.loaded.get_or_init(|| signer).clone())
+    }
+}
 
 /// The signing key: in hand, or loaded the first time something must be signed.
 enum SigningKey {
     Ready(Arc<dyn Signer>),
-    Deferred {
-        /// `sha256:` and the digest of the key's encoded form: the key's name in a token cache.
-        identity: String,
-        load: KeyLoader,
-        loaded: OnceLock<Arc<dyn Signer>>,
-    },
+    Lazy(LazySigner),
 }
 
 /// A service app's credentials: its client id and the key it registered.
@@ -70,24 +151,15 @@ impl ServiceCredentials {
         ServiceCredentials::with_key(client_id, SigningKey::Ready(signer))
     }
 
-    /// Credentials whose key is loaded only when something must be signed, so a run served by
-    /// a token cache file ([`TokenSource::persist_to`]) never parses the key: for a command line
-    /// that starts once per token use.
-    ///
-    /// `source` is the key's encoded form, the very bytes `load` parses. Its SHA-256 names the
-    /// key in the token cache (in place of the thumbprint that [`ServiceCredentials::new`]
-    /// uses), so an edited key file is a new cache entry. An error from `load` is returned as
-    /// [`Error::KeyLoad`] by the call that needed the key.
-    pub fn deferred(client_id: ClientId, source: &[u8], load: KeyLoader) -> ServiceCredentials {
-        let identity = format!("sha256:{}", crate::cache::sha256_b64(source));
-        ServiceCredentials::with_key(
-            client_id,
-            SigningKey::Deferred {
-                identity,
-                load,
-                loaded: OnceLock::new(),
-            },
-        )
+    /// Credentials for an app this program registered or read: its client id, and `Always` or
+    /// `Never` DPoP as its settings say (`Auto` when they did not say).
+    pub fn for_app(app: &crate::admin::RegisteredApp, signer: Arc<dyn Signer>) -> ServiceCredentials {
+        ServiceCredentials::new(app.client_id().clone(), signer).knowing(app)
+    }
+
+    /// Credentials whose key is loaded only when something must be signed.
+    pub fn lazy(client_id: ClientId, signer: LazySigner) -> ServiceCredentials {
+        ServiceCredentials::with_key(client_id, SigningKey::Lazy(signer))
     }
 
     fn with_key(client_id: ClientId, key: SigningKey) -> ServiceCredentials {
@@ -111,7 +183,7 @@ impl ServiceCredentials {
     /// `get_app`): `Always` when it requires DPoP, `Never` when it does not, so no request is
     /// spent finding out. An unknown setting keeps `Auto`.
     pub fn knowing(self, app: &crate::admin::RegisteredApp) -> ServiceCredentials {
-        match app.dpop_bound {
+        match app.dpop_bound() {
             Some(true) => self.dpop(DpopMode::Always),
             Some(false) => self.dpop(DpopMode::Never),
             None => self,
@@ -133,13 +205,7 @@ impl ServiceCredentials {
     pub(crate) fn signer(&self) -> Result<Arc<dyn Signer>> {
         match &self.key {
             SigningKey::Ready(signer) => Ok(signer.clone()),
-            SigningKey::Deferred { load, loaded, .. } => {
-                if let Some(signer) = loaded.get() {
-                    return Ok(signer.clone());
-                }
-                let signer = load().map_err(Error::KeyLoad)?;
-                Ok(loaded.get_or_init(|| signer).clone())
-            }
+            SigningKey::Lazy(lazy) => lazy.get(),
         }
     }
 
@@ -147,9 +213,14 @@ impl ServiceCredentials {
         if let Some(k) = self.dpop_key.get() {
             return Ok(k.clone());
         }
-        let pair = okta_jwk::KeyPair::generate(okta_jwk::KeySpec::for_algorithm(self.dpop_alg))?;
-        let private = pair.to_private_jwk()?;
-        let key = Arc::new(DpopKey::new(pair)?);
+        let key_error = |source| Error::Key {
+            action: "generating the DPoP key",
+            source,
+        };
+        let pair = okta_jwk::KeyPair::generate(okta_jwk::KeySpec::for_algorithm(self.dpop_alg))
+            .map_err(key_error)?;
+        let private = pair.to_private_jwk().map_err(key_error)?;
+        let key = Arc::new(DpopKey::new(pair).map_err(Error::DpopProof)?);
         let chosen = self.dpop_key.get_or_init(|| key.clone()).clone();
         if Arc::ptr_eq(&chosen, &key) {
             let _ = self.dpop_private.set(private);
@@ -159,10 +230,10 @@ impl ServiceCredentials {
 
     /// What names the signing key in a cached token's identity: its thumbprint, or for a
     /// deferred key the digest of its source (which needs no parsing).
-    pub(crate) fn key_identity(&self) -> String {
+    pub(crate) fn key_identity(&self) -> KeyIdentity {
         match &self.key {
-            SigningKey::Ready(signer) => signer.public_jwk().thumbprint().as_str().to_owned(),
-            SigningKey::Deferred { identity, .. } => identity.clone(),
+            SigningKey::Ready(signer) => KeyIdentity::of_public_key(signer.public_jwk()),
+            SigningKey::Lazy(lazy) => lazy.identity.clone(),
         }
     }
 
@@ -174,6 +245,7 @@ impl ServiceCredentials {
 
 /// `Bearer` or `DPoP`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenType {
     /// A bearer token.
     Bearer,
@@ -187,7 +259,7 @@ pub enum TokenType {
 pub struct Token {
     access: AccessToken,
     kind: TokenType,
-    expires_at: u64,
+    expires_at: UnixTime,
     scopes: Vec<String>,
     dpop: Option<Arc<BoundKey>>,
 }
@@ -218,10 +290,18 @@ impl BoundKey {
         if let Some(key) = self.key.get() {
             return Ok(key.clone());
         }
-        let jwk = self.saved.as_ref().ok_or(Error::Config("no DPoP key"))?;
-        let key = Arc::new(DpopKey::new(okta_jwk::KeyPair::from_jwk(
-            jwk.expose_secret(),
-        )?)?);
+        let Some(jwk) = self.saved.as_ref() else {
+            // INVARIANT: a BoundKey is made `ready` (key set) or `saved` (jwk set).
+            return Err(Error::Key {
+                action: "reading the DPoP key saved with the token",
+                source: okta_jwk::Error::MissingMember { member: "d" },
+            });
+        };
+        let pair = okta_jwk::KeyPair::from_jwk(jwk.expose_secret()).map_err(|source| Error::Key {
+            action: "reading the DPoP key saved with the token",
+            source,
+        })?;
+        let key = Arc::new(DpopKey::new(pair).map_err(Error::DpopProof)?);
         Ok(self.key.get_or_init(|| key).clone())
     }
 }
@@ -248,8 +328,8 @@ impl Token {
         self.kind
     }
 
-    /// When it expires (Unix time, by this machine's clock).
-    pub fn expires_at(&self) -> u64 {
+    /// When it expires, by this machine's clock.
+    pub fn expires_at(&self) -> UnixTime {
         self.expires_at
     }
 
@@ -267,7 +347,7 @@ impl Token {
     pub(crate) fn from_parts(
         access: AccessToken,
         kind: TokenType,
-        expires_at: u64,
+        expires_at: UnixTime,
         scopes: Vec<String>,
         dpop: Option<Arc<BoundKey>>,
     ) -> Token {
@@ -282,28 +362,40 @@ impl Token {
 }
 
 /// What to ask for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TokenRequest {
-    scopes: Vec<String>,
-    required: Vec<String>,
+    scopes: Vec<Scope>,
+    required: Vec<Scope>,
 }
 
 impl TokenRequest {
     /// Asks for these scopes; the token may come back with fewer.
-    pub fn scopes<S: AsRef<str>>(scopes: &[S]) -> TokenRequest {
+    pub fn new(scopes: impl IntoIterator<Item = Scope>) -> TokenRequest {
         TokenRequest {
-            scopes: scopes.iter().map(|s| s.as_ref().to_owned()).collect(),
+            scopes: scopes.into_iter().collect(),
             required: Vec::new(),
         }
     }
 
-    pub(crate) fn requested(&self) -> &[String] {
+    /// Asks for these scopes, each checked ([`Scope::new`]).
+    pub fn scopes<S: AsRef<str>>(scopes: &[S]) -> Result<TokenRequest> {
+        Ok(TokenRequest::new(Scope::list(scopes)?))
+    }
+
+    /// The scopes asked for.
+    pub fn requested(&self) -> &[Scope] {
         &self.scopes
     }
 
+    /// Fails with [`Error::MissingScopes`] unless every scope asked for is granted.
+    pub fn require_all(mut self) -> TokenRequest {
+        self.required = self.scopes.clone();
+        self
+    }
+
     /// Fails with [`Error::MissingScopes`] unless these are granted.
-    pub fn require<S: AsRef<str>>(mut self, scopes: &[S]) -> TokenRequest {
-        self.required = scopes.iter().map(|s| s.as_ref().to_owned()).collect();
+    pub fn require(mut self, scopes: impl IntoIterator<Item = Scope>) -> TokenRequest {
+        self.required = scopes.into_iter().collect();
         self
     }
 }
@@ -321,40 +413,45 @@ impl Okta {
         creds: &ServiceCredentials,
         request: &TokenRequest,
     ) -> Result<Token> {
-        let endpoint = self.oauth_endpoint("token")?;
-        let origin = self.org.as_str().to_owned();
+        let endpoint = self.oauth_endpoint(OAuthEndpoint::Token)?;
+        let origin = self.shared.org.as_str().to_owned();
         let builder = ClientAssertionBuilder::new(creds.client_id.clone(), endpoint.clone());
-        let known = Okta::lock(&self.needs_dpop).contains(creds.client_id.as_str());
+        let known = self.shared.dpop.is_required(creds.client_id.as_str());
         let mut use_dpop = match creds.dpop {
             DpopMode::Always => true,
             DpopMode::Never => false,
             DpopMode::Auto => known,
         };
         let (mut nonce_retries, mut learned, mut rate_retries) = (0, false, 0);
-        let url =
-            url::Url::parse(endpoint.as_str()).map_err(|_| Error::Config("token endpoint URL"))?;
+        let url = endpoint.url().clone();
+        let htu = Htu::from_url(endpoint.as_str()).map_err(Error::DpopProof)?;
         loop {
             let now = self.now();
-            let assertion = builder.sign(creds.signer()?.as_ref(), now, &self.rng)?;
+            let assertion = builder
+                .sign(creds.signer()?.as_ref(), now, &self.shared.rng)
+                .map_err(Error::ClientAssertion)?;
             let dpop = if use_dpop {
                 Some(creds.ephemeral_key()?)
             } else {
                 None
             };
             let proof = match &dpop {
-                Some(key) => Some(key.proof(
-                    &Htm::post(),
-                    &Htu::from_url(endpoint.as_str())?,
-                    now,
-                    &self.rng,
-                    self.nonce(&origin).as_ref(),
-                    None,
-                )?),
+                Some(key) => Some(
+                    key.proof(
+                        &Htm::post(),
+                        &htu,
+                        now,
+                        &self.shared.rng,
+                        self.shared.dpop.nonce(&origin).as_ref(),
+                        None,
+                    )
+                    .map_err(Error::DpopProof)?,
+                ),
                 None => None,
             };
             let form = url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("grant_type", "client_credentials")
-                .append_pair("scope", &request.scopes.join(" "))
+                .append_pair("scope", &crate::ids::join(&request.scopes))
                 .append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE)
                 .append_pair("client_assertion", assertion.expose_secret())
                 .finish();
@@ -363,7 +460,7 @@ impl Okta {
                 headers.push(("DPoP", p.expose_secret()));
             }
             let reply = self.send(
-                "POST",
+                &Method::POST,
                 &url,
                 &headers,
                 Some(("application/x-www-form-urlencoded", form.into_bytes())),
@@ -376,7 +473,9 @@ impl Okta {
                         .into(),
                 ));
             }
-            self.remember_nonce(&origin, nonces.first().copied());
+            self.shared
+                .dpop
+                .remember_nonce(&origin, nonces.first().copied());
             if reply.status == 200 {
                 let required = use_dpop && (creds.dpop == DpopMode::Always || learned || known);
                 return validate(
@@ -384,7 +483,7 @@ impl Okta {
                     request,
                     dpop.filter(|_| use_dpop),
                     required,
-                    self.now().secs(),
+                    self.now(),
                 );
             }
             let body = if reply.status == 400 {
@@ -417,11 +516,11 @@ impl Okta {
                         && creds.dpop == DpopMode::Auto
                         && description.contains("header is missing") =>
                 {
-                    Okta::lock(&self.needs_dpop).insert(creds.client_id.as_str().to_owned());
+                    self.shared.dpop.set_required(creds.client_id.as_str());
                     use_dpop = true;
                     learned = true;
                 }
-                (429, _) if rate_retries < self.retry.max_retries => {
+                (429, _) if rate_retries < self.shared.transport.retry.max_retries => {
                     rate_retries += 1;
                     std::thread::sleep(self.rate_limit_wait(&reply, rate_retries));
                 }
@@ -437,7 +536,7 @@ fn validate(
     request: &TokenRequest,
     dpop: Option<Arc<DpopKey>>,
     dpop_required: bool,
-    now: u64,
+    now: UnixTime,
 ) -> Result<Token> {
     let refuse = |why: &str| Err(Error::TokenResponse(why.to_owned()));
     let Some(obj) = body.as_object() else {
@@ -493,14 +592,14 @@ fn validate(
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect(),
-        None => request.scopes.clone(),
+        None => request.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
         Some(_) => return refuse("scope must be a space-separated string"),
     };
     let missing: Vec<String> = request
         .required
         .iter()
-        .filter(|s| !scopes.contains(s))
-        .cloned()
+        .filter(|s| !scopes.iter().any(|g| g == s.as_str()))
+        .map(|s| s.as_str().to_owned())
         .collect();
     if !missing.is_empty() {
         return Err(Error::MissingScopes {
@@ -511,7 +610,7 @@ fn validate(
     Ok(Token {
         access: AccessToken::new(access.as_str()),
         kind,
-        expires_at: now + lifetime,
+        expires_at: now.plus(lifetime),
         scopes,
         dpop: dpop.map(BoundKey::ready),
     })
@@ -521,7 +620,7 @@ fn validate(
 /// before it expires, and refreshes it once however many threads ask at the same moment (C8).
 pub struct TokenSource {
     file: Option<crate::cache::FileCache>,
-    okta: Arc<Okta>,
+    okta: Okta,
     creds: ServiceCredentials,
     request: TokenRequest,
     margin: u64,
@@ -547,7 +646,7 @@ impl std::fmt::Debug for TokenSource {
 
 impl TokenSource {
     /// A source refreshing 60 seconds before expiry.
-    pub fn new(okta: Arc<Okta>, creds: ServiceCredentials, request: TokenRequest) -> TokenSource {
+    pub fn new(okta: Okta, creds: ServiceCredentials, request: TokenRequest) -> TokenSource {
         TokenSource {
             file: None,
             okta,
@@ -580,11 +679,14 @@ impl TokenSource {
     }
 
     /// A valid token: the cached one, or a new one fetched by exactly one of the callers.
+    ///
+    /// Should the fetch panic (a signer's bug), the waiting callers are woken and one of them
+    /// fetches in turn: none is left waiting.
     pub fn token(&self) -> Result<Token> {
-        let mut state = Okta::lock(&self.state);
+        let mut state = crate::client::lock(&self.state);
         loop {
             if let Some(t) = &state.token
-                && t.expires_at > self.okta.now().secs() + self.margin
+                && t.expires_at > self.okta.now().plus(self.margin)
             {
                 return Ok(t.clone());
             }
@@ -598,6 +700,10 @@ impl TokenSource {
         }
         state.fetching = true;
         drop(state);
+        let mut guard = Fetching {
+            source: self,
+            token: None,
+        };
         let result = match &self.file {
             Some(file) => {
                 file.get_or_fetch(&self.okta, &self.creds, &self.request, self.margin, || {
@@ -610,18 +716,16 @@ impl TokenSource {
                 self.okta.client_credentials(&self.creds, &self.request)
             }
         };
-        let mut state = Okta::lock(&self.state);
-        state.fetching = false;
         if let Ok(t) = &result {
-            state.token = Some(t.clone());
+            guard.token = Some(t.clone());
         }
-        self.ready.notify_all();
+        drop(guard);
         result
     }
 
     /// Forgets the cached token (after Okta said it is invalid), in memory and in the file.
     pub fn invalidate(&self) {
-        Okta::lock(&self.state).token = None;
+        crate::client::lock(&self.state).token = None;
         if let Some(file) = &self.file {
             file.forget(&self.okta, &self.creds, &self.request);
         }
@@ -630,6 +734,34 @@ impl TokenSource {
     /// The client this source serves.
     pub fn okta(&self) -> &Okta {
         &self.okta
+    }
+}
+
+/// Ends a fetch of [`TokenSource::token`] however it ends (a result or a panic): clears the
+/// flag, keeps a new token, and wakes the waiters.
+struct Fetching<'a> {
+    source: &'a TokenSource,
+    token: Option<Token>,
+}
+
+impl Drop for Fetching<'_> {
+    fn drop(&mut self) {
+        let mut state = crate::client::lock(&self.source.state);
+        state.fetching = false;
+        if let Some(t) = self.token.take() {
+            state.token = Some(t);
+        }
+        self.source.ready.notify_all();
+    }
+}
+
+impl crate::api::Credential for TokenSource {
+    fn authorization(&self) -> Result<crate::api::Authorization> {
+        Ok(crate::api::Authorization::Token(self.token()?))
+    }
+
+    fn rejected(&self) {
+        self.invalidate();
     }
 }
 
@@ -644,17 +776,17 @@ mod tests {
         let token = Token::from_parts(
             AccessToken::new("at"),
             TokenType::DPoP,
-            u64::MAX,
+            UnixTime(u64::MAX),
             Vec::new(),
             Some(BoundKey::saved(okta_jwk::PrivateJwk::new(
                 "{\"kty\":\"EC\"}",
             ))),
         );
-        assert!(matches!(token.dpop_key(), Err(Error::Key(_))));
+        assert!(matches!(token.dpop_key(), Err(Error::Key { .. })));
         let bearer = Token::from_parts(
             AccessToken::new("at"),
             TokenType::Bearer,
-            0,
+            UnixTime(0),
             Vec::new(),
             None,
         );

@@ -65,18 +65,26 @@ impl Reply {
         Some(crate::error::RateLimit {
             limit: num("x-rate-limit-limit")?,
             remaining: num("x-rate-limit-remaining")?,
-            reset: num("x-rate-limit-reset"),
+            reset: num("x-rate-limit-reset").map(okta_assertion::UnixTime),
         })
     }
 
-    /// The body as JSON, requiring `Content-Type: application/json` (C4).
+    /// The body as JSON, requiring `Content-Type: application/json` (C4). The error quotes
+    /// the body only for an error status: a 2xx body may hold a token.
     pub(crate) fn json(&self) -> Result<Value> {
         if !self.is_json() {
+            let excerpt = if (200..300).contains(&self.status) {
+                String::new()
+            } else {
+                format!(
+                    ", body begins {:?}",
+                    safe(&String::from_utf8_lossy(&self.body), 80)
+                )
+            };
             return Err(self.unexpected(format!(
-                "Content-Type is {:?}, not JSON (HTTP {}, body begins {:?})",
+                "Content-Type is {:?}, not JSON (HTTP {}{excerpt})",
                 safe(self.header("content-type").unwrap_or("absent"), 60),
                 self.status,
-                safe(&String::from_utf8_lossy(&self.body), 80)
             )));
         }
         serde_json::from_slice(&self.body)
@@ -222,8 +230,10 @@ pub(crate) struct AgentSettings {
 pub(crate) fn agent(s: &AgentSettings) -> Result<ureq::Agent> {
     let proxy = match &s.proxy {
         Some(p) => Some(
-            ureq::Proxy::new(p.expose_secret())
-                .map_err(|_| Error::Config("the proxy URL is not valid"))?,
+            ureq::Proxy::new(p.expose_secret()).map_err(|_| Error::InvalidInput {
+                what: "proxy URL",
+                reason: "ureq does not accept it as a proxy (http, https, socks4, socks5)",
+            })?,
         ),
         None => None,
     };
@@ -241,7 +251,7 @@ pub(crate) fn agent(s: &AgentSettings) -> Result<ureq::Agent> {
 /// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error (C2).
 pub(crate) fn send(
     agent: &ureq::Agent,
-    method: &str,
+    method: &ureq::http::Method,
     url: &url::Url,
     headers: &[(&str, &str)],
     body: Option<(&str, Vec<u8>)>,
@@ -249,7 +259,7 @@ pub(crate) fn send(
 ) -> Result<Reply> {
     let endpoint = format!("{method} {}", url.path());
     let mut builder = ureq::http::Request::builder()
-        .method(method)
+        .method(method.clone())
         .uri(url.as_str());
     for (n, v) in headers {
         builder = builder.header(*n, *v);
@@ -258,9 +268,10 @@ pub(crate) fn send(
     if !content_type.is_empty() {
         builder = builder.header("Content-Type", content_type);
     }
-    let request = builder
-        .body(bytes)
-        .map_err(|_| Error::Config("the request could not be built"))?;
+    let request = builder.body(bytes).map_err(|_| Error::InvalidInput {
+        what: "request",
+        reason: "a header name or value is not valid HTTP",
+    })?;
     let proxy = || {
         agent
             .config()

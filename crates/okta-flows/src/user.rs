@@ -7,11 +7,16 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use okta_assertion::{RandomSource, Validation, Verifier};
-use okta_jwk::{Algorithm, Jwks, base64url};
+use okta_jwk::{Algorithm, Jwks};
+use okta_jwk::__private::base64url;
 use serde_json::Value;
 
-use crate::client::Okta;
+use okta_assertion::{ClientId, UnixTime};
+use ureq::http::Method;
+
+use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result, safe};
+use crate::ids::Scope;
 use crate::oauth::ClientAuth;
 use crate::secrets::{
     AccessToken, AuthorizationCode, IdToken, OAuthState, PkceVerifier, RefreshToken,
@@ -31,7 +36,7 @@ impl Pkce {
     /// A new pair.
     pub fn new(rng: &dyn RandomSource) -> Result<Pkce> {
         let mut bytes = [0u8; 32];
-        rng.fill(&mut bytes)?;
+        rng.fill(&mut bytes).map_err(|_| Error::Random)?;
         Ok(Pkce::from_verifier(&base64url::encode(bytes)))
     }
 
@@ -57,13 +62,14 @@ impl Pkce {
 
 fn random_token(rng: &dyn RandomSource) -> Result<String> {
     let mut bytes = [0u8; 32];
-    rng.fill(&mut bytes)?;
+    rng.fill(&mut bytes).map_err(|_| Error::Random)?;
     Ok(base64url::encode(bytes))
 }
 
 /// A user sign-in in progress: the listener is bound before the URL is shown, so the redirect
 /// cannot arrive before anyone listens.
-#[derive(Debug)]
+///
+/// `Debug` shows the redirect URI only: the authorize URL carries the `state` and `nonce`.
 pub struct SignIn {
     url: String,
     redirect_uri: String,
@@ -72,11 +78,21 @@ pub struct SignIn {
     state: OAuthState,
     nonce: Option<OAuthState>,
     pkce: Pkce,
-    client_id: String,
+    client_id: ClientId,
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignIn")
+            .field("redirect_uri", &self.redirect_uri)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The tokens of a signed-in user.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UserTokens {
     /// The access token.
     pub access: Token,
@@ -96,38 +112,39 @@ impl Okta {
     /// servers that accept any loopback port, RFC 8252 §7.3).
     pub fn start_sign_in(
         &self,
-        client_id: &str,
+        client_id: &ClientId,
         port: u16,
         path: &str,
-        scopes: &[&str],
+        scopes: &[Scope],
     ) -> Result<SignIn> {
         if !path.starts_with('/') || path.contains(['?', '#']) {
-            return Err(Error::Config(
-                "the redirect path starts with / and has no query or fragment",
-            ));
+            return Err(Error::InvalidInput {
+                what: "redirect path",
+                reason: "it starts with / and has no query or fragment",
+            });
         }
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .map_err(|_| Error::Config("cannot listen on the loopback redirect port"))?;
-        let port = listener
-            .local_addr()
-            .map_err(|_| Error::Config("loopback listener"))?
-            .port();
+        let address = format!("127.0.0.1:{port}");
+        let listen = |source| Error::Listen {
+            address: address.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(listen)?;
+        let port = listener.local_addr().map_err(listen)?.port();
         let redirect_uri = format!("http://127.0.0.1:{port}{path}");
-        let pkce = Pkce::new(&self.rng)?;
-        let state = OAuthState::new(random_token(&self.rng)?);
-        let nonce = if scopes.contains(&"openid") {
-            Some(OAuthState::new(random_token(&self.rng)?))
+        let pkce = Pkce::new(&self.shared.rng)?;
+        let state = OAuthState::new(random_token(&self.shared.rng)?);
+        let nonce = if scopes.iter().any(|s| s.as_str() == "openid") {
+            Some(OAuthState::new(random_token(&self.shared.rng)?))
         } else {
             None
         };
-        let mut url = url::Url::parse(self.oauth_endpoint("authorize")?.as_str())
-            .map_err(|_| Error::Config("authorize URL"))?;
+        let mut url = self.oauth_endpoint(OAuthEndpoint::Authorize)?.url().clone();
         {
             let mut q = url.query_pairs_mut();
-            q.append_pair("client_id", client_id)
+            q.append_pair("client_id", client_id.as_str())
                 .append_pair("response_type", "code")
                 .append_pair("redirect_uri", &redirect_uri)
-                .append_pair("scope", &scopes.join(" "))
+                .append_pair("scope", &crate::ids::join(scopes))
                 .append_pair("state", state.expose_secret())
                 .append_pair("code_challenge", pkce.challenge())
                 .append_pair("code_challenge_method", "S256");
@@ -143,7 +160,7 @@ impl Okta {
             state,
             nonce,
             pkce,
-            client_id: client_id.to_owned(),
+            client_id: client_id.clone(),
         })
     }
 
@@ -166,7 +183,7 @@ impl Okta {
             ),
         ];
         if let ClientAuth::PrivateKeyJwt(_) = auth {
-            fields.push(("client_id", sign_in.client_id.clone()));
+            fields.push(("client_id", sign_in.client_id.as_str().to_owned()));
         }
         let body = self.user_token_request(auth, &fields)?;
         self.user_tokens(&body, &sign_in.client_id, sign_in.nonce.as_ref())
@@ -176,16 +193,16 @@ impl Okta {
     pub fn refresh(
         &self,
         auth: ClientAuth<'_>,
-        client_id: &str,
+        client_id: &ClientId,
         refresh: &RefreshToken,
-        scopes: Option<&[&str]>,
+        scopes: Option<&[Scope]>,
     ) -> Result<UserTokens> {
         let mut fields = vec![
             ("grant_type", "refresh_token".to_owned()),
             ("refresh_token", refresh.expose_secret().to_owned()),
         ];
         if let Some(s) = scopes {
-            fields.push(("scope", s.join(" ")));
+            fields.push(("scope", crate::ids::join(s)));
         }
         let body = self.user_token_request(auth, &fields)?;
         let mut tokens = self.user_tokens(&body, client_id, None)?;
@@ -197,13 +214,13 @@ impl Okta {
 
     fn user_token_request(&self, auth: ClientAuth<'_>, fields: &[(&str, String)]) -> Result<Value> {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.oauth_post("token", auth, &fields)?.json()
+        self.oauth_post(OAuthEndpoint::Token, auth, &fields)?.json()
     }
 
     fn user_tokens(
         &self,
         body: &Value,
-        client_id: &str,
+        client_id: &ClientId,
         nonce: Option<&OAuthState>,
     ) -> Result<UserTokens> {
         let refuse = |why: &str| Error::TokenResponse(why.to_owned());
@@ -238,7 +255,7 @@ impl Okta {
         let token = Token::from_parts(
             AccessToken::new(access),
             TokenType::Bearer,
-            self.now().secs() + lifetime,
+            self.now().plus(lifetime),
             scopes,
             None,
         );
@@ -265,56 +282,57 @@ impl Okta {
     fn check_id_token(
         &self,
         jwt: &str,
-        client_id: &str,
+        client_id: &ClientId,
         nonce: Option<&OAuthState>,
     ) -> Result<serde_json::Map<String, Value>> {
-        let issuer = match &self.discovery {
+        let issuer = match &self.shared.discovery {
             Some(d) => d.issuer.clone(),
-            None => match &self.server {
-                crate::client::AuthServer::Org => self.org.as_str().to_owned(),
+            None => match &self.shared.server {
+                crate::client::AuthServer::Org => self.shared.org.as_str().to_owned(),
                 crate::client::AuthServer::Custom(id) => {
-                    format!("{}/oauth2/{id}", self.org.as_str())
+                    format!("{}/oauth2/{id}", self.shared.org.as_str())
                 }
             },
         };
         let verifier = Verifier::new(&[Algorithm::RS256]);
-        let verified = match verifier.verify(jwt, &self.fetch_jwks()?) {
-            Err(okta_assertion::Error::NoKey { .. }) => {
-                verifier.verify(jwt, &self.fetch_jwks()?)?
-            }
-            other => other?,
+        let validation = Validation::at(self.now())
+            .leeway(120)
+            .issuer(&issuer)
+            .audience(client_id.as_str());
+        let refused = |source| Error::IdToken { source };
+        let verified = match verifier.verify(jwt, &self.fetch_jwks()?, &validation) {
+            Err(okta_assertion::Error::NoKey { .. }) => verifier
+                .verify(jwt, &self.fetch_jwks()?, &validation)
+                .map_err(refused)?,
+            other => other.map_err(refused)?,
         };
-        verified.validate(
-            &Validation::at(self.now())
-                .leeway(120)
-                .issuer(&issuer)
-                .audience(client_id),
-        )?;
         if let Some(n) = nonce
-            && verified.claims.get("nonce").and_then(Value::as_str) != Some(n.expose_secret())
+            && verified.claims().get("nonce").and_then(Value::as_str) != Some(n.expose_secret())
         {
             return Err(Error::TokenResponse(
                 "the ID token's nonce is not the one sent".into(),
             ));
         }
-        Ok(verified.claims)
+        Ok(verified.into_claims())
     }
 
     fn fetch_jwks(&self) -> Result<Jwks> {
-        self.fetch_jwks_at(self.oauth_endpoint("keys")?.as_str())
+        self.fetch_jwks_at(self.oauth_endpoint(OAuthEndpoint::Keys)?.as_str())
     }
 
     /// Fetches a JWKS from a URL of this org (a `jwks_uri`), for checking tokens.
     pub fn fetch_jwks_at(&self, url: &str) -> Result<Jwks> {
-        let url = url::Url::parse(url).map_err(|_| Error::Config("the JWKS URL does not parse"))?;
-        if !self.org.same_origin(&url) {
-            return Err(Error::Link(format!(
-                "{} is not on this org",
-                safe(url.as_str(), 100)
-            )));
+        let url = url::Url::parse(url).map_err(|_| Error::InvalidInput {
+            what: "JWKS URL",
+            reason: "it does not parse",
+        })?;
+        if !self.shared.org.same_origin(&url) {
+            return Err(Error::NotThisOrg {
+                url: safe(url.as_str(), 100),
+            });
         }
         let reply = self.send(
-            "GET",
+            &Method::GET,
             &url,
             &[("Accept", "application/json")],
             None,
@@ -325,7 +343,10 @@ impl Okta {
         }
         let text = String::from_utf8(reply.body.clone())
             .map_err(|_| reply.unexpected("the JWKS is not UTF-8".into()))?;
-        Ok(Jwks::from_json(&text)?)
+        Jwks::from_json(&text).map_err(|source| Error::Key {
+            action: "reading the server's JWKS",
+            source,
+        })
     }
 }
 
@@ -351,7 +372,10 @@ impl SignIn {
         let deadline = Instant::now() + timeout;
         self.listener
             .set_nonblocking(true)
-            .map_err(|_| Error::Config("loopback listener"))?;
+            .map_err(|source| Error::Listen {
+                address: self.redirect_uri.clone(),
+                source,
+            })?;
         loop {
             match self.listener.accept() {
                 Ok((stream, _)) => {
@@ -401,7 +425,7 @@ impl SignIn {
             .collect();
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let state_ok = get("state")
-            .is_some_and(|s| constant_time_eq(s.as_bytes(), self.state.expose_secret().as_bytes()));
+            .is_some_and(|s| okta_jwk::__private::constant_time_eq(s.as_bytes(), self.state.expose_secret().as_bytes()));
         if !state_ok {
             respond(&mut stream, "400 Bad Request", FAILED);
             return None;
@@ -436,35 +460,6 @@ fn respond(stream: &mut TcpStream, status: &str, page: &str) {
         page.len()
     );
     let _ = stream.flush();
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Opens `url` in the system browser when there is one (RFC 8252 §8.12: the system browser, not
-/// an embedded view); returns whether a browser was started. Print the URL either way.
-pub fn open_browser(url: &str) -> bool {
-    let commands: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
-        &[("open", &[])]
-    } else if cfg!(windows) {
-        &[("rundll32", &["url.dll,FileProtocolHandler"])]
-    } else {
-        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-            return false;
-        }
-        &[("xdg-open", &[])]
-    };
-    commands.iter().any(|(cmd, args)| {
-        std::process::Command::new(cmd)
-            .args(*args)
-            .arg(url)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .is_ok()
-    })
 }
 
 #[cfg(test)]
@@ -507,8 +502,8 @@ mod tests {
 /// processes) and refreshed with the refresh token when the access token nears expiry, so a
 /// `login` once serves later runs.
 pub struct UserTokenSource {
-    okta: std::sync::Arc<Okta>,
-    client_id: String,
+    okta: Okta,
+    client_id: ClientId,
     secret: Option<crate::secrets::ClientSecret>,
     path: std::path::PathBuf,
     margin: u64,
@@ -536,13 +531,13 @@ struct SavedUser {
 impl UserTokenSource {
     /// Tokens of a public client (PKCE), kept in `path`.
     pub fn new(
-        okta: std::sync::Arc<Okta>,
-        client_id: &str,
+        okta: Okta,
+        client_id: ClientId,
         path: impl Into<std::path::PathBuf>,
     ) -> UserTokenSource {
         UserTokenSource {
             okta,
-            client_id: client_id.to_owned(),
+            client_id,
             secret: None,
             path: path.into(),
             margin: 60,
@@ -571,39 +566,42 @@ impl UserTokenSource {
         let lock = crate::cache::lock_file(&self.path);
         self.save(tokens)?;
         drop(lock);
-        *Okta::lock(&self.memory) = Some(tokens.access.clone());
+        *crate::client::lock(&self.memory) = Some(tokens.access.clone());
         Ok(())
     }
 
     fn save(&self, tokens: &UserTokens) -> Result<()> {
         let saved = SavedUser {
-            client_id: self.client_id.clone(),
+            client_id: self.client_id.as_str().to_owned(),
             access_token: tokens.access.access_token().expose_secret().to_owned(),
-            expires_at: tokens.access.expires_at(),
+            expires_at: tokens.access.expires_at().secs(),
             scopes: tokens.access.scopes().to_vec(),
             refresh_token: tokens
                 .refresh
                 .as_ref()
                 .map(|r| r.expose_secret().to_owned()),
         };
-        let bytes =
-            serde_json::to_vec(&saved).map_err(|_| Error::Config("saving the user's tokens"))?;
-        crate::cache::write_private(&self.path, &bytes)
-            .map_err(|_| Error::Config("cannot write the user token file"))
+        let file_error = |source| Error::File {
+            action: "writing the user token file",
+            path: self.path.clone(),
+            source,
+        };
+        let bytes = serde_json::to_vec(&saved).map_err(|e| file_error(e.into()))?;
+        crate::cache::write_private(&self.path, &bytes).map_err(file_error)
     }
 
     fn load(&self) -> Option<SavedUser> {
         let saved: SavedUser = serde_json::from_slice(&std::fs::read(&self.path).ok()?).ok()?;
-        (saved.client_id == self.client_id).then_some(saved)
+        (saved.client_id == self.client_id.as_str()).then_some(saved)
     }
 
     /// A valid access token: the one in memory or in the file, or a refreshed one. Without a
     /// usable refresh token, an error that says to sign in again.
     pub fn token(&self) -> Result<Token> {
-        let now = self.okta.now().secs();
-        if let Some(t) = Okta::lock(&self.memory)
+        let fresh_until = self.okta.now().plus(self.margin);
+        if let Some(t) = crate::client::lock(&self.memory)
             .as_ref()
-            .filter(|t| t.expires_at() > now + self.margin)
+            .filter(|t| t.expires_at() > fresh_until)
         {
             return Ok(t.clone());
         }
@@ -611,11 +609,11 @@ impl UserTokenSource {
         let saved = self
             .load()
             .ok_or_else(|| Error::SignIn("not signed in: sign in first".into()))?;
-        let token = if saved.expires_at > now + self.margin {
+        let token = if UnixTime(saved.expires_at) > fresh_until {
             Token::from_parts(
                 AccessToken::new(saved.access_token),
                 TokenType::Bearer,
-                saved.expires_at,
+                UnixTime(saved.expires_at),
                 saved.scopes,
                 None,
             )
@@ -641,7 +639,13 @@ impl UserTokenSource {
             self.save(&fresh)?;
             fresh.access
         };
-        *Okta::lock(&self.memory) = Some(token.clone());
+        *crate::client::lock(&self.memory) = Some(token.clone());
         Ok(token)
+    }
+}
+
+impl crate::api::Credential for UserTokenSource {
+    fn authorization(&self) -> Result<crate::api::Authorization> {
+        Ok(crate::api::Authorization::Token(self.token()?))
     }
 }

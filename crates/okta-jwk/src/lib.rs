@@ -46,7 +46,7 @@ mod strict_json;
 
 pub use alg::{Algorithm, Curve};
 pub use any::AnyKey;
-pub use error::{Error, Result, display_safe};
+pub use error::{Error, Result};
 pub use jwks::{Jwks, Skipped};
 pub use keypair::{KeyPair, KeySpec};
 pub use kid::{Kid, Thumbprint};
@@ -55,23 +55,33 @@ pub use public::{KeyKind, KeyUse, PublicJwk};
 pub use secret::{Passphrase, PrivateJwk, PrivatePem};
 pub use signer::Signer;
 
-/// Parses JSON text, refusing duplicate member names at any depth (RFC 7515 §4, RFC 7517 §4) and
-/// text longer than `max_len`. Errors give a line and column, never the text.
-pub fn parse_json_strict(
-    text: &str,
-    what: &'static str,
-    max_len: usize,
-) -> Result<serde_json::Value> {
-    strict_json::parse(text, what, max_len)
-}
-
 #[doc(hidden)]
 pub mod __private {
-    //! For `secret_text!` in other crates; not part of the API.
-    pub use zeroize::Zeroizing;
-}
+    //! Plumbing shared by this workspace's crates; not part of the API and not covered by
+    //! semver.
+    /// Unpadded base64url (RFC 7515 §2), decoding strictly.
+    pub mod base64url {
+        pub use crate::b64::{decode, encode};
+    }
+    pub use crate::error::display_safe;
 
-/// Unpadded base64url, the encoding of every JOSE value (RFC 7515 §2), decoding strictly.
-pub mod base64url {
-    pub use crate::b64::{decode, encode};
+    /// Parses JSON text, refusing duplicate member names at any depth (RFC 7515 §4, RFC 7517
+    /// §4) and text longer than `max_len`. Errors give a line and column, never the text.
+    pub fn parse_json_strict(
+        text: &str,
+        what: &'static str,
+        max_len: usize,
+    ) -> crate::Result<serde_json::Value> {
+        crate::strict_json::parse(text, what, max_len)
+    }
+    pub use zeroize::Zeroizing;
+
+    /// Compares two byte strings in time that depends on their lengths only.
+    pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+        std::hint::black_box(diff) == 0
+    }
 }

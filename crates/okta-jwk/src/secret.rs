@@ -15,6 +15,7 @@
 /// assert_eq!(format!("{token:?}"), "ApiToken([redacted])");
 /// assert_eq!(token.expose_secret(), "00abc");
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! secret_text {
     ($(#[$doc:meta])* $new_vis:vis $name:ident) => {
@@ -22,8 +23,18 @@ macro_rules! secret_text {
         ///
         /// `Debug` prints only the type name; there is no `Display` and no `Serialize`. The text is
         /// wiped from memory when dropped.
-        #[derive(Clone, PartialEq, Eq)]
+        #[derive(Clone)]
         pub struct $name($crate::__private::Zeroizing<String>);
+
+        /// Compares in constant time (for equal lengths), so a comparison reveals nothing of
+        /// where two secrets differ.
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                $crate::__private::constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
+            }
+        }
+
+        impl Eq for $name {}
 
         impl $name {
             /// Wraps text that must not be printed.

@@ -31,16 +31,16 @@ pub(crate) struct OrgOpts {
 }
 
 /// A client for `org`, tracing to stderr with `-v`.
-pub(crate) fn client(org: OrgUrl, verbose: bool) -> Result<Arc<Okta>> {
+pub(crate) fn client(org: OrgUrl, verbose: bool) -> Result<Okta> {
     let mut builder =
         Okta::builder(org).user_agent(format!("okta-oauth/{}", env!("CARGO_PKG_VERSION")));
     if let Some(proxy) = proxy()? {
         builder = builder.proxy(proxy);
     }
     if verbose {
-        builder = builder.trace(Arc::new(|t: &okta_flows::Trace| crate::out::trace(t)));
+        builder = builder.trace(|t: &okta_flows::Trace| crate::out::trace(t));
     }
-    Ok(Arc::new(builder.build()?))
+    Ok(builder.build()?)
 }
 
 /// The proxy: each part from `OKTA_CLIENT_PROXY_{HOST,PORT,USERNAME,PASSWORD}`, else from
@@ -95,7 +95,7 @@ impl OrgOpts {
             .filter(|s| !s.is_empty())
     }
 
-    pub(crate) fn okta(&self) -> Result<Arc<Okta>> {
+    pub(crate) fn okta(&self) -> Result<Okta> {
         let text = self
             .org_text()
             .context("no org: give --org https://example.okta.com or set OKTA_CLIENT_ORGURL")?;
@@ -249,21 +249,21 @@ impl ServiceOpts {
         };
         let text = Arc::new(self.key_text()?);
         let kid = self.configured_kid()?;
-        let source = text.clone();
-        let load: okta_flows::KeyLoader = Box::new(move || {
+        let identity = okta_flows::KeyIdentity::of_encoded_key(text.text().as_bytes());
+        let signer = okta_flows::LazySigner::new(identity, move || {
             let signer: Arc<dyn okta_jwk::Signer> = Arc::new(text.parse(kid.clone())?);
             Ok(signer)
         });
         let id = self.client_id()?;
-        Ok(ServiceCredentials::deferred(id, source.text().as_bytes(), load).dpop(mode))
+        Ok(ServiceCredentials::lazy(id, signer).dpop(mode))
     }
 
     /// A token source, persisted unless `--token-cache none`.
-    pub(crate) fn source(&self, okta: Arc<Okta>) -> Result<TokenSource> {
+    pub(crate) fn source(&self, okta: Okta) -> Result<TokenSource> {
         let source = TokenSource::new(
             okta,
             self.credentials()?,
-            TokenRequest::scopes(&self.scopes()),
+            TokenRequest::scopes(&self.scopes())?,
         );
         let path = self
             .token_cache

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use okta_assertion::{ClientAssertionBuilder, OsRandom, UnixTime};
-use okta_flows::{ClientAuth, Credential, DpopMode, UserTokenSource};
+use okta_flows::{AppId, AppKeyId, ClientAuth, Credential, DpopMode, OAuthEndpoint, UserTokenSource};
 use serde_json::json;
 
 use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
@@ -72,7 +72,7 @@ impl KeysCmd {
     pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
         let okta = org.okta()?;
         let ssws = admin.ssws()?;
-        let cred = Credential::Ssws(&ssws);
+        let cred: &dyn Credential = &ssws;
         let show = |k: &okta_flows::AppKey| {
             out.data(
                 &format!(
@@ -81,11 +81,14 @@ impl KeysCmd {
                     k.kid.as_deref().unwrap_or("-"),
                     if k.active { "ACTIVE" } else { "INACTIVE" }
                 ),
-                &k.raw,
+                k.raw(),
             );
         };
         match self {
-            KeysCmd::List { app } => okta.list_app_keys(cred, app)?.iter().for_each(show),
+            KeysCmd::List { app } => okta
+                .list_app_keys(cred, &AppId::new(app.as_str())?)?
+                .iter()
+                .for_each(show),
             KeysCmd::Add { app, key, inactive } => {
                 let public = files::any_key(key)?.public_jwk().clone();
                 let public = if public.kid().is_some() {
@@ -93,25 +96,27 @@ impl KeysCmd {
                 } else {
                     public.with_thumbprint_kid()
                 };
-                show(&okta.add_app_key(cred, app, &public, !inactive)?);
+                show(&okta.add_app_key(cred, &AppId::new(app.as_str())?, &public, !inactive)?);
             }
             KeysCmd::Activate { app, key_id } => {
-                show(&okta.set_app_key_active(cred, app, key_id, true)?)
+                show(&okta.set_app_key_active(cred, &AppId::new(app.as_str())?, &AppKeyId::new(key_id.as_str())?, true)?)
             }
             KeysCmd::Deactivate { app, key_id } => {
-                show(&okta.set_app_key_active(cred, app, key_id, false)?)
+                show(&okta.set_app_key_active(cred, &AppId::new(app.as_str())?, &AppKeyId::new(key_id.as_str())?, false)?)
             }
             KeysCmd::Delete { app, key_id } => {
-                okta.delete_app_key(cred, app, key_id)?;
+                okta.delete_app_key(cred, &AppId::new(app.as_str())?, &AppKeyId::new(key_id.as_str())?)?;
                 out.data(&format!("deleted {key_id}"), &json!({"deleted": key_id}));
             }
             KeysCmd::Rotate { app, key, scopes } => {
                 let new_key = Arc::new(files::private_key(key)?);
                 let scopes: Vec<&str> =
                     scopes.split([' ', ',']).filter(|s| !s.is_empty()).collect();
-                let r = okta.rotate_app_key(cred, app, new_key, &scopes, DpopMode::Auto)?;
+                let scopes = okta_flows::Scope::list(&scopes)?;
+                let r = okta.rotate_app_key(cred, &AppId::new(app.as_str())?, new_key, &scopes, DpopMode::Auto)?;
+                let names = |ids: &[AppKeyId]| ids.iter().map(ToString::to_string).collect::<Vec<_>>();
                 out.data(
-                    &format!("rotated: new key {}, deactivated {:?}, deleted {:?}", if r.added { "added" } else { "already present" }, r.deactivated, r.deleted),
+                    &format!("rotated: new key {}, deactivated {:?}, deleted {:?}", if r.added { "added" } else { "already present" }, names(&r.deactivated), names(&r.deleted)),
                     &json!({"added": r.added, "activated": r.activated, "deactivated": r.deactivated, "deleted": r.deleted}),
                 );
             }
@@ -133,13 +138,17 @@ pub(crate) struct AssertionCmd {
 impl AssertionCmd {
     pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
         let okta = org.okta()?;
-        let endpoint = okta.oauth_endpoint(&self.endpoint)?;
+        let which = match self.endpoint.as_str() {
+            "token" => OAuthEndpoint::Token,
+            "revoke" => OAuthEndpoint::Revoke,
+            "introspect" => OAuthEndpoint::Introspect,
+            other => anyhow::bail!(
+                "--endpoint {other:?}: a client assertion is for token, revoke or introspect"
+            ),
+        };
+        let endpoint = okta.oauth_endpoint(which)?;
         let key = self.service.key()?;
-        let now = UnixTime(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)?
-                .as_secs(),
-        );
+        let now = UnixTime::from_system_time(std::time::SystemTime::now());
         let jwt = ClientAssertionBuilder::new(self.service.client_id()?, endpoint.clone()).sign(
             &key,
             now,
@@ -181,18 +190,20 @@ impl LoginCmd {
             .clone()
             .or_else(|| std::env::var("OKTA_CLIENT_CLIENTID").ok())
             .context("no client id: give --client-id or set OKTA_CLIENT_CLIENTID")?;
+        let client_id = okta_flows::ClientId::new(client_id)?;
         let scopes: Vec<&str> = self
             .scopes
             .split([' ', ','])
             .filter(|s| !s.is_empty())
             .collect();
+        let scopes = okta_flows::Scope::list(&scopes)?;
         let sign_in = okta.start_sign_in(&client_id, self.port, &self.path, &scopes)?;
         out.note(&format!(
             "Sign in at:\n\n  {}\n\n(redirect URI to register with the app: {})",
             sign_in.url(),
             sign_in.redirect_uri()
         ));
-        if !self.no_browser && okta_flows::open_browser(sign_in.url()) {
+        if !self.no_browser && open_browser(sign_in.url()) {
             out.note("Opened your browser.");
         }
         let tokens = okta.finish_sign_in(
@@ -201,7 +212,7 @@ impl LoginCmd {
             Duration::from_secs(self.timeout),
         )?;
         files::private_dir(&files::state_dir())?;
-        let store = UserTokenSource::new(okta, &client_id, user_tokens_path());
+        let store = UserTokenSource::new(okta, client_id, user_tokens_path());
         store.store(&tokens)?;
         let who = tokens.id_claims.as_ref().and_then(|c| {
             c.get("preferred_username")
@@ -220,4 +231,29 @@ impl LoginCmd {
 /// Where `login` keeps the user's tokens.
 pub(crate) fn user_tokens_path() -> PathBuf {
     files::state_dir().join("user-tokens.json")
+}
+
+/// Opens `url` in the system browser when there is one (RFC 8252 §8.12: the system browser, not
+/// an embedded view); returns whether a browser was started. The URL is printed either way.
+fn open_browser(url: &str) -> bool {
+    let commands: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
+        &[("open", &[])]
+    } else if cfg!(windows) {
+        &[("rundll32", &["url.dll,FileProtocolHandler"])]
+    } else {
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            return false;
+        }
+        &[("xdg-open", &[])]
+    };
+    commands.iter().any(|(cmd, args)| {
+        std::process::Command::new(cmd)
+            .args(*args)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .is_ok()
+    })
 }

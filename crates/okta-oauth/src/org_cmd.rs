@@ -1,11 +1,9 @@
 //! Commands that talk to an org: `token`, `api`, `app`, `grant`, `role`, `verify`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use okta_flows::{Credential, Okta, TokenType};
+use okta_flows::{AppId, Credential, GrantId, Method, Role, Scope, StandardRole, TokenType};
 use serde_json::{Value, json};
 
 use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
@@ -25,9 +23,7 @@ impl TokenCmd {
         let token = source
             .token()
             .context("getting a token with client credentials")?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_secs();
+        let now = okta_flows::UnixTime::from_system_time(std::time::SystemTime::now());
         let kind = if token.token_type() == TokenType::DPoP {
             "DPoP"
         } else {
@@ -38,8 +34,8 @@ impl TokenCmd {
             &json!({
                 "token_type": kind,
                 "access_token": token.access_token().expose_secret(),
-                "expires_at": token.expires_at(),
-                "expires_in": token.expires_at().saturating_sub(now),
+                "expires_at": token.expires_at().secs(),
+                "expires_in": token.expires_at().since(now),
                 "scope": token.scopes().join(" "),
                 "from_cache": source.tokens_fetched() == 0,
             }),
@@ -83,28 +79,29 @@ impl ApiCmd {
         if !["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&method.as_str()) {
             bail!("unsupported method {:?}", self.method);
         }
+        let method = Method::from_bytes(method.as_bytes())?;
         if !self.path.starts_with('/') {
             bail!("the path starts with / (e.g. /api/v1/users)");
         }
         let ssws;
         let source;
         let user;
-        let cred = if self.ssws {
+        let cred: &dyn Credential = if self.ssws {
             ssws = self.admin.ssws()?;
-            Credential::Ssws(&ssws)
+            &ssws
         } else if self.user {
             user = okta_flows::UserTokenSource::new(
                 okta.clone(),
-                self.service.client_id()?.as_str(),
+                self.service.client_id()?,
                 crate::more_cmd::user_tokens_path(),
             );
-            Credential::User(&user)
+            &user
         } else {
             source = self.service.source(okta.clone())?;
-            Credential::Source(&source)
+            &source
         };
         if self.all {
-            if method != "GET" {
+            if method != Method::GET {
                 bail!("--all follows pages of a GET");
             }
             let progress = out.stderr_is_terminal();
@@ -131,7 +128,7 @@ impl ApiCmd {
             ),
             None => None,
         };
-        let response = okta.call(cred, &method, &self.path, body.as_ref())?;
+        let response = okta.call(cred, method, &self.path, body.as_ref())?;
         let human = serde_json::to_string_pretty(&response.body)?;
         out.data(&human, &response.body);
         if let Some(next) = response.next {
@@ -183,7 +180,7 @@ impl AppCmd {
     pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
         let okta = org.okta()?;
         let ssws = admin.ssws()?;
-        let cred = Credential::Ssws(&ssws);
+        let cred: &dyn Credential = &ssws;
         match self {
             AppCmd::Create { name, key, dpop } => {
                 let key = files::any_key(key)?;
@@ -193,36 +190,41 @@ impl AppCmd {
                 } else {
                     public.with_thumbprint_kid()
                 };
-                let app =
-                    okta.create_service_app(cred, name, &okta_jwk::Jwks::new(vec![public]), *dpop)?;
+                let dpop = if *dpop {
+                    okta_flows::DpopBinding::Required
+                } else {
+                    okta_flows::DpopBinding::NotRequired
+                };
+                let jwks = okta_jwk::Jwks::new(vec![public]);
+                let app = okta.create_service_app(cred, name, &jwks, dpop)?;
                 out.data(
-                    &format!("created {} ({})", app.client_id, app.name),
-                    &app.raw,
+                    &format!("created {} ({})", app.client_id(), app.name()),
+                    app.raw(),
                 );
             }
             AppCmd::List => {
                 for app in okta.list_apps(cred)? {
                     if out.json {
-                        out.line(&app.raw);
+                        out.line(app.raw());
                     } else {
                         out.data(
                             &format!(
                                 "{}  {}  dpop={}",
-                                app.client_id,
-                                app.name,
-                                app.dpop_bound.map_or("?".into(), |d| d.to_string())
+                                app.client_id(),
+                                app.name(),
+                                app.dpop_bound().map_or("?".into(), |d| d.to_string())
                             ),
-                            &app.raw,
+                            app.raw(),
                         );
                     }
                 }
             }
             AppCmd::Get { id } => {
-                let app = okta.get_app(cred, id)?;
-                out.data(&serde_json::to_string_pretty(&app.raw)?, &app.raw);
+                let app = okta.get_app(cred, &AppId::new(id.as_str())?)?;
+                out.data(&serde_json::to_string_pretty(app.raw())?, app.raw());
             }
             AppCmd::Delete { id } => {
-                okta.delete_app(cred, id)?;
+                okta.delete_app(cred, &AppId::new(id.as_str())?)?;
                 out.data(&format!("deleted {id}"), &json!({"deleted": id}));
             }
         }
@@ -258,25 +260,25 @@ impl GrantCmd {
     pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
         let okta = org.okta()?;
         let ssws = admin.ssws()?;
-        let cred = Credential::Ssws(&ssws);
+        let cred: &dyn Credential = &ssws;
         match self {
             GrantCmd::Add { app, scope } => {
-                let g = okta.add_grant(cred, app, scope)?;
+                let g = okta.add_grant(cred, &AppId::new(app.as_str())?, &Scope::new(scope.as_str())?)?;
                 out.data(
                     &format!("granted {} ({})", g.scope, g.id),
-                    &json!({"id": g.id, "scope": g.scope}),
+                    &json!({"id": g.id.as_str(), "scope": g.scope.as_str()}),
                 );
             }
             GrantCmd::List { app } => {
-                for g in okta.list_grants(cred, app)? {
+                for g in okta.list_grants(cred, &AppId::new(app.as_str())?)? {
                     out.data(
                         &format!("{}  {}", g.id, g.scope),
-                        &json!({"id": g.id, "scope": g.scope}),
+                        &json!({"id": g.id.as_str(), "scope": g.scope.as_str()}),
                     );
                 }
             }
             GrantCmd::Revoke { app, grant } => {
-                okta.revoke_grant(cred, app, grant)?;
+                okta.revoke_grant(cred, &AppId::new(app.as_str())?, &GrantId::new(grant.as_str())?)?;
                 out.data(&format!("revoked {grant}"), &json!({"revoked": grant}));
             }
         }
@@ -305,20 +307,23 @@ impl RoleCmd {
     pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
         let okta = org.okta()?;
         let ssws = admin.ssws()?;
-        let cred = Credential::Ssws(&ssws);
+        let cred: &dyn Credential = &ssws;
         match self {
             RoleCmd::Assign { client, role } => {
-                let r = okta.assign_role(cred, client, role)?;
+                let role = Role::Standard(role.parse::<StandardRole>()?);
+                let client = okta_flows::ClientId::new(client.as_str())?;
+                let r = okta.assign_role(cred, &client, &role)?;
                 out.data(
-                    &format!("assigned {} ({})", r.kind, r.id),
-                    &json!({"id": r.id, "type": r.kind}),
+                    &format!("assigned {} ({})", r.role_type, r.id),
+                    &json!({"id": r.id.as_str(), "type": r.role_type}),
                 );
             }
             RoleCmd::List { client } => {
-                for r in okta.list_roles(cred, client)? {
+                let client = okta_flows::ClientId::new(client.as_str())?;
+                for r in okta.list_roles(cred, &client)? {
                     out.data(
-                        &format!("{}  {}", r.id, r.kind),
-                        &json!({"id": r.id, "type": r.kind}),
+                        &format!("{}  {}", r.id, r.role_type),
+                        &json!({"id": r.id.as_str(), "type": r.role_type}),
                     );
                 }
             }
@@ -374,7 +379,7 @@ impl VerifyCmd {
     pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
         let jwt = files::read(&self.file)?;
         let jwks = if self.jwks.starts_with("http://") || self.jwks.starts_with("https://") {
-            let okta: Arc<Okta> = org
+            let okta = org
                 .okta()
                 .context("fetching a JWKS by URL needs the org (--org) it belongs to")?;
             okta.fetch_jwks_at(&self.jwks)?
@@ -386,12 +391,7 @@ impl VerifyCmd {
             .split(',')
             .map(|a| a.trim().parse::<okta_jwk::Algorithm>())
             .collect::<Result<Vec<_>, _>>()?;
-        let verified = okta_assertion::Verifier::new(&algs).verify(jwt.trim(), &jwks)?;
-        let now = okta_assertion::UnixTime(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)?
-                .as_secs(),
-        );
+        let now = okta_assertion::UnixTime::from_system_time(std::time::SystemTime::now());
         let mut validation = okta_assertion::Validation::at(now).leeway(60);
         if let Some(i) = &self.issuer {
             validation = validation.issuer(i.clone());
@@ -399,10 +399,11 @@ impl VerifyCmd {
         if let Some(a) = &self.audience {
             validation = validation.audience(a.clone());
         }
-        verified.validate(&validation)?;
+        let verified =
+            okta_assertion::Verifier::new(&algs).verify(jwt.trim(), &jwks, &validation)?;
         out.data(
-            &format!("valid: signed with {} by a key of the JWKS; claims checked\n{}", verified.alg, serde_json::to_string_pretty(&verified.claims)?),
-            &json!({"verified": true, "alg": verified.alg.as_str(), "header": verified.header, "claims": verified.claims}),
+            &format!("valid: signed with {} by a key of the JWKS; claims checked\n{}", verified.alg(), serde_json::to_string_pretty(verified.claims())?),
+            &json!({"verified": true, "alg": verified.alg().as_str(), "header": verified.header(), "claims": verified.claims()}),
         );
         Ok(())
     }

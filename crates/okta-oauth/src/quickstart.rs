@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use okta_flows::{Credential, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource};
+use okta_flows::{
+    AppId, OrgUrl, Scope, ServiceAppPlan, ServiceCredentials, SswsToken, StandardRole, Step,
+    TokenRequest, TokenSource,
+};
 use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
 use serde_json::{Value, json};
 
@@ -73,9 +76,6 @@ impl Quickstart {
                 (okta, ssws, url)
             }
         };
-        let admin_cred = Credential::Ssws(&ssws);
-
-        // 1. The key pair and its JWKS.
         let key_file = dir.join("service-key.pem");
         let key = if key_file.exists() {
             let key = files::private_key(&key_file)?;
@@ -103,65 +103,36 @@ impl Quickstart {
 
         // 2. The service app: reuse the one recorded here if the org still has it.
         let record_file = dir.join("quickstart.json");
-        let recorded: Option<String> = std::fs::read(&record_file)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .and_then(|v| v["client_id"].as_str().map(str::to_owned));
-        let app = match recorded.and_then(|id| okta.get_app(admin_cred, &id).ok()) {
-            Some(app) => {
-                out.step(&format!(
-                    "reusing the service app {} ({})",
-                    app.client_id, app.name
-                ));
-                app
+        let plan = self.service_app_plan(jwks, recorded_app(&dir))?;
+        let done = plan.run(&okta, &ssws, |step| match step {
+            Step::ReusedApp(app) => out.step(&format!(
+                "reusing the service app {} ({})",
+                app.client_id(),
+                app.name()
+            )),
+            Step::CreatedApp(app) => out.step(&format!(
+                "created the service app {} with the public key (private_key_jwt, DPoP required)",
+                app.client_id()
+            )),
+            Step::AlreadyGranted(scope) => out.step(&format!("{scope} is already granted")),
+            Step::Granted(scope) => out.step(&format!("granted {scope}")),
+            Step::AlreadyHasRole(role) => {
+                out.step(&format!("the app already has the {role} role"));
             }
-            None => {
-                let app =
-                    okta.create_service_app(admin_cred, "okta-oauth quickstart", &jwks, true)?;
-                out.step(&format!("created the service app {} with the public key (private_key_jwt, DPoP required)", app.client_id));
-                app
-            }
-        };
+            Step::AssignedRole(role) => out.step(&format!("assigned the {role} admin role")),
+            _ => {}
+        })?;
+        let app = done.app;
         std::fs::write(
             &record_file,
-            serde_json::to_vec_pretty(&json!({"org": org_text, "client_id": app.client_id}))?,
+            serde_json::to_vec_pretty(&json!({"org": org_text, "client_id": app.client_id().as_str()}))?,
         )?;
 
-        // 3. Grants and 4. the admin role.
-        let granted: Vec<String> = okta
-            .list_grants(admin_cred, &app.client_id)?
-            .into_iter()
-            .map(|g| g.scope)
-            .collect();
-        for scope in &scopes {
-            if granted.iter().any(|g| g == scope) {
-                out.step(&format!("{scope} is already granted"));
-            } else {
-                okta.add_grant(admin_cred, &app.client_id, scope)?;
-                out.step(&format!("granted {scope}"));
-            }
-        }
-        if okta
-            .list_roles(admin_cred, &app.client_id)?
-            .iter()
-            .any(|r| r.kind == self.role)
-        {
-            out.step(&format!("the app already has the {} role", self.role));
-        } else {
-            okta.assign_role(admin_cred, &app.client_id, &self.role)?;
-            out.step(&format!("assigned the {} admin role", self.role));
-        }
-
-        // 5. A token, and 6. the first page of users.
-        let creds = ServiceCredentials::new(
-            okta_assertion::ClientId::new(&app.client_id)?,
-            Arc::new(key),
-        )
-        .knowing(&app);
+        let creds = ServiceCredentials::for_app(&app, Arc::new(key));
         let source = TokenSource::new(
             okta.clone(),
             creds,
-            TokenRequest::scopes(&scopes).require(&scopes),
+            TokenRequest::scopes(&scopes)?.require_all(),
         )
         .persist_to(dir.join("tokens.json"));
         let token = source
@@ -177,7 +148,7 @@ impl Quickstart {
             token.scopes().join(" ")
         ));
         let users = okta
-            .pages(Credential::Source(&source), "/api/v1/users?limit=10")
+            .pages(&source, "/api/v1/users?limit=10")
             .next()
             .transpose()?
             .unwrap_or_default();
@@ -196,20 +167,20 @@ impl Quickstart {
         } else {
             format!(
                 "Next: okta-oauth api GET /api/v1/users --all --client-id {} --private-key {}",
-                app.client_id,
+                app.client_id(),
                 key_file.display()
             )
         };
         let human = format!(
             "\nDone. Service app {} can call Okta's API with scoped tokens.\n  org:         {org_text}\n  private key: {}\n  JWKS:        {}\n  first users: {}\n\n{next}",
-            app.client_id,
+            app.client_id(),
             key_file.display(),
             jwks_file.display(),
             logins.join(", "),
         );
         out.data(
             &human,
-            &json!({"org": org_text, "client_id": app.client_id, "private_key": key_file, "jwks": jwks_file, "token_type": kind, "scopes": token.scopes(), "users": logins}),
+            &json!({"org": org_text, "client_id": app.client_id().as_str(), "private_key": key_file, "jwks": jwks_file, "token_type": kind, "scopes": token.scopes(), "users": logins}),
         );
         Ok(())
     }
@@ -252,64 +223,26 @@ impl Quickstart {
             (KeyPair::generate(KeySpec::Ec(Curve::P256))?, note)
         };
         let jwks = Jwks::new(vec![key.public_jwk().clone()]);
-        let recorded: Option<String> = std::fs::read(dir.join("quickstart.json"))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .and_then(|v| v["client_id"].as_str().map(str::to_owned));
-        let id = recorded.clone().unwrap_or_else(|| "{new app id}".into());
+        let recorded = recorded_app(dir);
+        let id = recorded
+            .as_ref()
+            .map_or_else(|| "{new app id}".to_owned(), ToString::to_string);
         let url = |path: &str| format!("{}{path}", org.as_str());
         let mut steps = vec![json!({"step": key_note})];
-        let mut request = |when: &str, method: &str, path: &str, auth: &str, body: Value| {
+        for r in self.service_app_plan(jwks, recorded)?.requests(&okta) {
             let mut step = json!({
-                "when": when, "method": method, "url": url(path),
-                "headers": {"Authorization": auth},
+                "when": r.when, "method": r.method.as_str(), "url": r.url,
+                "headers": {"Authorization": ssws},
             });
-            if !body.is_null() {
+            if let Some(body) = r.body {
                 step["body"] = body;
             }
             steps.push(step);
-        };
-        if let Some(id) = &recorded {
-            let path = format!("/api/v1/apps/{id}");
-            request(
-                "always (the app recorded by an earlier run)",
-                "GET",
-                &path,
-                ssws,
-                Value::Null,
-            );
         }
-        let body = okta_flows::service_app_body("okta-oauth quickstart", &jwks, true);
-        request(
-            "unless the recorded app exists",
-            "POST",
-            "/api/v1/apps",
-            ssws,
-            body,
-        );
-        let grants = format!("/api/v1/apps/{id}/grants");
-        request("always", "GET", &grants, ssws, Value::Null);
-        for scope in scopes {
-            let body = okta_flows::grant_body(&org, scope);
-            request(
-                &format!("unless {scope} is granted"),
-                "POST",
-                &grants,
-                ssws,
-                body,
-            );
-        }
-        let roles = format!("/oauth2/v1/clients/{id}/roles");
-        request("always", "GET", &roles, ssws, Value::Null);
-        let body = okta_flows::role_body(&self.role);
-        request(
-            &format!("unless the app has {}", self.role),
-            "POST",
-            &roles,
-            ssws,
-            body,
-        );
-        let token_url = okta.oauth_endpoint("token")?.as_str().to_owned();
+        let token_url = okta
+            .oauth_endpoint(okta_flows::OAuthEndpoint::Token)?
+            .as_str()
+            .to_owned();
         steps.push(json!({
             "when": "always", "method": "POST", "url": token_url,
             "headers": {"DPoP": "<a proof signed by a new P-256 key, once the server asks for it>"},
@@ -361,4 +294,28 @@ fn render(step: &Value) -> String {
         }
     }
     text
+}
+
+/// The app an earlier run recorded in `dir`, if any.
+fn recorded_app(dir: &std::path::Path) -> Option<AppId> {
+    std::fs::read(dir.join("quickstart.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| v["client_id"].as_str().and_then(|id| AppId::new(id).ok()))
+}
+
+impl Quickstart {
+    /// The service app of the guide: this key, these scopes, this role, DPoP required.
+    fn service_app_plan(&self, jwks: Jwks, recorded: Option<AppId>) -> Result<ServiceAppPlan> {
+        let scopes: Vec<&str> = self
+            .scopes
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .collect();
+        let role: StandardRole = self.role.parse()?;
+        Ok(
+            ServiceAppPlan::new("okta-oauth quickstart", jwks, Scope::list(&scopes)?, role.into())
+                .reuse(recorded),
+        )
+    }
 }

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use httpmock::{HttpMockRequest, Method, MockServer};
 use okta_assertion::ClientId;
 use okta_flows::{Credential, DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest};
-use okta_jwk::{Curve, KeyPair, KeySpec, base64url};
+use okta_jwk::{Curve, KeyPair, KeySpec};
+use okta_jwk::__private::base64url;
 use serde_json::{Value, json};
 
 type Seen = Arc<Mutex<Vec<(String, Vec<(String, String)>, Vec<u8>)>>>;

@@ -141,8 +141,8 @@ proptest! {
 
     #[test]
     fn base64url_is_strict(bytes in proptest::collection::vec(any::<u8>(), 0..100)) {
-        let text = okta_jwk::base64url::encode(&bytes);
+        let text = okta_jwk::__private::base64url::encode(&bytes);
         prop_assert!(text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-        prop_assert_eq!(okta_jwk::base64url::decode(&text), Some(bytes));
+        prop_assert_eq!(okta_jwk::__private::base64url::decode(&text), Some(bytes));
     }
 }

@@ -1,0 +1,230 @@
+//! The admin half of Okta's service-app guide as one idempotent plan: reuse or create the app,
+//! make sure of its grants, make sure of its admin role. The same plan runs
+//! ([`ServiceAppPlan::run`]) or lists the requests a run would send
+//! ([`ServiceAppPlan::requests`]), so a dry run cannot drift from what is done.
+
+use okta_jwk::Jwks;
+use serde_json::Value;
+use ureq::http::Method;
+
+use crate::admin::{RegisteredApp, grant_body, role_body, service_app_body};
+use crate::api::Credential;
+use crate::client::Okta;
+use crate::error::Result;
+use crate::ids::{AppId, DpopBinding, Role, Scope};
+
+/// A service app with its key, grants and role, to be made so.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let emulator = okta_emulator::Emulator::start(okta_emulator::Config::default())?;
+/// # let org = okta_flows::OrgUrl::dangerous_allow_loopback_http(emulator.url())?;
+/// # let admin = okta_flows::SswsToken::new(emulator.admin_token());
+/// use okta_flows::{Okta, Scope, ServiceAppPlan, StandardRole, jwk};
+///
+/// let okta = Okta::builder(org).build()?;
+/// let key = jwk::KeyPair::generate(jwk::KeySpec::Ec(jwk::Curve::P256))?;
+/// let plan = ServiceAppPlan::new(
+///     "reporting",
+///     jwk::Jwks::new(vec![key.public_jwk().clone()]),
+///     vec![Scope::new("okta.users.read")?],
+///     StandardRole::ReadOnlyAdmin.into(),
+/// );
+/// let first = plan.run(&okta, &admin, |_| {})?;
+/// // Run again with the app it made: nothing new is created.
+/// let again = plan.reuse(Some(first.app.id().clone())).run(&okta, &admin, |_| {})?;
+/// assert_eq!(first.app.id(), again.app.id());
+/// assert!(!again.created && again.granted.is_empty() && !again.role_assigned);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ServiceAppPlan {
+    name: String,
+    jwks: Jwks,
+    dpop: DpopBinding,
+    scopes: Vec<Scope>,
+    role: Role,
+    existing: Option<AppId>,
+}
+
+/// A step of a run, as it happens.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Step<'a> {
+    /// The recorded app exists and is used.
+    ReusedApp(&'a RegisteredApp),
+    /// A new app was created.
+    CreatedApp(&'a RegisteredApp),
+    /// The scope was granted already.
+    AlreadyGranted(&'a Scope),
+    /// The scope was granted now.
+    Granted(&'a Scope),
+    /// The app had the role already.
+    AlreadyHasRole(&'a Role),
+    /// The role was assigned now.
+    AssignedRole(&'a Role),
+}
+
+/// What a run left, and what it changed.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Provisioned {
+    /// The app.
+    pub app: RegisteredApp,
+    /// Whether it was created by this run.
+    pub created: bool,
+    /// The scopes this run granted.
+    pub granted: Vec<Scope>,
+    /// Whether this run assigned the role.
+    pub role_assigned: bool,
+}
+
+/// One request a run sends, for a dry run: credentials are not part of it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PlannedRequest {
+    /// When it is sent (`always`, `unless okta.users.read is granted`).
+    pub when: String,
+    /// The method.
+    pub method: Method,
+    /// The full URL (`{new app id}` where the id is known only once the app exists).
+    pub url: String,
+    /// The JSON body, if any.
+    pub body: Option<Value>,
+}
+
+impl ServiceAppPlan {
+    /// A plan for an app named `name` with `jwks`, granted `scopes`, holding `role`, requiring
+    /// DPoP (Okta's default for new API service apps); see [`ServiceAppPlan::dpop`].
+    pub fn new(name: impl Into<String>, jwks: Jwks, scopes: Vec<Scope>, role: Role) -> Self {
+        ServiceAppPlan {
+            name: name.into(),
+            jwks,
+            dpop: DpopBinding::Required,
+            scopes,
+            role,
+            existing: None,
+        }
+    }
+
+    /// Whether the app, when created, requires DPoP (default [`DpopBinding::Required`]).
+    pub fn dpop(mut self, dpop: DpopBinding) -> Self {
+        self.dpop = dpop;
+        self
+    }
+
+    /// The app an earlier run made: used when it still exists (else a new one is created).
+    pub fn reuse(mut self, app: Option<AppId>) -> Self {
+        self.existing = app;
+        self
+    }
+
+    /// Runs the plan, reporting each step to `on_step`. Every step reads before it writes, so a
+    /// run that was interrupted is finished by running again.
+    pub fn run(
+        &self,
+        okta: &Okta,
+        admin: &dyn Credential,
+        mut on_step: impl FnMut(Step<'_>),
+    ) -> Result<Provisioned> {
+        let found = match &self.existing {
+            Some(id) => match okta.get_app(admin, id) {
+                Ok(app) => Some(app),
+                Err(e) if e.status() == Some(404) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        let created = found.is_none();
+        let app = match found {
+            Some(app) => {
+                on_step(Step::ReusedApp(&app));
+                app
+            }
+            None => {
+                let app = okta.create_service_app(admin, &self.name, &self.jwks, self.dpop)?;
+                on_step(Step::CreatedApp(&app));
+                app
+            }
+        };
+        let held = okta.list_grants(admin, app.id())?;
+        let mut granted = Vec::new();
+        for scope in &self.scopes {
+            if held.iter().any(|g| &g.scope == scope) {
+                on_step(Step::AlreadyGranted(scope));
+            } else {
+                okta.add_grant(admin, app.id(), scope)?;
+                on_step(Step::Granted(scope));
+                granted.push(scope.clone());
+            }
+        }
+        let roles = okta.list_roles(admin, app.client_id())?;
+        let role_assigned = !roles.iter().any(|r| r.is(&self.role));
+        if role_assigned {
+            okta.assign_role(admin, app.client_id(), &self.role)?;
+            on_step(Step::AssignedRole(&self.role));
+        } else {
+            on_step(Step::AlreadyHasRole(&self.role));
+        }
+        Ok(Provisioned {
+            app,
+            created,
+            granted,
+            role_assigned,
+        })
+    }
+
+    /// The requests a run would send to `okta`'s org, in order, each with when it is sent.
+    pub fn requests(&self, okta: &Okta) -> Vec<PlannedRequest> {
+        let org = okta.org();
+        // `{new app id}` is not a URL path segment, so these URLs are written as text.
+        let url = |path: &str| format!("{}{path}", org.as_str());
+        let id = self
+            .existing
+            .as_ref()
+            .map_or_else(|| "{new app id}".to_owned(), ToString::to_string);
+        let mut out = Vec::new();
+        let mut push = |when: String, method: Method, url: String, body: Option<Value>| {
+            out.push(PlannedRequest {
+                when,
+                method,
+                url,
+                body,
+            });
+        };
+        if let Some(existing) = &self.existing {
+            push(
+                "always (the app recorded by an earlier run)".into(),
+                Method::GET,
+                url(&format!("/api/v1/apps/{existing}")),
+                None,
+            );
+        }
+        push(
+            "unless the recorded app exists".into(),
+            Method::POST,
+            url("/api/v1/apps"),
+            Some(service_app_body(&self.name, &self.jwks, self.dpop)),
+        );
+        let grants = url(&format!("/api/v1/apps/{id}/grants"));
+        push("always".into(), Method::GET, grants.clone(), None);
+        for scope in &self.scopes {
+            push(
+                format!("unless {scope} is granted"),
+                Method::POST,
+                grants.clone(),
+                Some(grant_body(org, scope)),
+            );
+        }
+        let roles = url(&format!("/oauth2/v1/clients/{id}/roles"));
+        push("always".into(), Method::GET, roles.clone(), None);
+        push(
+            format!("unless the app has {}", self.role),
+            Method::POST,
+            roles,
+            Some(role_body(&self.role)),
+        );
+        out
+    }
+}
