@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use anyhow::{Result, bail, ensure};
-use okta_jwk::{Algorithm, Curve, KeyPair, KeySpec, PublicJwk};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Algorithm, Curve, KeyPair, KeySpec, PublicJwk};
 
 use crate::peers::{Peers, arg, field, openssl};
 
@@ -298,10 +298,12 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
             .discover()?
             .build()?;
         ensure!(
-            okta.oauth_endpoint("token")?.as_str() == format!("{issuer}/token"),
+            okta.oauth_endpoint(okta_flows::OAuthEndpoint::Token)?
+                .as_str()
+                == format!("{issuer}/token"),
             "discovery found another token endpoint"
         );
-        let request = TokenRequest::scopes(&["okta.users.read"]).require(&["okta.users.read"]);
+        let request = TokenRequest::scopes(&["okta.users.read"])?.require_all();
         let dpop = ServiceCredentials::new(ClientId::new("interop-dpop")?, key.clone())
             .dpop(DpopMode::Always);
         let token = okta.client_credentials(&dpop, &request)?;
@@ -321,7 +323,7 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
             .dpop(DpopMode::Never);
         let token = okta.client_credentials(
             &bearer,
-            &TokenRequest::scopes(&["okta.users.read", "okta.apps.read"]),
+            &TokenRequest::scopes(&["okta.users.read", "okta.apps.read"])?,
         )?;
         ensure!(
             token.token_type() == TokenType::Bearer && token.scopes().len() == 2,
@@ -343,12 +345,18 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
             "an unknown key was not refused: {refused:?}"
         );
         // Authorization Code + PKCE through the scripted sign-in, with a browser played here.
-        let sign_in = okta.start_sign_in("interop-native", port, "/callback", &["openid"])?;
+        let native = okta_flows::ClientId::new("interop-native")?;
+        let sign_in = okta.start_sign_in(
+            &native,
+            port,
+            "/callback",
+            &okta_flows::Scope::list(&["openid"])?,
+        )?;
         let url = sign_in.url().to_owned();
         let browser = std::thread::spawn(move || play_browser(&url));
         let tokens = okta.finish_sign_in(
             sign_in,
-            okta_flows::ClientAuth::Public("interop-native"),
+            okta_flows::ClientAuth::Public(&native),
             std::time::Duration::from_secs(20),
         )?;
         let page = browser
@@ -494,15 +502,15 @@ fn jwts(peers: &Peers, prefix: &Path, alg: Algorithm) -> Result<usize> {
         let public = KeyPair::from_jwk(&std::fs::read_to_string(&key_file)?)?
             .public_jwk()
             .bare();
-        let verified = Verifier::new(&[alg]).verify_with_key(jwt, &public)?;
-        verified.validate(&Validation::at(now).audience(token_url).issuer("0oainterop"))?;
+        let checks_of = Validation::at(now).audience(token_url).issuer("0oainterop");
+        Verifier::new(&[alg]).verify_with_key(jwt, &public, &checks_of)?;
         let wrong_alg = Algorithm::ALL
             .into_iter()
             .find(|a| *a != alg && a.is_rsa() == alg.is_rsa());
         if let Some(other) = wrong_alg {
             ensure!(
                 Verifier::new(&[other])
-                    .verify_with_key(jwt, &public)
+                    .verify_with_key(jwt, &public, &checks_of)
                     .is_err(),
                 "{alg}: accepted under {other}"
             );
@@ -513,14 +521,14 @@ fn jwts(peers: &Peers, prefix: &Path, alg: Algorithm) -> Result<usize> {
         let bad = String::from_utf8(bad)?;
         ensure!(
             Verifier::new(&[alg])
-                .verify_with_key(&bad, &public)
+                .verify_with_key(&bad, &public, &checks_of)
                 .is_err(),
             "{alg}: accepted {who}'s tampered JWT"
         );
         ensure!(
             Verifier::new(&[alg])
                 .require_type(DPOP_TYP)
-                .verify_with_key(jwt, &public)
+                .verify_with_key(jwt, &public, &checks_of)
                 .is_err(),
             "{alg}: an untyped JWT passed as a DPoP proof"
         );

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use okta_jwk::{Algorithm, KeyPair, KeySpec, PublicJwk, Signer, Thumbprint};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Algorithm, KeyPair, KeySpec, PublicJwk, Signer, Thumbprint};
 use serde::Serialize;
 
 use crate::error::{Error, Result, sanitize};

@@ -1,7 +1,7 @@
 //! Compact JWS serialisation (RFC 7515 §7.1) over any [`Signer`].
 
-use okta_jwk::{Signer};
 use okta_jwk::__private::base64url;
+use okta_jwk::Signer;
 use serde::Serialize;
 
 use crate::error::{Error, Result};

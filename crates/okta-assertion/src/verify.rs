@@ -1,7 +1,7 @@
 //! Decoding and verifying compact JWS (RFC 7515) with an algorithm allowlist (RFC 8725 §3.1).
 
-use okta_jwk::{Algorithm, Jwks, PublicJwk};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Algorithm, Jwks, PublicJwk};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, sanitize};

@@ -6,11 +6,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use okta_assertion::ClientId;
 use okta_bench::{Row, compare, print_table};
 use okta_emulator::{Config, Emulator, RateLimits, SeedUsers};
 use okta_flows::{
-    Credential, DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource,
+    DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource,
 };
 use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
 
@@ -51,30 +50,34 @@ fn main() {
         ..Config::default()
     })
     .unwrap();
-    let okta = Arc::new(
-        Okta::builder(OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap())
-            .build()
-            .unwrap(),
-    );
+    let okta = Okta::builder(OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap())
+        .build()
+        .unwrap();
     let admin = SswsToken::new(org.admin_token());
     let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
     let app = okta
         .create_service_app(
-            Credential::Ssws(&admin),
+            &admin,
             "bench",
             &Jwks::new(vec![key.public_jwk().clone()]),
-            true,
+            okta_flows::DpopBinding::Required,
         )
         .unwrap();
-    okta.add_grant(Credential::Ssws(&admin), &app.client_id, "okta.users.read")
-        .unwrap();
-    okta.assign_role(Credential::Ssws(&admin), &app.client_id, "READ_ONLY_ADMIN")
-        .unwrap();
-    let creds = || {
-        ServiceCredentials::new(ClientId::new(&app.client_id).unwrap(), key.clone())
-            .dpop(DpopMode::Always)
-    };
-    let request = || TokenRequest::scopes(&["okta.users.read"]);
+    okta.add_grant(
+        &admin,
+        app.id(),
+        &okta_flows::Scope::new("okta.users.read").unwrap(),
+    )
+    .unwrap();
+    okta.assign_role(
+        &admin,
+        app.client_id(),
+        &okta_flows::StandardRole::ReadOnlyAdmin.into(),
+    )
+    .unwrap();
+    let creds =
+        || ServiceCredentials::new(app.client_id().clone(), key.clone()).dpop(DpopMode::Always);
+    let request = || TokenRequest::scopes(&["okta.users.read"]).unwrap();
     let mut rows: Vec<(Row, Option<f64>)> = Vec::new();
 
     // A cached token, in memory.
@@ -149,7 +152,7 @@ fn main() {
     org.clear_events();
     let start = std::time::Instant::now();
     let (mut pages, mut users) = (0, 0);
-    for page in okta.pages(Credential::Source(&source), "/api/v1/users?limit=200") {
+    for page in okta.pages(&source, "/api/v1/users?limit=200") {
         users += page.unwrap().len();
         pages += 1;
     }

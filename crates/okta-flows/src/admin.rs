@@ -153,7 +153,13 @@ impl Okta {
             "list the apps (GET /api/v1/apps) before registering again",
         )?;
         let endpoint = "POST /oauth2/v1/clients";
-        let client_id = typed(&r.body, "/client_id", endpoint, "a client id", ClientId::new)?;
+        let client_id = typed(
+            &r.body,
+            "/client_id",
+            endpoint,
+            "a client id",
+            ClientId::new,
+        )?;
         let id = typed(&r.body, "/client_id", endpoint, "an Okta id", AppId::new)?;
         let mut raw = r.body;
         let client_secret = take_secret(&mut raw, "/client_secret");

@@ -322,11 +322,14 @@ impl Okta {
         };
         let mut jitter = [0u8; 1];
         let _ = okta_assertion::RandomSource::fill(&self.shared.rng, &mut jitter);
-        (wait + Duration::from_millis(u64::from(jitter[0]))).min(self.shared.transport.retry.max_wait)
+        (wait + Duration::from_millis(u64::from(jitter[0])))
+            .min(self.shared.transport.retry.max_wait)
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        self.shared.transport.retry
+        self.shared
+            .transport
+            .retry
             .backoff
             .saturating_mul(1 << attempt.min(10))
             .min(self.shared.transport.retry.max_wait)

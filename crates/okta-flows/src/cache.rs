@@ -7,8 +7,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use okta_assertion::UnixTime;
-use okta_jwk::{PrivateJwk};
 use okta_jwk::__private::base64url;
+use okta_jwk::PrivateJwk;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{AuthServer, Okta};

@@ -382,7 +382,12 @@ impl Okta {
     /// The URL of an endpoint of the chosen authorization server: from discovery when it was
     /// read, else Okta's fixed path.
     pub fn oauth_endpoint(&self, which: OAuthEndpoint) -> Result<Endpoint> {
-        if let Some(e) = self.shared.discovery.as_ref().and_then(|d| d.endpoint(which)) {
+        if let Some(e) = self
+            .shared
+            .discovery
+            .as_ref()
+            .and_then(|d| d.endpoint(which))
+        {
             return Ok(e.clone());
         }
         let name = which.path_segment();

@@ -222,7 +222,9 @@ pub enum Error {
     },
     /// A next-page link that is not followed: it leaves this org or this list, so the token
     /// would go with it.
-    #[error("refused the next-page link {link:?}: it leaves this org or list (the credential would go with it)")]
+    #[error(
+        "the next-page link {link:?} leaves this org or list; not followed (the credential would go with it)"
+    )]
     ForeignLink {
         /// The link (sanitised).
         link: String,

@@ -294,17 +294,35 @@ mod tests {
 
     #[test]
     fn ids_refuse_what_would_change_a_path() {
-        for bad in ["", "../../api/v1/users", "a/b", "a?b", "a b", "0oa%2F", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "../../api/v1/users",
+            "a/b",
+            "a?b",
+            "a b",
+            "0oa%2F",
+            &"x".repeat(65),
+        ] {
             assert!(AppId::new(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(AppId::new("0oa1b2c3-d_4").map(|a| a.to_string()).ok(), Some("0oa1b2c3-d_4".into()));
+        assert_eq!(
+            AppId::new("0oa1b2c3-d_4").map(|a| a.to_string()).ok(),
+            Some("0oa1b2c3-d_4".into())
+        );
     }
 
     #[test]
     fn scopes_are_rfc_6749_scope_tokens() {
         assert!(Scope::new("okta.users.read").is_ok());
         assert!(Scope::new("openid").is_ok());
-        for bad in ["", "okta.users.read okta.apps.read", "a\"b", "a\\b", "é", "a\tb"] {
+        for bad in [
+            "",
+            "okta.users.read okta.apps.read",
+            "a\"b",
+            "a\\b",
+            "é",
+            "a\tb",
+        ] {
             assert!(Scope::new(bad).is_err(), "{bad:?}");
         }
         let list = Scope::list(&["openid", "profile"]).map(|l| join(&l)).ok();
@@ -315,13 +333,25 @@ mod tests {
     fn standard_roles_round_trip_okta_names() {
         // The names of Okta's StandardRoleAssignmentSchema (management API, release 2026.06.3).
         let okta = [
-            "ACCESS_CERTIFICATIONS_ADMIN", "ACCESS_REQUESTS_ADMIN", "API_ACCESS_MANAGEMENT_ADMIN",
-            "APP_ADMIN", "GROUP_MEMBERSHIP_ADMIN", "HELP_DESK_ADMIN", "ORG_ADMIN", "READ_ONLY_ADMIN",
-            "REPORT_ADMIN", "SUPER_ADMIN", "USER_ADMIN", "WORKFLOWS_ADMIN",
+            "ACCESS_CERTIFICATIONS_ADMIN",
+            "ACCESS_REQUESTS_ADMIN",
+            "API_ACCESS_MANAGEMENT_ADMIN",
+            "APP_ADMIN",
+            "GROUP_MEMBERSHIP_ADMIN",
+            "HELP_DESK_ADMIN",
+            "ORG_ADMIN",
+            "READ_ONLY_ADMIN",
+            "REPORT_ADMIN",
+            "SUPER_ADMIN",
+            "USER_ADMIN",
+            "WORKFLOWS_ADMIN",
         ];
         let ours: Vec<&str> = StandardRole::ALL.iter().map(|r| r.as_str()).collect();
         assert_eq!(ours, okta);
-        assert_eq!("read_only_admin".parse::<StandardRole>().ok(), Some(StandardRole::ReadOnlyAdmin));
+        assert_eq!(
+            "read_only_admin".parse::<StandardRole>().ok(),
+            Some(StandardRole::ReadOnlyAdmin)
+        );
         assert!("CUSTOM".parse::<StandardRole>().is_err());
     }
 }

@@ -114,7 +114,9 @@ impl Okta {
             return refuse("a key added to an app needs a kid");
         };
         if existing.len() >= MAX_APP_KEYS {
-            return refuse("the app already has 50 keys, Okta's limit: delete an inactive one first");
+            return refuse(
+                "the app already has 50 keys, Okta's limit: delete an inactive one first",
+            );
         }
         if existing
             .iter()
@@ -122,9 +124,11 @@ impl Okta {
         {
             return refuse("the app already has a key with this kid");
         }
-        let mut body = serde_json::to_value(key.clone().with_use(okta_jwk::KeyUse::Sig))
-            .map_err(|_| Error::AppKeyRefused {
-                reason: "the key does not serialise as JSON",
+        let mut body =
+            serde_json::to_value(key.clone().with_use(okta_jwk::KeyUse::Sig)).map_err(|_| {
+                Error::AppKeyRefused {
+                    reason: "the key does not serialise as JSON",
+                }
             })?;
         body["status"] = Value::String(if active { "ACTIVE" } else { "INACTIVE" }.into());
         let path = keys_path(app);

@@ -2,31 +2,33 @@
 //! scopes and an admin role, get tokens with client credentials (`private_key_jwt`, DPoP when the
 //! app requires it), and call Okta's APIs with pagination and rate limits.
 //!
+//! The paved path, with this crate alone: a key, a service app with its grant and role, a
+//! DPoP-bound token kept fresh by a [`TokenSource`], and every user over all pages.
+//!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let emulator = okta_emulator::Emulator::start(okta_emulator::Config::default())?;
-//! # let org_url = emulator.url().to_owned();
-//! # let api_token = emulator.admin_token().to_owned();
+//! # let (org_url, api_token) = (emulator.url().to_owned(), emulator.admin_token().to_owned());
 //! use std::sync::Arc;
-//! use okta_flows::{Credential, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource};
-//! use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
+//! use okta_flows::{jwk, Okta, OrgUrl, Scope, ServiceAppPlan, ServiceCredentials, SswsToken};
+//! use okta_flows::{StandardRole, TokenRequest, TokenSource};
 //!
 //! // `OrgUrl::parse("https://example.okta.com")` for a real org; the doctest uses a local emulator.
-//! let okta = Arc::new(Okta::builder(OrgUrl::dangerous_allow_loopback_http(&org_url)?).build()?);
+//! let okta = Okta::builder(OrgUrl::dangerous_allow_loopback_http(&org_url)?).build()?;
 //! let admin = SswsToken::new(api_token);
 //!
-//! // The admin steps of Okta's guide.
-//! let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256))?);
-//! let jwks = Jwks::new(vec![key.public_jwk().clone()]);
-//! let app = okta.create_service_app(Credential::Ssws(&admin), "reporting", &jwks, true)?;
-//! okta.add_grant(Credential::Ssws(&admin), &app.client_id, "okta.users.read")?;
-//! okta.assign_role(Credential::Ssws(&admin), &app.client_id, "READ_ONLY_ADMIN")?;
+//! // The admin steps of Okta's guide, idempotent: the app, its grant, its admin role.
+//! let key = Arc::new(jwk::KeyPair::generate(jwk::KeySpec::Ec(jwk::Curve::P256))?);
+//! let jwks = jwk::Jwks::new(vec![key.public_jwk().clone()]);
+//! let scopes = vec![Scope::new("okta.users.read")?];
+//! let plan = ServiceAppPlan::new("reporting", jwks, scopes.clone(), StandardRole::ReadOnlyAdmin.into());
+//! let app = plan.run(&okta, &admin, |step| println!("{step:?}"))?.app;
 //!
-//! // The service app's own calls: a cached, DPoP-bound token, then a paginated list.
-//! let creds = ServiceCredentials::new(okta_assertion::ClientId::new(app.client_id)?, key);
-//! let tokens = TokenSource::new(okta.clone(), creds, TokenRequest::scopes(&["okta.users.read"]));
-//! let first_page = okta.pages(Credential::Source(&tokens), "/api/v1/users?limit=10").next().ok_or("no first page")??;
-//! assert_eq!(first_page.len(), 10);
+//! // The service app's own calls: a cached DPoP-bound token, then every user, page by page.
+//! let creds = ServiceCredentials::for_app(&app, key);
+//! let tokens = TokenSource::new(okta.clone(), creds, TokenRequest::new(scopes));
+//! let users = okta.pages(&tokens, "/api/v1/users?limit=10").items().collect::<Result<Vec<_>, _>>()?;
+//! assert_eq!(users.len(), 25);
 //! # Ok(())
 //! # }
 //! ```
@@ -49,8 +51,7 @@ mod user;
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
 pub use api::{ApiResponse, Authorization, Credential, Items, Pages};
 pub use client::{
-    AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock,
-    Trace,
+    AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace,
 };
 pub use error::{Error, Problem, RateLimit, Result};
 pub use ids::{

@@ -47,7 +47,8 @@ impl Okta {
     ) -> Result<()> {
         match auth {
             ClientAuth::PrivateKeyJwt(creds) => {
-                let builder = ClientAssertionBuilder::new(creds.client_id().clone(), endpoint.clone());
+                let builder =
+                    ClientAssertionBuilder::new(creds.client_id().clone(), endpoint.clone());
                 let assertion = builder
                     .sign(creds.signer()?.as_ref(), self.now(), &self.shared.rng)
                     .map_err(Error::ClientAssertion)?;
@@ -103,7 +104,8 @@ impl Okta {
         if let Some(h) = hint {
             fields.push(("token_type_hint", h));
         }
-        self.oauth_post(OAuthEndpoint::Revoke, auth, &fields).map(|_| ())
+        self.oauth_post(OAuthEndpoint::Revoke, auth, &fields)
+            .map(|_| ())
     }
 
     /// Asks whether a token is active, and what it carries.

@@ -56,7 +56,9 @@ impl OrgUrl {
             reason,
         };
         if !path.starts_with('/') || path.starts_with("//") {
-            return Err(refuse("a path on the org starts with a single / (/api/v1/users)"));
+            return Err(refuse(
+                "a path on the org starts with a single / (/api/v1/users)",
+            ));
         }
         let url = url::Url::parse(&format!("{}{path}", self.as_str()))
             .map_err(|_| refuse("it does not make a URL"))?;

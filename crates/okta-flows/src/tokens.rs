@@ -12,8 +12,8 @@ use serde_json::Value;
 use ureq::http::Method;
 
 use crate::client::{OAuthEndpoint, Okta};
-use crate::ids::Scope;
 use crate::error::{Error, Result, safe};
+use crate::ids::Scope;
 use crate::secrets::AccessToken;
 use crate::transport::MAX_JSON;
 
@@ -98,7 +98,8 @@ impl LazySigner {
     /// `load` is returned as [`Error::KeyLoad`] by the call that needed the key.
     pub fn new(
         identity: KeyIdentity,
-        load: impl Fn() -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
+        load: impl Fn()
+            -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
         + Send
         + Sync
         + 'static,
@@ -153,7 +154,10 @@ impl ServiceCredentials {
 
     /// Credentials for an app this program registered or read: its client id, and `Always` or
     /// `Never` DPoP as its settings say (`Auto` when they did not say).
-    pub fn for_app(app: &crate::admin::RegisteredApp, signer: Arc<dyn Signer>) -> ServiceCredentials {
+    pub fn for_app(
+        app: &crate::admin::RegisteredApp,
+        signer: Arc<dyn Signer>,
+    ) -> ServiceCredentials {
         ServiceCredentials::new(app.client_id().clone(), signer).knowing(app)
     }
 
@@ -297,10 +301,11 @@ impl BoundKey {
                 source: okta_jwk::Error::MissingMember { member: "d" },
             });
         };
-        let pair = okta_jwk::KeyPair::from_jwk(jwk.expose_secret()).map_err(|source| Error::Key {
-            action: "reading the DPoP key saved with the token",
-            source,
-        })?;
+        let pair =
+            okta_jwk::KeyPair::from_jwk(jwk.expose_secret()).map_err(|source| Error::Key {
+                action: "reading the DPoP key saved with the token",
+                source,
+            })?;
         let key = Arc::new(DpopKey::new(pair).map_err(Error::DpopProof)?);
         Ok(self.key.get_or_init(|| key).clone())
     }
@@ -592,7 +597,11 @@ fn validate(
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect(),
-        None => request.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        None => request
+            .scopes
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
         Some(_) => return refuse("scope must be a space-separated string"),
     };
     let missing: Vec<String> = request

@@ -7,8 +7,8 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use okta_assertion::{RandomSource, Validation, Verifier};
-use okta_jwk::{Algorithm, Jwks};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Algorithm, Jwks};
 use serde_json::Value;
 
 use okta_assertion::{ClientId, UnixTime};
@@ -424,8 +424,12 @@ impl SignIn {
             .into_owned()
             .collect();
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        let state_ok = get("state")
-            .is_some_and(|s| okta_jwk::__private::constant_time_eq(s.as_bytes(), self.state.expose_secret().as_bytes()));
+        let state_ok = get("state").is_some_and(|s| {
+            okta_jwk::__private::constant_time_eq(
+                s.as_bytes(),
+                self.state.expose_secret().as_bytes(),
+            )
+        });
         if !state_ok {
             respond(&mut stream, "400 Bad Request", FAILED);
             return None;

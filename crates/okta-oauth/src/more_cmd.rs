@@ -7,7 +7,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use okta_assertion::{ClientAssertionBuilder, OsRandom, UnixTime};
-use okta_flows::{AppId, AppKeyId, ClientAuth, Credential, DpopMode, OAuthEndpoint, UserTokenSource};
+use okta_flows::{
+    AppId, AppKeyId, ClientAuth, Credential, DpopMode, OAuthEndpoint, UserTokenSource,
+};
 use serde_json::json;
 
 use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
@@ -98,14 +100,24 @@ impl KeysCmd {
                 };
                 show(&okta.add_app_key(cred, &AppId::new(app.as_str())?, &public, !inactive)?);
             }
-            KeysCmd::Activate { app, key_id } => {
-                show(&okta.set_app_key_active(cred, &AppId::new(app.as_str())?, &AppKeyId::new(key_id.as_str())?, true)?)
-            }
-            KeysCmd::Deactivate { app, key_id } => {
-                show(&okta.set_app_key_active(cred, &AppId::new(app.as_str())?, &AppKeyId::new(key_id.as_str())?, false)?)
-            }
+            KeysCmd::Activate { app, key_id } => show(&okta.set_app_key_active(
+                cred,
+                &AppId::new(app.as_str())?,
+                &AppKeyId::new(key_id.as_str())?,
+                true,
+            )?),
+            KeysCmd::Deactivate { app, key_id } => show(&okta.set_app_key_active(
+                cred,
+                &AppId::new(app.as_str())?,
+                &AppKeyId::new(key_id.as_str())?,
+                false,
+            )?),
             KeysCmd::Delete { app, key_id } => {
-                okta.delete_app_key(cred, &AppId::new(app.as_str())?, &AppKeyId::new(key_id.as_str())?)?;
+                okta.delete_app_key(
+                    cred,
+                    &AppId::new(app.as_str())?,
+                    &AppKeyId::new(key_id.as_str())?,
+                )?;
                 out.data(&format!("deleted {key_id}"), &json!({"deleted": key_id}));
             }
             KeysCmd::Rotate { app, key, scopes } => {
@@ -113,8 +125,15 @@ impl KeysCmd {
                 let scopes: Vec<&str> =
                     scopes.split([' ', ',']).filter(|s| !s.is_empty()).collect();
                 let scopes = okta_flows::Scope::list(&scopes)?;
-                let r = okta.rotate_app_key(cred, &AppId::new(app.as_str())?, new_key, &scopes, DpopMode::Auto)?;
-                let names = |ids: &[AppKeyId]| ids.iter().map(ToString::to_string).collect::<Vec<_>>();
+                let r = okta.rotate_app_key(
+                    cred,
+                    &AppId::new(app.as_str())?,
+                    new_key,
+                    &scopes,
+                    DpopMode::Auto,
+                )?;
+                let names =
+                    |ids: &[AppKeyId]| ids.iter().map(ToString::to_string).collect::<Vec<_>>();
                 out.data(
                     &format!("rotated: new key {}, deactivated {:?}, deleted {:?}", if r.added { "added" } else { "already present" }, names(&r.deactivated), names(&r.deleted)),
                     &json!({"added": r.added, "activated": r.activated, "deactivated": r.deactivated, "deleted": r.deleted}),

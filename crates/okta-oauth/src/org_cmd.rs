@@ -1,10 +1,10 @@
 //! Commands that talk to an org: `token`, `api`, `app`, `grant`, `role`, `verify`.
 
-use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use okta_flows::{AppId, Credential, GrantId, Method, Role, Scope, StandardRole, TokenType};
 use serde_json::{Value, json};
+use std::path::PathBuf;
 
 use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
 use crate::files;
@@ -263,7 +263,11 @@ impl GrantCmd {
         let cred: &dyn Credential = &ssws;
         match self {
             GrantCmd::Add { app, scope } => {
-                let g = okta.add_grant(cred, &AppId::new(app.as_str())?, &Scope::new(scope.as_str())?)?;
+                let g = okta.add_grant(
+                    cred,
+                    &AppId::new(app.as_str())?,
+                    &Scope::new(scope.as_str())?,
+                )?;
                 out.data(
                     &format!("granted {} ({})", g.scope, g.id),
                     &json!({"id": g.id.as_str(), "scope": g.scope.as_str()}),
@@ -278,7 +282,11 @@ impl GrantCmd {
                 }
             }
             GrantCmd::Revoke { app, grant } => {
-                okta.revoke_grant(cred, &AppId::new(app.as_str())?, &GrantId::new(grant.as_str())?)?;
+                okta.revoke_grant(
+                    cred,
+                    &AppId::new(app.as_str())?,
+                    &GrantId::new(grant.as_str())?,
+                )?;
                 out.data(&format!("revoked {grant}"), &json!({"revoked": grant}));
             }
         }

@@ -125,7 +125,9 @@ impl Quickstart {
         let app = done.app;
         std::fs::write(
             &record_file,
-            serde_json::to_vec_pretty(&json!({"org": org_text, "client_id": app.client_id().as_str()}))?,
+            serde_json::to_vec_pretty(
+                &json!({"org": org_text, "client_id": app.client_id().as_str()}),
+            )?,
         )?;
 
         let creds = ServiceCredentials::for_app(&app, Arc::new(key));
@@ -313,9 +315,12 @@ impl Quickstart {
             .filter(|s| !s.is_empty())
             .collect();
         let role: StandardRole = self.role.parse()?;
-        Ok(
-            ServiceAppPlan::new("okta-oauth quickstart", jwks, Scope::list(&scopes)?, role.into())
-                .reuse(recorded),
+        Ok(ServiceAppPlan::new(
+            "okta-oauth quickstart",
+            jwks,
+            Scope::list(&scopes)?,
+            role.into(),
         )
+        .reuse(recorded))
     }
 }

@@ -1,8 +1,8 @@
 //! The verifier: RFC vectors, the algorithm allowlist, and every refusal.
 
 use okta_assertion::{Error, UnixTime, Unverified, Validation, Verifier};
-use okta_jwk::{Algorithm, Jwks, KeyPair, PublicJwk};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Algorithm, Jwks, KeyPair, PublicJwk};
 use serde_json::json;
 
 use crate::vectors;
@@ -51,7 +51,11 @@ fn rfc7515_a2_a3_verify_then_report_expired() {
         let key = jwk(&v, name);
         let verifier = Verifier::new(&[alg]);
         let err = verifier
-            .verify_with_key(&token(&v, name), &key, &Validation::at(UnixTime(1_700_000_000)))
+            .verify_with_key(
+                &token(&v, name),
+                &key,
+                &Validation::at(UnixTime(1_700_000_000)),
+            )
             .unwrap_err();
         assert!(
             matches!(
@@ -64,7 +68,11 @@ fn rfc7515_a2_a3_verify_then_report_expired() {
             "{err}"
         );
         let verified = verifier
-            .verify_with_key(&token(&v, name), &key, &Validation::at(UnixTime(1_300_819_379)))
+            .verify_with_key(
+                &token(&v, name),
+                &key,
+                &Validation::at(UnixTime(1_300_819_379)),
+            )
             .unwrap();
         assert_eq!(verified.claims()["iss"], "joe");
         assert_eq!(verified.claims()["http://example.com/is_root"], true);
@@ -85,7 +93,9 @@ fn rfc7520_rs256_and_es512_verify_through_a_jwks_by_kid() {
             Unverified::decode(&t).is_err(),
             "the Frodo payload is not a JSON object"
         );
-        let err = Verifier::new(&[alg]).verify(&t, &jwks, &crate::signature_only()).unwrap_err();
+        let err = Verifier::new(&[alg])
+            .verify(&t, &jwks, &crate::signature_only())
+            .unwrap_err();
         assert!(matches!(err, Error::Malformed { .. }), "{err}");
     }
 }
@@ -111,7 +121,9 @@ fn none_hmac_ps_and_unlisted_algorithms_are_refused() {
         base64url::encode("{}")
     );
     for t in [&hs, &ps, &none_sig] {
-        let err = Verifier::new(&Algorithm::ALL).verify(t, &keys, &crate::signature_only()).unwrap_err();
+        let err = Verifier::new(&Algorithm::ALL)
+            .verify(t, &keys, &crate::signature_only())
+            .unwrap_err();
         assert!(matches!(err, Error::AlgorithmNotAllowed { .. }), "{err}");
     }
     assert!(matches!(
@@ -156,7 +168,10 @@ fn crit_typ_and_key_selection() {
         json!({"alg":"ES256","crit":["exp"],"exp":1}),
         json!({}),
     );
-    assert!(matches!(v.verify(&crit, &keys, &crate::signature_only()), Err(Error::Critical)));
+    assert!(matches!(
+        v.verify(&crit, &keys, &crate::signature_only()),
+        Err(Error::Critical)
+    ));
     let typed = signed(&key, json!({"alg":"ES256","typ":"JWT"}), json!({}));
     let err = v
         .clone()
@@ -188,7 +203,10 @@ fn crit_typ_and_key_selection() {
         json!({"alg":"ES256","jku":"https://evil.example/jwks","jwk":other.public_jwk()}),
         json!({}),
     );
-    assert!(matches!(v.verify(&lure, &keys, &crate::signature_only()), Err(Error::BadSignature)));
+    assert!(matches!(
+        v.verify(&lure, &keys, &crate::signature_only()),
+        Err(Error::BadSignature)
+    ));
     // kid selection.
     let with_kid = Jwks::new(vec![key.public_jwk().clone(), other.public_jwk().clone()]);
     let named = signed(
@@ -196,7 +214,10 @@ fn crit_typ_and_key_selection() {
         json!({"alg":"ES256","kid": other.kid().as_str()}),
         json!({}),
     );
-    assert!(v.verify(&named, &with_kid, &crate::signature_only()).is_ok());
+    assert!(
+        v.verify(&named, &with_kid, &crate::signature_only())
+            .is_ok()
+    );
     let unknown = signed(&key, json!({"alg":"ES256","kid":"nope"}), json!({}));
     assert!(matches!(
         v.verify(&unknown, &with_kid, &crate::signature_only()),
@@ -281,8 +302,12 @@ fn claim_validation() {
     let v = Verifier::new(&[Algorithm::ES256]);
     let now = UnixTime(1_000);
     let check = |claims: serde_json::Value, validation: &Validation| {
-        v.verify(&signed(&key, json!({"alg":"ES256"}), claims), &keys, validation)
-            .map(|_| ())
+        v.verify(
+            &signed(&key, json!({"alg":"ES256"}), claims),
+            &keys,
+            validation,
+        )
+        .map(|_| ())
     };
     let at = Validation::at(now);
     assert!(check(json!({"exp": 1001}), &at).is_ok());

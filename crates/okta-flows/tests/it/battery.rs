@@ -14,7 +14,7 @@ fn dpop_setup() -> Setup {
 }
 
 fn request() -> TokenRequest {
-    TokenRequest::scopes(&["okta.users.read"])
+    TokenRequest::scopes(&["okta.users.read"]).unwrap()
 }
 
 /// No error may show a token, an assertion or the API token.
@@ -119,7 +119,7 @@ fn cases_41_to_43_token_responses() {
         .okta
         .client_credentials(
             &plain.creds(DpopMode::Auto),
-            &TokenRequest::scopes(&["okta.users.read", "okta.groups.read"]),
+            &TokenRequest::scopes(&["okta.users.read", "okta.groups.read"]).unwrap(),
         )
         .unwrap();
     assert_eq!(t.scopes(), ["okta.users.read"]);
@@ -128,7 +128,8 @@ fn cases_41_to_43_token_responses() {
         .client_credentials(
             &plain.creds(DpopMode::Auto),
             &TokenRequest::scopes(&["okta.users.read", "okta.groups.read"])
-                .require(&["okta.groups.read"]),
+                .unwrap()
+                .require(okta_flows::Scope::list(&["okta.groups.read"]).unwrap()),
         )
         .unwrap_err();
     assert!(
@@ -140,7 +141,7 @@ fn cases_41_to_43_token_responses() {
 #[test]
 fn case_44_rate_limits_are_waited_out_within_bounds() {
     let s = Setup::simple();
-    let ssws = Credential::Ssws(&s.admin);
+    let ssws: &dyn Credential = &(s.admin);
     // A usable reset: waited (capped by the policy) and retried.
     s.org.inject(FaultRule::next(
         "users",
@@ -149,7 +150,7 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
     ));
     assert_eq!(
         s.okta
-            .call(ssws, "GET", "/api/v1/users", None)
+            .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
             .unwrap()
             .status,
         200
@@ -160,7 +161,10 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
         s.org
             .inject(FaultRule::always("users", Fault::RateLimited(reset)));
         let start = std::time::Instant::now();
-        let err = s.okta.call(ssws, "GET", "/api/v1/users", None).unwrap_err();
+        let err = s
+            .okta
+            .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
+            .unwrap_err();
         assert!(matches!(err, Error::RateLimited { .. }), "{reset:?}: {err}");
         assert!(
             start.elapsed() < std::time::Duration::from_secs(2),
@@ -171,7 +175,8 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
     }
     s.org.inject(FaultRule::always("users", Fault::Concurrency));
     assert!(matches!(
-        s.okta.call(ssws, "GET", "/api/v1/users", None),
+        s.okta
+            .call(ssws, okta_flows::Method::GET, "/api/v1/users", None),
         Err(Error::RateLimited { .. })
     ));
     s.org.clear_faults();
@@ -184,7 +189,11 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
     ));
     let err = s
         .okta
-        .add_grant(ssws, &s.client_id, "okta.groups.read")
+        .add_grant(
+            ssws,
+            &s.app_id,
+            &okta_flows::Scope::new("okta.groups.read").unwrap(),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err}");
     assert_eq!(s.org.events().len(), 1);
@@ -193,7 +202,7 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
 #[test]
 fn case_45_a_failing_page_says_what_was_fetched() {
     let s = Setup::new(KeySpec::Ec(Curve::P256), false, 600);
-    let ssws = Credential::Ssws(&s.admin);
+    let ssws: &dyn Credential = &(s.admin);
     // Two 503s on the walk are retried; the list is whole.
     s.org
         .inject(FaultRule::next("users", 2, Fault::Status(503)));
@@ -231,7 +240,11 @@ fn case_46_a_post_that_fails_is_not_retried() {
         .inject(FaultRule::next("grants", 1, Fault::Status(500)));
     let err = s
         .okta
-        .add_grant(Credential::Ssws(&s.admin), &s.client_id, "okta.groups.read")
+        .add_grant(
+            &s.admin,
+            &s.app_id,
+            &okta_flows::Scope::new("okta.groups.read").unwrap(),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err}");
     assert!(err.to_string().contains("list the app's grants"), "{err}");
@@ -248,11 +261,14 @@ fn case_46_a_post_that_fails_is_not_retried() {
 #[test]
 fn cases_47_to_50_bodies_redirects_and_links() {
     let s = Setup::simple();
-    let ssws = Credential::Ssws(&s.admin);
+    let ssws: &dyn Credential = &(s.admin);
     // 47: a body over the cap.
     s.org
         .inject(FaultRule::next("users", 1, Fault::Huge(9 * 1024 * 1024)));
-    let err = s.okta.call(ssws, "GET", "/api/v1/users", None).unwrap_err();
+    let err = s
+        .okta
+        .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
+        .unwrap_err();
     assert!(err.to_string().contains("larger than"), "{err}");
     s.org
         .inject(FaultRule::next("token", 1, Fault::Huge(2 * 1024 * 1024)));
@@ -270,7 +286,9 @@ fn cases_47_to_50_bodies_redirects_and_links() {
                 .client_credentials(&s.creds(DpopMode::Auto), &request())
                 .unwrap_err()
         } else {
-            s.okta.call(ssws, "GET", "/api/v1/users", None).unwrap_err()
+            s.okta
+                .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
+                .unwrap_err()
         };
         assert!(
             matches!(err, Error::Redirect { status: 307, ref location, .. } if location.contains("evil.example")),
@@ -290,9 +308,13 @@ fn cases_47_to_50_bodies_redirects_and_links() {
     );
     // A full URL of another origin is refused before any request.
     assert!(matches!(
-        s.okta
-            .call(ssws, "GET", "https://evil.example/api/v1/users", None),
-        Err(Error::Link(_))
+        s.okta.call(
+            ssws,
+            okta_flows::Method::GET,
+            "https://evil.example/api/v1/users",
+            None
+        ),
+        Err(Error::NotThisOrg { .. })
     ));
     // 50: a loop.
     s.org.inject(FaultRule::always("users", Fault::LinkLoop));
@@ -313,8 +335,8 @@ fn case_51_users_with_nulls_unknown_fields_and_markup_are_kept_raw() {
     let users = s
         .okta
         .call(
-            Credential::Ssws(&s.admin),
-            "GET",
+            &s.admin,
+            okta_flows::Method::GET,
             "/api/v1/users?limit=3",
             None,
         )

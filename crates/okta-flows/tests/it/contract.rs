@@ -1,0 +1,298 @@
+//! The public API's promises (issue 12): typed inputs that refuse what would go wrong on the
+//! wire, no secret in any `Debug`, and a token source that survives a panicking signer.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use httpmock::prelude::*;
+use okta_flows::{
+    AccessToken, AuthorizationCode, ClientAuth, ClientId, ClientSecret, DpopMode, Error, IdToken,
+    Method, OAuthState, Okta, OrgUrl, PkceVerifier, ProxyUrl, RefreshToken, ServiceCredentials,
+    SswsToken, TokenRequest, TokenSource, jwk,
+};
+use serde_json::json;
+
+use crate::{Setup, fast_retries, scopes};
+
+fn mocked(server: &MockServer) -> Okta {
+    Okta::builder(OrgUrl::dangerous_allow_loopback_http(&server.base_url()).unwrap())
+        .retry(fast_retries())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_lowercase_method_is_refused_before_sending() {
+    // On main, `call(cred, "get", …)` was treated as a POST (outcome unknown on a failure) and,
+    // with a DPoP token, failed as "signing failed". Methods are case-sensitive (RFC 9110 §9.1).
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.path("/api/v1/users");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body("[]");
+    });
+    let okta = mocked(&server);
+    let ssws = SswsToken::new("00secret-ssws");
+    let lower = Method::from_bytes(b"get").unwrap();
+    let err = okta.call(&ssws, lower, "/api/v1/users", None).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidInput {
+                what: "HTTP method",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(any.hits(), 0);
+    // The typed constant goes through.
+    okta.call(&ssws, Method::GET, "/api/v1/users", None)
+        .unwrap();
+    assert_eq!(any.hits(), 1);
+}
+
+#[test]
+fn a_get_is_retried_as_idempotent_and_a_post_is_not() {
+    // On main a lowercase "get" was not idempotent: its 503 came back as "outcome unknown".
+    let server = MockServer::start();
+    let busy = server.mock(|when, then| {
+        when.path("/api/v1/users");
+        then.status(503);
+    });
+    let okta = mocked(&server);
+    let ssws = SswsToken::new("00secret-ssws");
+    let err = okta
+        .call(&ssws, Method::GET, "/api/v1/users", None)
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(busy.hits(), 4, "the first attempt and 3 retries");
+    let err = okta
+        .call(&ssws, Method::POST, "/api/v1/users", Some(&json!({})))
+        .unwrap_err();
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err}");
+    assert_eq!(busy.hits(), 5, "a POST is sent once");
+}
+
+#[test]
+fn a_path_cannot_leave_the_org() {
+    let server = MockServer::start();
+    let okta = mocked(&server);
+    let ssws = SswsToken::new("00secret-ssws");
+    // Without a leading `/`, `.evil.example/x` would append to the host name.
+    for path in [
+        ".evil.example/x",
+        "@evil.example/x",
+        "//evil.example/x",
+        "api/v1/users",
+    ] {
+        let err = okta.call(&ssws, Method::GET, path, None).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput { what: "path", .. }),
+            "{path}: {err}"
+        );
+        assert!(okta.pages(&ssws, path).next().unwrap().is_err(), "{path}");
+    }
+}
+
+#[test]
+fn ids_and_scopes_refuse_what_would_change_a_request() {
+    for bad in ["../../api/v1/users", "0oa/../../x", "0oa?x=1", ""] {
+        assert!(okta_flows::AppId::new(bad).is_err(), "{bad}");
+    }
+    assert!(okta_flows::Scope::new("okta.users.read okta.apps.manage").is_err());
+    assert!(TokenRequest::scopes(&["okta.users.read", "bad scope"]).is_err());
+    // What Okta returns is typed already: no fallible conversion for the caller.
+    let s = Setup::simple();
+    let app = s.okta.get_app(&s.admin, &s.app_id).unwrap();
+    let creds: ServiceCredentials = ServiceCredentials::for_app(&app, s.key.clone());
+    assert_eq!(creds.client_id(), app.client_id());
+    assert_eq!(app.id().as_str(), app.client_id().as_str());
+}
+
+#[test]
+fn a_token_answer_that_is_not_json_is_not_quoted() {
+    // On main the error quoted the first 80 characters of the body, a 200 token answer included.
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/oauth2/v1/token");
+        then.status(200)
+            .header("content-type", "text/plain")
+            .body("access_token=eyJsecret-access-token-value&token_type=Bearer");
+    });
+    let okta = mocked(&server);
+    let key = Arc::new(jwk::KeyPair::generate(jwk::KeySpec::Ec(jwk::Curve::P256)).unwrap());
+    let creds =
+        ServiceCredentials::new(ClientId::new("0oaapp").unwrap(), key).dpop(DpopMode::Never);
+    let err = okta
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]).unwrap())
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("secret-access-token"), "{shown}");
+    assert!(shown.contains("not JSON"), "{shown}");
+}
+
+/// Every public type that can hold a secret, printed with `{:?}`: no secret text appears.
+#[test]
+fn no_secret_reaches_debug() {
+    const SECRET: &str = "s3cr3t-VALUE-0123456789";
+    let mut shown = Vec::new();
+    shown.push(format!("{:?}", SswsToken::new(SECRET)));
+    shown.push(format!("{:?}", AccessToken::new(SECRET)));
+    shown.push(format!("{:?}", RefreshToken::new(SECRET)));
+    shown.push(format!("{:?}", ClientSecret::new(SECRET)));
+    shown.push(format!("{:?}", IdToken::new(SECRET)));
+    shown.push(format!("{:?}", AuthorizationCode::new(SECRET)));
+    shown.push(format!("{:?}", PkceVerifier::new(SECRET)));
+    shown.push(format!("{:?}", OAuthState::new(SECRET)));
+    shown.push(format!(
+        "{:?}",
+        ProxyUrl::new(format!("http://u:{SECRET}@proxy:3128"))
+    ));
+    shown.push(format!("{:?}", jwk::PrivatePem::new(SECRET)));
+    shown.push(format!("{:?}", jwk::PrivateJwk::new(SECRET)));
+    shown.push(format!("{:?}", jwk::Passphrase::new(SECRET)));
+    shown.push(format!("{:?}", okta_flows::Pkce::from_verifier(SECRET)));
+    shown.push(format!(
+        "{:?}",
+        ClientAuth::Secret {
+            client_id: &ClientId::new("0oaweb").unwrap(),
+            secret: &ClientSecret::new(SECRET),
+        }
+    ));
+
+    // An app answer holding a client secret (client-secret apps get one on creation).
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/api/v1/apps/0oaweb");
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(json!({
+                "id": "0oaweb", "label": "web", "settings": {"oauthClient": {}},
+                "credentials": {"oauthClient": {"client_id": "0oaweb", "client_secret": SECRET}},
+            }));
+    });
+    let okta = mocked(&server);
+    let admin = SswsToken::new(SECRET);
+    let app = okta
+        .get_app(&admin, &okta_flows::AppId::new("0oaweb").unwrap())
+        .unwrap();
+    assert_eq!(
+        app.client_secret().map(ClientSecret::expose_secret),
+        Some(SECRET)
+    );
+    assert!(
+        !app.raw().to_string().contains(SECRET),
+        "raw() never holds the secret"
+    );
+    shown.push(format!("{app:?}"));
+
+    // A sign-in in progress: its URL carries the state and nonce.
+    let s = Setup::simple();
+    let sign_in = s
+        .okta
+        .start_sign_in(
+            &ClientId::new("0oanative").unwrap(),
+            0,
+            "/cb",
+            &scopes(&["openid"]),
+        )
+        .unwrap();
+    let state = sign_in
+        .url()
+        .split('&')
+        .find_map(|p| p.strip_prefix("state="))
+        .unwrap()
+        .to_owned();
+    let debug = format!("{sign_in:?}");
+    assert!(!debug.contains(&state), "{debug}");
+    assert!(!debug.contains("nonce="), "{debug}");
+    shown.push(debug);
+
+    // Tokens and what holds them.
+    let source = TokenSource::new(
+        s.okta.clone(),
+        s.creds(DpopMode::Auto),
+        TokenRequest::scopes(&["okta.users.read"]).unwrap(),
+    );
+    let token = source.token().unwrap();
+    let access = token.access_token().expose_secret().to_owned();
+    for text in [
+        format!("{token:?}"),
+        format!("{source:?}"),
+        format!("{:?}", s.okta),
+    ] {
+        assert!(!text.contains(&access), "{text}");
+    }
+    let key = jwk::KeyPair::generate(jwk::KeySpec::Ec(jwk::Curve::P256)).unwrap();
+    let d = key.to_private_jwk().unwrap();
+    let d = serde_json::from_str::<serde_json::Value>(d.expose_secret()).unwrap()["d"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!format!("{key:?}").contains(&d));
+
+    for text in &shown {
+        assert!(!text.contains(SECRET), "{text}");
+    }
+}
+
+#[test]
+fn secrets_compare_by_value() {
+    assert_eq!(ClientSecret::new("abc"), ClientSecret::new("abc"));
+    assert_ne!(ClientSecret::new("abc"), ClientSecret::new("abd"));
+    assert_ne!(ClientSecret::new("abc"), ClientSecret::new("abcd"));
+}
+
+/// Signs like the key it wraps, but panics on the first signature.
+struct PanicsOnce {
+    key: jwk::KeyPair,
+    panicked: AtomicBool,
+}
+
+impl jwk::Signer for PanicsOnce {
+    fn algorithm(&self) -> jwk::Algorithm {
+        self.key.algorithm()
+    }
+    fn public_jwk(&self) -> &jwk::PublicJwk {
+        self.key.public_jwk()
+    }
+    fn sign(&self, input: &[u8]) -> okta_jwk::Result<Vec<u8>> {
+        if !self.panicked.swap(true, Ordering::SeqCst) {
+            panic!("a signer bug");
+        }
+        self.key.sign(input)
+    }
+}
+
+#[test]
+fn a_panicking_signer_leaves_no_caller_waiting() {
+    // On main the "fetching" flag stayed set after the panic: every later caller waited forever.
+    let s = Setup::simple();
+    let signer = Arc::new(PanicsOnce {
+        key: jwk::KeyPair::from_pem(s.key.to_pkcs8_pem().unwrap().expose_secret()).unwrap(),
+        panicked: AtomicBool::new(false),
+    });
+    let creds = ServiceCredentials::new(s.client_id.clone(), signer);
+    let source = Arc::new(TokenSource::new(
+        s.okta.clone(),
+        creds,
+        TokenRequest::scopes(&["okta.users.read"]).unwrap(),
+    ));
+    let first = {
+        let source = source.clone();
+        std::thread::spawn(move || source.token().map(|_| ()))
+    };
+    assert!(first.join().is_err(), "the first fetch panicked");
+    let (done, waited) = std::sync::mpsc::channel();
+    let later = source.clone();
+    std::thread::spawn(move || {
+        let _ = done.send(later.token().map(|t| t.token_type()));
+    });
+    let got = waited
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("a caller after the panic got an answer");
+    assert!(got.is_ok(), "{got:?}");
+    assert_eq!(source.tokens_fetched(), 2);
+}
