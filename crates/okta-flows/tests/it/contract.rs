@@ -46,11 +46,11 @@ fn a_lowercase_method_is_refused_before_sending() {
         ),
         "{err}"
     );
-    assert_eq!(any.hits(), 0);
+    assert_eq!(any.calls(), 0);
     // The typed constant goes through.
     okta.call(&ssws, Method::GET, "/api/v1/users", None)
         .unwrap();
-    assert_eq!(any.hits(), 1);
+    assert_eq!(any.calls(), 1);
 }
 
 #[test]
@@ -67,12 +67,12 @@ fn a_get_is_retried_as_idempotent_and_a_post_is_not() {
         .call(&ssws, Method::GET, "/api/v1/users", None)
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
-    assert_eq!(busy.hits(), 4, "the first attempt and 3 retries");
+    assert_eq!(busy.calls(), 4, "the first attempt and 3 retries");
     let err = okta
         .call(&ssws, Method::POST, "/api/v1/users", Some(&json!({})))
         .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err}");
-    assert_eq!(busy.hits(), 5, "a POST is sent once");
+    assert_eq!(busy.calls(), 5, "a POST is sent once");
 }
 
 #[test]
