@@ -1,4 +1,4 @@
-//! DPoP proofs (RFC 9449 §4), as Okta checks them (`okta-behaviour.md` §C).
+//! DPoP proofs (RFC 9449 §4), as Okta checks them (Okta's guide "Configure OAuth 2.0 Demonstrating Proof-of-Possession").
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
-//! What the emulated org looks like and how strict it is. Every choice `okta-behaviour.md` leaves
-//! open (§F) is a setting here, with the default documented in `docs/emulator.md`.
+//! What the emulated org looks like and how strict it is. Every point Okta's documents leave
+//! open is a setting here, with the default documented in `docs/emulator.md`.
 
 use std::sync::Arc;
 

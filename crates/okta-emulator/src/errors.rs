@@ -1,4 +1,4 @@
-//! Okta's two error shapes, with Okta's exact texts (okta-behaviour.md §A.1, §A.11, §B.2, §C.3).
+//! Okta's two error shapes, with Okta's exact texts (Okta's "Error codes" reference; RFC 6749 §5.2 for the OAuth shape).
 
 use serde_json::json;
 

@@ -23,6 +23,7 @@
 //! # }
 //! ```
 
+#[cfg(feature = "cli")]
 pub mod cli;
 mod clock;
 mod config;
@@ -93,7 +94,7 @@ pub struct Event {
 
 /// Writes a secret file: mode 0600 from its creation, through a temporary file in the same
 /// folder and an atomic rename, so it is never seen half-written or with wider permissions.
-pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = path
         .parent()

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use okta_assertion::UnixTime;
@@ -115,7 +114,7 @@ impl FileCache {
 
     fn write(&self, contents: &Contents) -> std::io::Result<()> {
         let bytes = serde_json::to_vec(contents).map_err(std::io::Error::other)?;
-        write_private(&self.path, &bytes)
+        crate::files::write_private_file(&self.path, &bytes)
     }
 }
 
@@ -175,29 +174,4 @@ fn save(token: &Token, creds: &ServiceCredentials) -> Entry {
 /// base64url(SHA-256(bytes)): how cache entries and deferred keys are named.
 pub(crate) fn sha256_b64(bytes: &[u8]) -> String {
     base64url::encode(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
-}
-
-/// Writes a secret file: 0600 from creation, through a temporary file and an atomic rename.
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("cache");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    match written.and_then(|()| std::fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
 }

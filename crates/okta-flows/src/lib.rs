@@ -38,6 +38,7 @@ mod api;
 mod cache;
 mod client;
 mod error;
+mod files;
 mod ids;
 mod keys;
 mod oauth;
@@ -54,6 +55,7 @@ pub use client::{
     AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace,
 };
 pub use error::{Error, Problem, RateLimit, Result};
+pub use files::write_private_file;
 pub use ids::{
     AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, ResourceSetId, Role,
     RoleAssignmentId, Scope, StandardRole,

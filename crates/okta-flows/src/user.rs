@@ -591,7 +591,7 @@ impl UserTokenSource {
             source,
         };
         let bytes = serde_json::to_vec(&saved).map_err(|e| file_error(e.into()))?;
-        crate::cache::write_private(&self.path, &bytes).map_err(file_error)
+        crate::files::write_private_file(&self.path, &bytes).map_err(file_error)
     }
 
     fn load(&self) -> Option<SavedUser> {

@@ -5,7 +5,8 @@
 //! cargo run --release -p okta-jwk --example keygen -- [--kty RSA|EC] [--out FILE]
 //! ```
 //!
-//! The `okta-oauth keygen` command replaces this example once the command line exists.
+//! The `okta-oauth keygen` command does the same with more choices (`--alg`, `--kid`, …); this
+//! example shows the library calls it is made of.
 
 #![allow(
     clippy::print_stdout,

@@ -1,5 +1,5 @@
 //! Signing and verification, per algorithm on the fastest backend measured on our machines
-//! (`design.md`): OpenSSL for RSA and P-521, ring for P-256 and P-384.
+//! (docs/benchmarks.md): OpenSSL for RSA and P-521, ring for P-256 and P-384.
 
 use openssl::ecdsa::EcdsaSig;
 use openssl::hash::MessageDigest;

@@ -24,15 +24,21 @@ use std::sync::OnceLock;
 use anyhow::{Context, Result};
 use serde_norway::Value;
 
-/// What the files say.
+okta_jwk::secret_text!(
+    /// A secret setting of okta.yaml (an inline private key or its path, a proxy password).
+    pub(crate) SecretSetting
+);
+
+/// What the files say. The API token, the private key and the proxy password are held in
+/// redacting types, so `Debug` never shows them.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct FileConfig {
     pub(crate) org_url: Option<String>,
     pub(crate) client_id: Option<String>,
     pub(crate) scopes: Option<Vec<String>>,
-    pub(crate) private_key: Option<String>,
+    pub(crate) private_key: Option<SecretSetting>,
     pub(crate) kid: Option<String>,
-    pub(crate) token: Option<String>,
+    pub(crate) token: Option<okta_flows::SswsToken>,
     pub(crate) proxy: ProxyParts,
     /// The files read, for messages.
     pub(crate) sources: Vec<PathBuf>,
@@ -45,7 +51,7 @@ pub(crate) struct ProxyParts {
     pub(crate) port: Option<String>,
     pub(crate) username: Option<String>,
     /// Only ever turned into an `okta_flows::ProxyUrl`; never printed.
-    pub(crate) password: Option<String>,
+    pub(crate) password: Option<SecretSetting>,
 }
 
 /// The merged configuration, read once.
@@ -87,14 +93,18 @@ fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
     };
     take(&mut config.org_url, text_of("orgUrl"));
     take(&mut config.client_id, text_of("clientId"));
-    take(&mut config.private_key, text_of("privateKey"));
+    if let Some(key) = text_of("privateKey") {
+        config.private_key = Some(SecretSetting::new(key));
+    }
     take(
         &mut config.kid,
         text_of("kid")
             .or_else(|| text_of("privateKeyId"))
             .or_else(|| text_of("keyId")),
     );
-    take(&mut config.token, text_of("token"));
+    if let Some(token) = text_of("token") {
+        config.token = Some(okta_flows::SswsToken::new(token));
+    }
     if let Some(proxy) = client.and_then(|c| c.get("proxy")) {
         let Value::Mapping(_) = proxy else {
             anyhow::bail!(
@@ -114,7 +124,9 @@ fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
         take(&mut config.proxy.host, part("host")?);
         take(&mut config.proxy.port, part("port")?);
         take(&mut config.proxy.username, part("username")?);
-        take(&mut config.proxy.password, part("password")?);
+        if let Some(password) = part("password")? {
+            config.proxy.password = Some(SecretSetting::new(password));
+        }
     }
     match client.and_then(|c| c.get("scopes")) {
         Some(Value::Sequence(list)) => {
@@ -149,4 +161,36 @@ fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
     }
     config.sources.push(path.to_owned());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_secret_of_the_file() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("okta-oauth-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("okta.yaml");
+        std::fs::write(
+            &path,
+            "okta:\n  client:\n    orgUrl: https://example.okta.com\n    token: 00ssws-SECRET-token\n    privateKey: \"-----BEGIN PRIVATE KEY-----\\nKEY-SECRET\\n-----END PRIVATE KEY-----\"\n    proxy:\n      host: proxy.corp\n      username: me\n      password: PROXY-SECRET\n",
+        )?;
+        let mut config = FileConfig::default();
+        merge(&mut config, &path)?;
+        std::fs::remove_dir_all(&dir)?;
+        let shown = format!("{config:?}");
+        for secret in ["SECRET"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("example.okta.com"), "{shown}");
+        assert_eq!(
+            config
+                .token
+                .as_ref()
+                .map(okta_flows::SswsToken::expose_secret),
+            Some("00ssws-SECRET-token")
+        );
+        Ok(())
+    }
 }

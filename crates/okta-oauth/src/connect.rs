@@ -59,7 +59,10 @@ fn proxy() -> Result<Option<okta_flows::ProxyUrl>> {
     let host = part("HOST", file.host);
     let port = part("PORT", file.port);
     let user = part("USERNAME", file.username);
-    let password = part("PASSWORD", file.password);
+    let password = part(
+        "PASSWORD",
+        file.password.map(|p| p.expose_secret().to_owned()),
+    );
     let Some(host) = host else {
         if port.is_some() || user.is_some() || password.is_some() {
             bail!(
@@ -122,18 +125,18 @@ pub(crate) struct AdminOpts {
 impl AdminOpts {
     pub(crate) fn ssws(&self) -> Result<SswsToken> {
         let token = match &self.token_file {
-            Some(path) => files::read(path)?.trim().to_owned(),
+            Some(path) => Some(SswsToken::new(files::read(path)?.trim())),
             None => std::env::var("OKTA_CLIENT_TOKEN")
                 .ok()
-                .or_else(|| crate::config::get().ok().and_then(|c| c.token.clone()))
-                .unwrap_or_default(),
+                .map(SswsToken::new)
+                .or_else(|| crate::config::get().ok().and_then(|c| c.token.clone())),
         };
-        if token.is_empty() {
-            bail!(
+        match token {
+            Some(token) if !token.expose_secret().is_empty() => Ok(token),
+            _ => bail!(
                 "no API token: set OKTA_CLIENT_TOKEN, give --token-file FILE, or okta.client.token in okta.yaml"
-            );
+            ),
         }
-        Ok(SswsToken::new(token))
     }
 }
 
@@ -225,7 +228,12 @@ impl ServiceOpts {
         }
         let value = std::env::var("OKTA_CLIENT_PRIVATEKEY")
             .ok()
-            .or_else(|| crate::config::get().ok().and_then(|c| c.private_key.clone()))
+            .or_else(|| {
+                crate::config::get()
+                    .ok()
+                    .and_then(|c| c.private_key.as_ref())
+                    .map(|k| k.expose_secret().to_owned())
+            })
             .context("no private key: give --private-key FILE, set OKTA_CLIENT_PRIVATEKEY, or okta.client.privateKey in okta.yaml")?;
         let trimmed = value.trim_start();
         if trimmed.starts_with("-----BEGIN") || trimmed.starts_with('{') {

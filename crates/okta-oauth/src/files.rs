@@ -48,7 +48,7 @@ pub(crate) fn write_private(path: &Path, text: &str, force: bool) -> Result<()> 
             path.display()
         );
     }
-    okta_emulator::write_private(path, text.as_bytes())
+    okta_flows::write_private_file(path, text.as_bytes())
         .with_context(|| format!("writing {}", path.display()))
 }
 

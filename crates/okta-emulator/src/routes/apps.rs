@@ -1,5 +1,5 @@
 //! Service apps through Dynamic Client Registration and the Apps API, their Okta-scope grants
-//! and admin roles (okta-behaviour.md §A.2–A.3, checklist E8–E10).
+//! and admin roles (Okta's Apps, Dynamic Client Registration and role-assignment APIs).
 
 use serde_json::{Map, Value, json};
 
@@ -66,7 +66,7 @@ pub(crate) fn json_body(req: &Req) -> Result<Map<String, Value>, Resp> {
     if req.content_type() != "application/json" {
         return Err(errors::bad_media_type());
     }
-    // Okta stores only characters of up to three UTF-8 bytes (okta-behaviour.md §D.4 case 52).
+    // Okta stores only characters of up to three UTF-8 bytes (observed behaviour; bad-input case 52).
     if req.body.iter().any(|b| *b >= 0xF0) {
         return Err(errors::validation(
             "body",
@@ -267,7 +267,7 @@ fn new_app(
     let dpop_bound = match org.config.dpop {
         DpopPolicy::Required => true,
         DpopPolicy::Optional => false,
-        // okta-behaviour.md §C.1: apps made through the API default to off (the OpenAPI default);
+        // Apps made through the API default to off (the default in Okta's OpenAPI document);
         // only the Admin Console turns DPoP on for new API service apps (`seed_service_app`).
         DpopPolicy::PerApp => service && dpop_setting.unwrap_or(false),
     };
@@ -472,7 +472,7 @@ fn grant_json(org: &Org, app: &App, g: &Grant) -> Value {
 }
 
 pub(crate) fn grant_add(org: &Org, req: &Req, id: &str) -> Resp {
-    // Only a super admin can grant Okta scopes to an app (okta-behaviour.md §A.3).
+    // Only a super admin can grant Okta scopes to an app (Okta's guide "Implement OAuth for Okta with a service app").
     try_resp!(auth(org, req, "okta.appGrants.manage", &["SUPER_ADMIN"]));
     let body = try_resp!(json_body(req));
     let scope = body

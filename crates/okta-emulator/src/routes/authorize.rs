@@ -1,5 +1,5 @@
 //! `/oauth2/v1/authorize` for user apps: PKCE (S256 only), exact redirect URIs, `state`
-//! reflected, and a browserless sign-in of a seeded user (okta-behaviour.md §A.8).
+//! reflected, and a browserless sign-in of a seeded user.
 
 use crate::config::RedirectMatch;
 use crate::errors::oauth;

@@ -1,4 +1,4 @@
-//! Discovery documents and the org's token-signing keys (okta-behaviour.md §A.6, §A.7).
+//! Discovery documents and the org's token-signing keys (RFC 8414, OpenID Connect Discovery 1.0).
 
 use serde_json::{Value, json};
 

@@ -1,4 +1,4 @@
-//! DPoP proof checks: RFC 9449 §4.3 and Okta's rules (okta-behaviour.md §C.3, checklist E6).
+//! DPoP proof checks: RFC 9449 §4.3 and Okta's rules (Okta's DPoP guide).
 
 use serde_json::{Map, Value};
 

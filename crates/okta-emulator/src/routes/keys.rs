@@ -1,4 +1,4 @@
-//! An app's signing keys: `/api/v1/apps/{id}/credentials/jwks` (okta-behaviour.md §A.4, E9).
+//! An app's signing keys: `/api/v1/apps/{id}/credentials/jwks` (Okta's Apps API, "Application JSON Web Keys").
 
 use serde_json::{Value, json};
 

@@ -1,5 +1,5 @@
 //! `/oauth2/v1/token`, `/revoke` and `/introspect`: client authentication with every check of
-//! checklist E4 in Okta's order and with Okta's exact texts (okta-behaviour.md §A.1, §B.2).
+//! checklist E4 in Okta's order and with Okta's exact texts (Okta's OAuth 2.0 API reference).
 
 use serde_json::{Value, json};
 
@@ -421,7 +421,7 @@ fn token_response(
         .with_header("Pragma", "no-cache")
 }
 
-/// Mints an access token (okta-behaviour.md §B.5) and records it.
+/// Mints an access token (the claims of Okta's org authorization server tokens) and records it.
 fn mint(
     org: &Org,
     app: &App,
