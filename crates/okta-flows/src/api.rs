@@ -4,13 +4,14 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use okta_assertion::{Htm, Htu, UnixTime};
+use okta_assertion::UnixTime;
 use serde_json::Value;
 
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
 use ureq::http::Method;
 
+use crate::retry::Attempt;
 use crate::secrets::SswsToken;
 use crate::tokens::{Token, TokenType};
 use crate::transport::{MAX_PAGE, Reply};
@@ -72,6 +73,9 @@ pub struct ApiResponse {
     /// The `rel="next"` link, if any.
     pub next: Option<String>,
 }
+
+/// Nonce challenges of a resource server answered per request (RFC 9449 §9).
+const RS_NONCE_RETRIES: u32 = 1;
 
 /// What to tell the caller to check when a request that changes something gets no clear
 /// answer.
@@ -158,36 +162,26 @@ impl Okta {
         let bucket = url.path().to_owned();
         let origin = self.shared.org.as_str().to_owned();
         let idempotent = method.is_idempotent();
-        let retry = self.shared.transport.retry;
-        let mut attempt = 0;
-        let mut nonce_retry = false;
-        loop {
+        self.with_retries(RS_NONCE_RETRIES, |waits| {
             self.pace(&bucket);
-            let (authorization, bound) = match cred.authorization()? {
+            let (authorization, proof) = match cred.authorization()? {
                 Authorization::Ssws(s) => (format!("SSWS {}", s.expose_secret()), None),
                 Authorization::Token(t) => {
-                    let key = t.dpop_key()?;
-                    let scheme = match (t.token_type(), &key) {
-                        (TokenType::DPoP, _) => "DPoP",
+                    let nonce = self.shared.dpop.nonce(&origin);
+                    let proof = t.proof_with(
+                        method,
+                        url.as_str(),
+                        self.now(),
+                        nonce.as_ref(),
+                        &self.shared.rng,
+                    )?;
+                    let scheme = match t.token_type() {
+                        TokenType::DPoP => "DPoP",
                         _ => "Bearer",
                     };
                     let header = format!("{scheme} {}", t.access_token().expose_secret());
-                    (header, key.map(|k| (t, k)))
+                    (header, proof)
                 }
-            };
-            let proof = match &bound {
-                Some((t, key)) => Some(
-                    key.proof(
-                        &Htm::new(method.as_str()).map_err(Error::DpopProof)?,
-                        &Htu::from_url(url.as_str()).map_err(Error::DpopProof)?,
-                        self.now(),
-                        &self.shared.rng,
-                        self.shared.dpop.nonce(&origin).as_ref(),
-                        Some(t.access_token().expose_secret()),
-                    )
-                    .map_err(Error::DpopProof)?,
-                ),
-                None => None,
             };
             let mut headers = vec![
                 ("Accept", "application/json"),
@@ -196,8 +190,8 @@ impl Okta {
             if let Some(p) = &proof {
                 headers.push(("DPoP", p.expose_secret()));
             }
-            let retry_count = attempt.to_string();
-            if attempt > 0 {
+            let retry_count = waits.to_string();
+            if waits > 0 {
                 headers.push(("X-Okta-Retry-Count", retry_count.as_str()));
             }
             let payload = body.map(|b| ("application/json", b.to_string().into_bytes()));
@@ -218,25 +212,19 @@ impl Okta {
                 .dpop
                 .remember_nonce(&origin, reply.header("dpop-nonce"));
             self.note_rate(&bucket, &reply);
-            let retryable = idempotent && attempt < retry.max_retries;
-            match reply.status {
-                200..=299 => return Ok(reply),
-                429 if retryable => {
-                    attempt += 1;
-                    std::thread::sleep(self.rate_limit_wait(&reply, attempt));
-                }
-                503 | 504 if retryable => {
-                    attempt += 1;
-                    std::thread::sleep(self.backoff(attempt));
-                }
-                401 if !nonce_retry
-                    && proof.is_some()
+            Ok(match reply.status {
+                200..=299 => Attempt::Done(reply),
+                429 if idempotent => Attempt::RateLimited(reply),
+                503 | 504 if idempotent => Attempt::Unavailable(reply),
+                401 if proof.is_some()
                     && reply
                         .header("www-authenticate")
                         .is_some_and(|h| h.contains("use_dpop_nonce")) =>
                 {
-                    // RFC 9449 §9: a resource server's nonce challenge; one retry with it.
-                    nonce_retry = true;
+                    // RFC 9449 §9: a resource server's nonce challenge, answered once.
+                    Attempt::Challenge {
+                        exhausted: reply.problem(),
+                    }
                 }
                 500..=599 if !idempotent => {
                     let reason = format!(
@@ -259,8 +247,8 @@ impl Okta {
                     }
                     return Err(reply.problem());
                 }
-            }
-        }
+            })
+        })
     }
 
     /// Records `X-Rate-Limit-Remaining: 0` so the next request of this bucket waits (C13 pacing).
@@ -323,15 +311,6 @@ impl Okta {
         let mut jitter = [0u8; 1];
         let _ = okta_assertion::RandomSource::fill(&self.shared.rng, &mut jitter);
         (wait + Duration::from_millis(u64::from(jitter[0])))
-            .min(self.shared.transport.retry.max_wait)
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        self.shared
-            .transport
-            .retry
-            .backoff
-            .saturating_mul(1 << attempt.min(10))
             .min(self.shared.transport.retry.max_wait)
     }
 

@@ -170,7 +170,7 @@ pub enum Error {
         /// What was called.
         endpoint: String,
         /// `X-Rate-Limit-Reset`, when it made sense.
-        reset: Option<u64>,
+        reset: Option<UnixTime>,
         /// The request id.
         request_id: Option<String>,
     },

@@ -44,6 +44,7 @@ mod keys;
 mod oauth;
 mod org;
 mod provision;
+mod retry;
 mod secrets;
 mod tokens;
 mod transport;

@@ -14,6 +14,7 @@ use ureq::http::Method;
 use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
+use crate::retry::Attempt;
 use crate::secrets::AccessToken;
 use crate::transport::MAX_JSON;
 
@@ -345,8 +346,49 @@ impl Token {
 
     /// The DPoP key the token is bound to (`None` for a bearer token). A key saved with a
     /// cached token is parsed here, on first use; an unreadable one is an error.
-    pub fn dpop_key(&self) -> Result<Option<Arc<DpopKey>>> {
+    pub(crate) fn dpop_key(&self) -> Result<Option<Arc<DpopKey>>> {
         self.dpop.as_ref().map(|b| b.get()).transpose()
+    }
+
+    /// A DPoP proof for one request made with this token (RFC 9449 §7: `htm`, `htu` without
+    /// query or fragment, `ath` of this token, the server's `nonce` when it sent one), for a
+    /// request this crate does not send itself. `None` for a bearer token.
+    ///
+    /// A DPoP key restored from a token cache file is parsed on the first proof, so this is
+    /// where an unreadable one shows.
+    pub fn dpop_proof(
+        &self,
+        method: &Method,
+        url: &str,
+        now: UnixTime,
+        nonce: Option<&okta_assertion::DpopNonce>,
+    ) -> Result<Option<okta_assertion::DpopProof>> {
+        self.proof_with(method, url, now, nonce, &okta_assertion::OsRandom::new())
+    }
+
+    pub(crate) fn proof_with(
+        &self,
+        method: &Method,
+        url: &str,
+        now: UnixTime,
+        nonce: Option<&okta_assertion::DpopNonce>,
+        rng: &dyn okta_assertion::RandomSource,
+    ) -> Result<Option<okta_assertion::DpopProof>> {
+        let Some(key) = self.dpop_key()? else {
+            return Ok(None);
+        };
+        let htm = Htm::new(method.as_str()).map_err(Error::DpopProof)?;
+        let htu = Htu::from_url(url).map_err(Error::DpopProof)?;
+        key.proof(
+            &htm,
+            &htu,
+            now,
+            rng,
+            nonce,
+            Some(self.access.expose_secret()),
+        )
+        .map(Some)
+        .map_err(Error::DpopProof)
     }
 
     pub(crate) fn from_parts(
@@ -427,10 +469,10 @@ impl Okta {
             DpopMode::Never => false,
             DpopMode::Auto => known,
         };
-        let (mut nonce_retries, mut learned, mut rate_retries) = (0, false, 0);
+        let mut learned = false;
         let url = endpoint.url().clone();
         let htu = Htu::from_url(endpoint.as_str()).map_err(Error::DpopProof)?;
-        loop {
+        self.with_retries(NONCE_RETRIES, |_| {
             let now = self.now();
             let assertion = builder
                 .sign(creds.signer()?.as_ref(), now, &self.shared.rng)
@@ -489,7 +531,8 @@ impl Okta {
                     dpop.filter(|_| use_dpop),
                     required,
                     self.now(),
-                );
+                )
+                .map(Attempt::Done);
             }
             let body = if reply.status == 400 {
                 reply.json().ok()
@@ -509,29 +552,28 @@ impl Okta {
                     if nonces.is_empty() {
                         return Err(Error::Dpop("the token endpoint asked for a nonce (use_dpop_nonce) but sent no DPoP-Nonce header".into()));
                     }
-                    if nonce_retries >= NONCE_RETRIES {
-                        return Err(Error::Dpop(format!(
+                    Ok(Attempt::Challenge {
+                        exhausted: Error::Dpop(format!(
                             "the token endpoint still asked for a new nonce after {NONCE_RETRIES} retries"
-                        )));
-                    }
-                    nonce_retries += 1;
+                        )),
+                    })
                 }
                 (400, "invalid_dpop_proof")
                     if !use_dpop
                         && creds.dpop == DpopMode::Auto
                         && description.contains("header is missing") =>
                 {
+                    // Once only: from now on `use_dpop` is set.
                     self.shared.dpop.set_required(creds.client_id.as_str());
                     use_dpop = true;
                     learned = true;
+                    Ok(Attempt::Again)
                 }
-                (429, _) if rate_retries < self.shared.transport.retry.max_retries => {
-                    rate_retries += 1;
-                    std::thread::sleep(self.rate_limit_wait(&reply, rate_retries));
-                }
-                _ => return Err(reply.problem()),
+                // A 429 means the request was not processed: safe to send again, even a POST.
+                (429, _) => Ok(Attempt::RateLimited(reply)),
+                _ => Err(reply.problem()),
             }
-        }
+        })
     }
 }
 

@@ -147,7 +147,8 @@ impl Reply {
                 endpoint: self.endpoint.clone(),
                 reset: self
                     .header("x-rate-limit-reset")
-                    .and_then(|r| r.trim().parse().ok()),
+                    .and_then(|r| r.trim().parse().ok())
+                    .map(okta_assertion::UnixTime),
                 request_id: p.request_id,
             };
         }
