@@ -214,6 +214,7 @@ fn peers_to_ours(
         KeySpec::Ec(Curve::P256) => vec!["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
         KeySpec::Ec(Curve::P384) => vec!["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
         KeySpec::Ec(Curve::P521) => vec!["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"],
+        other => bail!("{tag}: no OpenSSL counterpart for {other:?}"),
     };
     let mut all = vec!["genpkey"];
     all.extend(args);

@@ -37,6 +37,9 @@
 //! the time is a parameter ([`UnixTime`]) and so is randomness ([`RandomSource`]), so every
 //! output can be reproduced in tests.
 
+// Public types can grow without a breaking release: each exhaustive one says why it may be.
+#![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
+
 mod assertion;
 mod claims;
 mod dpop;

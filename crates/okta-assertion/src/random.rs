@@ -35,6 +35,10 @@ impl RandomSource for OsRandom {
 
 /// Seconds since the Unix epoch, as JWT NumericDate carries them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[allow(
+    clippy::exhaustive_structs,
+    reason = "a number of seconds and nothing else: the field is the API"
+)]
 pub struct UnixTime(pub u64);
 
 impl UnixTime {

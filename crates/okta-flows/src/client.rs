@@ -21,6 +21,10 @@ pub trait Clock: Send + Sync {
 
 /// The system clock.
 #[derive(Debug, Default, Clone, Copy)]
+#[allow(
+    clippy::exhaustive_structs,
+    reason = "a unit type: it has no fields to add"
+)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {

@@ -33,6 +33,9 @@
 //! # }
 //! ```
 
+// Public types can grow without a breaking release: each exhaustive one says why it may be.
+#![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
+
 mod admin;
 mod api;
 mod cache;

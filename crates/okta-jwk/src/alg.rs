@@ -9,6 +9,7 @@ use crate::error::{Error, sanitize};
 ///
 /// RSA keys may use any of the `RS*` algorithms; an EC key's algorithm is fixed by its curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Algorithm {
     /// RSASSA-PKCS1-v1_5 with SHA-256.
     RS256,
@@ -83,6 +84,10 @@ impl FromStr for Algorithm {
 
 /// The NIST curves Okta accepts for EC keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(
+    clippy::exhaustive_enums,
+    reason = "the three NIST curves of RFC 7518 §3.4; another curve would come with its own key type"
+)]
 pub enum Curve {
     /// P-256 (secp256r1), used with ES256.
     P256,

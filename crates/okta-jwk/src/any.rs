@@ -5,6 +5,10 @@ use crate::{KeyPair, PublicJwk, pem_io};
 
 /// A key read from text that may be a JWK or PEM, private or public.
 #[derive(Debug)]
+#[allow(
+    clippy::exhaustive_enums,
+    reason = "a key is private or public; there is no third kind"
+)]
 pub enum AnyKey {
     /// A private key, with its public part.
     Private(KeyPair),

@@ -22,6 +22,7 @@ pub struct Jwks {
 
 /// A key of a JWKS that was passed over, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Skipped {
     /// Its position in `keys`, from 0.
     pub index: usize,

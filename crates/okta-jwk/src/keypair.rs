@@ -26,6 +26,7 @@ enum Origin {
 
 /// What key to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeySpec {
     /// RSA with a 2048-, 3072- or 4096-bit modulus, signing with an `RS*` algorithm.
     Rsa {

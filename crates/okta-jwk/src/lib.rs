@@ -29,6 +29,9 @@
 //! This crate opens no socket, reads no file, and reads neither the clock nor the environment.
 //! Private key material never appears in `Debug` output or in errors.
 
+// Public types can grow without a breaking release: each exhaustive one says why it may be.
+#![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
+
 mod alg;
 mod any;
 mod b64;

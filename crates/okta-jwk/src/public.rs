@@ -21,6 +21,7 @@ pub(crate) const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", 
 
 /// What a key is, for messages and choices: `RSA 2048-bit` or `EC P-256`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyKind {
     /// An RSA key with this many modulus bits.
     Rsa {
@@ -71,6 +72,10 @@ impl fmt::Display for KeyKind {
 
 /// The intended use of a key (`use`, RFC 7517 §4.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(
+    clippy::exhaustive_enums,
+    reason = "RFC 7517 §4.2 defines sig and enc; other values are refused when read"
+)]
 pub enum KeyUse {
     /// `"sig"`: signing.
     Sig,
