@@ -32,6 +32,7 @@ pub(crate) fn run() -> Result<()> {
             .args(["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    crate::package::run()?;
     crate::interop::run()?;
     eprintln!("xtask ci: all checks passed");
     Ok(())

@@ -16,6 +16,7 @@ mod ci;
 mod dist;
 mod fixtures;
 mod interop;
+mod package;
 mod peers;
 mod release;
 
@@ -23,7 +24,8 @@ const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
-  ci                 fmt check, clippy -D warnings, tests, docs -D warnings, interop: what CI runs
+  ci                 fmt check, clippy -D warnings, tests, docs -D warnings, package, interop:
+                     what CI runs
   fixtures           re-derive tests/fixtures/keys from its source keys (needs openssl, python3)
   fixtures --new-keys  also generate new source keys with openssl first
   bench [--all]      the command-line figures beside their references, into docs/benchmarks.md
@@ -31,6 +33,8 @@ Commands:
   dist               release binaries, README, licence, changelog and docs in a tarball + SHA-256
   release X.Y.Z      on a clean tree: bump the version, date the CHANGELOG's unreleased section,
                      run ci, commit and tag vX.Y.Z (undone when ci fails; nothing is pushed)
+  package            package the library crates, then build, test and run their examples from
+                     the packages alone (what crates.io would get)
   interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
                      (installs the pinned peers into .interop/ on first use)
 ";
@@ -43,6 +47,7 @@ fn main() -> Result<()> {
         ["fixtures"] => fixtures::run(false),
         ["fixtures", "--new-keys"] => fixtures::run(true),
         ["interop"] => interop::run(),
+        ["package"] => package::run(),
         ["dist"] => dist::run_dist(),
         ["bench"] | ["bench", "--all"] => bench::run_all(),
         ["release", version] => release::run_release(version),

@@ -56,3 +56,8 @@ pub use error::{Error, Result};
 pub use random::{OsRandom, RandomSource, UnixTime};
 pub use secret::{ClientAssertion, DpopProof};
 pub use verify::{Unverified, Validation, Verified, Verifier};
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

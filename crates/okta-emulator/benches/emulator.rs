@@ -18,7 +18,7 @@ fn b64(b: impl AsRef<[u8]>) -> String {
 fn fixture(p: &str) -> String {
     std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/fixtures/keys")
+            .join("tests/fixtures/keys")
             .join(p),
     )
     .unwrap()

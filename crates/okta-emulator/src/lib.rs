@@ -328,3 +328,8 @@ impl Emulator {
         Ok(())
     }
 }
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

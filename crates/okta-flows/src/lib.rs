@@ -88,7 +88,12 @@ pub use okta_assertion::{ClientId, DpopKey, Endpoint, UnixTime};
 /// (`okta_flows::jwk::KeyPair`), so the paved path needs this crate alone.
 pub mod jwk {
     pub use okta_jwk::{
-        Algorithm, Curve, Jwks, KeyPair, KeySpec, Kid, Passphrase, PrivateJwk, PrivatePem,
-        PublicJwk, Signer, Thumbprint,
+        Algorithm, Curve, Error, Jwks, KeyPair, KeySpec, Kid, Passphrase, PrivateJwk, PrivatePem,
+        PublicJwk, Signer, Thumbprint, ecdsa_signature_from_der,
     };
 }
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -165,6 +165,13 @@ pub enum Error {
     /// The signature did not verify.
     #[error("signature verification failed")]
     BadSignature,
+    /// An ECDSA signature in DER form that does not read as one (see
+    /// [`ecdsa_signature_from_der`](crate::ecdsa_signature_from_der)).
+    #[error("the DER ECDSA signature is not acceptable: {reason}")]
+    SignatureEncoding {
+        /// Why.
+        reason: &'static str,
+    },
     /// Signing failed inside the crypto backend or an external signer (KMS, HSM, command).
     #[error("signing with {alg} failed")]
     Signing {

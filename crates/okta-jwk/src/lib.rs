@@ -36,6 +36,7 @@ mod alg;
 mod any;
 mod b64;
 mod backend;
+mod der_sig;
 mod error;
 mod jwks;
 mod keypair;
@@ -49,6 +50,7 @@ mod strict_json;
 
 pub use alg::{Algorithm, Curve};
 pub use any::AnyKey;
+pub use der_sig::ecdsa_signature_from_der;
 pub use error::{Error, Result};
 pub use jwks::{Jwks, Skipped};
 pub use keypair::{KeyPair, KeySpec};
@@ -88,3 +90,8 @@ pub mod __private {
         std::hint::black_box(diff) == 0
     }
 }
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

