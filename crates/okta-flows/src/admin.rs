@@ -6,7 +6,7 @@ use okta_jwk::Jwks;
 use serde_json::{Value, json};
 use ureq::http::Method;
 
-use crate::api::Credential;
+use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, DpopBinding, GrantId, Role, RoleAssignmentId, Scope, StandardRole};
@@ -182,14 +182,10 @@ impl Okta {
         jwks: &Jwks,
         dpop: DpopBinding,
     ) -> Result<RegisteredApp> {
-        let r = self.call_checked(
-            cred,
-            Method::POST,
-            "/api/v1/apps",
-            Some(&service_app_body(name, jwks, dpop)),
-            "list the apps (GET /api/v1/apps) before creating again",
-        )?;
-        self.app_from(r.body)
+        let check = "list the apps (GET /api/v1/apps) before creating again";
+        let body = service_app_body(name, jwks, dpop);
+        let r = self.call_checked(cred, Method::POST, "/api/v1/apps", Some(&body), check)?;
+        made_but_unread(self.app_from(r.body), check)
     }
 
     /// An app by id (Apps API).
@@ -217,14 +213,10 @@ impl Okta {
     /// [`Error::OutcomeUnknown`] says to list the grants.
     pub fn add_grant(&self, cred: &dyn Credential, app: &AppId, scope: &Scope) -> Result<Grant> {
         let path = format!("/api/v1/apps/{app}/grants");
-        let r = self.call_checked(
-            cred,
-            Method::POST,
-            &path,
-            Some(&grant_body(&self.shared.org, scope)),
-            "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again",
-        )?;
-        grant_from(&r.body, &path)
+        let check = "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again";
+        let body = grant_body(&self.shared.org, scope);
+        let r = self.call_checked(cred, Method::POST, &path, Some(&body), check)?;
+        made_but_unread(grant_from(&r.body, &path), check)
     }
 
     /// The app's grants.
@@ -248,14 +240,9 @@ impl Okta {
         role: &Role,
     ) -> Result<RoleAssignment> {
         let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
-        let r = self.call_checked(
-            cred,
-            Method::POST,
-            &path,
-            Some(&role_body(role)),
-            "list the client's roles (GET /oauth2/v1/clients/{id}/roles)",
-        )?;
-        role_from(&r.body, &path)
+        let check = "list the client's roles (GET /oauth2/v1/clients/{id}/roles)";
+        let r = self.call_checked(cred, Method::POST, &path, Some(&role_body(role)), check)?;
+        made_but_unread(role_from(&r.body, &path), check)
     }
 
     /// The client's admin roles.

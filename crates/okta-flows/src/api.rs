@@ -81,6 +81,28 @@ const RS_NONCE_RETRIES: u32 = 1;
 /// answer.
 const CHECK_CHANGE: &str = "check whether the change was made before repeating it";
 
+/// A request that changed something answered 2xx, but its answer could not be read: the
+/// outcome is unknown to the caller, who must check before repeating it.
+pub(crate) fn made_but_unread<T>(result: Result<T>, check: &'static str) -> Result<T> {
+    result.map_err(|e| match e {
+        Error::Unexpected {
+            endpoint,
+            reason,
+            request_id,
+        } => Error::OutcomeUnknown {
+            endpoint,
+            reason: format!(
+                "Okta answered 2xx{}, but the answer is unreadable: {reason}",
+                request_id
+                    .map(|r| format!(" (request id {r})"))
+                    .unwrap_or_default()
+            ),
+            check,
+        },
+        other => other,
+    })
+}
+
 /// Methods are case-sensitive (RFC 9110 §9.1): `Method::from_bytes(b"get")` is not GET, and
 /// would be neither retried as idempotent nor accepted as a DPoP `htm`.
 fn checked_method(method: &Method) -> Result<()> {
@@ -134,21 +156,30 @@ impl Okta {
             self.shared.org.join(path_or_url)?
         };
         let reply = self.exchange(cred, &method, &url, body, check)?;
-        let next = links(&reply.all("link"), &reply.endpoint)?
-            .into_iter()
-            .find(|(rel, _)| rel == "next")
-            .map(|(_, u)| u);
-        let value = if reply.body.is_empty() {
-            Value::Null
-        } else {
-            reply.json()?
+        let read = || -> Result<ApiResponse> {
+            let next = links(&reply.all("link"), &reply.endpoint)?
+                .into_iter()
+                .find(|(rel, _)| rel == "next")
+                .map(|(_, u)| u);
+            let value = if reply.body.is_empty() {
+                Value::Null
+            } else {
+                reply.json()?
+            };
+            Ok(ApiResponse {
+                status: reply.status,
+                body: value,
+                request_id: reply.request_id(),
+                next,
+            })
         };
-        Ok(ApiResponse {
-            status: reply.status,
-            body: value,
-            request_id: reply.request_id(),
-            next,
-        })
+        if method.is_idempotent() {
+            read()
+        } else {
+            // The change was made (2xx), but what Okta said about it cannot be read: repeating
+            // the request could make it twice.
+            made_but_unread(read(), check)
+        }
     }
 
     fn exchange(
@@ -487,7 +518,8 @@ pub(crate) fn links(values: &[&str], endpoint: &str) -> Result<Vec<(String, Stri
     Ok(out)
 }
 
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds. Every number comes
+/// from the server: out of range (a year of 9223372036854775807, a 61st minute), it is `None`.
 pub(crate) fn http_date(text: &str) -> Option<u64> {
     let parts: Vec<&str> = text.split_whitespace().collect();
     let [_, day, month, year, time, "GMT"] = parts[..] else {
@@ -496,14 +528,23 @@ pub(crate) fn http_date(text: &str) -> Option<u64> {
     let months = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let m = months.iter().position(|x| *x == month)? as i64 + 1;
+    let m = i64::try_from(months.iter().position(|x| *x == month)?).ok()? + 1;
     let (d, y): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
     let hms: Vec<i64> = time
         .split(':')
         .map(|x| x.parse().ok())
         .collect::<Option<_>>()?;
     let [h, mi, s] = hms[..] else { return None };
-    // Days from civil (Howard Hinnant).
+    // RFC 9110 §5.6.7: a four-digit year; the fields in their ranges (60 for a leap second).
+    if !(1970..=9999).contains(&y)
+        || !(1..=31).contains(&d)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&mi)
+        || !(0..=60).contains(&s)
+    {
+        return None;
+    }
+    // Days from civil (Howard Hinnant); with the ranges above nothing here can overflow.
     let y2 = if m <= 2 { y - 1 } else { y };
     let era = y2.div_euclid(400);
     let yoe = y2 - era * 400;
@@ -629,5 +670,53 @@ mod tests {
             Some(1_795_447_063)
         );
         assert_eq!(http_date("yesterday"), None);
+        // Out of range, as a hostile server may send (issue 13: these overflowed).
+        assert_eq!(
+            http_date("Sun, 06 Nov 9223372036854775807 08:49:37 GMT"),
+            None
+        );
+        assert_eq!(http_date("Sun, 99999999999 Nov 1994 08:49:37 GMT"), None);
+        assert_eq!(http_date("Sun, 06 Nov 1994 99999999999:49:37 GMT"), None);
+        assert_eq!(http_date("Sun, 06 Nov -5 08:49:37 GMT"), None);
+    }
+
+    #[test]
+    fn rate_limit_headers_at_the_ends_of_u64_are_capped_waits() -> Result<()> {
+        use std::sync::Arc;
+        struct At(u64);
+        impl crate::client::Clock for At {
+            fn now(&self) -> UnixTime {
+                UnixTime(self.0)
+            }
+        }
+        for now in [0, 1_795_447_063, u64::MAX] {
+            let okta = Okta::builder(crate::OrgUrl::parse("https://example.okta.com")?)
+                .retry(crate::RetryPolicy::default().max_wait(Duration::from_secs(30)))
+                .clock(Arc::new(At(now)))
+                .build()?;
+            for headers in [
+                vec![("x-rate-limit-reset", "18446744073709551615")],
+                vec![
+                    ("date", "Sun, 06 Nov 9223372036854775807 08:49:37 GMT"),
+                    ("x-rate-limit-reset", "18446744073709551615"),
+                ],
+                vec![("x-rate-limit-reset", "0")],
+                vec![("x-rate-limit-reset", "-1")],
+            ] {
+                let wait = okta.rate_limit_wait(&reply(&headers), 1);
+                assert!(wait <= Duration::from_secs(30), "{headers:?}: {wait:?}");
+            }
+            let paced = reply(&[
+                ("x-rate-limit-limit", "600"),
+                ("x-rate-limit-remaining", "0"),
+                ("x-rate-limit-reset", "18446744073709551615"),
+            ]);
+            okta.note_rate("/api/v1/users", &paced);
+            assert_eq!(
+                crate::client::lock(&okta.shared.transport.pace_until).get("/api/v1/users"),
+                Some(&UnixTime(u64::MAX))
+            );
+        }
+        Ok(())
     }
 }

@@ -24,6 +24,8 @@ pub struct Problem {
     pub excerpt: Option<String>,
     /// What to do, for the causes we know.
     pub hint: Option<&'static str>,
+    /// What this client sent that bears on the error (the `kid` an assertion was signed with).
+    pub detail: Option<String>,
     /// `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` of the answer, when present.
     pub rate_limit: Option<RateLimit>,
 }
@@ -61,6 +63,9 @@ impl fmt::Display for Problem {
         }
         if let Some(hint) = self.hint {
             write!(f, "; hint: {hint}")?;
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, "; {detail}")?;
         }
         Ok(())
     }

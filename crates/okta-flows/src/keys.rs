@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use ureq::http::Method;
 
-use crate::api::Credential;
+use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, AppKeyId, Scope};
@@ -132,14 +132,10 @@ impl Okta {
             })?;
         body["status"] = Value::String(if active { "ACTIVE" } else { "INACTIVE" }.into());
         let path = keys_path(app);
-        let r = self.call_checked(
-            cred,
-            Method::POST,
-            &path,
-            Some(&body),
-            "list the app's keys (GET /api/v1/apps/{id}/credentials/jwks) before adding it again",
-        )?;
-        key_from(&r.body, &path)
+        let check =
+            "list the app's keys (GET /api/v1/apps/{id}/credentials/jwks) before adding it again";
+        let r = self.call_checked(cred, Method::POST, &path, Some(&body), check)?;
+        made_but_unread(key_from(&r.body, &path), check)
     }
 
     /// Activates or deactivates a key (Okta refuses to deactivate the last active key of a
@@ -153,14 +149,9 @@ impl Okta {
     ) -> Result<AppKey> {
         let action = if active { "activate" } else { "deactivate" };
         let path = format!("{}/{key}/lifecycle/{action}", keys_path(app));
-        let r = self.call_checked(
-            cred,
-            Method::POST,
-            &path,
-            None,
-            "list the app's keys to see their status",
-        )?;
-        key_from(&r.body, &path)
+        let check = "list the app's keys to see their status";
+        let r = self.call_checked(cred, Method::POST, &path, None, check)?;
+        made_but_unread(key_from(&r.body, &path), check)
     }
 
     /// Deletes an inactive key.

@@ -474,8 +474,10 @@ impl Okta {
         let htu = Htu::from_url(endpoint.as_str()).map_err(Error::DpopProof)?;
         self.with_retries(NONCE_RETRIES, |_| {
             let now = self.now();
+            let signer = creds.signer()?;
+            let (kid, alg) = (signer.kid().map(|k| k.as_str().to_owned()), signer.algorithm());
             let assertion = builder
-                .sign(creds.signer()?.as_ref(), now, &self.shared.rng)
+                .sign(signer.as_ref(), now, &self.shared.rng)
                 .map_err(Error::ClientAssertion)?;
             let dpop = if use_dpop {
                 Some(creds.ephemeral_key()?)
@@ -534,7 +536,7 @@ impl Okta {
                 )
                 .map(Attempt::Done);
             }
-            let body = if reply.status == 400 {
+            let body = if matches!(reply.status, 400 | 401) {
                 reply.json().ok()
             } else {
                 None
@@ -571,6 +573,30 @@ impl Okta {
                 }
                 // A 429 means the request was not processed: safe to send again, even a POST.
                 (429, _) => Ok(Attempt::RateLimited(reply)),
+                // A client-credentials request creates nothing: a gateway's failure is retried,
+                // each time with a new assertion and proof.
+                (502..=504, _) => Ok(Attempt::Unavailable(reply)),
+                (400 | 401, code) => {
+                    let mut err = reply.problem();
+                    if let Error::Okta { problem, .. } = &mut err {
+                        if code == "invalid_client" {
+                            problem.detail = Some(format!(
+                                "the assertion was signed with kid {:?} ({}); the app's keys: GET /api/v1/apps/{{id}}/credentials/jwks",
+                                kid.as_deref().unwrap_or("none"),
+                                alg,
+                            ));
+                        } else if !use_dpop
+                            && creds.dpop == DpopMode::Auto
+                            && (code == "invalid_grant"
+                                || description.to_ascii_lowercase().contains("dpop"))
+                        {
+                            problem.hint = Some(
+                                "if the app requires DPoP, this server does not say so in Okta's words: send a proof from the start (DpopMode::Always)",
+                            );
+                        }
+                    }
+                    Err(err)
+                }
                 _ => Err(reply.problem()),
             }
         })

@@ -10,6 +10,7 @@
 
 mod battery;
 mod contract;
+mod faults;
 mod path;
 mod shapes;
 mod user;
