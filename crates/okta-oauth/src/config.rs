@@ -75,8 +75,7 @@ fn load() -> Result<FileConfig> {
 }
 
 fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = crate::files::read(path)?;
     let value: Value = serde_norway::from_str(&text)
         .with_context(|| format!("{} is not valid YAML", path.display()))?;
     let client = value.get("okta").and_then(|o| o.get("client"));

@@ -102,14 +102,34 @@ impl OrgOpts {
         let text = self
             .org_text()
             .context("no org: give --org https://example.okta.com or set OKTA_CLIENT_ORGURL")?;
+        let org = self
+            .org_url(&text)
+            .with_context(|| format!("the org URL {text:?}"))?;
+        client(org, self.verbose)
+    }
+
+    fn org_url(&self, text: &str) -> okta_flows::Result<OrgUrl> {
         let loopback = self.allow_http_loopback
             || std::env::var("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK").is_ok_and(|v| v == "1");
-        let org = if loopback {
-            OrgUrl::dangerous_allow_loopback_http(&text)
+        if loopback {
+            OrgUrl::dangerous_allow_loopback_http(text)
         } else {
-            OrgUrl::parse(&text)
+            OrgUrl::parse(text)
+        }
+    }
+
+    /// A client for the origin of `url` (a JWKS URL, which may be on another host than the org:
+    /// nothing secret is sent to fetch it). https only, as for an org.
+    pub(crate) fn client_for(&self, url: &str) -> Result<Okta> {
+        // `scheme://host[:port]`: the part before the path.
+        let parts: Vec<&str> = url.splitn(4, '/').collect();
+        let origin = match parts.as_slice() {
+            [scheme, "", host, ..] if !host.is_empty() => format!("{scheme}//{host}"),
+            _ => bail!("{url:?} is not an https:// URL"),
         };
-        let org = org.with_context(|| format!("the org URL {text:?}"))?;
+        let org = self
+            .org_url(&origin)
+            .with_context(|| format!("the JWKS URL {url:?}"))?;
         client(org, self.verbose)
     }
 }
@@ -149,6 +169,15 @@ pub(crate) struct ServiceOpts {
     /// Its private key (PEM or JWK file) [env: OKTA_CLIENT_PRIVATEKEY: a path or the key itself]
     #[arg(long, value_name = "FILE")]
     pub(crate) private_key: Option<PathBuf>,
+    /// The kid the key is registered under, when its file does not say (a PEM) [env:
+    /// OKTA_CLIENT_KID; okta.yaml: kid, privateKeyId or keyId] [default: the key's own kid, or
+    /// its RFC 7638 thumbprint]
+    #[arg(long)]
+    pub(crate) kid: Option<String>,
+    /// The algorithm to sign with, when its file does not say (RS384 or RS512 for an RSA PEM)
+    /// [default: the key's own alg, or RS256 / the curve's]
+    #[arg(long)]
+    pub(crate) alg: Option<String>,
     /// Scopes, space- or comma-separated [env: OKTA_CLIENT_SCOPES]
     #[arg(long)]
     pub(crate) scopes: Option<String>,
@@ -204,19 +233,38 @@ impl ServiceOpts {
 
     /// The private key, from the flag or `OKTA_CLIENT_PRIVATEKEY` (a path or the key itself).
     pub(crate) fn key(&self) -> Result<KeyPair> {
-        self.key_text()?.parse(self.configured_kid()?)
+        self.key_text()?
+            .parse(self.configured_kid()?, self.configured_alg()?)
     }
 
-    /// okta.yaml's kid (privateKeyId, keyId), which names the configured key as registered; a
-    /// key given with --private-key keeps its own.
+    /// The kid to sign with: `--kid`, else `OKTA_CLIENT_KID`, else okta.yaml's kid
+    /// (privateKeyId, keyId) for the key okta.yaml names; `None` keeps the key's own.
     fn configured_kid(&self) -> Result<Option<okta_jwk::Kid>> {
-        if self.private_key.is_some() {
-            return Ok(None);
-        }
-        match crate::config::get().ok().and_then(|c| c.kid.clone()) {
-            Some(kid) => Ok(Some(okta_jwk::Kid::new(kid)?)),
-            None => Ok(None),
-        }
+        let from_file = || {
+            self.private_key
+                .is_none()
+                .then(|| crate::config::get().ok().and_then(|c| c.kid.clone()))
+                .flatten()
+        };
+        let kid = self
+            .kid
+            .clone()
+            .or_else(|| {
+                std::env::var("OKTA_CLIENT_KID")
+                    .ok()
+                    .filter(|k| !k.is_empty())
+            })
+            .or_else(from_file);
+        kid.map(|k| okta_jwk::Kid::new(k).context("the kid to sign with"))
+            .transpose()
+    }
+
+    /// `--alg`, checked.
+    fn configured_alg(&self) -> Result<Option<okta_jwk::Algorithm>> {
+        self.alg
+            .as_deref()
+            .map(|a| a.parse().with_context(|| format!("--alg {a:?}")))
+            .transpose()
     }
 
     fn key_text(&self) -> Result<KeyText> {
@@ -242,6 +290,13 @@ impl ServiceOpts {
                 okta_jwk::unescape_newlines(&value),
             )));
         }
+        if let Some(what) = crate::guard::secret_like(&value).or_else(|| {
+            (value.contains('\n') || value.len() > 4096).then_some("text that is not a path")
+        }) {
+            bail!(
+                "the configured private key (OKTA_CLIENT_PRIVATEKEY or okta.client.privateKey) looks like {what}, but neither a PEM key (with its -----BEGIN line) nor a JWK (a JSON object); it is not shown. Give the whole PEM or JWK, or a path to a key file"
+            );
+        }
         let path = PathBuf::from(value);
         let text = KeySource::new(files::read(&path)?);
         Ok(KeyText::File(path, text))
@@ -257,9 +312,10 @@ impl ServiceOpts {
         };
         let text = Arc::new(self.key_text()?);
         let kid = self.configured_kid()?;
+        let alg = self.configured_alg()?;
         let identity = okta_flows::KeyIdentity::of_encoded_key(text.text().as_bytes());
         let signer = okta_flows::LazySigner::new(identity, move || {
-            let signer: Arc<dyn okta_jwk::Signer> = Arc::new(text.parse(kid.clone())?);
+            let signer: Arc<dyn okta_jwk::Signer> = Arc::new(text.parse(kid.clone(), alg)?);
             Ok(signer)
         });
         let id = self.client_id()?;
@@ -305,13 +361,21 @@ impl KeyText {
         }
     }
 
-    fn parse(&self, kid: Option<okta_jwk::Kid>) -> Result<KeyPair> {
+    fn parse(
+        &self,
+        kid: Option<okta_jwk::Kid>,
+        alg: Option<okta_jwk::Algorithm>,
+    ) -> Result<KeyPair> {
         let text = self.text();
         let key = match self {
             KeyText::File(path, _) => files::parse_private_key(text, path)?,
             KeyText::Inline(_) => KeyPair::from_pem(text)
                 .or_else(|_| KeyPair::from_jwk(text))
                 .context("reading the inline private key")?,
+        };
+        let key = match alg {
+            Some(alg) => key.with_algorithm(alg)?,
+            None => key,
         };
         Ok(match kid {
             Some(kid) => key.with_kid(kid),

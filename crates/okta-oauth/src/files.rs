@@ -20,23 +20,125 @@ pub(crate) fn parse_private_key(text: &str, path: &Path) -> Result<KeyPair> {
                 Err(pem_err)
             }
         })
-        .with_context(|| format!("reading the private key in {}", path.display()))
+        .with_context(|| format!("reading the private key in {}", shown(path)))
 }
 
-/// Reads any key (private or public, PEM or JWK).
-pub(crate) fn any_key(path: &Path) -> Result<AnyKey> {
-    AnyKey::read(&read(path)?).with_context(|| format!("reading the key in {}", path.display()))
-}
-
-/// Reads a text file, or standard input for `-`.
-pub(crate) fn read(path: &Path) -> Result<String> {
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .context("reading standard input")?;
-        return Ok(text);
+/// Reads any key (private or public, PEM or JWK). A JWKS is read too: its one key, or the one
+/// `kid` names.
+pub(crate) fn any_key(path: &Path, kid: Option<&str>) -> Result<AnyKey> {
+    let mut keys = keys(path)?;
+    let names = |keys: &[AnyKey]| {
+        keys.iter()
+            .map(|k| {
+                k.public_jwk()
+                    .kid()
+                    .map_or("(no kid)", |k| k.as_str())
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match kid {
+        Some(kid) => {
+            let at = keys
+                .iter()
+                .position(|k| k.public_jwk().kid().is_some_and(|k| k.as_str() == kid))
+                .with_context(|| {
+                    format!(
+                        "{} has no key with kid {kid:?} (it has: {})",
+                        shown(path),
+                        names(&keys)
+                    )
+                })?;
+            Ok(keys.swap_remove(at))
+        }
+        None if keys.len() == 1 => Ok(keys.remove(0)),
+        None => bail!(
+            "{} is a JWKS of {} keys; choose one with --kid ({})",
+            shown(path),
+            keys.len(),
+            names(&keys)
+        ),
     }
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Every key of a key file: one, or each usable key of a JWKS (`{"keys": […]}`).
+pub(crate) fn keys(path: &Path) -> Result<Vec<AnyKey>> {
+    let text = read(path)?;
+    let context = || format!("reading the key in {}", shown(path));
+    let looks_like_jwks = text.trim_start().starts_with('{')
+        && serde_json::from_str::<serde_json::Value>(&text)
+            .is_ok_and(|v| v.get("keys").is_some_and(serde_json::Value::is_array));
+    if !looks_like_jwks {
+        return Ok(vec![AnyKey::read(&text).with_context(context)?]);
+    }
+    let jwks = okta_jwk::Jwks::from_json(&text).with_context(context)?;
+    if jwks.keys().is_empty() {
+        bail!("{} is a JWKS with no usable key", shown(path));
+    }
+    Ok(jwks.keys().iter().cloned().map(AnyKey::Public).collect())
+}
+
+/// The most read from a key, JWKS, JWT or token file: far more than any of them needs.
+pub(crate) const MAX_SMALL_FILE: u64 = 1024 * 1024;
+/// The most read from an `api --data` body.
+pub(crate) const MAX_DATA_FILE: u64 = 16 * 1024 * 1024;
+
+/// Reads a key, JWKS, JWT or token file (or standard input for `-`), at most 1 MiB.
+pub(crate) fn read(path: &Path) -> Result<String> {
+    read_at_most(path, MAX_SMALL_FILE)
+}
+
+/// Reads a text file (or standard input for `-`) of at most `max` bytes. A device or folder is
+/// refused before anything is read (`/dev/zero` would never end); a pipe (`<(vault read …)`)
+/// is read up to the cap.
+pub(crate) fn read_at_most(path: &Path, max: u64) -> Result<String> {
+    use std::io::Read as _;
+    let shown = shown(path);
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .take(max + 1)
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+    } else {
+        let meta = std::fs::metadata(path).with_context(|| format!("reading {shown}"))?;
+        let kind = meta.file_type();
+        #[cfg(unix)]
+        let special = {
+            use std::os::unix::fs::FileTypeExt as _;
+            kind.is_block_device() || kind.is_char_device() || kind.is_socket()
+        };
+        #[cfg(not(unix))]
+        let special = false;
+        if kind.is_dir() || special {
+            bail!("{shown} is not a regular file (a folder, device or socket); give a file");
+        }
+        std::fs::File::open(path)
+            .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+            .with_context(|| format!("reading {shown}"))?;
+    }
+    if bytes.len() as u64 > max {
+        bail!(
+            "{} holds more than {} KiB; no key, JWKS, token or body this reads is that large",
+            if path == Path::new("-") {
+                "standard input"
+            } else {
+                shown.as_str()
+            },
+            max / 1024
+        );
+    }
+    String::from_utf8(bytes).with_context(|| format!("{shown} is not UTF-8 text"))
+}
+
+/// A path for a message, unless it looks like a secret pasted where a path belongs.
+pub(crate) fn shown(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    match crate::guard::secret_like(&text) {
+        Some(what) => format!("<{what}, given where a file path belongs; not shown>"),
+        None => path.display().to_string(),
+    }
 }
 
 /// Writes a secret: mode 0600 from creation, through a temporary file and an atomic rename.

@@ -27,14 +27,12 @@ pub(crate) struct Keygen {
     /// Key id (default: the RFC 7638 thumbprint).
     #[arg(long)]
     kid: Option<String>,
-    /// Where to write the private key (PKCS#8 PEM, mode 0600).
-    #[arg(
-        long,
-        short,
-        value_name = "FILE",
-        default_value = "okta-private-key.pem"
-    )]
-    out: PathBuf,
+    /// Where to write the private key (mode 0600): PKCS#8 PEM, or a private JWK when the name
+    /// ends in `.json` or `.jwk` (a JWK keeps --alg and --kid; a PEM cannot). `-` writes it to
+    /// standard output (not to a terminal) and the JWKS to standard error. [default:
+    /// okta-private-key.pem, or okta-private-key.json with --alg or --kid]
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
     /// Replace an existing file.
     #[arg(long)]
     force: bool,
@@ -73,18 +71,58 @@ impl Keygen {
         if let Some(kid) = &self.kid {
             key = key.with_kid(Kid::new(kid.clone())?);
         }
-        files::write_private(&self.out, key.to_pkcs8_pem()?.expose_secret(), self.force)?;
+        // A PEM holds the key alone: a later command reading it signs with the key type's
+        // default algorithm and the thumbprint as kid. What the JWKS tells Okta must be what
+        // every later command signs with, so settings a PEM cannot hold go to a JWK.
+        let plain = key.algorithm() == key.kind().default_algorithm()
+            && key.kid().as_str() == key.thumbprint().as_str();
+        let out_path = self.out.clone().unwrap_or_else(|| {
+            PathBuf::from(if plain {
+                "okta-private-key.pem"
+            } else {
+                "okta-private-key.json"
+            })
+        });
+        let to_stdout = out_path == std::path::Path::new("-");
+        let as_jwk = out_path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jwk"))
+            || (to_stdout && !plain);
+        if !plain && !as_jwk {
+            bail!(
+                "{} would be a PEM file, which cannot hold alg {} or kid {:?}: every later command would sign with {} and the thumbprint, which Okta would refuse. Write a JWK instead (--out {}.json), which keeps both",
+                out_path.display(),
+                key.algorithm(),
+                key.kid().as_str(),
+                key.kind().default_algorithm(),
+                out_path.with_extension("").display(),
+            );
+        }
+        let private = if as_jwk {
+            key.to_private_jwk()?.expose_secret().to_owned()
+        } else {
+            key.to_pkcs8_pem()?.expose_secret().to_owned()
+        };
+        let jwks = Jwks::new(vec![key.public_jwk().clone()]);
+        let described = format!("{}, {}, kid {}", key.kind(), key.algorithm(), key.kid());
+        if to_stdout {
+            if out.is_terminal() {
+                bail!(
+                    "refusing to print a private key to a terminal; give --out FILE or pipe the output"
+                );
+            }
+            out.raw(&private);
+            out.note(&format!("private key ({described}) written to standard output; register this public JWKS with Okta:"));
+            out.note(&jwks.to_json_pretty());
+            return Ok(());
+        }
+        files::write_private(&out_path, &private, self.force)?;
         out.note(&format!(
-            "private key ({}, {}, kid {}) written to {} (mode 0600)",
-            key.kind(),
-            key.algorithm(),
-            key.kid(),
-            self.out.display()
+            "private key ({described}) written to {} (mode 0600{})",
+            out_path.display(),
+            if as_jwk { ", a private JWK" } else { "" }
         ));
-        out.data(
-            &Jwks::new(vec![key.public_jwk().clone()]).to_json_pretty(),
-            &serde_json::to_value(Jwks::new(vec![key.public_jwk().clone()]))?,
-        );
+        out.data(&jwks.to_json_pretty(), &serde_json::to_value(&jwks)?);
         Ok(())
     }
 }
@@ -92,7 +130,8 @@ impl Keygen {
 /// `okta-oauth jwks`.
 #[derive(Debug, Args)]
 pub(crate) struct JwksCmd {
-    /// Key files (private or public; PEM or JWK). `-` reads standard input.
+    /// Key files (private or public; PEM, JWK or JWKS: every key of a JWKS is taken). `-` reads
+    /// standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 }
@@ -101,13 +140,14 @@ impl JwksCmd {
     pub(crate) fn run(&self, out: &Out) -> Result<()> {
         let mut jwks = Jwks::default();
         for f in &self.files {
-            let key = files::any_key(f)?;
-            let public = key.public_jwk().clone();
-            jwks.push(if public.kid().is_some() {
-                public
-            } else {
-                public.with_thumbprint_kid()
-            });
+            for key in files::keys(f)? {
+                let public = key.public_jwk().clone();
+                jwks.push(if public.kid().is_some() {
+                    public
+                } else {
+                    public.with_thumbprint_kid()
+                });
+            }
         }
         out.data(&jwks.to_json_pretty(), &serde_json::to_value(&jwks)?);
         Ok(())
@@ -117,8 +157,12 @@ impl JwksCmd {
 /// `okta-oauth convert`.
 #[derive(Debug, Args)]
 pub(crate) struct Convert {
-    /// The key file (PEM or JWK, private or public). `-` reads standard input.
+    /// The key file (PEM or JWK, private or public; a JWKS of one key). `-` reads standard
+    /// input.
     file: PathBuf,
+    /// The key of a JWKS file to take, by its kid.
+    #[arg(long)]
+    kid: Option<String>,
     /// The form to write.
     #[arg(long, value_enum)]
     to: Form,
@@ -149,7 +193,7 @@ enum Form {
 
 impl Convert {
     pub(crate) fn run(&self, out: &Out) -> Result<()> {
-        let key = files::any_key(&self.file)?;
+        let key = files::any_key(&self.file, self.kid.as_deref())?;
         let (text, secret) = match (&key, self.public || matches!(self.to, Form::Spki)) {
             (AnyKey::Private(pair), false) => match self.to {
                 Form::Jwk => (pair.to_private_jwk()?.expose_secret().to_owned(), true),
@@ -190,13 +234,17 @@ impl Convert {
 /// `okta-oauth thumbprint`.
 #[derive(Debug, Args)]
 pub(crate) struct Thumbprint {
-    /// The key file (PEM or JWK, private or public). `-` reads standard input.
+    /// The key file (PEM or JWK, private or public; a JWKS of one key, or with --kid). `-` reads
+    /// standard input.
     file: PathBuf,
+    /// The key of a JWKS file to take, by its kid.
+    #[arg(long)]
+    kid: Option<String>,
 }
 
 impl Thumbprint {
     pub(crate) fn run(&self, out: &Out) -> Result<()> {
-        let key = files::any_key(&self.file)?;
+        let key = files::any_key(&self.file, self.kid.as_deref())?;
         let tp = key.public_jwk().thumbprint();
         out.data(tp.as_str(), &serde_json::json!({"thumbprint": tp.as_str(), "kid": key.public_jwk().kid().map(Kid::as_str)}));
         Ok(())

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod config;
 mod connect;
 mod files;
+mod guard;
 mod keys_cmd;
 mod more_cmd;
 mod org_cmd;
@@ -84,7 +85,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some((position, what)) = guard::secret_argument(&args) {
+        eprintln!(
+            "error: argument {position} looks like {what}, which is not shown here. Secrets are never taken from the command line (the shell history and `ps` would keep them): put it in a file and pass the file's path, or `-` to read standard input"
+        );
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse_from(args);
     if let Err(e) = config::get() {
         eprintln!("error: {e}");
         return ExitCode::from(1);

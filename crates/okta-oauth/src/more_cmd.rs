@@ -92,7 +92,7 @@ impl KeysCmd {
                 .iter()
                 .for_each(show),
             KeysCmd::Add { app, key, inactive } => {
-                let public = files::any_key(key)?.public_jwk().clone();
+                let public = files::any_key(key, None)?.public_jwk().clone();
                 let public = if public.kid().is_some() {
                     public
                 } else {

@@ -123,7 +123,7 @@ impl ApiCmd {
         }
         let body = match &self.data {
             Some(path) => Some(
-                serde_json::from_str::<Value>(&files::read(path)?)
+                serde_json::from_str::<Value>(&files::read_at_most(path, files::MAX_DATA_FILE)?)
                     .context("the --data file is not JSON")?,
             ),
             None => None,
@@ -183,7 +183,7 @@ impl AppCmd {
         let cred: &dyn Credential = &ssws;
         match self {
             AppCmd::Create { name, key, dpop } => {
-                let key = files::any_key(key)?;
+                let key = files::any_key(key, None)?;
                 let public = key.public_jwk().clone();
                 let public = if public.kid().is_some() {
                     public
@@ -387,10 +387,7 @@ impl VerifyCmd {
     pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
         let jwt = files::read(&self.file)?;
         let jwks = if self.jwks.starts_with("http://") || self.jwks.starts_with("https://") {
-            let okta = org
-                .okta()
-                .context("fetching a JWKS by URL needs the org (--org) it belongs to")?;
-            okta.fetch_jwks_at(&self.jwks)?
+            org.client_for(&self.jwks)?.fetch_jwks_at(&self.jwks)?
         } else {
             okta_jwk::Jwks::from_json(&files::read(std::path::Path::new(&self.jwks))?)?
         };

@@ -6,7 +6,30 @@
     reason = "this module is the CLI's terminal"
 )]
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
+
+/// Writes to stdout. A closed pipe (`okta-oauth api … | head`) ends the command quietly with
+/// success, as other Unix tools do; any other write failure (a full disk) is an error.
+fn emit(text: &str, newline: bool) {
+    let mut out = std::io::stdout().lock();
+    let written = out
+        .write_all(text.as_bytes())
+        .and_then(|()| {
+            if newline {
+                out.write_all(b"\n")
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing the output: {e}");
+        std::process::exit(1);
+    }
+}
 
 /// How to render.
 #[derive(Debug, Clone, Copy)]
@@ -18,23 +41,20 @@ impl Out {
     /// One result: `human` text, or `json` with `--json`.
     pub(crate) fn data(&self, human: &str, json: &serde_json::Value) {
         if self.json {
-            println!("{json}");
+            emit(&json.to_string(), true);
         } else {
-            println!("{human}");
+            emit(human, true);
         }
     }
 
     /// One line of a list (NDJSON with `--json`).
     pub(crate) fn line(&self, json: &serde_json::Value) {
-        println!("{json}");
+        emit(&json.to_string(), true);
     }
 
     /// Text as is (a key in PEM form).
     pub(crate) fn raw(&self, text: &str) {
-        print!("{text}");
-        if !text.ends_with('\n') {
-            println!();
-        }
+        emit(text, !text.ends_with('\n'));
     }
 
     /// A progress or status note, on stderr.

@@ -1,0 +1,394 @@
+//! Issue 13: every command right, and safe in the hands of a hurried or hostile user. Each test
+//! failed on the main of before.
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::{BIN, Org, fails, fixture, ok, run, tmp};
+
+/// Runs with stdout a pipe whose reading end is already closed: every write fails with EPIPE.
+fn run_into_closed_pipe(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    // Item 18: exit 101 and "failed printing to stdout: Broken pipe" on main.
+    let key = fixture("keys/p256.test-only.pem");
+    let key = key.to_str().unwrap();
+    for args in [
+        vec!["thumbprint", key],
+        vec!["jwks", key],
+        vec!["convert", key, "--to", "jwk", "--public"],
+    ] {
+        let out = run_into_closed_pipe(&args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A listing larger than the pipe's buffer, read a little and then closed.
+    let org = Org::new("pipe");
+    let env = org.env();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["api", "GET", "/api/v1/users?limit=200", "--all"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in &env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 200];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn keygen_alg_and_kid_are_what_later_commands_sign_with() {
+    // Item 1: on main the PEM lost both; jwks printed RS256 and the token was refused.
+    let org = Org::new("keygen-alg");
+    let env = org.env();
+    let dir = &org.dir;
+    let out = run_in_dir(
+        dir,
+        &[
+            "keygen", "--bits", "3072", "--alg", "RS384", "--kid", "my-key-1",
+        ],
+    );
+    let printed: Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(printed["keys"][0]["alg"], "RS384");
+    assert_eq!(printed["keys"][0]["kid"], "my-key-1");
+    let key = dir.join("okta-private-key.json");
+    assert!(key.exists(), "a JWK keeps alg and kid");
+    let key = key.to_str().unwrap();
+    let jwks: Value = serde_json::from_str(&ok(&run(&["jwks", key, "--json"], &[], None))).unwrap();
+    assert_eq!(jwks["keys"][0]["alg"], "RS384");
+    assert_eq!(jwks["keys"][0]["kid"], "my-key-1");
+    // Registered as printed, the key gets a token: the assertion is RS384 with kid my-key-1.
+    let app: Value = serde_json::from_str(&ok(&run(
+        &["app", "create", "--name", "rs384", "--key", key, "--json"],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let id = app["id"].as_str().unwrap();
+    ok(&run(&["grant", "add", id, "okta.users.read"], &env, None));
+    ok(&run(&["role", "assign", id, "READ_ONLY_ADMIN"], &env, None));
+    let assertion = ok(&run(
+        &["assertion", "--client-id", id, "--private-key", key],
+        &env,
+        None,
+    ));
+    let header: Value =
+        serde_json::from_slice(&base64_url(assertion.trim().split('.').next().unwrap())).unwrap();
+    assert_eq!(
+        (header["alg"].as_str(), header["kid"].as_str()),
+        (Some("RS384"), Some("my-key-1"))
+    );
+    ok(&run(
+        &[
+            "token",
+            "--client-id",
+            id,
+            "--private-key",
+            key,
+            "--token-cache",
+            "none",
+        ],
+        &env,
+        None,
+    ));
+    // A PEM cannot hold them: refused, saying what to do, and nothing is written.
+    let pem = dir.join("k.pem");
+    fails(
+        &run(
+            &["keygen", "--alg", "RS512", "--out", pem.to_str().unwrap()],
+            &[],
+            None,
+        ),
+        1,
+        "Write a JWK instead",
+    );
+    assert!(!pem.exists());
+    // A PEM registered under another kid: --kid (or OKTA_CLIENT_KID) says so when signing.
+    let plain = dir.join("plain.pem");
+    let printed: Value = serde_json::from_str(&ok(&run(
+        &[
+            "keygen",
+            "--kty",
+            "EC",
+            "--out",
+            plain.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+        None,
+    )))
+    .unwrap();
+    let mut registered = printed["keys"][0].clone();
+    registered["kid"] = "ops-2026".into();
+    let jwk_file = dir.join("registered.json");
+    std::fs::write(&jwk_file, registered.to_string()).unwrap();
+    let app: Value = serde_json::from_str(&ok(&run(
+        &[
+            "app",
+            "create",
+            "--name",
+            "pem",
+            "--key",
+            jwk_file.to_str().unwrap(),
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let id = app["id"].as_str().unwrap();
+    ok(&run(&["grant", "add", id, "okta.users.read"], &env, None));
+    let plain = plain.to_str().unwrap();
+    let base = [
+        "token",
+        "--client-id",
+        id,
+        "--private-key",
+        plain,
+        "--token-cache",
+        "none",
+    ];
+    fails(&run(&base, &env, None), 1, "kid \"");
+    let mut with_kid = base.to_vec();
+    with_kid.extend(["--kid", "ops-2026"]);
+    ok(&run(&with_kid, &env, None));
+    let mut env_kid = env.clone();
+    env_kid.push(("OKTA_CLIENT_KID", "ops-2026"));
+    ok(&run(&base, &env_kid, None));
+}
+
+fn run_in_dir(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    all.push("--json");
+    crate::run_in(dir, &all, &[])
+}
+
+fn base64_url(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .unwrap()
+}
+
+#[test]
+fn keygen_out_dash_writes_the_key_to_stdout() {
+    // Item 6: on main a file named `-` was written.
+    let dir = tmp("keygen-dash");
+    let out = crate::run_in(&dir, &["keygen", "--kty", "EC", "--out", "-"], &[]);
+    let stdout = ok(&out);
+    assert!(
+        stdout.starts_with("-----BEGIN PRIVATE KEY-----"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("\"kty\": \"EC\""),
+        "the JWKS goes to stderr: {stderr}"
+    );
+    assert!(!dir.join("-").exists());
+}
+
+#[test]
+fn a_jwks_file_is_a_key_file_too() {
+    // Item 4: on main `member "kty" is missing`.
+    let dir = tmp("jwks-file");
+    let one = fixture("keys/p256.pub.jwk.test-only.json");
+    let two = fixture("keys/p384.pub.jwk.test-only.json");
+    let single = dir.join("one.json");
+    ok(&run(&["jwks", one.to_str().unwrap()], &[], None));
+    std::fs::write(
+        &single,
+        ok(&run(&["jwks", one.to_str().unwrap()], &[], None)),
+    )
+    .unwrap();
+    let direct = ok(&run(&["thumbprint", one.to_str().unwrap()], &[], None));
+    assert_eq!(
+        ok(&run(&["thumbprint", single.to_str().unwrap()], &[], None)),
+        direct
+    );
+    let both = dir.join("both.json");
+    std::fs::write(
+        &both,
+        ok(&run(
+            &["jwks", one.to_str().unwrap(), two.to_str().unwrap()],
+            &[],
+            None,
+        )),
+    )
+    .unwrap();
+    let both = both.to_str().unwrap();
+    fails(
+        &run(&["thumbprint", both], &[], None),
+        1,
+        "choose one with --kid",
+    );
+    let listed: Value =
+        serde_json::from_str(&ok(&run(&["jwks", both, "--json"], &[], None))).unwrap();
+    assert_eq!(
+        listed["keys"].as_array().unwrap().len(),
+        2,
+        "jwks takes every key"
+    );
+    let kid = listed["keys"][0]["kid"].as_str().unwrap();
+    assert_eq!(
+        ok(&run(&["thumbprint", both, "--kid", kid], &[], None)),
+        direct
+    );
+}
+
+#[test]
+fn verify_fetches_a_jwks_url_on_its_own_origin() {
+    // Item 3: on main `--jwks URL` demanded --org, and another origin was refused with a
+    // message about a next-page link.
+    let org = Org::new("verify-url");
+    let env = org.env();
+    let t: Value = serde_json::from_str(&ok(&run(
+        &["token", "--json", "--token-cache", "none"],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let jwt = t["access_token"].as_str().unwrap();
+    let keys = format!("{}/oauth2/v1/keys", org.emulator.url());
+    let loopback = [("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1")];
+    let verified = ok(&run(
+        &["verify", "--jwks", &keys, "--json"],
+        &loopback,
+        Some(jwt),
+    ));
+    assert!(verified.contains("\"verified\":true"), "{verified}");
+    // Another org configured: the JWKS URL still decides where the keys come from.
+    let other = [
+        ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+        ("OKTA_CLIENT_ORGURL", "https://example.okta.com"),
+    ];
+    ok(&run(&["verify", "--jwks", &keys], &other, Some(jwt)));
+    // Plain http elsewhere than loopback stays refused.
+    fails(
+        &run(
+            &["verify", "--jwks", "http://example.com/keys"],
+            &[],
+            Some(jwt),
+        ),
+        1,
+        "https",
+    );
+}
+
+#[test]
+fn secrets_pasted_where_a_path_belongs_are_never_echoed() {
+    // Items 9 and 10: on main clap, the file reader and the path fallback printed them whole.
+    let pem = std::fs::read_to_string(fixture("keys/p256.test-only.pem")).unwrap();
+    let jwk = std::fs::read_to_string(fixture("keys/p256.jwk.test-only.json")).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiIwb2ExYjJjM2Q0IiwiZXhwIjoxNzk1NDQ3MDYzfQ.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtMTIzNDU2Nzg5MA";
+    let d = serde_json::from_str::<Value>(&jwk).unwrap()["d"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let secret_bits = [body[20..60].to_owned(), d, jwt[40..].to_owned()];
+    let check = |out: &std::process::Output| {
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for bit in &secret_bits {
+            assert!(!all.contains(bit.as_str()), "echoed: {all}");
+        }
+        assert_ne!(out.status.code(), Some(0), "{all}");
+    };
+    let flag = format!("--private-key={pem}");
+    let jwk_flag = format!("--private-key={jwk}");
+    for args in [
+        vec!["token", "--private-key", pem.as_str()],
+        vec!["token", flag.as_str()],
+        vec!["token", "--private-key", jwk.as_str()],
+        vec!["token", jwk_flag.as_str()],
+        vec!["decode", jwt],
+        vec!["verify", "--jwks", "keys.json", jwt],
+        vec!["thumbprint", body.as_str()],
+    ] {
+        let out = run(&args, &[], None);
+        check(&out);
+        assert_eq!(out.status.code(), Some(2), "a usage error");
+    }
+    // The environment holding key text that is neither a PEM nor a JWK.
+    let env = [
+        ("OKTA_CLIENT_ORGURL", "https://example.okta.com"),
+        ("OKTA_CLIENT_CLIENTID", "0oa1b2c3d4e5f6g7h8i9"),
+        ("OKTA_CLIENT_PRIVATEKEY", body.as_str()),
+    ];
+    let out = run(&["token", "--token-cache", "none"], &env, None);
+    check(&out);
+    let missing_brace = jwk.trim().trim_start_matches('{').to_owned();
+    let env = [
+        ("OKTA_CLIENT_ORGURL", "https://example.okta.com"),
+        ("OKTA_CLIENT_CLIENTID", "0oa1b2c3d4e5f6g7h8i9"),
+        ("OKTA_CLIENT_PRIVATEKEY", missing_brace.as_str()),
+    ];
+    check(&run(&["token", "--token-cache", "none"], &env, None));
+}
+
+#[test]
+fn key_files_are_read_with_a_cap_and_devices_are_refused() {
+    // Item 11: on main `--private-key /dev/zero` grew without bound.
+    let started = std::time::Instant::now();
+    fails(
+        &run(&["thumbprint", "/dev/zero"], &[], None),
+        1,
+        "not a regular file",
+    );
+    fails(&run(&["jwks", "/tmp"], &[], None), 1, "not a regular file");
+    let dir = tmp("cap");
+    let big = dir.join("big.pem");
+    std::fs::write(&big, vec![b'A'; 2 * 1024 * 1024]).unwrap();
+    fails(
+        &run(&["thumbprint", big.to_str().unwrap()], &[], None),
+        1,
+        "more than 1024 KiB",
+    );
+    let stdin = "A".repeat(2 * 1024 * 1024);
+    fails(
+        &run(&["thumbprint", "-"], &[], Some(&stdin)),
+        1,
+        "standard input holds more",
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
