@@ -9,7 +9,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use okta_flows::{
-    DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, TokenSource,
+    AuthServer, AuthServerId, DpopMode, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest,
+    TokenSource,
 };
 use okta_jwk::KeyPair;
 
@@ -21,9 +22,19 @@ pub(crate) struct OrgOpts {
     /// The org URL, `https://example.okta.com` [env: OKTA_CLIENT_ORGURL]
     #[arg(long, global = true)]
     pub(crate) org: Option<String>,
+    /// The authorization server that issues tokens: `org` (the org server, the only one that
+    /// mints okta.* scopes) or a custom server's id (`default`, `aus…`); `--org
+    /// https://example.okta.com/oauth2/default` says the same [env:
+    /// OKTA_OAUTH_AUTHORIZATION_SERVER] [default: org]
+    #[arg(long, global = true, value_name = "ID")]
+    pub(crate) authorization_server: Option<String>,
     /// Allow `http://` for a loopback org (the local emulator) [env: OKTA_OAUTH_ALLOW_HTTP_LOOPBACK=1]
     #[arg(long, global = true)]
     pub(crate) allow_http_loopback: bool,
+    /// Read the passphrase of an encrypted private key from this file [env:
+    /// OKTA_OAUTH_KEY_PASSPHRASE; on a terminal it is asked for]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) passphrase_file: Option<PathBuf>,
     /// Print each HTTP exchange on stderr: method, URL (query values hidden), status, time,
     /// request id, rate limit. Never a header value or a body.
     #[arg(short, long, global = true)]
@@ -32,6 +43,10 @@ pub(crate) struct OrgOpts {
 
 /// A client for `org`, tracing to stderr with `-v`.
 pub(crate) fn client(org: OrgUrl, verbose: bool) -> Result<Okta> {
+    Ok(builder(org, verbose)?.build()?)
+}
+
+fn builder(org: OrgUrl, verbose: bool) -> Result<okta_flows::OktaBuilder> {
     let mut builder =
         Okta::builder(org).user_agent(format!("okta-oauth/{}", env!("CARGO_PKG_VERSION")));
     if let Some(proxy) = proxy()? {
@@ -40,7 +55,7 @@ pub(crate) fn client(org: OrgUrl, verbose: bool) -> Result<Okta> {
     if verbose {
         builder = builder.trace(|t: &okta_flows::Trace| crate::out::trace(t));
     }
-    Ok(builder.build()?)
+    Ok(builder)
 }
 
 /// The proxy: each part from `OKTA_CLIENT_PROXY_{HOST,PORT,USERNAME,PASSWORD}`, else from
@@ -102,10 +117,60 @@ impl OrgOpts {
         let text = self
             .org_text()
             .context("no org: give --org https://example.okta.com or set OKTA_CLIENT_ORGURL")?;
+        let (org_text, server) = self.server(&text)?;
         let org = self
-            .org_url(&text)
+            .org_url(org_text)
             .with_context(|| format!("the org URL {text:?}"))?;
-        client(org, self.verbose)
+        let mut builder = builder(org, self.verbose)?;
+        if let Some(id) = server {
+            builder = builder.authorization_server(AuthServer::Custom(id));
+        }
+        Ok(builder.build()?)
+    }
+
+    /// The org part of `text` and the custom authorization server, if one is chosen: by
+    /// `--authorization-server`, `OKTA_OAUTH_AUTHORIZATION_SERVER`, or an org URL ending in
+    /// `/oauth2/{id}` (the issuer of a custom server).
+    fn server<'t>(&self, text: &'t str) -> Result<(&'t str, Option<AuthServerId>)> {
+        let trimmed = text.trim().trim_end_matches('/');
+        let (org, from_url) = match trimmed.split_once("/oauth2/") {
+            Some((org, id)) => (org, Some(id)),
+            None => (trimmed, None),
+        };
+        let named = self.authorization_server.clone().or_else(|| {
+            std::env::var("OKTA_OAUTH_AUTHORIZATION_SERVER")
+                .ok()
+                .filter(|v| !v.is_empty())
+        });
+        let id = match (named.as_deref(), from_url) {
+            (Some(a), Some(b)) if a != b => bail!(
+                "the org URL names the authorization server {b:?} but --authorization-server says {a:?}"
+            ),
+            (Some("org"), _) | (None, None) => return Ok((org, None)),
+            (Some(id), _) | (None, Some(id)) => id,
+        };
+        let id =
+            AuthServerId::new(id).with_context(|| format!("the authorization server id {id:?}"))?;
+        Ok((org, Some(id)))
+    }
+
+    /// A warning when a custom authorization server is asked for Okta API scopes.
+    pub(crate) fn scope_warning(&self, scopes: &[String]) -> Option<String> {
+        let text = self.org_text()?;
+        let (_, Some(id)) = self.server(&text).ok()? else {
+            return None;
+        };
+        let okta: Vec<&str> = scopes
+            .iter()
+            .map(String::as_str)
+            .filter(|s| s.starts_with("okta."))
+            .collect();
+        (!okta.is_empty()).then(|| {
+            format!(
+                "warning: only the org authorization server mints Okta API scopes ({}); the custom server {id} will refuse them (invalid_scope). Leave out --authorization-server to use the org server",
+                okta.join(" ")
+            )
+        })
     }
 
     fn org_url(&self, text: &str) -> okta_flows::Result<OrgUrl> {
@@ -369,9 +434,10 @@ impl KeyText {
         let text = self.text();
         let key = match self {
             KeyText::File(path, _) => files::parse_private_key(text, path)?,
-            KeyText::Inline(_) => KeyPair::from_pem(text)
-                .or_else(|_| KeyPair::from_jwk(text))
-                .context("reading the inline private key")?,
+            KeyText::Inline(_) => {
+                files::parse_private_key(text, std::path::Path::new("OKTA_CLIENT_PRIVATEKEY"))
+                    .context("reading the inline private key")?
+            }
         };
         let key = match alg {
             Some(alg) => key.with_algorithm(alg)?,

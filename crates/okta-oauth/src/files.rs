@@ -10,17 +10,49 @@ pub(crate) fn private_key(path: &Path) -> Result<KeyPair> {
     parse_private_key(&read(path)?, path)
 }
 
-/// Parses a private key (PEM or JWK) read from `path`.
+/// Parses a private key (PEM or JWK) read from `path`; an encrypted PEM with its passphrase.
 pub(crate) fn parse_private_key(text: &str, path: &Path) -> Result<KeyPair> {
-    KeyPair::from_pem(text)
-        .or_else(|pem_err| {
-            if text.trim_start().starts_with('{') {
-                KeyPair::from_jwk(text)
-            } else {
-                Err(pem_err)
-            }
-        })
-        .with_context(|| format!("reading the private key in {}", shown(path)))
+    let context = || format!("reading the private key in {}", shown(path));
+    match KeyPair::from_pem(text) {
+        Err(okta_jwk::Error::Encrypted) => {
+            let passphrase = passphrase(path)?;
+            KeyPair::from_encrypted_pem(text, &passphrase).with_context(context)
+        }
+        Err(_) if text.trim_start().starts_with('{') => {
+            KeyPair::from_jwk(text).with_context(context)
+        }
+        other => other.with_context(context),
+    }
+}
+
+static PASSPHRASE_FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// `--passphrase-file`, for every key this run reads.
+pub(crate) fn set_passphrase_file(path: PathBuf) {
+    let _ = PASSPHRASE_FILE.set(path);
+}
+
+/// The passphrase of the encrypted key in `path`: from `--passphrase-file`, else
+/// `OKTA_OAUTH_KEY_PASSPHRASE`, else asked for on the terminal (without echo). Never from argv.
+fn passphrase(path: &Path) -> Result<okta_jwk::Passphrase> {
+    if let Some(file) = PASSPHRASE_FILE.get() {
+        let text = read(file).context("reading the --passphrase-file")?;
+        return Ok(okta_jwk::Passphrase::new(
+            text.trim_end_matches(['\r', '\n']),
+        ));
+    }
+    if let Ok(text) = std::env::var("OKTA_OAUTH_KEY_PASSPHRASE") {
+        return Ok(okta_jwk::Passphrase::new(text));
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let text = rpassword::prompt_password(format!("Passphrase for {}: ", shown(path)))
+            .context("reading the passphrase from the terminal")?;
+        return Ok(okta_jwk::Passphrase::new(text));
+    }
+    bail!(
+        "the private key in {} is encrypted: give its passphrase with --passphrase-file FILE or OKTA_OAUTH_KEY_PASSPHRASE, or run on a terminal to be asked",
+        shown(path)
+    )
 }
 
 /// Reads any key (private or public, PEM or JWK). A JWKS is read too: its one key, or the one
@@ -70,7 +102,10 @@ pub(crate) fn keys(path: &Path) -> Result<Vec<AnyKey>> {
         && serde_json::from_str::<serde_json::Value>(&text)
             .is_ok_and(|v| v.get("keys").is_some_and(serde_json::Value::is_array));
     if !looks_like_jwks {
-        return Ok(vec![AnyKey::read(&text).with_context(context)?]);
+        return Ok(vec![match AnyKey::read(&text) {
+            Err(okta_jwk::Error::Encrypted) => AnyKey::Private(parse_private_key(&text, path)?),
+            other => other.with_context(context)?,
+        }]);
     }
     let jwks = okta_jwk::Jwks::from_json(&text).with_context(context)?;
     if jwks.keys().is_empty() {

@@ -97,6 +97,9 @@ fn main() -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }
+    if let Some(path) = &cli.org.passphrase_file {
+        files::set_passphrase_file(path.clone());
+    }
     let out = out::Out { json: cli.json };
     let result = match &cli.command {
         Command::Quickstart(c) => c.run(&cli.org, &cli.admin, &out),

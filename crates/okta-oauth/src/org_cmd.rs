@@ -19,6 +19,9 @@ pub(crate) struct TokenCmd {
 
 impl TokenCmd {
     pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        if let Some(warning) = org.scope_warning(&self.service.scopes()) {
+            out.note(&warning);
+        }
         let source = self.service.source(org.okta()?)?;
         let token = source
             .token()
@@ -97,6 +100,9 @@ impl ApiCmd {
             );
             &user
         } else {
+            if let Some(warning) = org.scope_warning(&self.service.scopes()) {
+                out.note(&warning);
+            }
             source = self.service.source(okta.clone())?;
             &source
         };

@@ -392,3 +392,133 @@ fn key_files_are_read_with_a_cap_and_devices_are_refused() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
+
+#[test]
+fn a_custom_authorization_server_can_be_chosen() {
+    // Item 2: on main `--org …/oauth2/default` was refused and there was no flag.
+    let org = Org::new("custom-server");
+    let env: Vec<(&str, &str)> = org
+        .env()
+        .into_iter()
+        .filter(|(k, _)| *k != "OKTA_CLIENT_ORGURL")
+        .collect();
+    let issuer = format!("{}/oauth2/default", org.emulator.url());
+    for args in [
+        vec!["token", "--org", issuer.as_str(), "--token-cache", "none"],
+        vec![
+            "token",
+            "--org",
+            org.emulator.url(),
+            "--authorization-server",
+            "default",
+            "--token-cache",
+            "none",
+        ],
+    ] {
+        org.emulator.clear_events();
+        let out = run(&args, &env, None);
+        // The custom server was asked (and, as at Okta, it mints no okta.* scope).
+        fails(&out, 1, "invalid_scope");
+        fails(
+            &out,
+            1,
+            "only the org authorization server mints Okta API scopes",
+        );
+        let asked: Vec<String> = org
+            .emulator
+            .events()
+            .iter()
+            .map(|e| e.path.clone())
+            .collect();
+        assert!(
+            asked.iter().any(|p| p == "/oauth2/default/v1/token"),
+            "{asked:?}"
+        );
+    }
+    let both = [
+        "token",
+        "--org",
+        issuer.as_str(),
+        "--authorization-server",
+        "aus1",
+    ];
+    fails(&run(&both, &env, None), 1, "names the authorization server");
+    // `org` is the org server, as without the flag.
+    let mut org_server = env.clone();
+    org_server.push(("OKTA_CLIENT_ORGURL", org.emulator.url()));
+    ok(&run(
+        &[
+            "token",
+            "--authorization-server",
+            "org",
+            "--token-cache",
+            "none",
+        ],
+        &org_server,
+        None,
+    ));
+}
+
+#[test]
+fn an_encrypted_key_takes_its_passphrase_from_a_file_the_environment_or_the_terminal() {
+    // Item 5: on main "give its passphrase", with no way to give one.
+    let dir = tmp("passphrase");
+    let plain = fixture("keys/rsa2048.test-only.pem");
+    let expected = ok(&run(&["thumbprint", plain.to_str().unwrap()], &[], None));
+    for name in [
+        "rsa2048.encrypted.test-only.pem",
+        "p256.legacy-encrypted.test-only.pem",
+    ] {
+        let encrypted = fixture(&format!("keys/{name}"));
+        let encrypted = encrypted.to_str().unwrap();
+        fails(
+            &run(&["thumbprint", encrypted], &[], None),
+            1,
+            "--passphrase-file FILE or OKTA_OAUTH_KEY_PASSPHRASE",
+        );
+        let env = [("OKTA_OAUTH_KEY_PASSPHRASE", "fixture-passphrase")];
+        let from_env = ok(&run(&["thumbprint", encrypted], &env, None));
+        let file = dir.join("passphrase");
+        std::fs::write(&file, "fixture-passphrase\n").unwrap();
+        let from_file = ok(&run(
+            &[
+                "thumbprint",
+                encrypted,
+                "--passphrase-file",
+                file.to_str().unwrap(),
+            ],
+            &[],
+            None,
+        ));
+        assert_eq!(from_env, from_file);
+        if name.starts_with("rsa2048") {
+            assert_eq!(from_env, expected, "the same key as the plain fixture");
+        }
+        let wrong = [("OKTA_OAUTH_KEY_PASSPHRASE", "not-it")];
+        fails(
+            &run(&["thumbprint", encrypted], &wrong, None),
+            1,
+            "wrong passphrase",
+        );
+    }
+    // On a terminal it is asked for (util-linux `script` gives the run a pseudo-terminal).
+    let encrypted = fixture("keys/rsa2048.encrypted.test-only.pem");
+    let mut child = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{BIN} thumbprint {}", encrypted.display()),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` (bsdutils); .ci/run installs it");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"fixture-passphrase\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(screen.contains("Passphrase for"), "{screen}");
+    assert!(screen.contains(expected.trim()), "{screen}");
+}

@@ -403,7 +403,7 @@ fn bad_orgs_keys_and_settings_are_clear_errors() {
     );
     fails(
         &run(
-            &["token", "--org", "https://example.okta.com/oauth2/default"],
+            &["token", "--org", "https://example.okta.com/api/v1"],
             &env,
             None,
         ),
