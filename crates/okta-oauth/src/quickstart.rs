@@ -37,10 +37,18 @@ pub(crate) struct Quickstart {
 
 impl Quickstart {
     pub(crate) fn run(&self, org_opts: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
-        let dir = self
+        let base = self
             .dir
             .clone()
             .unwrap_or_else(|| files::state_dir().join("quickstart"));
+        if !self.dry_run {
+            migrate_flat_layout(&base, out);
+        }
+        // A folder per org: a key pair and an app made for one org are never used at another.
+        let dir = match org_opts.org_text() {
+            None => base.join(LOCAL),
+            Some(_) => base.join(org_folder(org_opts.okta()?.org())),
+        };
         let scopes: Vec<&str> = self
             .scopes
             .split([' ', ','])
@@ -296,6 +304,58 @@ fn render(step: &Value) -> String {
         }
     }
     text
+}
+
+/// The folder of the embedded local org.
+const LOCAL: &str = "local";
+
+/// The folder of an org: its host (and port), as a file name.
+fn org_folder(org: &OrgUrl) -> String {
+    let text = org.as_str();
+    let host = text.split_once("://").map_or(text, |(_, rest)| rest);
+    host.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Before per-org folders, one run's files sat in the quickstart folder itself: move them into
+/// the folder of the org they were made for (the local org for a loopback URL), once.
+fn migrate_flat_layout(base: &std::path::Path, out: &Out) {
+    let Some(org) = std::fs::read(base.join("quickstart.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| v["org"].as_str().map(str::to_owned))
+    else {
+        return;
+    };
+    let folder = match OrgUrl::parse(&org) {
+        Ok(url) if !url.is_loopback() => org_folder(&url),
+        _ => LOCAL.to_owned(),
+    };
+    let target = base.join(&folder);
+    if target.exists() || files::private_dir(&target).is_err() {
+        return;
+    }
+    for name in [
+        "service-key.pem",
+        "service-jwks.json",
+        "quickstart.json",
+        "tokens.json",
+        "emulator-state.json",
+        "ssws-token",
+    ] {
+        let _ = std::fs::rename(base.join(name), target.join(name));
+    }
+    out.step(&format!(
+        "moved the files of the earlier run for {org} into {}",
+        target.display()
+    ));
 }
 
 /// The app an earlier run recorded in `dir`, if any.

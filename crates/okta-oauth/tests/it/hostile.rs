@@ -522,3 +522,60 @@ fn an_encrypted_key_takes_its_passphrase_from_a_file_the_environment_or_the_term
     assert!(screen.contains("Passphrase for"), "{screen}");
     assert!(screen.contains(expected.trim()), "{screen}");
 }
+
+#[test]
+fn quickstart_keeps_each_orgs_app_and_key_apart() {
+    // Item 8: on main a dry run for a real org planned to reuse the local org's app and key.
+    let dir = tmp("qs-per-org");
+    let state = [("XDG_STATE_HOME", dir.to_str().unwrap())];
+    let local: Value =
+        serde_json::from_str(&ok(&run(&["quickstart", "--json"], &state, None))).unwrap();
+    let local_id = local["client_id"].as_str().unwrap();
+    let mut real = state.to_vec();
+    real.push(("OKTA_CLIENT_ORGURL", "https://example.okta.com"));
+    real.push((
+        "OKTA_CLIENT_TOKEN",
+        "00dry-run-token-not-used-0000000000000000",
+    ));
+    let plan = ok(&run(&["quickstart", "--dry-run"], &real, None));
+    assert!(
+        !plan.contains(local_id),
+        "the local app is not planned at another org: {plan}"
+    );
+    assert!(
+        plan.contains("make an EC P-256 key pair"),
+        "a new key for a new org: {plan}"
+    );
+    // The local org's run is reused as before.
+    let again: Value =
+        serde_json::from_str(&ok(&run(&["quickstart", "--json"], &state, None))).unwrap();
+    assert_eq!(again["client_id"], local["client_id"]);
+    let qs = dir.join("okta-oauth/quickstart");
+    assert!(qs.join("local/quickstart.json").exists());
+    assert!(
+        !qs.join("example.okta.com").exists(),
+        "a dry run writes nothing"
+    );
+}
+
+#[test]
+fn quickstart_moves_a_flat_layout_into_the_orgs_folder() {
+    let dir = tmp("qs-migrate");
+    let state = [("XDG_STATE_HOME", dir.to_str().unwrap())];
+    let first: Value =
+        serde_json::from_str(&ok(&run(&["quickstart", "--json"], &state, None))).unwrap();
+    // The layout of before: the same files, one level up.
+    let qs = dir.join("okta-oauth/quickstart");
+    for entry in std::fs::read_dir(qs.join("local")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::rename(entry.path(), qs.join(entry.file_name())).unwrap();
+    }
+    std::fs::remove_dir(qs.join("local")).unwrap();
+    let again_out = run(&["quickstart", "--json"], &state, None);
+    let again: Value = serde_json::from_str(&ok(&again_out)).unwrap();
+    assert_eq!(again["client_id"], first["client_id"], "nothing lost");
+    assert!(
+        String::from_utf8_lossy(&again_out.stderr).contains("moved the files of the earlier run")
+    );
+    assert!(!qs.join("service-key.pem").exists());
+}

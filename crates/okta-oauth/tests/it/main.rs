@@ -117,7 +117,7 @@ fn quickstart_runs_twice_and_reuses_what_exists() {
             && stderr.contains("already granted"),
         "{stderr}"
     );
-    let qs = dir.join("okta-oauth/quickstart");
+    let qs = dir.join("okta-oauth/quickstart/local");
     for secret in ["service-key.pem", "tokens.json", "emulator-state.json"] {
         assert_eq!(mode(&qs.join(secret)), 0o600, "{secret}");
     }
@@ -886,6 +886,13 @@ fn quickstart_dry_run_sends_and_writes_nothing() {
     // After a real run the plan reuses the recorded app and the key on disk, and still sends
     // nothing.
     ok(&run(&qs, &env, None));
+    // The org's own folder (issue 13: one per org).
+    let dir = dir.join(
+        emulator
+            .url()
+            .trim_start_matches("http://")
+            .replace(':', "_"),
+    );
     let record: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("quickstart.json")).unwrap())
             .unwrap();
