@@ -32,6 +32,9 @@ struct Contents {
     tokens: BTreeMap<String, Entry>,
 }
 
+/// The largest token cache file read (thousands of entries).
+const MAX_CACHE_FILE: u64 = 8 * 1024 * 1024;
+
 pub(crate) struct FileCache {
     path: PathBuf,
 }
@@ -105,11 +108,15 @@ impl FileCache {
         lock_file(&self.path)
     }
 
+    /// What the file holds. A file others may read is not used: its tokens may have been copied,
+    /// and the next write replaces it with a 0600 one.
     fn read(&self) -> Contents {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        match crate::files::read_private_file(&self.path, MAX_CACHE_FILE) {
+            crate::files::PrivateRead::Bytes(bytes) => {
+                serde_json::from_slice(&bytes).unwrap_or_default()
+            }
+            _ => Contents::default(),
+        }
     }
 
     fn write(&self, contents: &Contents) -> std::io::Result<()> {

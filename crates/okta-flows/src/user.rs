@@ -595,7 +595,12 @@ impl UserTokenSource {
     }
 
     fn load(&self) -> Option<SavedUser> {
-        let saved: SavedUser = serde_json::from_slice(&std::fs::read(&self.path).ok()?).ok()?;
+        let crate::files::PrivateRead::Bytes(bytes) =
+            crate::files::read_private_file(&self.path, 1024 * 1024)
+        else {
+            return None;
+        };
+        let saved: SavedUser = serde_json::from_slice(&bytes).ok()?;
         (saved.client_id == self.client_id.as_str()).then_some(saved)
     }
 

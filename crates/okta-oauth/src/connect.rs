@@ -404,6 +404,12 @@ impl ServiceOpts {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             files::private_dir(dir)?;
         }
+        if let Some(mode) = files::exposed_mode(&path) {
+            crate::out::warn(&format!(
+                "warning: {} could be read by others (mode {mode:o}): its tokens are not used, and it is rewritten with mode 600",
+                path.display()
+            ));
+        }
         Ok(source.persist_to(path))
     }
 }

@@ -198,6 +198,21 @@ pub(crate) fn state_dir() -> PathBuf {
     base.map_or_else(|| PathBuf::from(".okta-oauth"), |b| b.join("okta-oauth"))
 }
 
+/// The mode of a file that others than its owner may read or write, if `path` is one.
+pub(crate) fn exposed_mode(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// Creates a private folder (0700) if it does not exist.
 pub(crate) fn private_dir(path: &Path) -> Result<()> {
     let mut builder = std::fs::DirBuilder::new();

@@ -78,6 +78,11 @@ impl Out {
     }
 }
 
+/// A warning on stderr, from code that has no `Out` at hand.
+pub(crate) fn warn(text: &str) {
+    eprintln!("{text}");
+}
+
 /// One line of the `-v` trace.
 pub(crate) fn trace(t: &okta_flows::Trace) {
     let status = t

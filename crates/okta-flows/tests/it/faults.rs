@@ -151,3 +151,34 @@ fn a_server_that_says_dpop_otherwise_gets_a_hint_for_always() {
     let err = okta.client_credentials(&always, &request()).unwrap_err();
     assert!(!err.to_string().contains("DpopMode::Always"), "{err}");
 }
+
+#[test]
+fn a_token_cache_others_can_read_is_not_used_and_is_made_private() {
+    // Item 17: on main a cache file readable by others was used silently.
+    use std::os::unix::fs::PermissionsExt as _;
+    let s = Setup::simple();
+    let dir = std::env::temp_dir().join(format!("okta-flows-loose-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tokens.json");
+    let source = || {
+        okta_flows::TokenSource::new(s.okta.clone(), s.creds(DpopMode::Auto), request())
+            .persist_to(&file)
+    };
+    let first = source();
+    first.token().unwrap();
+    assert_eq!(first.tokens_fetched(), 1);
+    let cached = source();
+    cached.token().unwrap();
+    assert_eq!(cached.tokens_fetched(), 0, "a private cache is used");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let exposed = source();
+    exposed.token().unwrap();
+    assert_eq!(
+        exposed.tokens_fetched(),
+        1,
+        "an exposed cache's token is not used"
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "and the file is private again");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -579,3 +579,22 @@ fn quickstart_moves_a_flat_layout_into_the_orgs_folder() {
     );
     assert!(!qs.join("service-key.pem").exists());
 }
+
+#[test]
+fn a_token_cache_readable_by_others_is_warned_about_and_made_private() {
+    // Item 17.
+    use std::os::unix::fs::PermissionsExt as _;
+    let org = Org::new("loose-cache");
+    let env = org.env();
+    ok(&run(&["token"], &env, None));
+    let cache = org.dir.join("okta-oauth/tokens.json");
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(&["token", "--json"], &env, None);
+    let printed: Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(
+        printed["from_cache"], false,
+        "the exposed token is not used"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could be read by others (mode 644)"));
+    assert_eq!(crate::mode(&cache), 0o600);
+}
