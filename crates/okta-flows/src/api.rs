@@ -193,8 +193,7 @@ impl Okta {
         let bucket = url.path().to_owned();
         let origin = self.shared.org.as_str().to_owned();
         let idempotent = method.is_idempotent();
-        self.with_retries(RS_NONCE_RETRIES, |waits| {
-            self.pace(&bucket);
+        self.with_retries(RS_NONCE_RETRIES, Some(&bucket), |waits| {
             let (authorization, proof) = match cred.authorization()? {
                 Authorization::Ssws(s) => (format!("SSWS {}", s.expose_secret()), None),
                 Authorization::Token(t) => {
@@ -302,24 +301,35 @@ impl Okta {
         }
     }
 
-    fn pace(&self, bucket: &str) {
+    /// How long to wait before a request of `bucket` when the last answer said no requests
+    /// are left (C13 pacing). A reset further away than one wait is an error at once: the
+    /// request would only be refused.
+    pub(crate) fn pace(&self, bucket: &str) -> Result<Duration> {
         let retry = self.shared.transport.retry;
         if !retry.pace {
-            return;
+            return Ok(Duration::ZERO);
         }
         let until = crate::client::lock(&self.shared.transport.pace_until).remove(bucket);
-        if let Some(reset) = until
-            && reset >= self.now()
-        {
-            let wait = reset.since(self.now()).saturating_add(1);
-            std::thread::sleep(Duration::from_secs(wait).min(retry.max_wait));
+        let Some(reset) = until.filter(|r| *r >= self.now()) else {
+            return Ok(Duration::ZERO);
+        };
+        let wait = Duration::from_secs(reset.since(self.now()).saturating_add(1));
+        if wait > retry.max_wait {
+            return Err(Error::RateLimited {
+                endpoint: bucket.to_owned(),
+                reset: Some(reset),
+                request_id: None,
+            });
         }
+        Ok(wait)
     }
 
     /// How long to wait after a 429: until `X-Rate-Limit-Reset` by the server's `Date` (+1 s and
-    /// a little jitter), capped; exponential backoff when the headers are missing or useless, or
-    /// for the concurrency form (`Limit: 0`).
-    pub(crate) fn rate_limit_wait(&self, reply: &Reply, attempt: u32) -> Duration {
+    /// a little jitter); exponential backoff when the headers are missing or useless, or for
+    /// the concurrency form (`Limit: 0`). `None` when the reset is further away than
+    /// `RetryPolicy::max_wait`: waiting that long would only be refused again.
+    pub(crate) fn rate_limit_wait(&self, reply: &Reply, attempt: u32) -> Option<Duration> {
+        let max_wait = self.shared.transport.retry.max_wait;
         let reset = reply.header("x-rate-limit-reset").and_then(|v| {
             v.split(',')
                 .filter_map(|x| x.trim().parse::<u64>().ok())
@@ -335,14 +345,17 @@ impl Okta {
         let wait = match (reset, limit) {
             (_, Some(0)) => self.backoff(attempt),
             (Some(reset), _) if reset > server_now => {
-                Duration::from_secs((reset - server_now).saturating_add(1))
+                let wait = Duration::from_secs((reset - server_now).saturating_add(1));
+                if wait > max_wait {
+                    return None;
+                }
+                wait
             }
             _ => self.backoff(attempt),
         };
         let mut jitter = [0u8; 1];
         let _ = okta_assertion::RandomSource::fill(&self.shared.rng, &mut jitter);
-        (wait + Duration::from_millis(u64::from(jitter[0])))
-            .min(self.shared.transport.retry.max_wait)
+        Some((wait + Duration::from_millis(u64::from(jitter[0]))).min(max_wait))
     }
 
     /// Pages of a list, fetched lazily by following `Link: rel="next"`. For the items one by
@@ -617,7 +630,10 @@ mod tests {
             .retry(policy)
             .clock(Arc::new(At(1_795_447_063)))
             .build()?;
-        let secs = |r: &Reply, attempt| okta.rate_limit_wait(r, attempt).as_secs();
+        let secs = |r: &Reply, attempt| {
+            okta.rate_limit_wait(r, attempt)
+                .map_or(u64::MAX, |d| d.as_secs())
+        };
         // Reset 10 s after the server's Date: 11 s (plus under a second of jitter).
         assert_eq!(
             secs(
@@ -639,11 +655,15 @@ mod tests {
             ),
             6
         );
-        // Missing, garbage, past: backoff 1 s doubled per attempt; the year 2100: capped.
+        // Missing, garbage, past: backoff 1 s doubled per attempt; the year 2100: not waited for
+        // (u64::MAX here), as the request would only be refused again.
         assert_eq!(secs(&reply(&[]), 1), 2);
         assert_eq!(secs(&reply(&[("x-rate-limit-reset", "abc")]), 2), 4);
         assert_eq!(secs(&reply(&[("x-rate-limit-reset", "100")]), 3), 8);
-        assert_eq!(secs(&reply(&[("x-rate-limit-reset", "4102444800")]), 1), 30);
+        assert_eq!(
+            secs(&reply(&[("x-rate-limit-reset", "4102444800")]), 1),
+            u64::MAX
+        );
         // The concurrency form: backoff.
         assert_eq!(
             secs(
@@ -704,7 +724,10 @@ mod tests {
                 vec![("x-rate-limit-reset", "-1")],
             ] {
                 let wait = okta.rate_limit_wait(&reply(&headers), 1);
-                assert!(wait <= Duration::from_secs(30), "{headers:?}: {wait:?}");
+                assert!(
+                    wait.is_none_or(|w| w <= Duration::from_secs(30)),
+                    "{headers:?}: {wait:?}"
+                );
             }
             let paced = reply(&[
                 ("x-rate-limit-limit", "600"),

@@ -28,27 +28,45 @@ pub(crate) enum Attempt<T> {
 
 impl Okta {
     /// Runs `attempt` until it is done, failed, or out of retries. `attempt` is told how many
-    /// waits came before it (for `X-Okta-Retry-Count`).
+    /// waits came before it (for `X-Okta-Retry-Count`). Before each attempt of a request of
+    /// `bucket`, the pacing wait is taken. All waits of one request together stay within
+    /// `max_retries × max_wait`; a reset further away than one wait fails at once.
     pub(crate) fn with_retries<T>(
         &self,
         nonce_retries: u32,
+        bucket: Option<&str>,
         mut attempt: impl FnMut(u32) -> Result<Attempt<T>>,
     ) -> Result<T> {
-        let max_waits = self.shared.transport.retry.max_retries;
+        let retry = self.shared.transport.retry;
+        let budget = retry.max_wait.saturating_mul(retry.max_retries.max(1));
+        let waited = std::cell::Cell::new(Duration::ZERO);
+        let sleep = |wait: Duration| {
+            let wait = wait.min(budget.saturating_sub(waited.get()));
+            waited.set(waited.get() + wait);
+            std::thread::sleep(wait);
+        };
         let (mut waits, mut challenges) = (0u32, 0u32);
         loop {
+            if let Some(bucket) = bucket {
+                sleep(self.pace(bucket)?);
+            }
             match attempt(waits)? {
                 Attempt::Done(t) => return Ok(t),
-                Attempt::RateLimited(reply) | Attempt::Unavailable(reply) if waits >= max_waits => {
+                Attempt::RateLimited(reply) | Attempt::Unavailable(reply)
+                    if waits >= retry.max_retries || waited.get() >= budget =>
+                {
                     return Err(reply.problem());
                 }
                 Attempt::RateLimited(reply) => {
+                    let Some(wait) = self.rate_limit_wait(&reply, waits + 1) else {
+                        return Err(reply.problem());
+                    };
                     waits += 1;
-                    std::thread::sleep(self.rate_limit_wait(&reply, waits));
+                    sleep(wait);
                 }
                 Attempt::Unavailable(_) => {
                     waits += 1;
-                    std::thread::sleep(self.backoff(waits));
+                    sleep(self.backoff(waits));
                 }
                 Attempt::Challenge { exhausted } if challenges >= nonce_retries => {
                     return Err(exhausted);
@@ -101,7 +119,7 @@ mod tests {
         let tries = Cell::new(0);
         let counted = |make: fn() -> Attempt<()>| {
             tries.set(0);
-            let result = okta.with_retries(2, |_| {
+            let result = okta.with_retries(2, None, |_| {
                 tries.set(tries.get() + 1);
                 Ok(make())
             });
@@ -121,7 +139,7 @@ mod tests {
     fn the_retry_count_is_the_number_of_waits() -> Result<()> {
         let okta = okta()?;
         let mut seen = Vec::new();
-        let done = okta.with_retries(1, |waits| {
+        let done = okta.with_retries(1, None, |waits| {
             seen.push(waits);
             Ok(match seen.len() {
                 1 => Attempt::Challenge {

@@ -472,7 +472,8 @@ impl Okta {
         let mut learned = false;
         let url = endpoint.url().clone();
         let htu = Htu::from_url(endpoint.as_str()).map_err(Error::DpopProof)?;
-        self.with_retries(NONCE_RETRIES, |_| {
+        let bucket = url.path().to_owned();
+        self.with_retries(NONCE_RETRIES, Some(&bucket), |_| {
             let now = self.now();
             let signer = creds.signer()?;
             let (kid, alg) = (signer.kid().map(|k| k.as_str().to_owned()), signer.algorithm());

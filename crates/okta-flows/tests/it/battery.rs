@@ -144,21 +144,47 @@ fn cases_41_to_43_token_responses() {
 fn case_44_rate_limits_are_waited_out_within_bounds() {
     let s = Setup::simple();
     let ssws: &dyn Credential = &(s.admin);
-    // A usable reset: waited (capped by the policy) and retried.
+    // A usable reset (within one wait of the policy): waited out, then retried.
+    let patient = okta_flows::Okta::builder(
+        okta_flows::OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap(),
+    )
+    .retry(crate::fast_retries().max_wait(std::time::Duration::from_secs(5)))
+    .build()
+    .unwrap();
     s.org.inject(FaultRule::next(
         "users",
-        2,
+        1,
         Fault::RateLimited(Reset::In(1)),
     ));
     assert_eq!(
-        s.okta
+        patient
             .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
             .unwrap()
             .status,
         200
     );
-    // Missing, garbage, past, far, concurrency: backoff, bounded, then a typed error.
-    for reset in [Reset::Missing, Reset::Garbage, Reset::Past, Reset::Far] {
+    // A reset further away than one wait (issue 13): refused at once, saying when it resets,
+    // rather than waiting only to be refused again.
+    s.org.clear_events();
+    s.org
+        .inject(FaultRule::always("users", Fault::RateLimited(Reset::Far)));
+    let err = patient
+        .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::RateLimited { reset: Some(_), .. }),
+        "{err}"
+    );
+    assert_eq!(s.org.events().len(), 1, "no retry that could only fail");
+    s.org.clear_faults();
+    // That answer also said no request is left until then: the next call is not even sent.
+    let err = patient
+        .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
+        .unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err}");
+    assert_eq!(s.org.events().len(), 1);
+    // Missing, garbage, past, concurrency: backoff, bounded, then a typed error.
+    for reset in [Reset::Missing, Reset::Garbage, Reset::Past] {
         s.org.clear_events();
         s.org
             .inject(FaultRule::always("users", Fault::RateLimited(reset)));

@@ -598,3 +598,53 @@ fn a_token_cache_readable_by_others_is_warned_about_and_made_private() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("could be read by others (mode 644)"));
     assert_eq!(crate::mode(&cache), 0o600);
 }
+
+#[test]
+fn rate_limits_far_away_fail_at_once_and_the_trace_shows_every_exchange() {
+    // Item 15: on main a far reset cost 3 × 60 s, and -v showed fewer exchanges than were sent.
+    use okta_emulator::{Fault, FaultRule, Reset};
+    let org = Org::new("rate-far");
+    let env = org.env();
+    org.emulator
+        .inject(FaultRule::always("token", Fault::RateLimited(Reset::Far)));
+    org.emulator.clear_events();
+    let started = std::time::Instant::now();
+    let out = run(&["token", "-v", "--token-cache", "none"], &env, None);
+    fails(&out, 1, "rate limited by Okta (HTTP 429)");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "no long wait"
+    );
+    let traced = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("> POST") && l.contains("/oauth2/v1/token"))
+        .count();
+    let sent = org
+        .emulator
+        .events()
+        .iter()
+        .filter(|e| e.endpoint == "token")
+        .count();
+    assert_eq!((traced, sent), (1, 1));
+    org.emulator.clear_faults();
+    // A near reset is waited out; each try is traced and was sent.
+    org.emulator.inject(FaultRule::next(
+        "users",
+        1,
+        Fault::RateLimited(Reset::In(1)),
+    ));
+    org.emulator.clear_events();
+    let out = run(&["api", "GET", "/api/v1/users?limit=2", "-v"], &env, None);
+    ok(&out);
+    let traced = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("> GET") && l.contains("/api/v1/users"))
+        .count();
+    let sent = org
+        .emulator
+        .events()
+        .iter()
+        .filter(|e| e.endpoint == "users")
+        .count();
+    assert_eq!((traced, sent), (2, 2));
+}
