@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 mod config;
 mod connect;
@@ -82,6 +82,15 @@ enum Command {
     Verify(org_cmd::VerifyCmd),
     /// Run the local Okta org until interrupted.
     Emulator(okta_emulator::cli::Args),
+    /// Print a shell completion script: `okta-oauth completions bash > /etc/bash_completion.d/okta-oauth`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), as `cargo xtask dist` ships it.
+    #[command(hide = true)]
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -118,6 +127,22 @@ fn main() -> ExitCode {
         Command::Decode(c) => c.run(&out),
         Command::Verify(c) => c.run(&cli.org, &out),
         Command::Emulator(args) => okta_emulator::cli::run(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "okta-oauth", &mut script);
+            out.raw(&String::from_utf8_lossy(&script));
+            Ok(())
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => {
+                    out.raw(&String::from_utf8_lossy(&page));
+                    Ok(())
+                }
+                Err(e) => Err(anyhow::Error::new(e).context("writing the man page")),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

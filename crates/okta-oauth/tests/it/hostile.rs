@@ -648,3 +648,35 @@ fn rate_limits_far_away_fail_at_once_and_the_trace_shows_every_exchange() {
         .count();
     assert_eq!((traced, sent), (2, 2));
 }
+
+#[test]
+fn completions_and_a_man_page_come_from_the_command_definitions() {
+    // Item 19.
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef okta-oauth"),
+        ("fish", "complete -c okta-oauth"),
+    ] {
+        let script = ok(&run(&["completions", shell], &[], None));
+        assert!(
+            script.contains(marker),
+            "{shell}: {}",
+            &script[..script.len().min(200)]
+        );
+        for cmd in ["quickstart", "keygen", "token", "api", "verify"] {
+            assert!(script.contains(cmd), "{shell} completes {cmd}");
+        }
+    }
+    let page = ok(&run(&["man"], &[], None));
+    assert!(
+        page.contains(".TH okta-oauth 1"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
+    assert!(page.contains("quickstart") && page.contains("completions"));
+    fails(
+        &run(&["completions", "tcsh"], &[], None),
+        2,
+        "invalid value",
+    );
+}
