@@ -33,6 +33,7 @@ pub(crate) fn run() -> Result<()> {
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     crate::package::run()?;
+    crate::fuzz::run(&["--seconds", "2"])?;
     crate::interop::run()?;
     eprintln!("xtask ci: all checks passed");
     Ok(())

@@ -15,6 +15,7 @@ mod bench;
 mod ci;
 mod dist;
 mod fixtures;
+mod fuzz;
 mod interop;
 mod package;
 mod peers;
@@ -35,6 +36,10 @@ Commands:
                      run ci, commit and tag vX.Y.Z (undone when ci fails; nothing is pushed)
   package            package the library crates, then build, test and run their examples from
                      the packages alone (what crates.io would get)
+  fuzz [--seconds N] [TARGET…]
+                     mutate inputs of every parser of outside input (N s a target, default 10)
+                     in an optimised build with overflow checks; a panic is minimised and saved
+                     under xtask/fuzz/, which `cargo test -p xtask` replays
   interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
                      (installs the pinned peers into .interop/ on first use)
 ";
@@ -48,6 +53,12 @@ fn main() -> Result<()> {
         ["fixtures", "--new-keys"] => fixtures::run(true),
         ["interop"] => interop::run(),
         ["package"] => package::run(),
+        ["fuzz", rest @ ..] => fuzz::run(rest),
+        ["fuzz-loop", seconds, seed, targets @ ..] => fuzz::run_loop(
+            seconds.parse().context("fuzz-loop SECONDS")?,
+            &targets.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>(),
+            seed.parse().context("fuzz-loop SEED")?,
+        ),
         ["dist"] => dist::run_dist(),
         ["bench"] | ["bench", "--all"] => bench::run_all(),
         ["release", version] => release::run_release(version),

@@ -97,3 +97,83 @@ pub mod jwk {
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+#[doc(hidden)]
+pub mod __fuzz {
+    //! Entry points into the parsers of what servers send, for `cargo xtask fuzz`; not part of
+    //! the API and not covered by semver. Each returns a short description of the outcome.
+
+    use crate::transport::Reply;
+
+    /// A 200 token response body (RFC 6749 §5.1, RFC 9449 §5), checked as `client_credentials`
+    /// checks it.
+    pub fn token_response(body: &[u8]) -> String {
+        let Ok(value) = serde_json::from_slice(body) else {
+            return "not JSON".into();
+        };
+        let request = crate::TokenRequest::default();
+        match crate::tokens::validate(
+            &value,
+            &request,
+            None,
+            false,
+            okta_assertion::UnixTime(1_700_000_000),
+        ) {
+            Ok(t) => format!("ok {:?}", t.token_type()),
+            Err(e) => short(&e),
+        }
+    }
+
+    /// `Link` header values, one a line.
+    pub fn link(text: &str) -> String {
+        let values: Vec<&str> = text.lines().collect();
+        match crate::api::links(&values, "GET /fuzz") {
+            Ok(l) => format!("ok {}", l.len()),
+            Err(e) => short(&e),
+        }
+    }
+
+    /// A `WWW-Authenticate` header.
+    pub fn www_authenticate(text: &str) -> String {
+        let c = crate::transport::parse_challenge(text);
+        format!("{} {}", c.scheme.len().min(8), c.params.len().min(8))
+    }
+
+    /// A `Date` header.
+    pub fn http_date(text: &str) -> String {
+        format!("{:?}", crate::api::http_date(text).is_some())
+    }
+
+    /// An error answer: the first line is the status, the second the Content-Type, then
+    /// `X-Rate-Limit-*` and `WWW-Authenticate` lines as `name: value`, a blank line, the body.
+    pub fn problem(input: &[u8]) -> String {
+        let text = String::from_utf8_lossy(input);
+        let (head, body) = text.split_once("\n\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(400);
+        let mut headers = vec![(
+            "content-type".to_owned(),
+            lines.next().unwrap_or("application/json").to_owned(),
+        )];
+        headers.extend(lines.filter_map(|l| {
+            l.split_once(':')
+                .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        }));
+        let reply = Reply {
+            status,
+            headers,
+            body: body.as_bytes().to_vec(),
+            endpoint: "GET /fuzz".into(),
+        };
+        let _ = reply.rate_limit();
+        short(&reply.problem())
+    }
+
+    fn short(e: &crate::Error) -> String {
+        let text = e.to_string();
+        text.chars().take(40).collect()
+    }
+}

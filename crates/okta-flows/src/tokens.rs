@@ -605,7 +605,7 @@ impl Okta {
 }
 
 /// Checks a 200 token response (C7).
-fn validate(
+pub(crate) fn validate(
     body: &Value,
     request: &TokenRequest,
     dpop: Option<Arc<DpopKey>>,
