@@ -78,9 +78,12 @@ pub(crate) fn run() -> Result<()> {
 
     let in_packages = |args: &[&str]| {
         let mut c = cargo();
+        // The workspace's own target folder: the registry dependencies, locked to the same
+        // versions, are built once for both; the packaged crates build apart from the
+        // workspace's (their sources are other paths).
         c.args(args)
             .current_dir(&src)
-            .env("CARGO_TARGET_DIR", work.join("target"))
+            .env("CARGO_TARGET_DIR", root().join("target"))
             .env("INSTA_UPDATE", "no")
             .env_remove("OKTA_CLIENT_ORGURL")
             .env_remove("OKTA_CLIENT_TOKEN");

@@ -38,14 +38,15 @@ pub enum RedirectMatch {
     AnyLoopbackPort,
 }
 
-/// The shape of `GET /api/v1/apps/{id}/credentials/jwks` (§F.4).
+/// The shape of `GET /api/v1/apps/{id}/credentials/jwks`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JwksListShape {
-    /// `{"jwks":{"keys":[…]}}`, Okta's documented example (the default).
+    /// `{"jwks":{"keys":[…]}}`, an example of an older version of Okta's documentation.
     Wrapped,
     /// `{"keys":[…]}`.
     Keys,
-    /// `[…]`.
+    /// `[…]`: the array of keys of Okta's Management API contract, which Okta's SDKs parse (the
+    /// default).
     Array,
 }
 
@@ -92,7 +93,7 @@ pub struct Config {
     pub no_scope_error: NoScopeError,
     /// §F.3.
     pub redirect_match: RedirectMatch,
-    /// §F.4.
+    /// The shape of an app's key listing (default: the contract's array).
     pub jwks_list_shape: JwksListShape,
     /// §F.5: bind the token to a DPoP proof sent to an app that does not require DPoP (default
     /// true, as RFC 9449 allows).
@@ -149,7 +150,7 @@ impl Default for Config {
             leeway: 5,
             no_scope_error: NoScopeError::InvalidScope,
             redirect_match: RedirectMatch::Exact,
-            jwks_list_shape: JwksListShape::Wrapped,
+            jwks_list_shape: JwksListShape::Array,
             bind_optional_dpop: true,
             htu_okta_compat: false,
             aud_allow_token_endpoint: true,

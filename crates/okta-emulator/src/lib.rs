@@ -286,6 +286,7 @@ impl Emulator {
             client_secret: None,
             keys,
             dpop_bound,
+            active: true,
             grants: seed
                 .scopes
                 .into_iter()

@@ -30,6 +30,13 @@ pub(crate) struct App {
     pub(crate) roles: Vec<Role>,
     pub(crate) created: u64,
     pub(crate) via_dcr: bool,
+    /// `ACTIVE` (the default) or `INACTIVE`; only an inactive app can be deleted.
+    #[serde(default = "active")]
+    pub(crate) active: bool,
+}
+
+fn active() -> bool {
+    true
 }
 
 /// One JWK registered for an app, with its lifecycle.
@@ -45,6 +52,24 @@ pub(crate) struct AppKey {
 impl AppKey {
     pub(crate) fn kid(&self) -> Option<&str> {
         self.jwk.get("kid").and_then(Value::as_str)
+    }
+
+    /// The key as Okta shows it, in an app and in the key listing: the JWK as registered, with
+    /// Okta's `id`, `status`, `created` and `lastUpdated`.
+    pub(crate) fn to_json(&self) -> Value {
+        let mut v = self.jwk.clone();
+        v.insert("id".into(), Value::String(self.id.clone()));
+        let status = if self.active { "ACTIVE" } else { "INACTIVE" };
+        v.insert("status".into(), Value::String(status.into()));
+        v.insert(
+            "created".into(),
+            Value::String(crate::users::iso(self.created)),
+        );
+        v.insert(
+            "lastUpdated".into(),
+            Value::String(crate::users::iso(self.updated)),
+        );
+        Value::Object(v)
     }
 }
 

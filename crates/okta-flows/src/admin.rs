@@ -203,10 +203,25 @@ impl Okta {
         Ok(out)
     }
 
-    /// Deletes an app.
+    /// Deactivates an app (`POST /api/v1/apps/{id}/lifecycle/deactivate`): its clients get no
+    /// more tokens.
+    pub fn deactivate_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
+        let path = format!("/api/v1/apps/{id}/lifecycle/deactivate");
+        let check = "get the app (GET /api/v1/apps/{id}) to see its status";
+        self.call_checked(cred, Method::POST, &path, None, check)
+            .map(|_| ())
+    }
+
+    /// Deletes an app. Okta deletes only inactive apps, so an active one is deactivated first.
     pub fn delete_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
         let path = format!("/api/v1/apps/{id}");
-        self.call(cred, Method::DELETE, &path, None).map(|_| ())
+        match self.call(cred, Method::DELETE, &path, None) {
+            Err(e) if e.okta_code() == Some("E0000056") => {
+                self.deactivate_app(cred, id)?;
+                self.call(cred, Method::DELETE, &path, None).map(|_| ())
+            }
+            other => other.map(|_| ()),
+        }
     }
 
     /// Grants an Okta scope to an app (`issuer` is the org). Not retried: on an unclear failure,

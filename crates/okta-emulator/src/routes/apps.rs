@@ -55,6 +55,10 @@ pub(crate) const OKTA_SCOPES: [&str; 40] = [
 ];
 
 pub(crate) const APP_ADMINS: [&str; 3] = ["SUPER_ADMIN", "ORG_ADMIN", "APP_ADMIN"];
+/// Who may read apps, clients, grants, roles and keys: the app admins and the read-only admin
+/// (Okta's standard-role reference: the read-only administrator can view apps).
+pub(crate) const APP_READERS: [&str; 4] =
+    ["SUPER_ADMIN", "ORG_ADMIN", "APP_ADMIN", "READ_ONLY_ADMIN"];
 
 pub(crate) fn auth(org: &Org, req: &Req, scope: &str, roles: &[&str]) -> Result<Principal, Resp> {
     let p = authenticate(org, req, scope)?;
@@ -149,11 +153,10 @@ pub(crate) fn check_jwks_for_seed(org: &Org, jwks: &Value) -> Result<Vec<AppKey>
     check_jwks(org, jwks, &[])
 }
 
-/// The JWK as the app echoes it: `"use": null` when it was not sent.
+/// The JWK as the app echoes it: as registered (no `use` when none was sent), with Okta's
+/// `id`, `status`, `created` and `lastUpdated`, which the SDKs' key models require.
 fn echo_jwk(k: &AppKey) -> Value {
-    let mut jwk = k.jwk.clone();
-    jwk.entry("use".to_owned()).or_insert(Value::Null);
-    Value::Object(jwk)
+    k.to_json()
 }
 
 fn dcr_json(org: &Org, app: &App) -> Value {
@@ -289,6 +292,7 @@ fn new_app(
         roles: Vec::new(),
         created: org.now(),
         via_dcr,
+        active: true,
     })
 }
 
@@ -314,24 +318,22 @@ pub(crate) fn dcr_create(org: &Org, req: &Req) -> Resp {
     Resp::json(201, &out)
 }
 
-fn unknown_client() -> Resp {
-    errors::oauth(
-        401,
-        "invalid_client",
-        "Invalid value for 'client_id' parameter.",
-    )
+/// An unknown client on the management paths: 404 with Okta's error body, as the contract
+/// says (`invalid_client` belongs to the token endpoint).
+fn unknown_client(id: &str) -> Resp {
+    errors::not_found(&format!("{} (Client)", safe(id)))
 }
 
 pub(crate) fn dcr_get(org: &Org, req: &Req, id: &str) -> Resp {
-    try_resp!(auth(org, req, "okta.clients.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.clients.read", &APP_READERS));
     match org.app(id) {
         Some(app) => Resp::json(200, &dcr_json(org, &app)),
-        None => unknown_client(),
+        None => unknown_client(id),
     }
 }
 
 pub(crate) fn dcr_list(org: &Org, req: &Req) -> Resp {
-    try_resp!(auth(org, req, "okta.clients.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.clients.read", &APP_READERS));
     let mut apps: Vec<App> = org.state().apps.values().cloned().collect();
     apps.sort_by_key(|a| (a.created, a.id.clone()));
     Resp::json(
@@ -344,7 +346,7 @@ pub(crate) fn dcr_delete(org: &Org, req: &Req, id: &str) -> Resp {
     try_resp!(auth(org, req, "okta.clients.manage", &APP_ADMINS));
     match org.state().apps.remove(id) {
         Some(_) => Resp::empty(204),
-        None => unknown_client(),
+        None => unknown_client(id),
     }
 }
 
@@ -353,7 +355,7 @@ pub(crate) fn app_json(org: &Org, app: &App) -> Value {
         "id": app.id,
         "name": "oidc_client",
         "label": app.name,
-        "status": "ACTIVE",
+        "status": if app.active { "ACTIVE" } else { "INACTIVE" },
         "created": iso(app.created),
         "lastUpdated": iso(app.created),
         "signOnMode": "OPENID_CONNECT",
@@ -420,11 +422,12 @@ pub(crate) fn app_create(org: &Org, req: &Req) -> Resp {
     };
     let out = app_json(org, &app);
     org.state().apps.insert(app.id.clone(), app);
-    Resp::json(201, &out)
+    // The contract and both SDKs' generated code declare 200.
+    Resp::json(200, &out)
 }
 
 pub(crate) fn app_get(org: &Org, req: &Req, id: &str) -> Resp {
-    try_resp!(auth(org, req, "okta.apps.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.apps.read", &APP_READERS));
     match org.app(id) {
         Some(app) => Resp::json(200, &app_json(org, &app)),
         None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
@@ -432,7 +435,7 @@ pub(crate) fn app_get(org: &Org, req: &Req, id: &str) -> Resp {
 }
 
 pub(crate) fn app_list(org: &Org, req: &Req) -> Resp {
-    try_resp!(auth(org, req, "okta.apps.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.apps.read", &APP_READERS));
     let mut apps: Vec<App> = org.state().apps.values().cloned().collect();
     apps.sort_by_key(|a| (a.created, a.id.clone()));
     Resp::json(
@@ -443,8 +446,36 @@ pub(crate) fn app_list(org: &Org, req: &Req) -> Resp {
 
 pub(crate) fn app_delete(org: &Org, req: &Req, id: &str) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
-    match org.state().apps.remove(id) {
-        Some(_) => Resp::empty(204),
+    let mut state = org.state();
+    match state.apps.get(id) {
+        // "Deletes an inactive application" (the contract): an active one is refused.
+        Some(app) if app.active => errors::okta(
+            400,
+            "E0000056",
+            "Delete application forbidden.",
+            &["The application must be deactivated before it can be deleted.".to_owned()],
+        ),
+        Some(_) => {
+            state.apps.remove(id);
+            Resp::empty(204)
+        }
+        None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
+    }
+}
+
+/// `POST /api/v1/apps/{id}/lifecycle/activate|deactivate`: 200 and an empty object.
+pub(crate) fn app_lifecycle(org: &Org, req: &Req, id: &str, action: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
+    let active = match action {
+        "activate" => true,
+        "deactivate" => false,
+        _ => return errors::not_found(&format!("{} (PathNotFound)", safe(action))),
+    };
+    match org.state().apps.get_mut(id) {
+        Some(app) => {
+            app.active = active;
+            Resp::json(200, &serde_json::json!({}))
+        }
         None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
     }
 }
@@ -515,7 +546,7 @@ pub(crate) fn grant_add(org: &Org, req: &Req, id: &str) -> Resp {
 }
 
 pub(crate) fn grant_list(org: &Org, req: &Req, id: &str) -> Resp {
-    try_resp!(auth(org, req, "okta.appGrants.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.appGrants.read", &APP_READERS));
     match org.app(id) {
         Some(app) => Resp::json(
             200,
@@ -531,7 +562,7 @@ pub(crate) fn grant_list(org: &Org, req: &Req, id: &str) -> Resp {
 }
 
 pub(crate) fn grant_get(org: &Org, req: &Req, id: &str, gid: &str) -> Resp {
-    try_resp!(auth(org, req, "okta.appGrants.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.appGrants.read", &APP_READERS));
     let Some(app) = org.app(id) else {
         return errors::not_found(&format!("{} (AppInstance)", safe(id)));
     };
@@ -568,7 +599,7 @@ pub(crate) fn role_assign(org: &Org, req: &Req, id: &str) -> Resp {
     }
     let mut state = org.state();
     let Some(app) = state.apps.get_mut(id) else {
-        return unknown_client();
+        return unknown_client(id);
     };
     if app.roles.iter().any(|r| r.kind == kind) {
         return errors::okta(409, "E0000090", "Duplicate role assignment exception.", &[]);
@@ -580,11 +611,12 @@ pub(crate) fn role_assign(org: &Org, req: &Req, id: &str) -> Resp {
     };
     app.roles.push(role.clone());
     drop(state);
-    Resp::json(201, &role_json(org, id, &role.id, &role.kind, role.created))
+    // The contract declares 200 (the Python SDK returns no role for a 201).
+    Resp::json(200, &role_json(org, id, &role.id, &role.kind, role.created))
 }
 
 pub(crate) fn role_list(org: &Org, req: &Req, id: &str) -> Resp {
-    try_resp!(auth(org, req, "okta.roles.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.roles.read", &APP_READERS));
     match org.app(id) {
         Some(app) => Resp::json(
             200,
@@ -595,6 +627,6 @@ pub(crate) fn role_list(org: &Org, req: &Req, id: &str) -> Resp {
                     .collect(),
             ),
         ),
-        None => unknown_client(),
+        None => unknown_client(id),
     }
 }

@@ -6,16 +6,11 @@ use crate::config::JwksListShape;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{AppKey, Org};
-use crate::routes::apps::{APP_ADMINS, auth, check_jwks, json_body, safe};
-use crate::users::iso;
+use crate::routes::apps::{APP_ADMINS, APP_READERS, auth, check_jwks, json_body, safe};
 
 fn key_json(org: &Org, app: &str, k: &AppKey) -> Value {
-    let mut v = Value::Object(k.jwk.clone());
+    let mut v = k.to_json();
     let href = format!("{}/api/v1/apps/{app}/credentials/jwks/{}", org.base, k.id);
-    v["id"] = json!(k.id);
-    v["status"] = json!(if k.active { "ACTIVE" } else { "INACTIVE" });
-    v["created"] = json!(iso(k.created));
-    v["lastUpdated"] = json!(iso(k.updated));
     v["_links"] = if k.active {
         json!({"self": {"href": href}, "deactivate": {"href": format!("{href}/lifecycle/deactivate"), "hints": {"allow": ["POST"]}}})
     } else {
@@ -34,7 +29,7 @@ fn no_key(kid: &str) -> Resp {
 }
 
 pub(crate) fn list(org: &Org, req: &Req, id: &str) -> Resp {
-    try_resp!(auth(org, req, "okta.apps.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.apps.read", &APP_READERS));
     let Some(app) = org.app(id) else {
         return no_app(id);
     };
@@ -48,7 +43,7 @@ pub(crate) fn list(org: &Org, req: &Req, id: &str) -> Resp {
 }
 
 pub(crate) fn get(org: &Org, req: &Req, id: &str, kid: &str) -> Resp {
-    try_resp!(auth(org, req, "okta.apps.read", &APP_ADMINS));
+    try_resp!(auth(org, req, "okta.apps.read", &APP_READERS));
     let Some(app) = org.app(id) else {
         return no_app(id);
     };

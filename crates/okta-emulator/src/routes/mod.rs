@@ -34,10 +34,12 @@ pub(crate) struct Route {
 }
 
 pub(crate) fn classify(path: &str) -> Route {
+    // Segments are percent-decoded, as Okta does (a login `user7%40example.com` names
+    // `user7@example.com`, as Okta's docs ask clients to encode it).
     let segments: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+        .map(percent_decode)
         .collect();
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
     let (name, bucket) = match s.as_slice() {
@@ -63,6 +65,32 @@ pub(crate) fn classify(path: &str) -> Route {
         bucket,
         segments,
     }
+}
+
+/// `%XX` sequences decoded (others kept as they are); bytes that are not UTF-8 become U+FFFD.
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                // INVARIANT: two hex digits make a value below 256.
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
@@ -98,6 +126,9 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
         ("GET", ["api", "v1", "apps"]) => apps::app_list(org, req),
         ("GET", ["api", "v1", "apps", id]) => apps::app_get(org, req, id),
         ("DELETE", ["api", "v1", "apps", id]) => apps::app_delete(org, req, id),
+        ("POST", ["api", "v1", "apps", id, "lifecycle", action]) => {
+            apps::app_lifecycle(org, req, id, action)
+        }
         ("POST", ["api", "v1", "apps", id, "grants"]) => apps::grant_add(org, req, id),
         ("GET", ["api", "v1", "apps", id, "grants"]) => apps::grant_list(org, req, id),
         ("GET", ["api", "v1", "apps", id, "grants", gid]) => apps::grant_get(org, req, id, gid),

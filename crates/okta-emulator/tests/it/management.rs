@@ -26,11 +26,16 @@ fn dcr_creates_a_service_app_with_okta_shape() {
     let id = app["client_id"].as_str().unwrap();
     assert!(id.starts_with("0oa") && id.len() == 20);
     assert!(app["client_id_issued_at"].is_u64());
-    assert_eq!(
-        app["jwks"]["keys"][0]["use"],
-        Value::Null,
-        "use echoed as null"
+    // Issue 14: a key registered without `use` is echoed without it (was `"use": null`), and
+    // with Okta's `id` and `status`, which the SDKs' key models require.
+    assert!(app["jwks"]["keys"][0].get("use").is_none(), "{app}");
+    assert!(
+        app["jwks"]["keys"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("pks")
     );
+    assert_eq!(app["jwks"]["keys"][0]["status"], "ACTIVE");
     assert_eq!(app["jwks"]["keys"][0]["kid"], "key1");
     assert_eq!(app["application_type"], "service");
     assert!(app.get("client_secret").is_none());
@@ -42,8 +47,17 @@ fn dcr_creates_a_service_app_with_okta_shape() {
         delete(&w.url(&format!("/oauth2/v1/clients/{id}")), &h(&auth)).status,
         204
     );
-    get(&w.url(&format!("/oauth2/v1/clients/{id}")), &h(&auth))
-        .expect(401, "Invalid value for 'client_id' parameter.");
+    // Issue 14: an unknown client is 404 with Okta's error body, as the contract says (was 401
+    // invalid_client).
+    let gone = get(&w.url(&format!("/oauth2/v1/clients/{id}")), &h(&auth));
+    assert_eq!(gone.status, 404, "{}", gone.body);
+    assert_eq!(gone.json()["errorCode"], "E0000007");
+    let roles = format!("/oauth2/v1/clients/{id}/roles");
+    assert_eq!(get(&w.url(&roles), &h(&auth)).status, 404);
+    assert_eq!(
+        delete(&w.url(&format!("/oauth2/v1/clients/{id}")), &h(&auth)).status,
+        404
+    );
     post_json(
         &w.url("/oauth2/v1/clients"),
         &json!({"application_type": "service"}),
@@ -111,7 +125,8 @@ fn apps_api_creates_service_apps_with_the_dpop_setting() {
                "credentials": {"oauthClient": {"token_endpoint_auth_method": "private_key_jwt"}}, "settings": {"oauthClient": oauth}})
     };
     let default = post_json(&w.url("/api/v1/apps"), &body(None), &h(&auth));
-    assert_eq!(default.status, 201, "{}", default.body);
+    // Issue 14: the contract (and both SDKs' generated code) declare 200 (was 201).
+    assert_eq!(default.status, 200, "{}", default.body);
     let setting = &default.json()["settings"]["oauthClient"]["dpop_bound_access_tokens"];
     assert_eq!(setting, false, "the API defaults to off");
     let on = post_json(&w.url("/api/v1/apps"), &body(Some(true)), &h(&auth)).json();
@@ -128,6 +143,19 @@ fn apps_api_creates_service_apps_with_the_dpop_setting() {
     assert_eq!(off["credentials"]["oauthClient"]["client_id"], id);
     let list = get(&w.url("/api/v1/apps"), &h(&auth)).json();
     assert!(list.as_array().unwrap().len() >= 3);
+    // Issue 14: Okta deletes only inactive apps (was: an active app was deleted).
+    delete(&w.url(&format!("/api/v1/apps/{id}")), &h(&auth))
+        .expect(400, "Delete application forbidden.");
+    let deactivated = post_json(
+        &w.url(&format!("/api/v1/apps/{id}/lifecycle/deactivate")),
+        &json!({}),
+        &h(&auth),
+    );
+    assert_eq!(deactivated.status, 200, "{}", deactivated.body);
+    assert_eq!(
+        get(&w.url(&format!("/api/v1/apps/{id}")), &h(&auth)).json()["status"],
+        "INACTIVE"
+    );
     assert_eq!(
         delete(&w.url(&format!("/api/v1/apps/{id}")), &h(&auth)).status,
         204
@@ -227,12 +255,13 @@ fn app_keys_lifecycle_and_the_50_key_limit() {
     let auth = ssws(&w);
     let base = w.url(&format!("/api/v1/apps/{}/credentials/jwks", w.client_id));
     let listed = get(&base, &h(&auth)).json();
+    // Issue 14: the contract's shape, a JSON array of keys (was `{"jwks":{"keys":[…]}}`).
     assert_eq!(
-        listed["jwks"]["keys"].as_array().unwrap().len(),
+        listed.as_array().unwrap().len(),
         1,
-        "the documented list shape"
+        "the contract's list shape"
     );
-    let only = listed["jwks"]["keys"][0]["id"].as_str().unwrap().to_owned();
+    let only = listed[0]["id"].as_str().unwrap().to_owned();
     assert!(only.starts_with("pks"));
     post_form(
         &format!("{base}/{only}/lifecycle/deactivate"),
@@ -260,7 +289,7 @@ fn app_keys_lifecycle_and_the_50_key_limit() {
     dup["kid"] = json!("k1");
     assert_eq!(post_json(&base, &dup, &h(&auth)).status, 400);
     // Deactivate, then delete; activate brings a key back.
-    let k1 = get(&base, &h(&auth)).json()["jwks"]["keys"][1]["id"]
+    let k1 = get(&base, &h(&auth)).json()[1]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -345,7 +374,8 @@ fn grants_and_roles() {
     // Roles.
     let roles = w.url(&format!("/oauth2/v1/clients/{}/roles", w.client_id));
     let got = post_json(&roles, &json!({"type": "SUPER_ADMIN"}), &h(&auth));
-    assert_eq!(got.status, 201, "{}", got.body);
+    // Issue 14: 200, as the contract says (was 201; the Python SDK then returned no role).
+    assert_eq!(got.status, 200, "{}", got.body);
     assert_eq!(got.json()["label"], "Super Administrator");
     assert_eq!(get(&roles, &h(&auth)).json().as_array().unwrap().len(), 2);
     post_json(&roles, &json!({"type": "WIZARD"}), &h(&auth))

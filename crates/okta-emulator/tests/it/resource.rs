@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{Key, World, ath, get, proof};
+use crate::{Key, World, assertion, ath, delete, get, post_form, proof};
 
 fn bearer(w: &World) -> String {
     w.token(None)["access_token"].as_str().unwrap().to_owned()
@@ -388,4 +388,66 @@ fn a_dpop_proof_sent_to_an_app_without_dpop_still_binds_the_token() {
     let dk = Key::fixture("p256", None);
     let body: Value = w.token(Some(&dk));
     assert_eq!(body["token_type"], "DPoP");
+}
+
+#[test]
+fn a_login_percent_encoded_in_the_path_names_the_user() {
+    // Issue 14: on main `user7%40example.com` was looked up as "user740examplecom" (404); the
+    // node SDK encodes the login as Okta's docs ask.
+    let w = World::new(false);
+    let token = w.token(None);
+    let auth = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let by_plain = get(
+        &w.url("/api/v1/users/user7@example.com"),
+        &[("Authorization", auth.as_str())],
+    );
+    let by_encoded = get(
+        &w.url("/api/v1/users/user7%40example.com"),
+        &[("Authorization", auth.as_str())],
+    );
+    assert_eq!(by_encoded.status, 200, "{}", by_encoded.body);
+    assert_eq!(by_encoded.json()["id"], by_plain.json()["id"]);
+    assert_eq!(by_encoded.json()["profile"]["login"], "user7@example.com");
+}
+
+#[test]
+fn a_read_only_admin_with_the_apps_scope_reads_apps() {
+    // Issue 14: on main READ_ONLY_ADMIN + okta.apps.read got 403 E0000006 on an app; Okta's
+    // read-only administrator can view apps (but not change them).
+    let org = okta_emulator::Emulator::start(okta_emulator::Config::default()).unwrap();
+    let key = Key::fixture("p256", Some("key-1"));
+    let seed = okta_emulator::SeedApp::new("reader", vec![key.public.clone()])
+        .dpop(false)
+        .scopes(&["okta.apps.read", "okta.apps.manage"])
+        .role("READ_ONLY_ADMIN");
+    let id = org.seed_service_app(seed).unwrap();
+    let token_url = format!("{}/oauth2/v1/token", org.url());
+    let a = assertion(&key, &id, &token_url, &[], &[]);
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("scope", "okta.apps.read okta.apps.manage"),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", a.as_str()),
+    ];
+    let got = post_form(&token_url, &form, &[]);
+    assert_eq!(got.status, 200, "{}", got.body);
+    let auth = format!("Bearer {}", got.json()["access_token"].as_str().unwrap());
+    let h = [("Authorization", auth.as_str())];
+    let app = get(&format!("{}/api/v1/apps/{id}", org.url()), &h);
+    assert_eq!(app.status, 200, "{}", app.body);
+    assert_eq!(
+        get(
+            &format!("{}/api/v1/apps/{id}/credentials/jwks", org.url()),
+            &h
+        )
+        .status,
+        200
+    );
+    // Reading is all: a change still needs an app admin.
+    let denied = delete(&format!("{}/api/v1/apps/{id}", org.url()), &h);
+    assert_eq!(denied.status, 403, "{}", denied.body);
+    assert_eq!(denied.json()["errorCode"], "E0000006");
 }
