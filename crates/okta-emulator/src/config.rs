@@ -101,6 +101,10 @@ pub struct Config {
     /// §F.7: compare `htu` with the percent-decoded request path, as Okta appears to (default
     /// false: RFC 3986 normalisation only).
     pub htu_okta_compat: bool,
+    /// Accept `Authorization: SSWS<token>` with no space, as Okta's Python SDK sends it
+    /// (default true: the official SDK works against real orgs; false refuses it as RFC 9110's
+    /// `credentials` grammar would).
+    pub ssws_without_space: bool,
     /// Accept the token endpoint's URL as `aud` of assertions sent to revoke and introspect
     /// (default true; Okta's text says "the endpoint invoked", which is also accepted).
     pub aud_allow_token_endpoint: bool,
@@ -151,6 +155,7 @@ impl Default for Config {
             no_scope_error: NoScopeError::InvalidScope,
             redirect_match: RedirectMatch::Exact,
             jwks_list_shape: JwksListShape::Array,
+            ssws_without_space: true,
             bind_optional_dpop: true,
             htu_okta_compat: false,
             aud_allow_token_endpoint: true,

@@ -85,6 +85,14 @@ pub(crate) fn authenticate(org: &Org, req: &Req, scope: &str) -> Result<Principa
         return Err(errors::invalid_token());
     };
     let (scheme, credential) = value.split_once(' ').unwrap_or((value, ""));
+    // `SSWS<token>` with no space, as Okta's Python SDK sends it in SSWS mode: accepted unless
+    // the org is set to refuse it (whether Okta accepts it is not documented).
+    let (scheme, credential) = match value.strip_prefix("SSWS") {
+        Some(rest) if scheme != "SSWS" && org.config.ssws_without_space && !rest.is_empty() => {
+            ("SSWS", rest)
+        }
+        _ => (scheme, credential),
+    };
     let credential = credential.trim();
     match scheme {
         "SSWS" if same_secret(credential, &org.admin_token) => Ok(Principal::Admin),

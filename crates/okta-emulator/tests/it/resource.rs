@@ -451,3 +451,35 @@ fn a_read_only_admin_with_the_apps_scope_reads_apps() {
     assert_eq!(denied.status, 403, "{}", denied.body);
     assert_eq!(denied.json()["errorCode"], "E0000006");
 }
+
+#[test]
+fn an_ssws_token_without_a_space_is_accepted_unless_refused() {
+    // Issue 14: Okta's Python SDK sends `SSWS<token>` in SSWS mode; on main it got 401.
+    let w = World::new(false);
+    let joined = format!("SSWS{}", w.org.admin_token());
+    let got = get(
+        &w.url("/api/v1/users?limit=1"),
+        &[("Authorization", joined.as_str())],
+    );
+    assert_eq!(got.status, 200, "{}", got.body);
+    let strict = okta_emulator::Emulator::start(okta_emulator::Config {
+        ssws_without_space: false,
+        ..okta_emulator::Config::default()
+    })
+    .unwrap();
+    let joined = format!("SSWS{}", strict.admin_token());
+    let got = get(
+        &format!("{}/api/v1/users?limit=1", strict.url()),
+        &[("Authorization", joined.as_str())],
+    );
+    assert_eq!(got.status, 401, "{}", got.body);
+    let spaced = format!("SSWS {}", strict.admin_token());
+    assert_eq!(
+        get(
+            &format!("{}/api/v1/users?limit=1", strict.url()),
+            &[("Authorization", spaced.as_str())]
+        )
+        .status,
+        200
+    );
+}
