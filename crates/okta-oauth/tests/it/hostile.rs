@@ -277,14 +277,8 @@ fn verify_fetches_a_jwks_url_on_its_own_origin() {
     // Item 3: on main `--jwks URL` demanded --org, and another origin was refused with a
     // message about a next-page link.
     let org = Org::new("verify-url");
-    let env = org.env();
-    let t: Value = serde_json::from_str(&ok(&run(
-        &["token", "--json", "--token-cache", "none"],
-        &env,
-        None,
-    )))
-    .unwrap();
-    let jwt = t["access_token"].as_str().unwrap();
+    let jwt = crate::access_token_jwt(&org);
+    let jwt = jwt.as_str();
     let keys = format!("{}/oauth2/v1/keys", org.emulator.url());
     let loopback = [("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1")];
     let verified = ok(&run(
@@ -615,17 +609,10 @@ fn rate_limits_far_away_fail_at_once_and_the_trace_shows_every_exchange() {
         started.elapsed() < std::time::Duration::from_secs(10),
         "no long wait"
     );
-    let traced = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| l.starts_with("> POST") && l.contains("/oauth2/v1/token"))
-        .count();
-    let sent = org
-        .emulator
-        .events()
-        .iter()
-        .filter(|e| e.endpoint == "token")
-        .count();
-    assert_eq!((traced, sent), (1, 1));
+    assert_eq!(
+        traced_and_sent(&org, &out, "> POST", "/oauth2/v1/token", "token"),
+        (1, 1)
+    );
     org.emulator.clear_faults();
     // A near reset is waited out; each try is traced and was sent.
     org.emulator.inject(FaultRule::next(
@@ -636,17 +623,31 @@ fn rate_limits_far_away_fail_at_once_and_the_trace_shows_every_exchange() {
     org.emulator.clear_events();
     let out = run(&["api", "GET", "/api/v1/users?limit=2", "-v"], &env, None);
     ok(&out);
+    assert_eq!(
+        traced_and_sent(&org, &out, "> GET", "/api/v1/users", "users"),
+        (2, 2)
+    );
+}
+
+/// How many `-v` lines of a run name `path`, and how many requests the emulator got at `route`.
+fn traced_and_sent(
+    org: &Org,
+    out: &std::process::Output,
+    method: &str,
+    path: &str,
+    route: &str,
+) -> (usize, usize) {
     let traced = String::from_utf8_lossy(&out.stderr)
         .lines()
-        .filter(|l| l.starts_with("> GET") && l.contains("/api/v1/users"))
+        .filter(|l| l.starts_with(method) && l.contains(path))
         .count();
     let sent = org
         .emulator
         .events()
         .iter()
-        .filter(|e| e.endpoint == "users")
+        .filter(|e| e.endpoint == route)
         .count();
-    assert_eq!((traced, sent), (2, 2));
+    (traced, sent)
 }
 
 #[test]

@@ -352,18 +352,24 @@ fn token_is_fetched_once_for_many_runs_and_api_lists_everything() {
     );
 }
 
+/// An access token of the org's service app: a JWT signed by the org (opaque to clients, but
+/// checkable here).
+fn access_token_jwt(org: &Org) -> String {
+    let t: Value = serde_json::from_str(&ok(&run(
+        &["token", "--json", "--token-cache", "none"],
+        &org.env(),
+        None,
+    )))
+    .unwrap();
+    t["access_token"].as_str().unwrap().to_owned()
+}
+
 #[test]
 fn decode_and_verify_read_the_jwt_from_stdin() {
     let org = Org::new("verify");
     let env = org.env();
-    // The token itself is a JWT signed by the org (opaque to clients, but checkable here).
-    let t: Value = serde_json::from_str(&ok(&run(
-        &["token", "--json", "--token-cache", "none"],
-        &env,
-        None,
-    )))
-    .unwrap();
-    let jwt = t["access_token"].as_str().unwrap();
+    let jwt = access_token_jwt(&org);
+    let jwt = jwt.as_str();
     let decoded = ok(&run(&["decode"], &env, Some(jwt)));
     assert!(decoded.starts_with("UNVERIFIED"));
     let keys = format!("{}/oauth2/v1/keys", org.emulator.url());
