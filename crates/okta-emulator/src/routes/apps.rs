@@ -463,7 +463,8 @@ pub(crate) fn app_delete(org: &Org, req: &Req, id: &str) -> Resp {
     }
 }
 
-/// `POST /api/v1/apps/{id}/lifecycle/activate|deactivate`: 200 and an empty object.
+/// `POST /api/v1/apps/{id}/lifecycle/activate|deactivate`: 200 with no body, as the contract
+/// declares.
 pub(crate) fn app_lifecycle(org: &Org, req: &Req, id: &str, action: &str) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
     let active = match action {
@@ -474,7 +475,7 @@ pub(crate) fn app_lifecycle(org: &Org, req: &Req, id: &str, action: &str) -> Res
     match org.state().apps.get_mut(id) {
         Some(app) => {
             app.active = active;
-            Resp::json(200, &serde_json::json!({}))
+            Resp::empty(200)
         }
         None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
     }

@@ -10,6 +10,7 @@
 )]
 
 mod binary;
+mod contract;
 mod discovery;
 mod faults;
 mod management;
