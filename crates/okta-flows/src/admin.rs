@@ -260,6 +260,20 @@ impl Okta {
         made_but_unread(role_from(&r.body, &path), check)
     }
 
+    /// Takes an admin role assignment away from a client.
+    pub fn unassign_role(
+        &self,
+        cred: &dyn Credential,
+        client: &ClientId,
+        assignment: &RoleAssignmentId,
+    ) -> Result<()> {
+        let path = format!(
+            "/oauth2/v1/clients/{}/roles/{assignment}",
+            client_segment(client)?
+        );
+        self.call(cred, Method::DELETE, &path, None).map(|_| ())
+    }
+
     /// The client's admin roles.
     pub fn list_roles(
         &self,

@@ -631,3 +631,30 @@ pub(crate) fn role_list(org: &Org, req: &Req, id: &str) -> Resp {
         None => unknown_client(id),
     }
 }
+
+/// `GET /oauth2/v1/clients/{id}/roles/{roleAssignmentId}`.
+pub(crate) fn role_get(org: &Org, req: &Req, id: &str, assignment: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.roles.read", &APP_READERS));
+    let Some(app) = org.app(id) else {
+        return unknown_client(id);
+    };
+    match app.roles.iter().find(|r| r.id == assignment) {
+        Some(r) => Resp::json(200, &role_json(org, id, &r.id, &r.kind, r.created)),
+        None => errors::not_found(&format!("{} (RoleAssignment)", safe(assignment))),
+    }
+}
+
+/// `DELETE /oauth2/v1/clients/{id}/roles/{roleAssignmentId}`: the client loses the role.
+pub(crate) fn role_unassign(org: &Org, req: &Req, id: &str, assignment: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.roles.manage", &["SUPER_ADMIN"]));
+    let mut state = org.state();
+    let Some(app) = state.apps.get_mut(id) else {
+        return unknown_client(id);
+    };
+    let before = app.roles.len();
+    app.roles.retain(|r| r.id != assignment);
+    if app.roles.len() == before {
+        return errors::not_found(&format!("{} (RoleAssignment)", safe(assignment)));
+    }
+    Resp::empty(204)
+}

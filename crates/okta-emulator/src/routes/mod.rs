@@ -121,6 +121,10 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
         ("DELETE", ["oauth2", "v1", "clients", id]) => apps::dcr_delete(org, req, id),
         ("POST", ["oauth2", "v1", "clients", id, "roles"]) => apps::role_assign(org, req, id),
         ("GET", ["oauth2", "v1", "clients", id, "roles"]) => apps::role_list(org, req, id),
+        ("GET", ["oauth2", "v1", "clients", id, "roles", ra]) => apps::role_get(org, req, id, ra),
+        ("DELETE", ["oauth2", "v1", "clients", id, "roles", ra]) => {
+            apps::role_unassign(org, req, id, ra)
+        }
 
         ("POST", ["api", "v1", "apps"]) => apps::app_create(org, req),
         ("GET", ["api", "v1", "apps"]) => apps::app_list(org, req),

@@ -193,6 +193,18 @@ fn the_management_answers_follow_oktas_contract() {
         "/oauth2/v1/clients/{clientId}/roles",
         &get(&roles, &h),
     );
+    // One assignment: read, taken away, then gone (404 both ways).
+    let assigned = get(&roles, &h).json()[0]["id"].as_str().unwrap().to_owned();
+    let one_role = format!("{roles}/{assigned}");
+    let path = "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}";
+    contract.check("GET", path, &get(&one_role, &h));
+    let removed = delete(&one_role, &h);
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    contract.check("DELETE", path, &removed);
+    let gone = get(&one_role, &h);
+    assert_eq!(gone.status, 404);
+    contract.check("GET", path, &gone);
+    contract.check("DELETE", path, &delete(&one_role, &h));
     contract.check(
         "GET",
         "/oauth2/v1/clients/{clientId}/roles",

@@ -507,3 +507,26 @@ fn a_deferred_key_is_parsed_only_when_a_token_must_be_signed() {
     assert_eq!(s.token_outcomes().len(), requests);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_role_assignment_can_be_taken_away() {
+    let s = Setup::simple();
+    let role = okta_flows::StandardRole::AppAdmin.into();
+    let assigned = s.okta.assign_role(&s.admin, &s.client_id, &role).unwrap();
+    assert!(assigned.is(&role));
+    assert_eq!(s.okta.list_roles(&s.admin, &s.client_id).unwrap().len(), 2);
+    s.okta
+        .unassign_role(&s.admin, &s.client_id, &assigned.id)
+        .unwrap();
+    let left = s.okta.list_roles(&s.admin, &s.client_id).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(
+        left[0].standard(),
+        Some(okta_flows::StandardRole::ReadOnlyAdmin)
+    );
+    let again = s
+        .okta
+        .unassign_role(&s.admin, &s.client_id, &assigned.id)
+        .unwrap_err();
+    assert_eq!(again.okta_code(), Some("E0000007"));
+}
