@@ -72,6 +72,7 @@ pub(crate) fn run() -> Result<()> {
         eprintln!("interop {alg} client assertion and DPoP proof: ok");
     }
     checks += emulator(&peers, &dir)?;
+    checks += okta_python_sdk(&peers, &dir)?;
     checks += oidc_provider(&peers, &dir)?;
     std::fs::remove_dir_all(&dir)?;
     eprintln!("xtask interop: {checks} cross-checks passed");
@@ -229,8 +230,11 @@ fn peers_to_ours(
     Ok(checks + 1)
 }
 
-/// The emulator against an independent client: Python (PyJWT, jwcrypto) signs, curl sends.
-fn emulator(peers: &Peers, dir: &Path) -> Result<usize> {
+/// The emulator binary on a free port: the child, its URL and the file holding its API token.
+fn start_emulator(
+    dir: &Path,
+    users: &str,
+) -> Result<(std::process::Child, String, std::path::PathBuf)> {
     use std::io::BufRead as _;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     crate::run(
@@ -238,9 +242,9 @@ fn emulator(peers: &Peers, dir: &Path) -> Result<usize> {
             .args(["build", "--locked", "--quiet", "-p", "okta-emulator"])
             .current_dir(crate::root()),
     )?;
-    let token_file = dir.join("emulator-token");
+    let token_file = dir.join(format!("emulator-token-{users}"));
     let mut child = std::process::Command::new(crate::root().join("target/debug/okta-emulator"))
-        .args(["--users", "40", "--token-file", arg(&token_file)?])
+        .args(["--users", users, "--token-file", arg(&token_file)?])
         .stdout(std::process::Stdio::piped())
         .spawn()?;
     let stdout = child
@@ -251,6 +255,12 @@ fn emulator(peers: &Peers, dir: &Path) -> Result<usize> {
     let first = lines.next().transpose()?.unwrap_or_default();
     let _token_line = lines.next().transpose()?;
     let url = first.rsplit(' ').next().unwrap_or_default().to_owned();
+    Ok((child, url, token_file))
+}
+
+/// The emulator against an independent client: Python (PyJWT, jwcrypto) signs, curl sends.
+fn emulator(peers: &Peers, dir: &Path) -> Result<usize> {
+    let (mut child, url, token_file) = start_emulator(dir, "40")?;
     let result = peers.python_script("emulator_client.py", &[&url, arg(&token_file)?]);
     let _ = child.kill();
     let _ = child.wait();
@@ -258,6 +268,46 @@ fn emulator(peers: &Peers, dir: &Path) -> Result<usize> {
     let steps = seen["seen"].as_array().map_or(0, Vec::len);
     ensure!(steps >= 9, "the Python client stopped early: {seen}");
     eprintln!("interop okta-emulator with a Python + curl client: {steps} steps ok");
+    Ok(steps)
+}
+
+/// The emulator against Okta's own Python SDK: users across pages, a user by login, an error,
+/// an app and its keys with an API token; then a DPoP-bound service app in private-key mode.
+fn okta_python_sdk(peers: &Peers, dir: &Path) -> Result<usize> {
+    let (mut child, url, token_file) = start_emulator(dir, "450")?;
+    let result = (|| -> Result<serde_json::Value> {
+        let token = std::fs::read_to_string(&token_file)?;
+        let okta =
+            okta_flows::Okta::builder(okta_flows::OrgUrl::dangerous_allow_loopback_http(&url)?)
+                .build()?;
+        let admin = okta_flows::SswsToken::new(token.trim());
+        let key = KeyPair::generate(KeySpec::rsa(2048))?;
+        let pem = dir.join("okta-sdk-key.pem");
+        okta_flows::write_private_file(&pem, key.to_pkcs8_pem()?.expose_secret().as_bytes())?;
+        let plan = okta_flows::ServiceAppPlan::new(
+            "okta python sdk",
+            okta_jwk::Jwks::new(vec![key.public_jwk().clone()]),
+            vec![okta_flows::Scope::new("okta.users.read")?],
+            okta_flows::StandardRole::ReadOnlyAdmin.into(),
+        );
+        let app = plan.run(&okta, &admin, |_| {})?.app;
+        peers.okta_python_script(
+            "okta_sdk_peer.py",
+            &[
+                &url,
+                token.trim(),
+                app.client_id().as_str(),
+                arg(&pem)?,
+                key.kid().as_str(),
+            ],
+        )
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    let seen = result?;
+    let steps = seen["seen"].as_array().map_or(0, Vec::len);
+    ensure!(steps >= 9, "Okta's Python SDK stopped early: {seen}");
+    eprintln!("interop okta-emulator with Okta's Python SDK (okta 3.4.6): {steps} steps ok");
     Ok(steps)
 }
 

@@ -13,10 +13,13 @@ const JWCRYPTO: &str = "jwcrypto==1.6.1";
 const PYJWT: &str = "pyjwt[crypto]==2.15.1";
 const JOSE: &str = "jose@6.2.18";
 const OIDC_PROVIDER: &str = "oidc-provider@9.13.3";
+/// Okta's own Python SDK, in a venv of its own (its dependencies pin their own PyJWT).
+const OKTA_PYTHON_SDK: &str = "okta==3.4.6";
 
 /// Handles to the installed peers.
 pub(crate) struct Peers {
     python: PathBuf,
+    okta_python: PathBuf,
     node_dir: PathBuf,
 }
 
@@ -33,6 +36,27 @@ impl Peers {
         }
         if output(Command::new(&python).args(["-c", "import jwcrypto, jwt"])).is_err() {
             run(Command::new(&python).args(["-m", "pip", "install", "--quiet", JWCRYPTO, PYJWT]))?;
+        }
+        let okta_venv = dir.join("okta-venv");
+        let okta_python = okta_venv.join("bin/python");
+        if !okta_python.exists() {
+            run(Command::new("python3").args(["-m", "venv"]).arg(&okta_venv))
+                .context("creating the venv of Okta's Python SDK")?;
+        }
+        let version = output(Command::new(&okta_python).args([
+            "-c",
+            "import importlib.metadata as m; print(m.version('okta'))",
+        ]));
+        let wanted = OKTA_PYTHON_SDK.trim_start_matches("okta==");
+        if version.ok().as_deref().map(str::trim) != Some(wanted) {
+            run(Command::new(&okta_python).args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                OKTA_PYTHON_SDK,
+            ]))
+            .context("installing Okta's Python SDK")?;
         }
         let node_dir = dir.join("node");
         let installed = |pkg: &str| {
@@ -62,7 +86,11 @@ impl Peers {
         for script in ["jose_peer.mjs", "oidc_provider_server.mjs"] {
             std::fs::copy(peer_script(script), node_dir.join(script))?;
         }
-        Ok(Peers { python, node_dir })
+        Ok(Peers {
+            python,
+            okta_python,
+            node_dir,
+        })
     }
 
     /// Runs the Python peer and parses its JSON answer.
@@ -81,6 +109,22 @@ impl Peers {
             Command::new(&self.python)
                 .arg(peer_script(script))
                 .args(args),
+        )?;
+        serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))
+    }
+
+    /// Runs a script of `xtask/peers` with the venv of Okta's Python SDK (which refuses plain
+    /// http unless its testing switch says otherwise: the emulator is on loopback).
+    pub(crate) fn okta_python_script(
+        &self,
+        script: &str,
+        args: &[&str],
+    ) -> Result<serde_json::Value> {
+        let text = output(
+            Command::new(&self.okta_python)
+                .arg(peer_script(script))
+                .args(args)
+                .env("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true"),
         )?;
         serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))
     }
