@@ -72,7 +72,8 @@ pub(crate) fn run() -> Result<()> {
         eprintln!("interop {alg} client assertion and DPoP proof: ok");
     }
     checks += emulator(&peers, &dir)?;
-    checks += okta_python_sdk(&peers, &dir)?;
+    checks += okta_sdk(&peers, &dir, OktaSdk::Python)?;
+    checks += okta_sdk(&peers, &dir, OktaSdk::Node)?;
     checks += oidc_provider(&peers, &dir)?;
     std::fs::remove_dir_all(&dir)?;
     eprintln!("xtask interop: {checks} cross-checks passed");
@@ -271,9 +272,17 @@ fn emulator(peers: &Peers, dir: &Path) -> Result<usize> {
     Ok(steps)
 }
 
-/// The emulator against Okta's own Python SDK: users across pages, a user by login, an error,
-/// an app and its keys with an API token; then a DPoP-bound service app in private-key mode.
-fn okta_python_sdk(peers: &Peers, dir: &Path) -> Result<usize> {
+/// Which of Okta's SDKs drives the emulator.
+#[derive(Clone, Copy)]
+enum OktaSdk {
+    Python,
+    Node,
+}
+
+/// The emulator against one of Okta's own SDKs: users across pages, a user by login, an error
+/// and an app with an API token (the Python SDK also the key listing: the node SDK's model of it
+/// predates the contract's array); then a DPoP-bound service app in private-key mode.
+fn okta_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
     let (mut child, url, token_file) = start_emulator(dir, "450")?;
     let result = (|| -> Result<serde_json::Value> {
         let token = std::fs::read_to_string(&token_file)?;
@@ -285,29 +294,34 @@ fn okta_python_sdk(peers: &Peers, dir: &Path) -> Result<usize> {
         let pem = dir.join("okta-sdk-key.pem");
         okta_flows::write_private_file(&pem, key.to_pkcs8_pem()?.expose_secret().as_bytes())?;
         let plan = okta_flows::ServiceAppPlan::new(
-            "okta python sdk",
+            "okta sdk",
             okta_jwk::Jwks::new(vec![key.public_jwk().clone()]),
             vec![okta_flows::Scope::new("okta.users.read")?],
             okta_flows::StandardRole::ReadOnlyAdmin.into(),
         );
         let app = plan.run(&okta, &admin, |_| {})?.app;
-        peers.okta_python_script(
-            "okta_sdk_peer.py",
-            &[
-                &url,
-                token.trim(),
-                app.client_id().as_str(),
-                arg(&pem)?,
-                key.kid().as_str(),
-            ],
-        )
+        let args = [
+            &url,
+            token.trim(),
+            app.client_id().as_str(),
+            arg(&pem)?,
+            key.kid().as_str(),
+        ];
+        match sdk {
+            OktaSdk::Python => peers.okta_python_script("okta_sdk_peer.py", &args),
+            OktaSdk::Node => peers.node_script("okta_node_sdk_peer.mjs", &args),
+        }
     })();
     let _ = child.kill();
     let _ = child.wait();
     let seen = result?;
     let steps = seen["seen"].as_array().map_or(0, Vec::len);
-    ensure!(steps >= 9, "Okta's Python SDK stopped early: {seen}");
-    eprintln!("interop okta-emulator with Okta's Python SDK (okta 3.4.6): {steps} steps ok");
+    let (name, least) = match sdk {
+        OktaSdk::Python => ("Okta's Python SDK (okta 3.4.6)", 9),
+        OktaSdk::Node => ("Okta's node SDK (@okta/okta-sdk-nodejs 8.1.0)", 5),
+    };
+    ensure!(steps >= least, "{name} stopped early: {seen}");
+    eprintln!("interop okta-emulator with {name}: {steps} steps ok");
     Ok(steps)
 }
 

@@ -13,6 +13,8 @@ const JWCRYPTO: &str = "jwcrypto==1.6.1";
 const PYJWT: &str = "pyjwt[crypto]==2.15.1";
 const JOSE: &str = "jose@6.2.18";
 const OIDC_PROVIDER: &str = "oidc-provider@9.13.3";
+/// Okta's own node SDK.
+const OKTA_NODE_SDK: &str = "@okta/okta-sdk-nodejs@8.1.0";
 /// Okta's own Python SDK, in a venv of its own (its dependencies pin their own PyJWT).
 const OKTA_PYTHON_SDK: &str = "okta==3.4.6";
 
@@ -64,7 +66,8 @@ impl Peers {
                 .join(format!("node_modules/{pkg}/package.json"))
                 .exists()
         };
-        if !installed("jose") || !installed("oidc-provider") {
+        if !installed("jose") || !installed("oidc-provider") || !installed("@okta/okta-sdk-nodejs")
+        {
             std::fs::create_dir_all(&node_dir)?;
             std::fs::write(
                 node_dir.join("package.json"),
@@ -78,12 +81,19 @@ impl Peers {
                     "--no-fund",
                     JOSE,
                     OIDC_PROVIDER,
+                    OKTA_NODE_SDK,
                 ])
                 .current_dir(&node_dir))
-            .context("installing node jose and oidc-provider (is npm installed?)")?;
+            .context(
+                "installing node jose, oidc-provider and Okta's node SDK (is npm installed?)",
+            )?;
         }
         // The scripts must sit beside node_modules for their imports to resolve.
-        for script in ["jose_peer.mjs", "oidc_provider_server.mjs"] {
+        for script in [
+            "jose_peer.mjs",
+            "oidc_provider_server.mjs",
+            "okta_node_sdk_peer.mjs",
+        ] {
             std::fs::copy(peer_script(script), node_dir.join(script))?;
         }
         Ok(Peers {
@@ -137,6 +147,16 @@ impl Peers {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .with_context(|| format!("starting {script}"))
+    }
+
+    /// Runs a node script of the peers folder and parses its JSON answer.
+    pub(crate) fn node_script(&self, script: &str, args: &[&str]) -> Result<serde_json::Value> {
+        let text = output(
+            Command::new("node")
+                .arg(self.node_dir.join(script))
+                .args(args),
+        )?;
+        serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))
     }
 
     /// Runs the node peer and parses its JSON answer.
