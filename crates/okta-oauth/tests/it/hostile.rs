@@ -5,20 +5,14 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::{BIN, Org, fails, fixture, ok, run, tmp};
+use crate::{BIN, Org, command, fails, fixture, ok, run, tmp};
 
 /// Runs with stdout a pipe whose reading end is already closed: every write fails with EPIPE.
 fn run_into_closed_pipe(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.stdin(Stdio::null())
+    command(args, env)
+        .stdin(Stdio::null())
         .stdout(writer)
         .stderr(Stdio::piped())
         .output()
@@ -46,14 +40,7 @@ fn a_closed_stdout_ends_the_command_quietly() {
     // A listing larger than the pipe's buffer, read a little and then closed.
     let org = Org::new("pipe");
     let env = org.env();
-    let mut cmd = Command::new(BIN);
-    cmd.args(["api", "GET", "/api/v1/users?limit=200", "--all"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
-    for (k, v) in &env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd
+    let mut child = command(&["api", "GET", "/api/v1/users?limit=200", "--all"], &env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -35,8 +35,8 @@ fn fixture(p: &str) -> PathBuf {
         .join(p)
 }
 
-/// Runs the binary with a clean environment plus `env`.
-fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+/// The binary with these arguments, a clean environment plus `env`.
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env_clear()
@@ -44,6 +44,12 @@ fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
+    cmd
+}
+
+/// Runs the binary with a clean environment plus `env`.
+fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = command(args, env);
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {
@@ -620,22 +626,17 @@ fn login_signs_a_user_in_and_api_uses_their_token() {
     ));
     env.retain(|(k, _)| *k != "OKTA_CLIENT_CLIENTID");
     // The "browser": waits for the URL login prints, then follows the redirect.
-    let mut cmd = Command::new(BIN);
-    cmd.args([
+    let port = port.to_string();
+    let login = [
         "login",
         "--client-id",
         &native,
         "--port",
-        &port.to_string(),
+        &port,
         "--no-browser",
         "--json",
-    ])
-    .env_clear()
-    .env("PATH", std::env::var("PATH").unwrap_or_default());
-    for (k, v) in &env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd
+    ];
+    let mut child = command(&login, &env)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -698,15 +699,11 @@ fn login_signs_a_user_in_and_api_uses_their_token() {
 }
 
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.stdin(Stdio::null()).output().unwrap()
+    command(args, env)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
 
 #[test]
