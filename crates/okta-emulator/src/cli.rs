@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::{Config, DpopPolicy, Emulator, FaultRule, RateLimits, SeedUsers};
+use crate::{Config, DpopPolicy, Emulator, FaultRule, RateLimits, SeedUsers, ServerLimits};
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
 
@@ -50,6 +50,13 @@ pub struct Args {
     /// Clock skew allowed on assertion and proof times, in seconds.
     #[arg(long, default_value_t = 5)]
     pub leeway: u64,
+    /// Seconds a request may take from its first byte to the end of its body; a slower one gets
+    /// 408 and its connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
+    /// Open connections at most; beyond it a new connection is closed at once.
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
 }
 
 fn parse_fault(text: &str) -> Result<FaultRule, String> {
@@ -96,6 +103,11 @@ pub fn run(args: &Args) -> Result<()> {
         leeway: args.leeway,
         seed: args.seed,
         state_file: args.state.clone(),
+        limits: ServerLimits {
+            request_timeout: std::time::Duration::from_secs(args.request_timeout),
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            ..ServerLimits::default()
+        },
         ..Config::default()
     };
     if let Some(limits) = args.rate_limit {

@@ -71,6 +71,34 @@ impl Default for RateLimits {
     }
 }
 
+/// What one client may hold of the server: connections, time and threads.
+///
+/// Every read is also bounded in bytes: a request head to 40 KiB, a body to 1 MiB (declared or
+/// chunked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// The time from a request's first byte to the end of its body (default 10 s); a slower
+    /// request gets `408` and its connection is closed.
+    pub request_timeout: std::time::Duration,
+    /// How long a kept-alive connection may wait for its next request (default 60 s).
+    pub idle_timeout: std::time::Duration,
+    /// Open connections at most (default 4096); beyond it a new connection is closed at once.
+    pub max_connections: usize,
+    /// Threads running handlers at most (default 64); more requests wait for one.
+    pub handler_threads: usize,
+}
+
+impl Default for ServerLimits {
+    fn default() -> ServerLimits {
+        ServerLimits {
+            request_timeout: std::time::Duration::from_secs(10),
+            idle_timeout: std::time::Duration::from_secs(60),
+            max_connections: 4096,
+            handler_threads: 64,
+        }
+    }
+}
+
 /// A user of the org.
 #[derive(Debug, Clone)]
 pub struct SeedUsers {
@@ -126,6 +154,8 @@ pub struct Config {
     pub state_file: Option<std::path::PathBuf>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// Bounds on connections, time and threads.
+    pub limits: ServerLimits,
 }
 
 impl std::fmt::Debug for Config {
@@ -141,6 +171,7 @@ impl std::fmt::Debug for Config {
                 &self.admin_token.as_ref().map(|_| "[redacted]"),
             )
             .field("faults", &self.faults.len())
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -167,6 +198,7 @@ impl Default for Config {
             faults: Vec::new(),
             state_file: None,
             clock: Arc::new(SystemClock),
+            limits: ServerLimits::default(),
         }
     }
 }

@@ -41,6 +41,7 @@ use std::sync::{Arc, OnceLock};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
     Config, DpopPolicy, JwksListShape, NoScopeError, RateLimits, RedirectMatch, SeedUsers,
+    ServerLimits,
 };
 pub use faults::{Fault, FaultRule, Reset, Trigger};
 
@@ -188,6 +189,7 @@ impl Emulator {
     /// Starts an org on 127.0.0.1 (port 0 picks a free one).
     pub fn start(config: Config) -> Result<Emulator, Error> {
         let port = config.port;
+        let limits = config.limits;
         let ders = process_keys()?;
         // Bind first so the base URL (and so the issuer) is known before anything is signed.
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))
@@ -217,9 +219,11 @@ impl Emulator {
         };
         let org = Arc::new(Org::new(config, url.clone(), signing, saved));
         let (server, _) =
-            server::Server::start(real_port, org.clone()).map_err(|source| Error::Bind {
-                port: real_port,
-                source,
+            server::Server::start(real_port, org.clone(), limits).map_err(|source| {
+                Error::Bind {
+                    port: real_port,
+                    source,
+                }
             })?;
         Ok(Emulator {
             org,

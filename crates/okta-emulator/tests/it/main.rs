@@ -13,6 +13,7 @@ mod binary;
 mod contract;
 mod discovery;
 mod faults;
+mod hostile;
 mod management;
 mod resource;
 mod token;
