@@ -29,6 +29,7 @@ mod clock;
 mod config;
 mod errors;
 mod faults;
+mod filter;
 mod http;
 mod jose;
 mod org;
@@ -291,6 +292,8 @@ impl Emulator {
             keys,
             dpop_bound,
             active: true,
+            secrets: Vec::new(),
+            updated: 0,
             grants: seed
                 .scopes
                 .into_iter()

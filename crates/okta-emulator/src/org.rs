@@ -1,6 +1,6 @@
 //! The org: its state, the request pipeline (rate limits, faults, routing, event log).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -23,6 +23,8 @@ pub(crate) struct App {
     pub(crate) grant_types: Vec<String>,
     pub(crate) response_types: Vec<String>,
     pub(crate) redirect_uris: Vec<String>,
+    /// The secret of a state file written before apps had several; moved into `secrets` on load.
+    #[serde(default, skip_serializing)]
     pub(crate) client_secret: Option<String>,
     pub(crate) keys: Vec<AppKey>,
     pub(crate) dpop_bound: bool,
@@ -33,6 +35,56 @@ pub(crate) struct App {
     /// `ACTIVE` (the default) or `INACTIVE`; only an inactive app can be deleted.
     #[serde(default = "active")]
     pub(crate) active: bool,
+    /// The app's client secrets (at most two), for `client_secret_basic` and `_post`.
+    #[serde(default)]
+    pub(crate) secrets: Vec<ClientSecret>,
+    /// When the app was last replaced (`PUT`); 0 when never.
+    #[serde(default)]
+    pub(crate) updated: u64,
+}
+
+impl App {
+    /// Whether `given` is one of the app's active client secrets (in constant time each).
+    pub(crate) fn secret_matches(&self, given: &str) -> bool {
+        self.secrets
+            .iter()
+            .filter(|s| s.active)
+            .fold(false, |hit, s| {
+                hit | crate::routes::resource::same_secret(given, &s.secret)
+            })
+    }
+
+    /// The newest active client secret, which DCR shows as `client_secret`.
+    pub(crate) fn current_secret(&self) -> Option<&str> {
+        self.secrets
+            .iter()
+            .rev()
+            .find(|s| s.active)
+            .map(|s| s.secret.as_str())
+    }
+}
+
+/// One client secret of an app, with Okta's lifecycle.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ClientSecret {
+    pub(crate) id: String,
+    pub(crate) secret: String,
+    pub(crate) active: bool,
+    pub(crate) created: u64,
+    pub(crate) updated: u64,
+}
+
+/// A group of users (`OKTA_GROUP`, or the built-in `Everyone`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Group {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) created: u64,
+    pub(crate) updated: u64,
+    pub(crate) members_updated: u64,
+    /// User indexes.
+    pub(crate) members: BTreeSet<usize>,
 }
 
 fn active() -> bool {
@@ -114,12 +166,22 @@ pub(crate) struct Code {
     pub(crate) exp: u64,
 }
 
-/// What `--state FILE` keeps across restarts: the admin token and the apps with their keys,
-/// grants and roles. Issued tokens are not kept.
+/// What `--state FILE` keeps across restarts: the admin token, the apps with their keys,
+/// secrets, grants and roles, the users created or changed, and the groups. Issued tokens are
+/// not kept.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Saved {
     pub(crate) admin_token: String,
     pub(crate) apps: Vec<App>,
+    /// Users created through the API and seeded users that changed, by index.
+    #[serde(default)]
+    pub(crate) users: BTreeMap<usize, Value>,
+    #[serde(default)]
+    pub(crate) deleted_users: BTreeSet<usize>,
+    #[serde(default)]
+    pub(crate) next_user: usize,
+    #[serde(default)]
+    pub(crate) groups: Vec<Group>,
 }
 
 /// Everything that changes.
@@ -136,7 +198,17 @@ pub(crate) struct State {
     pub(crate) events: Vec<Event>,
     /// Requests in the current window per bucket: (window start, count).
     pub(crate) windows: HashMap<&'static str, (u64, u32)>,
+    /// Users the org keeps whole (created, or seeded and since changed), by index.
+    pub(crate) users: BTreeMap<usize, Value>,
+    /// Users deleted for good.
+    pub(crate) deleted_users: BTreeSet<usize>,
+    /// The index the next created user gets (at least the number of seeded users).
+    pub(crate) next_user: usize,
+    pub(crate) groups: BTreeMap<String, Group>,
 }
+
+/// The id of the built-in group every user belongs to.
+pub(crate) const EVERYONE: &str = "00g0000000000everyone";
 
 /// The org: fixed facts, configuration, and the state behind one lock.
 pub(crate) struct Org {
@@ -168,8 +240,43 @@ impl Org {
                 .unwrap_or_else(|| format!("00{}", rng.base62(40))),
         };
         let mut state = State::default();
+        let now = config.clock.now();
         if let Some(saved) = saved {
             state.apps = saved.apps.into_iter().map(|a| (a.id.clone(), a)).collect();
+            state.users = saved.users;
+            state.deleted_users = saved.deleted_users;
+            state.next_user = saved.next_user;
+            state.groups = saved
+                .groups
+                .into_iter()
+                .map(|g| (g.id.clone(), g))
+                .collect();
+        }
+        for app in state.apps.values_mut() {
+            if let Some(secret) = app.client_secret.take().filter(|_| app.secrets.is_empty()) {
+                app.secrets.push(ClientSecret {
+                    id: rng.okta_id("ocs"),
+                    secret,
+                    active: true,
+                    created: app.created,
+                    updated: app.created,
+                });
+            }
+        }
+        state.next_user = state.next_user.max(config.users.count);
+        if !state.groups.values().any(|g| g.id == EVERYONE) {
+            state.groups.insert(
+                EVERYONE.to_owned(),
+                Group {
+                    id: EVERYONE.to_owned(),
+                    name: "Everyone".to_owned(),
+                    description: Some("All users in your organization".to_owned()),
+                    created: now,
+                    updated: now,
+                    members_updated: now,
+                    members: BTreeSet::new(),
+                },
+            );
         }
         let mut secret = [0u8; 32];
         rng.fill(&mut secret);
@@ -235,7 +342,10 @@ impl Org {
             }
         };
         self.log(req, &route, &resp);
-        if route.bucket == "management" && req.method != "GET" && resp.status < 300 {
+        if matches!(route.bucket, "management" | "users")
+            && req.method != "GET"
+            && resp.status < 300
+        {
             self.save();
         }
         resp
@@ -258,6 +368,10 @@ impl Org {
             Saved {
                 admin_token: self.admin_token.clone(),
                 apps,
+                users: state.users.clone(),
+                deleted_users: state.deleted_users.clone(),
+                next_user: state.next_user,
+                groups: state.groups.values().cloned().collect(),
             }
         };
         // A failed save leaves the previous file whole; the request has been answered already.

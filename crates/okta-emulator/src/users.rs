@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::jose::b64;
-use crate::org::Org;
+use crate::org::{Org, State};
 
 const FIRST: [&str; 16] = [
     "Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory",
@@ -56,25 +56,72 @@ pub(crate) fn id(org: &Org, i: usize) -> String {
 
 /// The index of a user id or login, if it names a user of this org.
 pub(crate) fn find(org: &Org, id_or_login: &str) -> Option<usize> {
-    let count = org.config.users.count;
-    if let Some(rest) = id_or_login.strip_prefix("00u").filter(|r| r.len() == 17) {
+    find_in(org, &org.state(), id_or_login)
+}
+
+/// [`find`] for a caller that holds the state. Logins match without their case, as Okta's do.
+pub(crate) fn find_in(org: &Org, state: &State, id_or_login: &str) -> Option<usize> {
+    let i = find_index(org, state, id_or_login)?;
+    (!state.deleted_users.contains(&i)).then_some(i)
+}
+
+fn find_index(org: &Org, state: &State, key: &str) -> Option<usize> {
+    let total = total(org, state);
+    if let Some(rest) = key.strip_prefix("00u").filter(|r| r.len() == 17) {
         let mut n: u64 = 0;
         for c in rest[..6].bytes() {
-            n = n * 62 + BASE62.iter().position(|b| *b == c)? as u64;
+            n = n.checked_mul(62)? + BASE62.iter().position(|b| *b == c)? as u64;
         }
         let i = usize::try_from(n).ok()?;
-        return (i < count && id(org, i) == id_or_login).then_some(i);
+        return (i < total && id(org, i) == key).then_some(i);
     }
-    let i = if id_or_login == "admin@example.com" {
+    if let Some((&i, _)) = state.users.iter().find(|(_, u)| {
+        u["profile"]["login"]
+            .as_str()
+            .is_some_and(|l| l.eq_ignore_ascii_case(key))
+    }) {
+        return Some(i);
+    }
+    let key = key.to_ascii_lowercase();
+    let i = if key == "admin@example.com" {
         0
     } else {
-        id_or_login
-            .strip_prefix("user")?
+        key.strip_prefix("user")?
             .strip_suffix("@example.com")?
             .parse()
             .ok()?
     };
-    (i < count && login(i) == id_or_login).then_some(i)
+    // A seeded user the org keeps may have changed its login.
+    (i < org.config.users.count && login(i) == key && !state.users.contains_key(&i)).then_some(i)
+}
+
+/// One past the highest user index: the seeded users, then those created through the API.
+pub(crate) fn total(org: &Org, state: &State) -> usize {
+    state.next_user.max(org.config.users.count)
+}
+
+/// The user object of index `i` as it is now, if that user exists.
+pub(crate) fn current(org: &Org, state: &State, i: usize) -> Option<Value> {
+    if state.deleted_users.contains(&i) {
+        return None;
+    }
+    let mut v = match state.users.get(&i) {
+        Some(kept) => kept.clone(),
+        None if i < org.config.users.count => return Some(user(org, i)),
+        None => return None,
+    };
+    v["_links"] = json!({"self": {"href": format!("{}/api/v1/users/{}", org.base, id(org, i))}});
+    Some(v)
+}
+
+/// The login of user `i` as it is now.
+pub(crate) fn login_of(org: &Org, i: usize) -> String {
+    let state = org.state();
+    state
+        .users
+        .get(&i)
+        .and_then(|u| u["profile"]["login"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| login(i))
 }
 
 /// An opaque cursor for "the page starting at index `i`".
@@ -84,8 +131,13 @@ pub(crate) fn cursor(org: &Org, i: usize) -> String {
     b64(&bytes)
 }
 
-/// The index a cursor stands for, if this org made it.
+/// The index a cursor stands for, if this org made it and it names a user index.
 pub(crate) fn open_cursor(org: &Org, cursor: &str) -> Option<usize> {
+    open_position(org, cursor).filter(|&i| i <= total(org, &org.state()))
+}
+
+/// The position a cursor stands for, if this org made it (any listing's position).
+pub(crate) fn open_position(org: &Org, cursor: &str) -> Option<usize> {
     let bytes = crate::jose::unb64(cursor)?;
     if bytes.len() != 20 {
         return None;
@@ -98,7 +150,7 @@ pub(crate) fn open_cursor(org: &Org, cursor: &str) -> Option<usize> {
         .zip(&expected[..12])
         .fold(0u8, |acc, (a, b)| acc | (a ^ b))
         == 0;
-    (ok && i <= org.config.users.count).then_some(i)
+    ok.then_some(i)
 }
 
 /// The User object of §A.5.

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::config::DpopPolicy;
 use crate::errors;
 use crate::http::{Req, Resp};
-use crate::org::{App, AppKey, Grant, Org, Role};
+use crate::org::{App, AppKey, ClientSecret, Grant, Org, Role};
 use crate::routes::resource::{Principal, authenticate, require, role_json, role_label};
 use crate::users::iso;
 
@@ -175,7 +175,7 @@ fn dcr_json(org: &Org, app: &App) -> Value {
     if !app.keys.is_empty() {
         v["jwks"] = json!({"keys": app.keys.iter().map(echo_jwk).collect::<Vec<_>>()});
     }
-    if let Some(secret) = &app.client_secret {
+    if let Some(secret) = app.current_secret() {
         v["client_secret"] = json!(secret);
         v["client_secret_expires_at"] = json!(0);
     }
@@ -274,9 +274,18 @@ fn new_app(
         // only the Admin Console turns DPoP on for new API service apps (`seed_service_app`).
         DpopPolicy::PerApp => service && dpop_setting.unwrap_or(false),
     };
-    let client_secret = auth_method
-        .starts_with("client_secret")
-        .then(|| org.rng.base62(40));
+    let now = org.now();
+    let secrets = if auth_method.starts_with("client_secret") {
+        vec![ClientSecret {
+            id: org.rng.okta_id("ocs"),
+            secret: org.rng.base62(40),
+            active: true,
+            created: now,
+            updated: now,
+        }]
+    } else {
+        Vec::new()
+    };
     Ok(App {
         id: org.rng.okta_id("0oa"),
         name,
@@ -285,7 +294,7 @@ fn new_app(
         grant_types,
         response_types,
         redirect_uris,
-        client_secret,
+        client_secret: None,
         keys,
         dpop_bound,
         grants: Vec::new(),
@@ -293,6 +302,8 @@ fn new_app(
         created: org.now(),
         via_dcr,
         active: true,
+        secrets,
+        updated: 0,
     })
 }
 
@@ -357,7 +368,7 @@ pub(crate) fn app_json(org: &Org, app: &App) -> Value {
         "label": app.name,
         "status": if app.active { "ACTIVE" } else { "INACTIVE" },
         "created": iso(app.created),
-        "lastUpdated": iso(app.created),
+        "lastUpdated": iso(app.created.max(app.updated)),
         "signOnMode": "OPENID_CONNECT",
         "credentials": {"oauthClient": {
             "client_id": app.id, "token_endpoint_auth_method": app.auth_method, "autoKeyRotation": true
@@ -378,9 +389,9 @@ pub(crate) fn app_json(org: &Org, app: &App) -> Value {
     })
 }
 
-pub(crate) fn app_create(org: &Org, req: &Req) -> Resp {
-    try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
-    let body = try_resp!(json_body(req));
+/// The app a create or replace body describes (label, `OPENID_CONNECT`, OAuth settings).
+fn app_from_body(org: &Org, req: &Req) -> Result<App, Resp> {
+    let body = json_body(req)?;
     let label = body
         .get("label")
         .and_then(Value::as_str)
@@ -388,19 +399,31 @@ pub(crate) fn app_create(org: &Org, req: &Req) -> Resp {
         .trim()
         .to_owned();
     if label.is_empty() {
-        return errors::validation(
+        return Err(errors::validation(
             "label",
             &["label: The field cannot be left blank".to_owned()],
-        );
+        ));
     }
     if body.get("signOnMode").and_then(Value::as_str) != Some("OPENID_CONNECT") {
-        return errors::validation(
+        return Err(errors::validation(
             "signOnMode",
             &["signOnMode: Only OPENID_CONNECT apps are emulated.".to_owned()],
-        );
+        ));
+    }
+    let mut whole = Value::Object(body);
+    // A client that sends back an app it read (an SDK's update) sends the members Okta adds to
+    // each key; they are Okta's, not the key's.
+    if let Some(keys) = whole
+        .pointer_mut("/settings/oauthClient/jwks/keys")
+        .and_then(Value::as_array_mut)
+    {
+        for key in keys.iter_mut().filter_map(Value::as_object_mut) {
+            for added in ["id", "status", "created", "lastUpdated", "_links"] {
+                key.remove(added);
+            }
+        }
     }
     let empty = Map::new();
-    let whole = Value::Object(body.clone());
     let settings = whole
         .pointer("/settings/oauthClient")
         .and_then(Value::as_object)
@@ -409,20 +432,63 @@ pub(crate) fn app_create(org: &Org, req: &Req) -> Resp {
     if let Some(m) = whole.pointer("/credentials/oauthClient/token_endpoint_auth_method") {
         auth_body.insert("token_endpoint_auth_method".to_owned(), m.clone());
     }
-    let app = match new_app(org, &auth_body, settings, label, false) {
-        Ok(app) => app,
+    match new_app(org, &auth_body, settings, label, false) {
+        Ok(app) => Ok(app),
         Err(r) if r.outcome == "invalid_client_metadata" => {
             let cause = serde_json::from_slice::<Value>(r.body_bytes())
                 .ok()
                 .and_then(|v| v["error_description"].as_str().map(str::to_owned))
                 .unwrap_or_default();
-            return errors::validation("settings", &[cause]);
+            Err(errors::validation("settings", &[cause]))
         }
-        Err(r) => return r,
-    };
+        Err(r) => Err(r),
+    }
+}
+
+pub(crate) fn app_create(org: &Org, req: &Req) -> Resp {
+    try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
+    let app = try_resp!(app_from_body(org, req));
     let out = app_json(org, &app);
     org.state().apps.insert(app.id.clone(), app);
     // The contract and both SDKs' generated code declare 200.
+    Resp::json(200, &out)
+}
+
+/// `PUT /api/v1/apps/{id}`: the label and OAuth settings are replaced; what the contract calls
+/// system-assigned (`id`, `name`, `status`, `created`) and the app's secrets, grants and roles
+/// stay. A key sent again as it was keeps its id and status.
+pub(crate) fn app_replace(org: &Org, req: &Req, id: &str) -> Resp {
+    try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
+    let Some(old) = org.app(id) else {
+        return errors::not_found(&format!("{} (AppInstance)", safe(id)));
+    };
+    let mut app = try_resp!(app_from_body(org, req));
+    if app.application_type != old.application_type {
+        return errors::validation(
+            "settings",
+            &[
+                "settings.oauthClient.application_type: The application type cannot be changed."
+                    .to_owned(),
+            ],
+        );
+    }
+    for key in &mut app.keys {
+        if let Some(same) = old.keys.iter().find(|k| k.jwk == key.jwk) {
+            *key = same.clone();
+        }
+    }
+    if !old.secrets.is_empty() {
+        app.secrets = old.secrets;
+    }
+    app.id = old.id;
+    app.created = old.created;
+    app.grants = old.grants;
+    app.roles = old.roles;
+    app.via_dcr = old.via_dcr;
+    app.active = old.active;
+    app.updated = org.now();
+    let out = app_json(org, &app);
+    org.state().apps.insert(app.id.clone(), app);
     Resp::json(200, &out)
 }
 

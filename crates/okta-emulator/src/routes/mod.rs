@@ -19,9 +19,12 @@ pub(crate) use apps::check_jwks_for_seed as check_jwks;
 mod authorize;
 mod discovery;
 pub(crate) mod dpop;
+mod groups;
 mod keys;
 pub(crate) mod resource;
+mod secrets;
 mod token;
+mod users;
 
 /// A classified request path.
 #[derive(Debug, Clone)]
@@ -55,8 +58,10 @@ pub(crate) fn classify(path: &str) -> Route {
         ["oauth2", "v1", "clients", ..] => ("clients", "management"),
         ["api", "v1", "apps", _, "grants", ..] => ("grants", "management"),
         ["api", "v1", "apps", _, "credentials", "jwks", ..] => ("app_keys", "management"),
+        ["api", "v1", "apps", _, "credentials", "secrets", ..] => ("app_secrets", "management"),
         ["api", "v1", "apps", ..] => ("apps", "management"),
         ["api", "v1", "users", ..] => ("users", "users"),
+        ["api", "v1", "groups", ..] => ("groups", "management"),
         ["api", ..] => ("api", "management"),
         _ => ("other", "none"),
     };
@@ -163,8 +168,52 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
             ],
         ) => keys::lifecycle(org, req, id, kid, action),
 
-        ("GET", ["api", "v1", "users"]) => resource::list_users(org, req),
-        ("GET", ["api", "v1", "users", id]) => resource::get_user(org, req, id),
+        ("PUT", ["api", "v1", "apps", id]) => apps::app_replace(org, req, id),
+        ("GET", ["api", "v1", "apps", id, "credentials", "secrets"]) => secrets::list(org, req, id),
+        ("POST", ["api", "v1", "apps", id, "credentials", "secrets"]) => {
+            secrets::create(org, req, id)
+        }
+        ("GET", ["api", "v1", "apps", id, "credentials", "secrets", sid]) => {
+            secrets::get(org, req, id, sid)
+        }
+        ("DELETE", ["api", "v1", "apps", id, "credentials", "secrets", sid]) => {
+            secrets::delete(org, req, id, sid)
+        }
+        (
+            "POST",
+            [
+                "api",
+                "v1",
+                "apps",
+                id,
+                "credentials",
+                "secrets",
+                sid,
+                "lifecycle",
+                action,
+            ],
+        ) => secrets::lifecycle(org, req, id, sid, action),
+
+        ("GET", ["api", "v1", "users"]) => users::list(org, req),
+        ("POST", ["api", "v1", "users"]) => users::create(org, req),
+        ("GET", ["api", "v1", "users", id]) => users::get(org, req, id),
+        ("POST", ["api", "v1", "users", id]) => users::update(org, req, id, false),
+        ("PUT", ["api", "v1", "users", id]) => users::update(org, req, id, true),
+        ("DELETE", ["api", "v1", "users", id]) => users::delete(org, req, id),
+        ("POST", ["api", "v1", "users", id, "lifecycle", action]) => {
+            users::lifecycle(org, req, id, action)
+        }
+
+        ("GET", ["api", "v1", "groups"]) => groups::list(org, req),
+        ("POST", ["api", "v1", "groups"]) => groups::create(org, req),
+        ("GET", ["api", "v1", "groups", id]) => groups::get(org, req, id),
+        ("PUT", ["api", "v1", "groups", id]) => groups::replace(org, req, id),
+        ("DELETE", ["api", "v1", "groups", id]) => groups::delete(org, req, id),
+        ("GET", ["api", "v1", "groups", id, "users"]) => groups::members(org, req, id),
+        ("PUT", ["api", "v1", "groups", id, "users", uid]) => groups::add_member(org, req, id, uid),
+        ("DELETE", ["api", "v1", "groups", id, "users", uid]) => {
+            groups::remove_member(org, req, id, uid)
+        }
 
         (_, _) if route.name != "other" && route.name != "api" => errors::method_not_allowed(),
         _ => {

@@ -1,4 +1,5 @@
-//! Authentication at `/api/v1` (SSWS, Bearer, DPoP) and the users API (checklist E11).
+//! Authentication at `/api/v1` (SSWS, Bearer, DPoP), the scope and role check, and admin-role
+//! JSON (checklist E11).
 
 use serde_json::{Value, json};
 
@@ -230,91 +231,6 @@ pub(crate) fn require(
         Ok(())
     } else {
         Err(errors::no_permission())
-    }
-}
-
-/// Roles that may read users.
-const USER_READERS: [&str; 5] = [
-    "SUPER_ADMIN",
-    "ORG_ADMIN",
-    "READ_ONLY_ADMIN",
-    "USER_ADMIN",
-    "HELP_DESK_ADMIN",
-];
-
-pub(crate) fn list_users(org: &Org, req: &Req) -> Resp {
-    let principal = match authenticate(org, req, "okta.users.read") {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
-    if let Err(e) = require(org, req, &principal, "okta.users.read", &USER_READERS) {
-        return e;
-    }
-    let limit = match req.query_param("limit") {
-        None => 200,
-        Some(l) => match l.parse::<i64>() {
-            Ok(n) if n >= 1 => n.min(200) as usize,
-            _ => {
-                return errors::validation(
-                    "limit",
-                    &["limit: The limit must be a number from 1 to 200.".to_owned()],
-                );
-            }
-        },
-    };
-    let start = match req.query_param("after") {
-        None => 0,
-        Some(cursor) => match users::open_cursor(org, &cursor) {
-            Some(i) => i,
-            None => {
-                return errors::validation(
-                    "after",
-                    &["after: The cursor is not valid.".to_owned()],
-                );
-            }
-        },
-    };
-    let total = org.config.users.count;
-    let end = (start + limit).min(total);
-    let page: Vec<Value> = (start..end).map(|i| users::user(org, i)).collect();
-    let mut self_link = format!("{}/api/v1/users?limit={limit}", org.base);
-    if start > 0 {
-        self_link = format!(
-            "{}/api/v1/users?after={}&limit={limit}",
-            org.base,
-            users::cursor(org, start)
-        );
-    }
-    let mut resp = Resp::json(200, &Value::Array(page))
-        .with_header("link", format!("<{self_link}>; rel=\"self\""));
-    if end < total {
-        let next = format!(
-            "{}/api/v1/users?after={}&limit={limit}",
-            org.base,
-            users::cursor(org, end)
-        );
-        resp = resp.with_header("link", format!("<{next}>; rel=\"next\""));
-    }
-    resp
-}
-
-pub(crate) fn get_user(org: &Org, req: &Req, id: &str) -> Resp {
-    let principal = match authenticate(org, req, "okta.users.read") {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
-    if let Err(e) = require(org, req, &principal, "okta.users.read", &USER_READERS) {
-        return e;
-    }
-    match users::find(org, id) {
-        Some(i) => Resp::json(200, &users::user(org, i)),
-        None => errors::not_found(&format!(
-            "{} (User)",
-            id.chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(40)
-                .collect::<String>()
-        )),
     }
 }
 

@@ -122,16 +122,16 @@ fn authenticate(
     let app = org
         .app(&id)
         .ok_or_else(|| client("Invalid value for 'client_id' parameter."))?;
-    match (given_secret, &app.client_secret, app.auth_method.as_str()) {
-        (Some(given), Some(real), "client_secret_basic" | "client_secret_post")
-            if same_secret(&given, real) =>
+    match (given_secret, app.auth_method.as_str()) {
+        (Some(given), "client_secret_basic" | "client_secret_post")
+            if app.secret_matches(&given) =>
         {
             Ok((app, Method::Secret))
         }
         (Some(_), ..) => Err(client(
             "Client authentication failed. Either the client or the client credentials are invalid.",
         )),
-        (None, _, "none") => Ok((app, Method::None)),
+        (None, "none") => Ok((app, Method::None)),
         (None, ..) => Err(client("No client credentials found.")),
     }
 }
@@ -433,7 +433,7 @@ fn mint(
     let jti = format!("AT.{}", org.rng.token(32));
     let mut claims = json!({
         "ver": 1, "jti": jti, "iss": org.base, "aud": org.base,
-        "sub": user.map_or_else(|| app.id.clone(), crate::users::login),
+        "sub": user.map_or_else(|| app.id.clone(), |u| crate::users::login_of(org, u)),
         "iat": now, "exp": now + LIFETIME, "cid": app.id, "scp": scopes,
     });
     if let Some(u) = user {
@@ -528,7 +528,7 @@ fn authorization_code(org: &Org, req: &Req, form: &[(String, String)], app: &App
         let mut claims = json!({
             "ver": 1, "sub": crate::users::id(org, code.user), "iss": org.base, "aud": app.id,
             "iat": now, "exp": now + LIFETIME, "auth_time": now, "amr": ["pwd"], "idp": "00o000000000000okta",
-            "jti": format!("ID.{}", org.rng.token(24)), "preferred_username": crate::users::login(code.user),
+            "jti": format!("ID.{}", org.rng.token(24)), "preferred_username": crate::users::login_of(org, code.user),
         });
         if let Some(n) = &code.nonce {
             claims["nonce"] = json!(n);
@@ -655,14 +655,14 @@ pub(crate) fn introspect(org: &Org, req: &Req) -> Resp {
     let mut body = json!({
         "active": true, "token_type": if t.jkt.is_some() { "DPoP" } else { "Bearer" }, "scope": t.scopes.join(" "),
         "client_id": t.client_id, "exp": t.exp, "iat": t.iat, "iss": org.base,
-        "sub": t.user.map_or_else(|| t.client_id.clone(), crate::users::login),
+        "sub": t.user.map_or_else(|| t.client_id.clone(), |u| crate::users::login_of(org, u)),
     });
     if !t.refresh {
         body["aud"] = json!(org.base);
         body["jti"] = json!(key);
     }
     if let Some(u) = t.user {
-        body["username"] = json!(crate::users::login(u));
+        body["username"] = json!(crate::users::login_of(org, u));
         body["uid"] = json!(crate::users::id(org, u));
     }
     if let Some(j) = &t.jkt {

@@ -11,6 +11,7 @@
 
 mod binary;
 mod contract;
+mod directory;
 mod discovery;
 mod faults;
 mod hostile;
@@ -259,6 +260,40 @@ pub fn post_json(url: &str, body: &Value, headers: &[(&str, &str)]) -> Got {
         body.to_string().as_bytes(),
         headers,
     )
+}
+
+pub fn put_json(url: &str, body: &Value, headers: &[(&str, &str)]) -> Got {
+    let mut req = agent().put(url).header("Content-Type", "application/json");
+    for (n, v) in headers {
+        req = req.header(*n, *v);
+    }
+    collect(req.send(body.to_string().as_bytes()))
+}
+
+/// A bearer token for a new service app of `w`'s org with these scopes and this admin role.
+pub fn app_token(w: &World, scopes: &[&str], role: &str) -> String {
+    let client_id = w
+        .org
+        .seed_service_app(
+            okta_emulator::SeedApp::new("scoped", vec![w.key.public.clone()])
+                .dpop(false)
+                .scopes(scopes)
+                .role(role),
+        )
+        .unwrap();
+    let a = assertion(&w.key, &client_id, &w.token_url(), &[], &[]);
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("scope", &scopes.join(" ")),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", &a),
+    ];
+    let got = post_form(&w.token_url(), &form, &[]);
+    assert_eq!(got.status, 200, "{}", got.body);
+    format!("Bearer {}", got.json()["access_token"].as_str().unwrap())
 }
 
 pub fn post_raw(url: &str, content_type: &str, body: &[u8], headers: &[(&str, &str)]) -> Got {
