@@ -317,8 +317,8 @@ fn okta_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
     let seen = result?;
     let steps = seen["seen"].as_array().map_or(0, Vec::len);
     let (name, least) = match sdk {
-        OktaSdk::Python => ("Okta's Python SDK (okta 3.4.6)", 9),
-        OktaSdk::Node => ("Okta's node SDK (@okta/okta-sdk-nodejs 8.1.0)", 5),
+        OktaSdk::Python => ("Okta's Python SDK (okta 3.4.6)", 28),
+        OktaSdk::Node => ("Okta's node SDK (@okta/okta-sdk-nodejs 8.1.0)", 21),
     };
     ensure!(steps >= least, "{name} stopped early: {seen}");
     eprintln!("interop okta-emulator with {name}: {steps} steps ok");
