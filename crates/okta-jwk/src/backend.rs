@@ -16,8 +16,14 @@ use crate::{Algorithm, Curve};
 
 /// The private half of a key pair, ready to sign.
 pub(crate) enum PrivateKey {
-    /// RSA through OpenSSL, with initialised signing contexts kept for reuse.
-    Rsa { pkey: PKey<Private>, pool: RsaPool },
+    /// RSA through OpenSSL, with initialised signing contexts kept for reuse. `public` verifies
+    /// the key's first signature when its primes were not proven (see [`Check::Consistent`]).
+    Rsa {
+        pkey: PKey<Private>,
+        pool: RsaPool,
+        public: Params,
+        proven: std::sync::atomic::AtomicBool,
+    },
     /// P-256 or P-384: kept in OpenSSL for export, signed with ring.
     EcRing {
         pkey: PKey<Private>,
@@ -29,12 +35,14 @@ pub(crate) enum PrivateKey {
 }
 
 impl PrivateKey {
-    /// Wraps an OpenSSL key that was already checked, choosing the signing backend.
-    pub(crate) fn new(pkey: PKey<Private>, params: &Params) -> Result<PrivateKey> {
+    /// Wraps an OpenSSL key that was already checked to `check`, choosing the signing backend.
+    pub(crate) fn new(pkey: PKey<Private>, params: &Params, check: Check) -> Result<PrivateKey> {
         match params {
             Params::Rsa { .. } => Ok(PrivateKey::Rsa {
                 pkey,
                 pool: RsaPool::default(),
+                public: params.clone(),
+                proven: std::sync::atomic::AtomicBool::new(check != Check::Consistent),
             }),
             Params::Ec {
                 crv: Curve::P521, ..
@@ -77,7 +85,21 @@ impl PrivateKey {
     pub(crate) fn sign(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>> {
         let failed = |_| Error::Signing { alg, source: None };
         match self {
-            PrivateKey::Rsa { pkey, pool } => pool.sign(pkey, alg, message),
+            PrivateKey::Rsa {
+                pkey,
+                pool,
+                public,
+                proven,
+            } => {
+                let sig = pool.sign(pkey, alg, message)?;
+                // The one sign-and-verify of a key whose primes were not tested: composite
+                // "primes" pass the arithmetic of `rsa_parts_agree` but sign wrongly.
+                if !proven.load(std::sync::atomic::Ordering::Relaxed) {
+                    verify(public, alg, message, &sig).map_err(|_| Error::KeyMismatch)?;
+                    proven.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                Ok(sig)
+            }
             PrivateKey::EcRing { ring, rng, .. } => ring
                 .sign(rng, message)
                 .map(|sig| sig.as_ref().to_vec())
@@ -147,6 +169,44 @@ impl RsaPool {
     }
 }
 
+/// The checks of `RSA_check_key` but the primality tests (RFC 8017 §3.2, second
+/// representation): p, q > 1, n = p·q, e·d ≡ 1 (mod p−1) and (mod q−1), dP = d mod (p−1),
+/// dQ = d mod (q−1), qInv·q ≡ 1 (mod p). `None` when a part is missing or OpenSSL fails.
+fn rsa_parts_agree(rsa: &openssl::rsa::Rsa<Private>) -> Option<bool> {
+    use openssl::bn::{BigNum, BigNumContext};
+    let mut ctx = BigNumContext::new().ok()?;
+    let (n, e, d) = (rsa.n(), rsa.e(), rsa.d());
+    let (p, q) = (rsa.p()?, rsa.q()?);
+    let (dp, dq, qi) = (rsa.dmp1()?, rsa.dmq1()?, rsa.iqmp()?);
+    let one = BigNum::from_u32(1).ok()?;
+    if p <= &one || q <= &one || p == q {
+        return Some(false);
+    }
+    let mut pq = BigNum::new().ok()?;
+    pq.checked_mul(p, q, &mut ctx).ok()?;
+    if &pq != n {
+        return Some(false);
+    }
+    let mut ed = BigNum::new().ok()?;
+    ed.checked_mul(e, d, &mut ctx).ok()?;
+    for (prime, exponent) in [(p, dp), (q, dq)] {
+        let mut minus_one = BigNum::new().ok()?;
+        minus_one.checked_sub(prime, &one).ok()?;
+        let mut r = BigNum::new().ok()?;
+        r.nnmod(&ed, &minus_one, &mut ctx).ok()?;
+        if r != one {
+            return Some(false);
+        }
+        r.nnmod(d, &minus_one, &mut ctx).ok()?;
+        if &r != exponent {
+            return Some(false);
+        }
+    }
+    let mut r = BigNum::new().ok()?;
+    r.mod_mul(qi, q, p, &mut ctx).ok()?;
+    Some(r == one)
+}
+
 fn md(alg: Algorithm) -> &'static MdRef {
     match alg {
         Algorithm::RS256 | Algorithm::ES256 => Md::sha256(),
@@ -212,21 +272,40 @@ fn verify_p521(x: &[u8], y: &[u8], message: &[u8], sig: &[u8]) -> Result<()> {
     }
 }
 
-/// The public numbers of a private OpenSSL key. With `verify`, first proves the key is whole and
-/// consistent (worth its cost for every key read from outside; skipped for keys OpenSSL has just
-/// generated).
-pub(crate) fn check_private(pkey: &PKey<Private>, verify: bool) -> Result<Params> {
+/// How much a private key is checked when it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// None: OpenSSL has just generated it.
+    Trusted,
+    /// Every part agrees with every other (for RSA: n = p·q, d·e ≡ 1 modulo p−1 and q−1, and
+    /// the CRT values), and the key's first signature is verified before it is used. What a key
+    /// read again on every run gets: the arithmetic costs microseconds.
+    Consistent,
+    /// Also p and q proven prime (OpenSSL's `RSA_check_key`, tens of milliseconds for RSA-2048):
+    /// for a key entering the system.
+    Thorough,
+}
+
+/// The public numbers of a private OpenSSL key, once it has passed `check`.
+pub(crate) fn check_private(pkey: &PKey<Private>, check: Check) -> Result<Params> {
     if let Ok(rsa) = pkey.rsa() {
         let params = Params::rsa(rsa.n().to_vec(), rsa.e().to_vec())?;
         if rsa.p().is_none() || rsa.q().is_none() {
             return Err(Error::MissingMember { member: "p" });
         }
-        // Checks p and q are prime, n = p·q, d·e ≡ 1 and the CRT values.
-        return match !verify || rsa.check_key().unwrap_or(false) {
-            true => Ok(params),
-            false => Err(Error::KeyMismatch),
+        let agrees = match check {
+            Check::Trusted => true,
+            Check::Consistent => rsa_parts_agree(&rsa).unwrap_or(false),
+            // Checks p and q are prime, n = p·q, d·e ≡ 1 and the CRT values.
+            Check::Thorough => rsa.check_key().unwrap_or(false),
+        };
+        return if agrees {
+            Ok(params)
+        } else {
+            Err(Error::KeyMismatch)
         };
     }
+    let verify = check != Check::Trusted;
     if let Ok(ec) = pkey.ec_key() {
         let crv = crate::public::curve_of(ec.group())?;
         // Checks the point is on the curve, of the right order, and equals d·G.

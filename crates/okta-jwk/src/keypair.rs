@@ -9,20 +9,13 @@ use openssl::rsa::{Rsa, RsaPrivateKeyBuilder};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use crate::backend::{PrivateKey, check_private};
+use crate::backend::{Check, PrivateKey, check_private};
 use crate::error::{Error, Result};
 use crate::public::{
     KeyKind, KeyUse, MAX_JWK_LEN, Params, PublicJwk, backend, bn, ec_group, octets, uint,
 };
 use crate::secret::{Passphrase, PrivateJwk, PrivatePem};
 use crate::{Algorithm, Curve, Kid, Thumbprint, b64, pem_io, strict_json};
-
-/// Where a key came from: imported keys get every consistency check.
-#[derive(PartialEq, Eq)]
-enum Origin {
-    Generated,
-    Imported,
-}
 
 /// What key to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,20 +104,34 @@ impl KeyPair {
                 )
             }
         };
-        KeyPair::from_openssl(pkey, Some(alg), None, Origin::Generated)
+        KeyPair::from_openssl(pkey, Some(alg), None, Check::Trusted)
     }
 
     /// Reads one private key from PEM: PKCS#8 (`PRIVATE KEY`), PKCS#1 (`RSA PRIVATE KEY`) or
     /// SEC1 (`EC PRIVATE KEY`). CRLF line ends and surrounding blank lines are fine; an
     /// `EC PARAMETERS` block is skipped. Refuses certificates, public keys, encrypted keys, two
     /// keys in one text, and literal `\n` escapes (see [`crate::unescape_newlines`]).
+    ///
+    /// The key's parts must agree: an EC point must be on its curve and equal `d·G`; an RSA key
+    /// must have n = p·q, d·e ≡ 1 (mod p−1, q−1) and matching CRT values, and its first
+    /// signature is verified before it is returned ([`Error::KeyMismatch`] otherwise). Whether
+    /// p and q are prime is not tested here, which would cost tens of milliseconds on every run;
+    /// [`KeyPair::check_thoroughly`] does, for a key entering the system.
     pub fn from_pem(text: &str) -> Result<KeyPair> {
         KeyPair::from_openssl(
             pem_io::read_private(text, None)?,
             None,
             None,
-            Origin::Imported,
+            Check::Consistent,
         )
+    }
+
+    /// Everything OpenSSL can prove of a private key, including that an RSA key's p and q are
+    /// prime (`RSA_check_key`; about 35 ms for RSA-2048, several hundred for RSA-4096). Reading
+    /// a key already checks that its parts agree; call this where a key first enters (an
+    /// import, a conversion, a registration), not on every use.
+    pub fn check_thoroughly(&self) -> Result<()> {
+        check_private(self.private.pkey(), Check::Thorough).map(|_| ())
     }
 
     /// Like [`KeyPair::from_pem`], decrypting an encrypted PKCS#8 or legacy OpenSSL PEM.
@@ -133,13 +140,13 @@ impl KeyPair {
             pem_io::read_private(text, Some(passphrase))?,
             None,
             None,
-            Origin::Imported,
+            Check::Consistent,
         )
     }
 
     /// Reads a private JWK (RSA with `d`, `p`, `q`, `dp`, `dq`, `qi`; EC with `d`), checking
-    /// every member, that the private and public parts belong together, and `alg`/`use`.
-    /// Its `kid` is kept.
+    /// every member, that the private and public parts belong together (as
+    /// [`KeyPair::from_pem`] does), and `alg`/`use`. Its `kid` is kept.
     pub fn from_jwk(text: &str) -> Result<KeyPair> {
         let value = strict_json::parse(text, "JWK", MAX_JWK_LEN)?;
         let obj = value.as_object().ok_or(Error::Json {
@@ -162,20 +169,20 @@ impl KeyPair {
             Params::Rsa { n, e } => rsa_from_jwk(obj, n, e)?,
             Params::Ec { crv, x, y } => ec_from_jwk(obj, *crv, x, y)?,
         };
-        KeyPair::from_openssl(pkey, public.alg(), public.kid().cloned(), Origin::Imported)
+        KeyPair::from_openssl(pkey, public.alg(), public.kid().cloned(), Check::Consistent)
     }
 
     fn from_openssl(
         pkey: PKey<Private>,
         alg: Option<Algorithm>,
         kid: Option<Kid>,
-        origin: Origin,
+        check: Check,
     ) -> Result<KeyPair> {
-        let params = check_private(&pkey, origin == Origin::Imported)?;
+        let params = check_private(&pkey, check)?;
         let kind = params.kind();
         let alg = alg.unwrap_or_else(|| kind.default_algorithm());
         kind.check(alg)?;
-        let private = PrivateKey::new(pkey, &params)?;
+        let private = PrivateKey::new(pkey, &params, check)?;
         let bare = PublicJwk::from_params(params);
         let kid = kid.unwrap_or_else(|| Kid::from(bare.thumbprint()));
         let public = bare

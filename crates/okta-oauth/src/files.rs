@@ -25,6 +25,21 @@ pub(crate) fn parse_private_key(text: &str, path: &Path) -> Result<KeyPair> {
     }
 }
 
+/// The thorough check of a private key entering the system (`jwks`, `convert`, registering a
+/// key): an RSA key's primes are proven, which reading it on every run does not do.
+pub(crate) fn entering(key: &AnyKey, path: &Path) -> Result<()> {
+    match key {
+        AnyKey::Private(pair) => entering_pair(pair, path),
+        _ => Ok(()),
+    }
+}
+
+/// [`entering`] for a key known to be private.
+pub(crate) fn entering_pair(pair: &KeyPair, path: &Path) -> Result<()> {
+    pair.check_thoroughly()
+        .with_context(|| format!("checking the private key in {}", shown(path)))
+}
+
 static PASSPHRASE_FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// `--passphrase-file`, for every key this run reads.

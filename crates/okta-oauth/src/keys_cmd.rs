@@ -141,6 +141,7 @@ impl JwksCmd {
         let mut jwks = Jwks::default();
         for f in &self.files {
             for key in files::keys(f)? {
+                files::entering(&key, f)?;
                 let public = key.public_jwk().clone();
                 jwks.push(if public.kid().is_some() {
                     public
@@ -194,6 +195,7 @@ enum Form {
 impl Convert {
     pub(crate) fn run(&self, out: &Out) -> Result<()> {
         let key = files::any_key(&self.file, self.kid.as_deref())?;
+        files::entering(&key, &self.file)?;
         let (text, secret) = match (&key, self.public || matches!(self.to, Form::Spki)) {
             (AnyKey::Private(pair), false) => match self.to {
                 Form::Jwk => (pair.to_private_jwk()?.expose_secret().to_owned(), true),

@@ -92,7 +92,9 @@ impl KeysCmd {
                 .iter()
                 .for_each(show),
             KeysCmd::Add { app, key, inactive } => {
-                let public = files::any_key(key, None)?.public_jwk().clone();
+                let any = files::any_key(key, None)?;
+                files::entering(&any, key)?;
+                let public = any.public_jwk().clone();
                 let public = if public.kid().is_some() {
                     public
                 } else {
@@ -121,7 +123,9 @@ impl KeysCmd {
                 out.data(&format!("deleted {key_id}"), &json!({"deleted": key_id}));
             }
             KeysCmd::Rotate { app, key, scopes } => {
-                let new_key = Arc::new(files::private_key(key)?);
+                let new_key = files::private_key(key)?;
+                files::entering_pair(&new_key, key)?;
+                let new_key = Arc::new(new_key);
                 let scopes: Vec<&str> =
                     scopes.split([' ', ',']).filter(|s| !s.is_empty()).collect();
                 let scopes = okta_flows::Scope::list(&scopes)?;

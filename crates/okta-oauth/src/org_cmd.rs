@@ -189,7 +189,9 @@ impl AppCmd {
         let cred: &dyn Credential = &ssws;
         match self {
             AppCmd::Create { name, key, dpop } => {
-                let key = files::any_key(key, None)?;
+                let path = key;
+                let key = files::any_key(path, None)?;
+                files::entering(&key, path)?;
                 let public = key.public_jwk().clone();
                 let public = if public.kid().is_some() {
                     public

@@ -507,3 +507,89 @@ fn not_json_and_not_objects() {
         Err(Error::TooLarge { .. })
     ));
 }
+
+/// An RSA key whose "p" is the product of two primes, with d and the CRT values computed from
+/// it: every part agrees with every other, so only a primality test or a signature shows it is
+/// not a key (RFC 8017 §3.2 asks for primes).
+fn composite_rsa_pem() -> String {
+    use openssl::bn::{BigNum, BigNumContext};
+    let mut ctx = BigNumContext::new().unwrap();
+    let prime = |bits: i32| {
+        let mut p = BigNum::new().unwrap();
+        p.generate_prime(bits, false, None, None).unwrap();
+        p
+    };
+    let e = BigNum::from_u32(65537).unwrap();
+    let one = BigNum::from_u32(1).unwrap();
+    loop {
+        let (a, b, q) = (prime(512), prime(512), prime(1024));
+        let mut p = BigNum::new().unwrap();
+        p.checked_mul(&a, &b, &mut ctx).unwrap();
+        let minus_one = |x: &BigNum| {
+            let mut r = BigNum::new().unwrap();
+            r.checked_sub(x, &one).unwrap();
+            r
+        };
+        let (p1, q1) = (minus_one(&p), minus_one(&q));
+        let mut phi = BigNum::new().unwrap();
+        phi.checked_mul(&p1, &q1, &mut ctx).unwrap();
+        let mut d = BigNum::new().unwrap();
+        if d.mod_inverse(&e, &phi, &mut ctx).is_err() {
+            continue;
+        }
+        let mut n = BigNum::new().unwrap();
+        n.checked_mul(&p, &q, &mut ctx).unwrap();
+        let (mut dp, mut dq, mut qi) = (
+            BigNum::new().unwrap(),
+            BigNum::new().unwrap(),
+            BigNum::new().unwrap(),
+        );
+        dp.nnmod(&d, &p1, &mut ctx).unwrap();
+        dq.nnmod(&d, &q1, &mut ctx).unwrap();
+        if qi.mod_inverse(&q, &p, &mut ctx).is_err() {
+            continue;
+        }
+        let rsa = openssl::rsa::Rsa::from_private_components(
+            n,
+            e.to_owned().unwrap(),
+            d,
+            p,
+            q,
+            dp,
+            dq,
+            qi,
+        )
+        .unwrap();
+        return String::from_utf8(rsa.private_key_to_pem().unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn an_rsa_key_of_composite_primes_signs_nothing() {
+    let pem = composite_rsa_pem();
+    // Its parts agree, so reading it costs no primality test and succeeds …
+    let pair = KeyPair::from_pem(&pem).unwrap();
+    // … but its first signature is verified before use, and does not verify.
+    let err = pair.sign(b"header.claims").unwrap_err();
+    assert!(matches!(err, Error::KeyMismatch), "{err}");
+    // The thorough check, for a key entering the system, finds it at once.
+    let err = pair.check_thoroughly().unwrap_err();
+    assert!(matches!(err, Error::KeyMismatch), "{err}");
+    // A real key passes both, and signs.
+    let good = KeyPair::from_pem(&fixture("keys/rsa2048.test-only.pem")).unwrap();
+    good.check_thoroughly().unwrap();
+    assert!(good.sign(b"header.claims").is_ok());
+}
+
+#[test]
+fn rsa_crt_values_that_do_not_belong_are_refused_on_reading() {
+    for member in ["dp", "dq", "p"] {
+        let mut rsa = jwk("rsa2048");
+        let mut v = base64url::decode(rsa[member].as_str().unwrap()).unwrap();
+        let last = v.len() - 1;
+        v[last] ^= 2;
+        rsa[member] = json!(base64url::encode(&v));
+        let err = private_err(&rsa.to_string());
+        assert!(matches!(err, Error::KeyMismatch), "{member}: {err}");
+    }
+}
