@@ -26,11 +26,32 @@ struct Entry {
     dpop_key: Option<String>,
 }
 
+/// What an earlier run learnt of an app and its org's DPoP, kept so that a cold run after it
+/// sends its first token request as the last one succeeded: with a proof when the app requires
+/// one, and with the org's last nonce (RFC 9449 §8: a nonce the server may accept again).
+#[derive(Serialize, Deserialize, Default, Clone)]
+struct DpopHint {
+    /// The app requires DPoP (the token endpoint said so, or it issued a DPoP token).
+    #[serde(default)]
+    required: bool,
+    /// The org's last `DPoP-Nonce`, and when it was seen (seconds since the epoch).
+    #[serde(default)]
+    nonce: Option<String>,
+    #[serde(default)]
+    nonce_seen: u64,
+}
+
 #[derive(Serialize, Deserialize, Default)]
 struct Contents {
     version: u32,
     tokens: BTreeMap<String, Entry>,
+    /// Per org and client (a hash of both), kept when its tokens expire.
+    #[serde(default)]
+    dpop: BTreeMap<String, DpopHint>,
 }
+
+/// A saved nonce older than this is not offered (Okta changes its nonce daily).
+const NONCE_KEPT: u64 = 24 * 3600;
 
 /// The largest token cache file read (thousands of entries).
 const MAX_CACHE_FILE: u64 = 8 * 1024 * 1024;
@@ -62,6 +83,20 @@ impl FileCache {
         sha256_b64(identity.as_bytes())
     }
 
+    /// The name of an app's DPoP hint: a hash of the org, the server and the client.
+    fn hint_key(okta: &Okta, creds: &ServiceCredentials) -> String {
+        let server = match &okta.shared.server {
+            AuthServer::Org => String::new(),
+            AuthServer::Custom(id) => id.to_string(),
+        };
+        let identity = format!(
+            "dpop\n{}\n{server}\n{}",
+            okta.shared.org.as_str(),
+            creds.client_id().as_str()
+        );
+        sha256_b64(identity.as_bytes())
+    }
+
     /// The cached token if it is good for `margin` more seconds; otherwise `fetch` one (holding
     /// the lock, so other processes wait for it instead of fetching their own) and save it.
     pub(crate) fn get_or_fetch(
@@ -83,7 +118,33 @@ impl FileCache {
         {
             return Ok(token);
         }
+        let hint_key = FileCache::hint_key(okta, creds);
+        let origin = okta.shared.org.as_str().to_owned();
+        if let Some(hint) = contents.dpop.get(&hint_key) {
+            if hint.required {
+                okta.shared.dpop.set_required(creds.client_id().as_str());
+            }
+            if okta.shared.dpop.nonce(&origin).is_none()
+                && now.saturating_sub(hint.nonce_seen) < NONCE_KEPT
+            {
+                okta.shared
+                    .dpop
+                    .remember_nonce(&origin, hint.nonce.as_deref());
+            }
+        }
         let token = fetch()?;
+        let required = token.token_type() == TokenType::DPoP
+            || okta.shared.dpop.is_required(creds.client_id().as_str());
+        let hint = DpopHint {
+            required,
+            nonce: okta
+                .shared
+                .dpop
+                .nonce(&origin)
+                .map(|n| n.as_str().to_owned()),
+            nonce_seen: now,
+        };
+        contents.dpop.insert(hint_key, hint);
         contents.tokens.retain(|_, e| e.expires_at > now);
         contents.tokens.insert(key, save(&token, creds));
         contents.version = 1;

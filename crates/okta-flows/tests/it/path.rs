@@ -530,3 +530,69 @@ fn a_role_assignment_can_be_taken_away() {
         .unwrap_err();
     assert_eq!(again.okta_code(), Some("E0000007"));
 }
+
+/// Issue 15, item 3: what a run learnt of an app's DPoP and of the org's nonce is kept in the
+/// cache file, so a cold run after it (a new process: a new `Okta`, no token for its scopes)
+/// sends its first token request with a proof and the saved nonce.
+#[test]
+fn a_cold_run_after_an_earlier_one_starts_from_what_it_learnt() {
+    use okta_flows::{Okta, OrgUrl, Scope, ServiceCredentials, SswsToken, StandardRole};
+    let org = okta_emulator::Emulator::start(okta_emulator::Config {
+        // Nonces change every second and stay valid three periods: a saved one goes stale soon.
+        nonce_period: 1,
+        ..okta_emulator::Config::default()
+    })
+    .unwrap();
+    let fresh = || {
+        Okta::builder(OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap())
+            .retry(crate::fast_retries())
+            .build()
+            .unwrap()
+    };
+    let admin = SswsToken::new(org.admin_token());
+    let key = Arc::new(okta_jwk::KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
+    let setup = fresh();
+    let jwks = okta_jwk::Jwks::new(vec![key.public_jwk().clone()]);
+    let app = setup
+        .create_service_app(&admin, "svc", &jwks, crate::binding(true))
+        .unwrap();
+    for scope in ["okta.users.read", "okta.apps.read", "okta.groups.read"] {
+        setup
+            .add_grant(&admin, app.id(), &Scope::new(scope).unwrap())
+            .unwrap();
+    }
+    setup
+        .assign_role(&admin, app.client_id(), &StandardRole::ReadOnlyAdmin.into())
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("okta-flows-hint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tokens.json");
+    let run = |scopes: &[&str]| {
+        org.clear_events();
+        let creds =
+            ServiceCredentials::new(app.client_id().clone(), key.clone()).dpop(DpopMode::Auto);
+        let source = TokenSource::new(fresh(), creds, TokenRequest::scopes(scopes).unwrap())
+            .persist_to(&file);
+        let token = source.token().unwrap();
+        assert_eq!(token.token_type(), TokenType::DPoP);
+        org.events()
+            .into_iter()
+            .filter(|e| e.endpoint == "token")
+            .map(|e| e.outcome)
+            .collect::<Vec<_>>()
+    };
+    // The first run ever learns the hard way: no proof, then the nonce challenge.
+    let first = run(&["okta.users.read"]);
+    assert_eq!(first.len(), 3, "{first:?}");
+    // A cold run for another scope set of the same app: one request, proof and nonce included.
+    assert_eq!(run(&["okta.apps.read"]), vec!["ok".to_owned()]);
+    // Once the saved nonce is stale, the server asks for a new one: two requests, never three.
+    std::thread::sleep(std::time::Duration::from_millis(4200));
+    let stale = run(&["okta.groups.read"]);
+    assert_eq!(stale, vec!["use_dpop_nonce".to_owned(), "ok".to_owned()]);
+    // The file holds no nonce or hint in clear beside a token it does not hold either: the DPoP
+    // knowledge is keyed by a hash, never by the client id.
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains(app.client_id().as_str()), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
