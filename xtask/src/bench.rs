@@ -18,23 +18,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Wall time of `cmd`, `RUNS` times; the median.
-fn time(mut make: impl FnMut() -> Command) -> Result<Duration> {
-    let mut times = Vec::new();
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        let status = make()
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()?;
-        if !status.success() {
-            bail!("a benchmarked command failed ({status})");
-        }
-        times.push(start.elapsed());
-    }
-    Ok(median(times))
-}
-
 /// Runs a command and reports its wall time and the peak RSS seen in /proc (sampled every 5 ms).
 fn peak(mut cmd: Command) -> Result<(Duration, u64)> {
     let start = Instant::now();
@@ -65,9 +48,131 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// Above this spread (interquartile range over median) of the paired ratios a figure is marked
+/// as too noisy to trust.
+const MAX_SPREAD: f64 = 0.15;
+
+/// One command's wall time against a reference's, in rounds whose order alternates; each
+/// round's ratio (ours over the reference) is kept, so a busy machine slows both alike.
+struct Pair {
+    ours: Duration,
+    reference: Duration,
+    ratios: Vec<f64>,
+}
+
+impl Pair {
+    fn ratio(&self) -> f64 {
+        let mut r = self.ratios.clone();
+        r.sort_by(f64::total_cmp);
+        r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
+    }
+
+    fn quartiles(&self) -> (f64, f64) {
+        let mut r = self.ratios.clone();
+        r.sort_by(f64::total_cmp);
+        let at = |q: f64| r[((r.len() - 1) as f64 * q).round() as usize];
+        (at(0.25), at(0.75))
+    }
+
+    /// `1.23× (1.18–1.30)`, marked when the rounds disagree too much.
+    fn cell(&self) -> String {
+        let (low, high) = self.quartiles();
+        let noisy = (high - low) / self.ratio() > MAX_SPREAD;
+        format!(
+            "{:.2}× ({low:.2}–{high:.2}){}",
+            self.ratio(),
+            if noisy { ", too wide to trust" } else { "" }
+        )
+    }
+
+    /// `met` when the paired ratio is at most `target`.
+    fn verdict(&self, target: f64) -> &'static str {
+        if self.ratio() <= target {
+            "met"
+        } else {
+            "NOT met"
+        }
+    }
+}
+
+fn run_once(mut cmd: Command) -> Result<Duration> {
+    let start = Instant::now();
+    let status = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status()?;
+    if !status.success() {
+        bail!("a benchmarked command failed ({status})");
+    }
+    Ok(start.elapsed())
+}
+
+/// `ours` and `reference`, `runs` rounds each, paired.
+fn pair(
+    runs: usize,
+    mut ours: impl FnMut() -> Command,
+    mut reference: impl FnMut() -> Command,
+) -> Result<Pair> {
+    // One warm-up of each (page cache, the token cache file).
+    run_once(ours())?;
+    run_once(reference())?;
+    let (mut a, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..runs {
+        let (x, y) = if round % 2 == 0 {
+            let x = run_once(ours())?;
+            (x, run_once(reference())?)
+        } else {
+            let y = run_once(reference())?;
+            (run_once(ours())?, y)
+        };
+        ratios.push(x.as_secs_f64() / y.as_secs_f64().max(1e-9));
+        a.push(x);
+        b.push(y);
+    }
+    Ok(Pair {
+        ours: median(a),
+        reference: median(b),
+        ratios,
+    })
+}
+
+/// The URL of every page of a listing, walked once with curl (the `rel="next"` links).
+fn page_urls(first: &str, ssws: &str) -> Result<Vec<String>> {
+    let mut urls = Vec::new();
+    let mut next = Some(first.to_owned());
+    while let Some(url) = next.take() {
+        let out = Command::new("curl")
+            .args(["-s", "-D", "-", "-o", "/dev/null", "-H"])
+            .arg(format!("Authorization: SSWS {ssws}"))
+            .arg(&url)
+            .output()?;
+        let head = String::from_utf8_lossy(&out.stdout);
+        next = head
+            .lines()
+            .filter(|l| l.to_ascii_lowercase().starts_with("link:"))
+            .find(|l| l.contains("rel=\"next\""))
+            .and_then(|l| Some(l[l.find('<')? + 1..l.find('>')?].to_owned()));
+        urls.push(url);
+        if urls.len() > 100_000 {
+            bail!("the listing did not end");
+        }
+    }
+    Ok(urls)
+}
+
+/// Token requests a `-v` run sent (its trace prints each HTTP exchange, never a credential).
+fn token_posts(stderr: &[u8]) -> usize {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter(|l| l.contains("/oauth2/v1/token "))
+        .count()
+}
+
 pub(crate) fn run_all() -> Result<()> {
     let release = build_release()?;
-    let bin = release.bin_dir.join("okta-oauth");
+    // `OKTA_XTASK_BENCH_CLI=/path/to/okta-oauth` measures another build (an older one, for
+    // before-and-after figures) against the same emulator and references.
+    let bin = std::env::var_os("OKTA_XTASK_BENCH_CLI").map_or_else(
+        || release.bin_dir.join("okta-oauth"),
+        std::path::PathBuf::from,
+    );
     let emulator_bin = release.bin_dir.join("okta-emulator");
     let openssl = release.openssl;
     let dir = std::env::temp_dir().join(format!("okta-xtask-bench-{}", std::process::id()));
@@ -112,115 +217,187 @@ pub(crate) fn run_all() -> Result<()> {
             c
         };
         let out = |args: &[&str]| -> Result<String> {
-            Ok(String::from_utf8(cli(args).output()?.stdout)?)
+            let o = cli(args).output()?;
+            if !o.status.success() {
+                bail!(
+                    "okta-oauth {args:?}: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+            }
+            Ok(String::from_utf8(o.stdout)?)
         };
-        let key = dir.join("key.pem");
-        out(&[
-            "keygen",
-            "--kty",
-            "EC",
-            "--out",
-            key.to_str().unwrap_or_default(),
-        ])?;
+        let path = |p: &Path| p.to_str().unwrap_or_default().to_owned();
+        let ec_key = path(&dir.join("key.pem"));
+        let rsa_key = path(&dir.join("rsa.pem"));
+        out(&["keygen", "--kty", "EC", "--out", &ec_key])?;
+        out(&["keygen", "--kty", "RSA", "--out", &rsa_key])?;
+        // Three apps: ES256 with Bearer tokens, ES256 requiring DPoP, RS256 with Bearer.
         let mut ids = Vec::new();
-        for dpop in [false, true] {
-            let mut args = vec![
-                "app",
-                "create",
-                "--name",
-                "bench",
-                "--key",
-                key.to_str().unwrap_or_default(),
-                "--json",
-            ];
+        for (key, dpop) in [(&ec_key, false), (&ec_key, true), (&rsa_key, false)] {
+            let mut args = vec!["app", "create", "--name", "bench", "--key", key, "--json"];
             if dpop {
                 args.push("--dpop");
             }
             let app: serde_json::Value = serde_json::from_str(&out(&args)?)?;
             let id = app["id"].as_str().context("no app id")?.to_owned();
-            out(&["grant", "add", &id, "okta.users.read"])?;
+            for scope in ["okta.users.read", "okta.apps.read"] {
+                out(&["grant", "add", &id, scope])?;
+            }
             out(&["role", "assign", &id, "READ_ONLY_ADMIN"])?;
             ids.push(id);
         }
-        let key_arg = key.to_str().unwrap_or_default().to_owned();
-        let floor = time(|| cli(&["--version"]))?;
-        let exec_floor = time(|| Command::new("true"))?;
-        let token = |id: &str, extra: &[&str]| {
-            let mut args = vec!["token", "--client-id", id, "--private-key", &key_arg];
+        let token = |id: &str, key: &str, extra: &[&str]| {
+            let mut args = vec!["token", "--client-id", id, "--private-key", key];
             args.extend_from_slice(extra);
-            let mut c = cli(&args);
-            c.arg("--token-cache");
+            cli(&args)
+        };
+        let no_cache = |id: &str, key: &str, extra: &[&str]| {
+            let mut c = token(id, key, extra);
+            c.args(["--token-cache", "none"]);
             c
         };
-        let cold_bearer = time(|| {
-            let mut c = token(&ids[0], &[]);
-            c.arg("none");
-            c
-        })?;
-        let cold_dpop = time(|| {
-            let mut c = token(&ids[1], &["--dpop", "always"]);
-            c.arg("none");
-            c
-        })?;
-        let cache = dir.join("tokens.json");
-        let cache_arg = cache.to_str().unwrap_or_default().to_owned();
-        let mut first = token(&ids[1], &[]);
-        first.arg(&cache_arg);
-        first.output()?;
-        let cached = time(|| {
-            let mut c = token(&ids[1], &[]);
-            c.arg(&cache_arg);
-            c
-        })?;
-        let (reuse_runs, reuse_tokens, reuse_time) = token_reuse(&cli, &ids[1], &key_arg, &dir)?;
-        let mut list = cli(&[
-            "api",
-            "GET",
-            "/api/v1/users?limit=200",
-            "--all",
+
+        // 1. A cold RS256 token against a cold ES256 one.
+        let rs_vs_es = pair(
+            RUNS,
+            || no_cache(&ids[2], &rsa_key, &[]),
+            || no_cache(&ids[0], &ec_key, &[]),
+        )?;
+        let es_vs_version = pair(
+            RUNS,
+            || no_cache(&ids[0], &ec_key, &[]),
+            || cli(&["--version"]),
+        )?;
+        let dpop_vs_version = pair(
+            RUNS,
+            || no_cache(&ids[1], &ec_key, &["--dpop", "always"]),
+            || cli(&["--version"]),
+        )?;
+        // 5. Process start: a cached token and `--version` against `true`.
+        let cache = path(&dir.join("tokens.json"));
+        out(&[
+            "token",
             "--client-id",
             &ids[1],
             "--private-key",
-            &key_arg,
+            &ec_key,
             "--token-cache",
-            &cache_arg,
-        ]);
-        list.env("OKTA_CLIENT_SCOPES", "okta.users.read");
-        let (list_time, list_kib) = peak(list)?;
-        let verdict = |d: Duration, target_ms: f64| {
-            if d.as_secs_f64() * 1000.0 <= target_ms {
-                "met"
-            } else {
-                "NOT met"
-            }
-        };
-        Ok(format!(
-            "{BEGIN}\n\n## okta-oauth (written by `cargo xtask bench`, medians of {RUNS} runs, release build with OpenSSL linked {openssl}, local okta-emulator)\n\n\
-| measure | median | reference (same run) | target |\n| --- | ---: | --- | --- |\n\
-| cold `okta-oauth token` (new process, no cache; Bearer app) | {} | `okta-oauth --version`: {} | ≤ 10 ms: {} |\n\
-| cold `okta-oauth token --dpop always` (nonce challenge included) | {} | `okta-oauth --version`: {} | |\n\
-| cached `okta-oauth token` (from the 0600 cache file) | {} | `okta-oauth --version`: {}; `true`: {} | ≤ 3 ms: {} |\n\
-| {reuse_runs} runs of `okta-oauth api GET /api/v1/users?limit=1` (DPoP app, new cache file) | {reuse_tokens} token request(s), {} a run | | 1 token request: {} |\n\
-| `okta-oauth api GET /api/v1/users --all`, 100 000 users in 500 pages, DPoP | {:.2} s | | |\n\
-| peak RSS of that listing (the CLI process alone) | {:.1} MB | | ≤ 32 MB: {} |\n\n{END}",
-            ms(cold_bearer),
-            ms(floor),
-            verdict(cold_bearer, 10.0),
-            ms(cold_dpop),
-            ms(floor),
-            ms(cached),
-            ms(floor),
-            ms(exec_floor),
-            verdict(cached, 3.0),
-            ms(reuse_time),
-            if reuse_tokens == 1 { "met" } else { "NOT met" },
-            list_time.as_secs_f64(),
-            list_kib as f64 / 1024.0,
-            if list_kib <= 32 * 1024 {
-                "met"
-            } else {
-                "NOT met"
+            &cache,
+        ])?;
+        let cached_vs_true = pair(
+            RUNS,
+            || {
+                let mut c = token(&ids[1], &ec_key, &[]);
+                c.args(["--token-cache", &cache]);
+                c
             },
+            || Command::new("true"),
+        )?;
+        let version_vs_true = pair(RUNS, || cli(&["--version"]), || Command::new("true"))?;
+
+        // 3. Token requests of a DPoP app (`--dpop auto`): its first run ever, then a cold run
+        // after it (other scopes, so no cached token) that starts from the saved hint and nonce.
+        let hints = path(&dir.join("hint-tokens.json"));
+        let posts = |scopes: &str| -> Result<usize> {
+            let o = token(
+                &ids[1],
+                &ec_key,
+                &["-v", "--scopes", scopes, "--token-cache", &hints],
+            )
+            .output()?;
+            if !o.status.success() {
+                bail!("okta-oauth token: {}", String::from_utf8_lossy(&o.stderr));
+            }
+            Ok(token_posts(&o.stderr))
+        };
+        let first_posts = posts("okta.users.read")?;
+        let later_posts = posts("okta.apps.read")?;
+
+        let (reuse_runs, reuse_tokens, reuse_time) = token_reuse(&cli, &ids[1], &ec_key, &dir)?;
+
+        // 2. The 100 000-user listing against one keep-alive curl fetching the same pages.
+        let first = format!("{url}/api/v1/users?limit=200");
+        let urls = page_urls(&first, &ssws)?;
+        let curl_config = dir.join("curl-pages.conf");
+        let mut conf = format!("header = \"Authorization: SSWS {ssws}\"\nsilent\n");
+        for u in &urls {
+            conf.push_str(&format!("url = \"{u}\"\noutput = \"/dev/null\"\n"));
+        }
+        std::fs::write(&curl_config, conf)?;
+        let curl = || {
+            let mut c = Command::new("curl");
+            c.arg("-K").arg(&curl_config);
+            c
+        };
+        let list = |id: &str| {
+            let mut c = cli(&[
+                "api",
+                "GET",
+                "/api/v1/users?limit=200",
+                "--all",
+                "--client-id",
+                id,
+                "--private-key",
+                &ec_key,
+                "--token-cache",
+                &cache,
+            ]);
+            c.env("OKTA_CLIENT_SCOPES", "okta.users.read");
+            c
+        };
+        const LIST_RUNS: usize = 7;
+        let list_bearer = pair(LIST_RUNS, || list(&ids[0]), curl)?;
+        let list_dpop = pair(LIST_RUNS, || list(&ids[1]), curl)?;
+        let (_, list_kib) = peak(list(&ids[1]))?;
+
+        let met = |ok: bool| if ok { "met" } else { "NOT met" };
+        Ok(format!(
+            "{BEGIN}\n\n## okta-oauth (written by `cargo xtask bench`, release build with OpenSSL linked {openssl}, local okta-emulator)\n\n\
+Each row runs our command and its reference alternately ({RUNS} rounds for single commands, {LIST_RUNS} for listings), \
+keeps the ratio of each round, and reports the median ratio with its quartiles; a spread wider than {:.0} % is marked.\n\n\
+| measure | ours (median) | reference, same run (median) | ratio (quartiles) | target |\n| --- | ---: | --- | --- | --- |\n\
+| cold `token`, RS256 app (RSA 2048 key read from PEM) | {} | cold `token`, ES256 app: {} | {} | ≤ 1.3×: {} |\n\
+| cold `token`, ES256 app | {} | `okta-oauth --version`: {} | {} | |\n\
+| cold `token --dpop always` (nonce challenge included) | {} | `okta-oauth --version`: {} | {} | |\n\
+| cached `token` (from the 0600 cache file) | {} | `true`: {} | {} | ≤ 2.5×: {} |\n\
+| `okta-oauth --version` | {} | `true`: {} | {} | |\n\
+| `api GET /api/v1/users --all`, 100 000 users in {} pages, Bearer | {:.2} s | one keep-alive curl, same pages: {:.2} s | {} | ≤ 1.2×: {} |\n\
+| the same listing, DPoP (a proof per page) | {:.2} s | the same curl: {:.2} s | {} | ≤ 1.3×: {} |\n\
+| peak RSS of that listing (the CLI process alone) | {:.1} MB | | | ≤ 16 MB: {} |\n\
+| token requests of a DPoP app with `--dpop auto`: its first run ever, then a cold run after it | {first_posts}, then {later_posts} | | | ≤ 2 (1 with the saved nonce): {} |\n\
+| {reuse_runs} runs of `api GET /api/v1/users?limit=1` (DPoP app, new cache file) | {reuse_tokens} token request(s), {} a run | | | 1 token request: {} |\n\n{END}",
+            MAX_SPREAD * 100.0,
+            ms(rs_vs_es.ours),
+            ms(rs_vs_es.reference),
+            rs_vs_es.cell(),
+            rs_vs_es.verdict(1.3),
+            ms(es_vs_version.ours),
+            ms(es_vs_version.reference),
+            es_vs_version.cell(),
+            ms(dpop_vs_version.ours),
+            ms(dpop_vs_version.reference),
+            dpop_vs_version.cell(),
+            ms(cached_vs_true.ours),
+            ms(cached_vs_true.reference),
+            cached_vs_true.cell(),
+            cached_vs_true.verdict(2.5),
+            ms(version_vs_true.ours),
+            ms(version_vs_true.reference),
+            version_vs_true.cell(),
+            urls.len(),
+            list_bearer.ours.as_secs_f64(),
+            list_bearer.reference.as_secs_f64(),
+            list_bearer.cell(),
+            list_bearer.verdict(1.2),
+            list_dpop.ours.as_secs_f64(),
+            list_dpop.reference.as_secs_f64(),
+            list_dpop.cell(),
+            list_dpop.verdict(1.3),
+            list_kib as f64 / 1024.0,
+            met(list_kib <= 16 * 1024),
+            met(later_posts <= 1 && first_posts <= 3),
+            ms(reuse_time),
+            met(reuse_tokens == 1),
         ))
     })();
     let _ = emulator.kill();

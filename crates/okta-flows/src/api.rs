@@ -418,7 +418,7 @@ impl<'a> Pages<'a> {
         }
     }
 
-    fn fail(&mut self, e: Error) -> Option<Result<Vec<Value>>> {
+    fn fail<T>(&mut self, e: Error) -> Option<Result<T>> {
         self.next = None;
         if self.pages == 0 {
             return Some(Err(e));
@@ -431,10 +431,49 @@ impl<'a> Pages<'a> {
     }
 }
 
-impl Iterator for Pages<'_> {
-    type Item = Result<Vec<Value>>;
+impl Pages<'_> {
+    /// Fetches the next page and parses its items as `T`.
+    fn next_page<T: serde::de::DeserializeOwned>(&mut self) -> Option<Result<Vec<T>>> {
+        self.next_with(
+            |response| {
+                let response = &response;
+                match response.json_as::<Vec<T>>() {
+                    Ok(items) => Ok(items),
+                    // Read again only to say what it was instead of a list.
+                    Err(e) => match response.json() {
+                        Ok(Value::Array(_)) | Err(_) => Err(e),
+                        Ok(_) => {
+                            Err(response.unexpected("a list page must be a JSON array".into()))
+                        }
+                    },
+                }
+            },
+            Vec::len,
+        )
+    }
 
-    fn next(&mut self) -> Option<Self::Item> {
+    /// Fetches the next page with its items unparsed.
+    fn next_raw(&mut self) -> Option<Result<RawPage>> {
+        self.next_with(
+            |response| {
+                // The same checks as a parsed page: JSON by its Content-Type, then an array.
+                response.require_json()?;
+                Ok(RawPage {
+                    body: response.body,
+                    endpoint: response.endpoint,
+                })
+            },
+            // Counted by the caller, which splits the page.
+            |_| 0,
+        )
+    }
+
+    /// Fetches the next page, follows its `Link`, and parses it with `parse`.
+    fn next_with<P>(
+        &mut self,
+        parse: impl FnOnce(crate::transport::Reply) -> Result<P>,
+        count: impl Fn(&P) -> usize,
+    ) -> Option<Result<P>> {
         let url = match self.next.take()? {
             Ok(url) => url,
             Err(e) => return self.fail(e),
@@ -451,15 +490,12 @@ impl Iterator for Pages<'_> {
             Ok(r) => r,
             Err(e) => return self.fail(e),
         };
-        let items = match response.json() {
-            Ok(Value::Array(items)) => items,
-            Ok(_) => {
-                return self.fail(response.unexpected("a list page must be a JSON array".into()));
-            }
-            Err(e) => return self.fail(e),
-        };
         let next = match links(&response.all("link"), &response.endpoint) {
             Ok(l) => l.into_iter().find(|(rel, _)| rel == "next").map(|(_, u)| u),
+            Err(e) => return self.fail(e),
+        };
+        let items = match parse(response) {
+            Ok(items) => items,
             Err(e) => return self.fail(e),
         };
         if let Some(next) = next {
@@ -471,8 +507,69 @@ impl Iterator for Pages<'_> {
             });
         }
         self.pages += 1;
-        self.items += items.len();
+        self.items += count(&items);
         Some(Ok(items))
+    }
+}
+
+impl Iterator for Pages<'_> {
+    type Item = Result<Vec<Value>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_page()
+    }
+}
+
+impl<'a> Pages<'a> {
+    /// The pages with each item as the server wrote it, for a caller that passes items on (a
+    /// listing written out) and would otherwise parse each into a `Value` only to format it
+    /// again. Each page's `Content-Type` is checked as it arrives; [`RawPage::items`] checks
+    /// that it is a JSON array.
+    pub fn raw(self) -> RawPages<'a> {
+        RawPages { pages: self }
+    }
+}
+
+/// The pages of a paginated list with their items unparsed ([`Pages::raw`]).
+#[derive(Debug)]
+pub struct RawPages<'a> {
+    pages: Pages<'a>,
+}
+
+/// One page of a list as the server sent it ([`RawPages`]): its body is read and its
+/// `Content-Type` checked; [`RawPage::items`] checks that it is a JSON array and splits it. The
+/// walk asks for the next page before this one is split, so the two overlap.
+#[derive(Debug)]
+pub struct RawPage {
+    body: Vec<u8>,
+    endpoint: String,
+}
+
+impl RawPage {
+    /// Each item's JSON text, in order, borrowed from the page (no copy, nothing parsed into a
+    /// `Value`). Fails when the page is not a JSON array.
+    pub fn items(&self) -> Result<Vec<&str>> {
+        let unexpected = |reason: String| Error::Unexpected {
+            endpoint: self.endpoint.clone(),
+            reason,
+            request_id: None,
+        };
+        let text = std::str::from_utf8(&self.body)
+            .map_err(|_| unexpected("a list page must be a JSON array (it is not UTF-8)".into()))?;
+        let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text)
+            .map_err(|e| unexpected(format!("a list page must be a JSON array ({e})")))?;
+        Ok(items
+            .into_iter()
+            .map(serde_json::value::RawValue::get)
+            .collect())
+    }
+}
+
+impl Iterator for RawPages<'_> {
+    type Item = Result<RawPage>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.pages.next_raw()
     }
 }
 

@@ -54,7 +54,7 @@ mod transport;
 mod user;
 
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
-pub use api::{ApiResponse, Authorization, Credential, Items, Pages};
+pub use api::{ApiResponse, Authorization, Credential, Items, Pages, RawPage, RawPages};
 pub use client::{
     AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace,
 };

@@ -72,6 +72,18 @@ impl Reply {
     /// The body as JSON, requiring `Content-Type: application/json` (C4). The error quotes
     /// the body only for an error status: a 2xx body may hold a token.
     pub(crate) fn json(&self) -> Result<Value> {
+        self.json_as()
+    }
+
+    /// [`Response::json`] into any type.
+    pub(crate) fn json_as<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        self.require_json()?;
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.unexpected(format!("the JSON does not parse ({e})")))
+    }
+
+    /// `Content-Type: application/json` (C4), or the error that says what came instead.
+    pub(crate) fn require_json(&self) -> Result<()> {
         if !self.is_json() {
             let excerpt = if (200..300).contains(&self.status) {
                 String::new()
@@ -87,8 +99,7 @@ impl Reply {
                 self.status,
             )));
         }
-        serde_json::from_slice(&self.body)
-            .map_err(|e| self.unexpected(format!("the JSON does not parse ({e})")))
+        Ok(())
     }
 
     pub(crate) fn unexpected(&self, reason: String) -> Error {
@@ -246,7 +257,71 @@ pub(crate) fn agent(s: &AgentSettings) -> Result<ureq::Agent> {
         .user_agent(s.user_agent.as_str())
         .proxy(proxy)
         .build();
-    Ok(config.into())
+    Ok(ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        CachingResolver::default(),
+    ))
+}
+
+/// How long a resolved name is reused.
+const RESOLVED_FOR: Duration = Duration::from_secs(30);
+
+/// ureq resolves the host again for every request, even one sent on a kept-alive connection,
+/// and with a timeout set it does so in a new thread each time (measured: a thread per page of
+/// a listing). This resolver answers IP literals at once and keeps a name's addresses for
+/// [`RESOLVED_FOR`], asking ureq's own resolver (with its timeout) otherwise.
+#[derive(Debug, Default)]
+struct CachingResolver {
+    inner: ureq::unversioned::resolver::DefaultResolver,
+    cache: std::sync::Mutex<
+        std::collections::HashMap<
+            String,
+            (
+                std::time::Instant,
+                ureq::unversioned::resolver::ResolvedSocketAddrs,
+            ),
+        >,
+    >,
+}
+
+impl ureq::unversioned::resolver::Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let port = uri.port_u16().or_else(|| match uri.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        });
+        let host = uri
+            .host()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'));
+        // Through a proxy, ureq resolves the proxy: leave that to it.
+        let direct = config.proxy().is_none();
+        if let (Some(host), Some(port), true) = (host, port, direct) {
+            if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+                let mut found = self.empty();
+                found.push(std::net::SocketAddr::new(ip, port));
+                return Ok(found);
+            }
+            let key = format!("{host}:{port}");
+            if let Some((at, found)) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned())
+                && at.elapsed() < RESOLVED_FOR
+            {
+                return Ok(found);
+            }
+            let found = self.inner.resolve(uri, config, timeout)?;
+            if let Ok(mut cache) = self.cache.lock() {
+                cache.insert(key, (std::time::Instant::now(), found.clone()));
+            }
+            return Ok(found);
+        }
+        self.inner.resolve(uri, config, timeout)
+    }
 }
 
 /// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error (C2).

@@ -9,7 +9,7 @@
     reason = "benchmark"
 )]
 
-use okta_bench::{Row, against, compare, openssl_speed, print_table};
+use okta_bench::{Row, against_openssl, compare, print_table};
 use okta_jwk::{Algorithm, Curve, KeyPair, KeySpec};
 use openssl::ec::{EcGroup, EcKey};
 use openssl::hash::MessageDigest;
@@ -31,13 +31,11 @@ fn main() {
     let rsa = KeyPair::generate(KeySpec::rsa(2048)).unwrap();
     let rsa_pkey =
         PKey::private_key_from_pem(rsa.to_pkcs8_pem().unwrap().expose_secret().as_bytes()).unwrap();
-    if let Some((speed, _)) = openssl_speed("rsa2048") {
-        let row = against(
-            "RS256 sign, okta-jwk (RSA 2048)",
-            || rsa.sign(INPUT).unwrap(),
-            "`openssl speed rsa2048` sign",
-            speed,
-        );
+    if let Some(row) = against_openssl(
+        "RS256 sign, okta-jwk (RSA 2048)",
+        || rsa.sign(INPUT).unwrap(),
+        "rsa2048",
+    ) {
         sign.push((row, Some(0.95)));
     } else {
         println!("note: `openssl` command not found; the openssl-speed reference is left out");

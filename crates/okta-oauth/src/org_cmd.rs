@@ -110,22 +110,7 @@ impl ApiCmd {
             if method != Method::GET {
                 bail!("--all follows pages of a GET");
             }
-            let progress = out.stderr_is_terminal();
-            let (mut pages, mut items) = (0, 0);
-            for page in okta.pages(cred, &self.path) {
-                for item in page? {
-                    out.line(&item);
-                    items += 1;
-                }
-                pages += 1;
-                if progress {
-                    eprint_progress(pages, items);
-                }
-            }
-            if progress {
-                out.note("");
-            }
-            return Ok(());
+            return list_all(&okta, cred, &self.path, out);
         }
         let body = match &self.data {
             Some(path) => Some(
@@ -420,4 +405,56 @@ impl VerifyCmd {
         );
         Ok(())
     }
+}
+
+/// `api GET PATH --all`: every item of every page as NDJSON. Items are written as the server
+/// sent them (not parsed and formatted again), a page in one write, and the next page is fetched
+/// while the current one is written (at most two pages in memory).
+fn list_all(
+    okta: &okta_flows::Okta,
+    cred: &dyn okta_flows::Credential,
+    path: &str,
+    out: &Out,
+) -> Result<()> {
+    let progress = out.stderr_is_terminal();
+    std::thread::scope(|scope| -> Result<()> {
+        let (send, receive) = std::sync::mpsc::sync_channel(1);
+        let fetcher = scope.spawn(move || {
+            for page in okta.pages(cred, path).raw() {
+                let failed = page.is_err();
+                if send.send(page).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let (mut pages, mut items) = (0, 0);
+        let mut buf = Vec::new();
+        for page in receive {
+            let page = page?;
+            let page = page.items()?;
+            buf.clear();
+            for text in page.iter().copied() {
+                // NDJSON needs one line per item: a server that pretty-prints gets reformatted.
+                if text.contains('\n') {
+                    let value: Value = serde_json::from_str(text)?;
+                    serde_json::to_writer(&mut buf, &value)?;
+                } else {
+                    buf.extend_from_slice(text.as_bytes());
+                }
+                buf.push(b'\n');
+            }
+            out.lines_bytes(&buf);
+            items += page.len();
+            pages += 1;
+            if progress {
+                eprint_progress(pages, items);
+            }
+        }
+        let _ = fetcher.join();
+        Ok(())
+    })?;
+    if progress {
+        out.note("");
+    }
+    Ok(())
 }

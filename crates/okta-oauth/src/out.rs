@@ -11,17 +11,20 @@ use std::io::{IsTerminal, Write as _};
 /// Writes to stdout. A closed pipe (`okta-oauth api … | head`) ends the command quietly with
 /// success, as other Unix tools do; any other write failure (a full disk) is an error.
 fn emit(text: &str, newline: bool) {
+    if newline {
+        let mut line = Vec::with_capacity(text.len() + 1);
+        line.extend_from_slice(text.as_bytes());
+        line.push(b'\n');
+        emit_bytes(&line);
+    } else {
+        emit_bytes(text.as_bytes());
+    }
+}
+
+/// [`emit`] of bytes as they are, in one write where the pipe takes them.
+fn emit_bytes(bytes: &[u8]) {
     let mut out = std::io::stdout().lock();
-    let written = out
-        .write_all(text.as_bytes())
-        .and_then(|()| {
-            if newline {
-                out.write_all(b"\n")
-            } else {
-                Ok(())
-            }
-        })
-        .and_then(|()| out.flush());
+    let written = out.write_all(bytes).and_then(|()| out.flush());
     if let Err(e) = written {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
@@ -50,6 +53,11 @@ impl Out {
     /// One line of a list (NDJSON with `--json`).
     pub(crate) fn line(&self, json: &serde_json::Value) {
         emit(&json.to_string(), true);
+    }
+
+    /// Lines already formatted (a page of NDJSON), written at once.
+    pub(crate) fn lines_bytes(&self, bytes: &[u8]) {
+        emit_bytes(bytes);
     }
 
     /// Text as is (a key in PEM form).

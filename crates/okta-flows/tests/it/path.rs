@@ -596,3 +596,37 @@ fn a_cold_run_after_an_earlier_one_starts_from_what_it_learnt() {
     assert!(!text.contains(app.client_id().as_str()), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `Pages::raw` yields the items the server sent, the same as the parsed walk, page by page.
+#[test]
+fn raw_pages_hold_the_same_items_as_parsed_ones() {
+    let s = Setup::new(KeySpec::Ec(Curve::P256), false, 450);
+    let source = TokenSource::new(
+        s.okta.clone(),
+        s.creds(DpopMode::Never),
+        TokenRequest::scopes(&["okta.users.read"]).unwrap(),
+    );
+    let parsed: Vec<Vec<serde_json::Value>> = s
+        .okta
+        .pages(&source, "/api/v1/users?limit=200")
+        .map(Result::unwrap)
+        .collect();
+    let raw: Vec<Vec<serde_json::Value>> = s
+        .okta
+        .pages(&source, "/api/v1/users?limit=200")
+        .raw()
+        .map(|page| {
+            let page = page.unwrap();
+            page.items()
+                .unwrap()
+                .into_iter()
+                .map(|text| serde_json::from_str(text).unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        parsed.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![200, 200, 50]
+    );
+    assert_eq!(raw, parsed);
+}
