@@ -539,10 +539,19 @@ pub struct RawPages<'a> {
 /// One page of a list as the server sent it ([`RawPages`]): its body is read and its
 /// `Content-Type` checked; [`RawPage::items`] checks that it is a JSON array and splits it. The
 /// walk asks for the next page before this one is split, so the two overlap.
-#[derive(Debug)]
 pub struct RawPage {
     body: Vec<u8>,
     endpoint: String,
+}
+
+impl std::fmt::Debug for RawPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // What a page holds is the org's data: its size, not its text.
+        f.debug_struct("RawPage")
+            .field("endpoint", &self.endpoint)
+            .field("bytes", &self.body.len())
+            .finish()
+    }
 }
 
 impl RawPage {
