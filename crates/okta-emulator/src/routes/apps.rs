@@ -533,17 +533,25 @@ pub(crate) fn app_delete(org: &Org, req: &Req, id: &str) -> Resp {
 /// declares.
 pub(crate) fn app_lifecycle(org: &Org, req: &Req, id: &str, action: &str) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
-    let active = match action {
-        "activate" => true,
-        "deactivate" => false,
-        _ => return errors::not_found(&format!("{} (PathNotFound)", safe(action))),
-    };
+    let active = try_resp!(activation(action));
     match org.state().apps.get_mut(id) {
         Some(app) => {
             app.active = active;
             Resp::empty(200)
         }
         None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
+    }
+}
+
+/// The `…/lifecycle/activate|deactivate` of an app, a key or a secret: whether it activates.
+pub(crate) fn activation(action: &str) -> Result<bool, Resp> {
+    match action {
+        "activate" => Ok(true),
+        "deactivate" => Ok(false),
+        _ => Err(errors::not_found(&format!(
+            "{} (PathNotFound)",
+            safe(action)
+        ))),
     }
 }
 

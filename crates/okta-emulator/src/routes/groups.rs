@@ -12,7 +12,7 @@ use crate::http::{Req, Resp};
 use crate::org::{EVERYONE, Group, Org, State};
 use crate::routes::apps::{json_body, safe};
 use crate::routes::resource::{authenticate, require};
-use crate::routes::users::{after, limit, page_link};
+use crate::routes::users::{after, limit, page_answer};
 
 use crate::users::{self, iso};
 
@@ -164,14 +164,8 @@ pub(crate) fn list(org: &Org, req: &Req) -> Resp {
             .collect()
     };
     let page: Vec<Value> = all.iter().skip(start).take(limit).cloned().collect();
-    let this = (start > 0).then(|| users::cursor(org, start));
-    let mut resp =
-        Resp::json(200, &Value::Array(page)).with_header("link", page_link(org, req, this, "self"));
-    if start.saturating_add(limit) < all.len() {
-        let next = users::cursor(org, start + limit);
-        resp = resp.with_header("link", page_link(org, req, Some(next), "next"));
-    }
-    resp
+    let next = Some(start.saturating_add(limit)).filter(|n| *n < all.len());
+    page_answer(org, req, page, start, next)
 }
 
 pub(crate) fn get(org: &Org, req: &Req, id: &str) -> Resp {
@@ -270,16 +264,7 @@ pub(crate) fn members(org: &Org, req: &Req, id: &str) -> Resp {
         }
         (page, next)
     };
-    let this = (start > 0).then(|| users::cursor(org, start));
-    let mut resp =
-        Resp::json(200, &Value::Array(page)).with_header("link", page_link(org, req, this, "self"));
-    if let Some(n) = next {
-        resp = resp.with_header(
-            "link",
-            page_link(org, req, Some(users::cursor(org, n)), "next"),
-        );
-    }
-    resp
+    page_answer(org, req, page, start, next)
 }
 
 fn membership(org: &Org, req: &Req, id: &str, user: &str, add: bool) -> Resp {

@@ -91,11 +91,7 @@ pub(crate) fn add(org: &Org, req: &Req, id: &str) -> Resp {
 
 pub(crate) fn lifecycle(org: &Org, req: &Req, id: &str, kid: &str, action: &str) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
-    let activate = match action {
-        "activate" => true,
-        "deactivate" => false,
-        _ => return errors::not_found(&format!("{} (PathNotFound)", safe(action))),
-    };
+    let activate = try_resp!(crate::routes::apps::activation(action));
     let now = org.now();
     let mut state = org.state();
     let Some(app) = state.apps.get_mut(id) else {

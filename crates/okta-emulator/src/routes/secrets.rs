@@ -142,11 +142,7 @@ pub(crate) fn delete(org: &Org, req: &Req, id: &str, sid: &str) -> Resp {
 
 pub(crate) fn lifecycle(org: &Org, req: &Req, id: &str, sid: &str, action: &str) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
-    let active = match action {
-        "activate" => true,
-        "deactivate" => false,
-        _ => return errors::not_found(&format!("{} (PathNotFound)", safe(action))),
-    };
+    let active = try_resp!(crate::routes::apps::activation(action));
     let now = org.now();
     let mut state = org.state();
     let Some(app) = state.apps.get_mut(id) else {

@@ -194,6 +194,19 @@ pub(crate) fn list(org: &Org, req: &Req) -> Resp {
             }
         }
     };
+    page_answer(org, req, page, start, next)
+}
+
+/// A page of a listing as Okta answers it: the items, `Link: rel="self"` for where the page
+/// starts and `rel="next"` for where the next one does, when one follows (positions, as opaque
+/// cursors).
+pub(crate) fn page_answer(
+    org: &Org,
+    req: &Req,
+    page: Vec<Value>,
+    start: usize,
+    next: Option<usize>,
+) -> Resp {
     let this = (start > 0).then(|| users::cursor(org, start));
     let mut resp =
         Resp::json(200, &Value::Array(page)).with_header("link", page_link(org, req, this, "self"));
