@@ -12,19 +12,10 @@ use crate::http::{Req, Resp};
 use crate::org::{EVERYONE, Group, Org, State};
 use crate::routes::apps::{json_body, safe};
 use crate::routes::resource::{authenticate, require};
-use crate::routes::users::{after, limit, page_answer};
+use crate::routes::users::{DIRECTORY_READERS, after, limit, page_answer};
 
 use crate::users::{self, iso};
 
-/// Roles that may read groups and their members.
-const GROUP_READERS: [&str; 6] = [
-    "SUPER_ADMIN",
-    "ORG_ADMIN",
-    "READ_ONLY_ADMIN",
-    "USER_ADMIN",
-    "HELP_DESK_ADMIN",
-    "GROUP_MEMBERSHIP_ADMIN",
-];
 /// Roles that may create and delete groups.
 const GROUP_WRITERS: [&str; 2] = ["SUPER_ADMIN", "ORG_ADMIN"];
 /// Roles that may change who is in a group.
@@ -119,7 +110,7 @@ fn taken() -> Resp {
 }
 
 pub(crate) fn list(org: &Org, req: &Req) -> Resp {
-    try_resp!(allowed(org, req, "okta.groups.read", &GROUP_READERS));
+    try_resp!(allowed(org, req, "okta.groups.read", &DIRECTORY_READERS));
     let limit = try_resp!(limit(req, 10_000, 10_000));
     let select: Box<dyn Fn(&Value) -> bool> = if let Some(text) = req.query_param("search") {
         let Some(e) = filter::parse(&text, Dialect::Search) else {
@@ -169,7 +160,7 @@ pub(crate) fn list(org: &Org, req: &Req) -> Resp {
 }
 
 pub(crate) fn get(org: &Org, req: &Req, id: &str) -> Resp {
-    try_resp!(allowed(org, req, "okta.groups.read", &GROUP_READERS));
+    try_resp!(allowed(org, req, "okta.groups.read", &DIRECTORY_READERS));
     match org.state().groups.get(id) {
         Some(g) => Resp::json(200, &group_json(org, g)),
         None => not_found(id),
@@ -235,7 +226,7 @@ pub(crate) fn delete(org: &Org, req: &Req, id: &str) -> Resp {
 }
 
 pub(crate) fn members(org: &Org, req: &Req, id: &str) -> Resp {
-    try_resp!(allowed(org, req, "okta.groups.read", &GROUP_READERS));
+    try_resp!(allowed(org, req, "okta.groups.read", &DIRECTORY_READERS));
     let limit = try_resp!(limit(req, 1000, 1000));
     let start = try_resp!(after(org, req));
     let (page, next) = {

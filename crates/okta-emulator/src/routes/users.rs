@@ -11,8 +11,8 @@ use crate::routes::apps::{json_body, safe};
 use crate::routes::resource::{authenticate, require};
 use crate::users::{self, iso};
 
-/// Roles that may read users.
-pub(crate) const USER_READERS: [&str; 6] = [
+/// Roles that may read the directory: users, groups and who is in them.
+pub(crate) const DIRECTORY_READERS: [&str; 6] = [
     "SUPER_ADMIN",
     "ORG_ADMIN",
     "READ_ONLY_ADMIN",
@@ -37,7 +37,7 @@ const FILTERABLE: &[&str] = &[
 
 fn read(org: &Org, req: &Req) -> Result<(), Resp> {
     let p = authenticate(org, req, "okta.users.read")?;
-    require(org, req, &p, "okta.users.read", &USER_READERS)
+    require(org, req, &p, "okta.users.read", &DIRECTORY_READERS)
 }
 
 fn manage(org: &Org, req: &Req) -> Result<(), Resp> {
