@@ -57,6 +57,17 @@ pub struct Args {
     /// Open connections at most; beyond it a new connection is closed at once.
     #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_connections: u64,
+    /// How users sign in at /oauth2/v1/authorize: `page` serves a sign-in form (every user's
+    /// password is the emulator's user password); a login (`admin@example.com`) signs that user
+    /// in at once with no page, for scripts. Apps still need the user assigned, as in Okta.
+    #[arg(long, value_name = "page|LOGIN", default_value = "page")]
+    pub sign_in: String,
+    /// Read the password every user signs in with from this file (default: Emulator-Passw0rd).
+    #[arg(long, value_name = "FILE")]
+    pub user_password_file: Option<PathBuf>,
+    /// Seconds a device authorization asks its client to wait between polls (RFC 8628).
+    #[arg(long, value_name = "SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub device_interval: u64,
 }
 
 fn parse_fault(text: &str) -> Result<FaultRule, String> {
@@ -108,8 +119,21 @@ pub fn run(args: &Args) -> Result<()> {
             max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
             ..ServerLimits::default()
         },
+        default_login: (args.sign_in != "page").then(|| args.sign_in.clone()),
+        device_interval: args.device_interval,
         ..Config::default()
     };
+    if let Some(path) = &args.user_password_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the user password from {}", path.display()))?;
+        let password = text.trim_end_matches(['\r', '\n']);
+        anyhow::ensure!(
+            !password.is_empty() && password.len() <= 256,
+            "{}: the user password must be 1 to 256 bytes on its first line",
+            path.display()
+        );
+        config.user_password = password.to_owned();
+    }
     if let Some(limits) = args.rate_limit {
         config.rate_limits = limits;
     }

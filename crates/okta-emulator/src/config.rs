@@ -106,6 +106,9 @@ pub struct SeedUsers {
     pub count: usize,
 }
 
+/// The password of every user of a default org, for the sign-in and activation pages.
+pub const DEFAULT_PASSWORD: &str = "Emulator-Passw0rd";
+
 /// Everything about an emulated org.
 #[derive(Clone)]
 pub struct Config {
@@ -141,8 +144,17 @@ pub struct Config {
     /// How often the DPoP nonce changes, in seconds (Okta: 24 h); old nonces stay valid for
     /// three periods (Okta: 72 h).
     pub nonce_period: u64,
-    /// The login of the user `/oauth2/v1/authorize` signs in when no `login_hint` is given.
+    /// Scripted sign-in: the login of the user `/oauth2/v1/authorize` signs in at once, with no
+    /// page, when no `login_hint` is given (a `login_hint` picks another user). `None` serves
+    /// the sign-in page instead, where a person (or a WebDriver) types a login and
+    /// [`Config::user_password`].
     pub default_login: Option<String>,
+    /// The password every user of the org signs in with on the sign-in page and the device
+    /// activation page (default `Emulator-Passw0rd`: the emulator is a local test org).
+    pub user_password: String,
+    /// The polling interval a device authorization asks for, in seconds (default 5, RFC 8628
+    /// §3.2); each `slow_down` adds 5.
+    pub device_interval: u64,
     /// The SSWS admin token; a random one when `None`.
     pub admin_token: Option<String>,
     /// Seed for ids, tokens and nonces, for reproducible runs; OS randomness when `None`.
@@ -193,6 +205,8 @@ impl Default for Config {
             rate_limits: RateLimits::default(),
             nonce_period: 24 * 3600,
             default_login: Some("admin@example.com".to_owned()),
+            user_password: DEFAULT_PASSWORD.to_owned(),
+            device_interval: 5,
             admin_token: None,
             seed: None,
             faults: Vec::new(),

@@ -41,8 +41,8 @@ use std::sync::{Arc, OnceLock};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
-    Config, DpopPolicy, JwksListShape, NoScopeError, RateLimits, RedirectMatch, SeedUsers,
-    ServerLimits,
+    Config, DEFAULT_PASSWORD, DpopPolicy, JwksListShape, NoScopeError, RateLimits, RedirectMatch,
+    SeedUsers, ServerLimits,
 };
 pub use faults::{Fault, FaultRule, Reset, Trigger};
 
@@ -294,6 +294,8 @@ impl Emulator {
             active: true,
             secrets: Vec::new(),
             updated: 0,
+            assigned_users: Default::default(),
+            assigned_groups: Default::default(),
             grants: seed
                 .scopes
                 .into_iter()

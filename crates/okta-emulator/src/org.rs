@@ -41,6 +41,12 @@ pub(crate) struct App {
     /// When the app was last replaced (`PUT`); 0 when never.
     #[serde(default)]
     pub(crate) updated: u64,
+    /// Users assigned to the app directly (`scope: USER`), by index, with when.
+    #[serde(default)]
+    pub(crate) assigned_users: BTreeMap<usize, u64>,
+    /// Groups assigned to the app, by id, with when; their members may sign in too.
+    #[serde(default)]
+    pub(crate) assigned_groups: BTreeMap<String, u64>,
 }
 
 impl App {
@@ -166,6 +172,43 @@ pub(crate) struct Code {
     pub(crate) exp: u64,
 }
 
+/// An authorize request waiting on the sign-in page for the user's name and password.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingSignIn {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) state: String,
+    pub(crate) challenge: Option<String>,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) nonce: Option<String>,
+    pub(crate) exp: u64,
+}
+
+/// Where a device authorization (RFC 8628) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeviceStatus {
+    /// The user has not answered yet.
+    Pending,
+    /// The user signed in and approved.
+    Approved(usize),
+    /// The user said no.
+    Denied,
+}
+
+/// A device authorization: its user code, what it asks for, and how often it was polled.
+#[derive(Debug, Clone)]
+pub(crate) struct Device {
+    pub(crate) client_id: String,
+    pub(crate) user_code: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) exp: u64,
+    /// Seconds the client must wait between polls (raised by 5 at each `slow_down`).
+    pub(crate) interval: u64,
+    /// When the client last polled, in the org's clock.
+    pub(crate) last_poll: Option<u64>,
+    pub(crate) status: DeviceStatus,
+}
+
 /// What `--state FILE` keeps across restarts: the admin token, the apps with their keys,
 /// secrets, grants and roles, the users created or changed, and the groups. Issued tokens are
 /// not kept.
@@ -182,6 +225,9 @@ pub(crate) struct Saved {
     pub(crate) next_user: usize,
     #[serde(default)]
     pub(crate) groups: Vec<Group>,
+    /// Users' admin roles, by user index.
+    #[serde(default)]
+    pub(crate) user_roles: BTreeMap<usize, Vec<Role>>,
 }
 
 /// Everything that changes.
@@ -205,6 +251,12 @@ pub(crate) struct State {
     /// The index the next created user gets (at least the number of seeded users).
     pub(crate) next_user: usize,
     pub(crate) groups: BTreeMap<String, Group>,
+    /// Users' admin roles, by user index.
+    pub(crate) user_roles: BTreeMap<usize, Vec<Role>>,
+    /// Authorize requests on the sign-in page, by the page's handle.
+    pub(crate) sign_ins: HashMap<String, PendingSignIn>,
+    /// Device authorizations by device code.
+    pub(crate) devices: HashMap<String, Device>,
 }
 
 /// The id of the built-in group every user belongs to.
@@ -251,6 +303,7 @@ impl Org {
                 .into_iter()
                 .map(|g| (g.id.clone(), g))
                 .collect();
+            state.user_roles = saved.user_roles;
         }
         for app in state.apps.values_mut() {
             if let Some(secret) = app.client_secret.take().filter(|_| app.secrets.is_empty()) {
@@ -372,6 +425,7 @@ impl Org {
                 deleted_users: state.deleted_users.clone(),
                 next_user: state.next_user,
                 groups: state.groups.values().cloned().collect(),
+                user_roles: state.user_roles.clone(),
             }
         };
         // A failed save leaves the previous file whole; the request has been answered already.

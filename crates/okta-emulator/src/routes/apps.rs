@@ -304,6 +304,8 @@ fn new_app(
         active: true,
         secrets,
         updated: 0,
+        assigned_users: Default::default(),
+        assigned_groups: Default::default(),
     })
 }
 

@@ -1,10 +1,11 @@
 //! `/oauth2/v1/authorize` for user apps: PKCE (S256 only), exact redirect URIs, `state`
-//! reflected, and a browserless sign-in of a seeded user.
+//! reflected, app assignments enforced, and either the sign-in page or (with
+//! `Config::default_login`) a scripted sign-in with no page.
 
 use crate::config::RedirectMatch;
 use crate::errors::oauth;
 use crate::http::{Req, Resp};
-use crate::org::{App, Code, Org};
+use crate::org::{App, Code, Org, PendingSignIn};
 
 /// Scopes any user app may ask for, besides the Okta API scopes granted to it.
 const OIDC_SCOPES: [&str; 6] = [
@@ -167,23 +168,68 @@ pub(crate) fn authorize(org: &Org, req: &Req) -> Resp {
             "One or more scopes are not configured for the authorization server resource.",
         );
     }
-    let login = q("login_hint").or_else(|| org.config.default_login.clone());
-    let Some(user) = login.and_then(|l| crate::users::find(org, &l)) else {
+    let pending = PendingSignIn {
+        client_id: app.id.clone(),
+        redirect_uri: redirect.clone(),
+        state: state.clone(),
+        challenge,
+        scopes,
+        nonce: q("nonce"),
+        exp: org.now() + 600,
+    };
+    let Some(default) = org.config.default_login.clone() else {
+        // The sign-in page: the request waits under a random handle for the form.
+        let handle = org.rng.token(32);
+        org.state().sign_ins.insert(handle.clone(), pending);
+        return crate::routes::signin::page(&app.name, &handle, q("login_hint").as_deref(), None);
+    };
+    let login = q("login_hint").unwrap_or(default);
+    let Some(user) = crate::users::find(org, &login) else {
         return fail(
             "login_required",
             "The client specified not to prompt, but the user is not logged in.",
         );
     };
+    signed_in(org, &pending, user)
+}
+
+/// The end of a sign-in: a user who is not assigned to the app is sent back with
+/// `access_denied`, as Okta does; otherwise a code is issued and sent back with `state`.
+pub(crate) fn signed_in(org: &Org, pending: &PendingSignIn, user: usize) -> Resp {
+    let allowed = {
+        let state = org.state();
+        state
+            .apps
+            .get(&pending.client_id)
+            .is_some_and(|app| crate::routes::assignments::assigned(&state, app, user))
+    };
+    if !allowed {
+        return back(
+            &pending.redirect_uri,
+            &[
+                ("error", "access_denied"),
+                (
+                    "error_description",
+                    crate::routes::assignments::NOT_ASSIGNED,
+                ),
+            ],
+            Some(&pending.state),
+        );
+    }
     let code = org.rng.token(32);
     let record = Code {
-        client_id: app.id.clone(),
-        redirect_uri: redirect.clone(),
-        challenge,
-        scopes,
-        nonce: q("nonce"),
+        client_id: pending.client_id.clone(),
+        redirect_uri: pending.redirect_uri.clone(),
+        challenge: pending.challenge.clone(),
+        scopes: pending.scopes.clone(),
+        nonce: pending.nonce.clone(),
         user,
         exp: org.now() + 300,
     };
     org.state().codes.insert(code.clone(), record);
-    back(&redirect, &[("code", &code)], Some(&state))
+    back(
+        &pending.redirect_uri,
+        &[("code", &code)],
+        Some(&pending.state),
+    )
 }

@@ -51,7 +51,7 @@ pub(crate) fn document(org: &Org, doc: &str, server: Option<&str>) -> Resp {
         "end_session_endpoint": format!("{v1}/logout"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "fragment", "form_post", "okta_post_message"],
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "scopes_supported": ["openid", "profile", "email", "offline_access", "okta.users.read", "okta.users.manage"],
@@ -64,10 +64,17 @@ pub(crate) fn document(org: &Org, doc: &str, server: Option<&str>) -> Resp {
         "request_object_signing_alg_values_supported": algs.clone(),
         "dpop_signing_alg_values_supported": algs,
     });
-    if doc == "oauth-authorization-server"
-        && let Value::Object(m) = &mut d
-    {
-        m.remove("userinfo_endpoint");
+    if let Value::Object(m) = &mut d {
+        if doc == "oauth-authorization-server" {
+            m.remove("userinfo_endpoint");
+        }
+        // The device grant is served by the org authorization server.
+        if server.is_none() {
+            m.insert(
+                "device_authorization_endpoint".to_owned(),
+                json!(format!("{v1}/device/authorize")),
+            );
+        }
     }
     Resp::json(200, &d)
 }

@@ -16,14 +16,18 @@ macro_rules! try_resp {
 
 mod apps;
 pub(crate) use apps::check_jwks_for_seed as check_jwks;
+mod assignments;
 mod authorize;
+mod device;
 mod discovery;
 pub(crate) mod dpop;
 mod groups;
 mod keys;
 pub(crate) mod resource;
 mod secrets;
+mod signin;
 mod token;
+mod user_roles;
 mod users;
 
 /// A classified request path.
@@ -50,6 +54,9 @@ pub(crate) fn classify(path: &str) -> Route {
         ["oauth2", "v1", "keys"] | ["oauth2", _, "v1", "keys"] => ("keys", "none"),
         ["oauth2", "v1", "token"] | ["oauth2", _, "v1", "token"] => ("token", "oauth"),
         ["oauth2", "v1", "authorize"] | ["oauth2", _, "v1", "authorize"] => ("authorize", "oauth"),
+        ["oauth2", "v1", "device", "authorize"] => ("device_authorize", "oauth"),
+        ["login", "sign-in"] => ("sign_in", "oauth"),
+        ["activate"] => ("activate", "oauth"),
         ["oauth2", "v1", "revoke"] | ["oauth2", _, "v1", "revoke"] => ("revoke", "oauth"),
         ["oauth2", "v1", "introspect"] | ["oauth2", _, "v1", "introspect"] => {
             ("introspect", "oauth")
@@ -59,6 +66,9 @@ pub(crate) fn classify(path: &str) -> Route {
         ["api", "v1", "apps", _, "grants", ..] => ("grants", "management"),
         ["api", "v1", "apps", _, "credentials", "jwks", ..] => ("app_keys", "management"),
         ["api", "v1", "apps", _, "credentials", "secrets", ..] => ("app_secrets", "management"),
+        ["api", "v1", "apps", _, "users", ..] => ("app_users", "management"),
+        ["api", "v1", "apps", _, "groups", ..] => ("app_groups", "management"),
+        ["api", "v1", "users", _, "roles", ..] => ("user_roles", "management"),
         ["api", "v1", "apps", ..] => ("apps", "management"),
         ["api", "v1", "users", ..] => ("users", "users"),
         ["api", "v1", "groups", ..] => ("groups", "management"),
@@ -119,6 +129,10 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
         ("POST", ["oauth2", "v1", "revoke"]) => token::revoke(org, req),
         ("POST", ["oauth2", "v1", "introspect"]) => token::introspect(org, req),
         ("GET", ["oauth2", "v1", "authorize"]) => authorize::authorize(org, req),
+        ("POST", ["login", "sign-in"]) => signin::sign_in(org, req),
+        ("POST", ["oauth2", "v1", "device", "authorize"]) => device::authorize(org, req),
+        ("GET", ["activate"]) => signin::activate_page(req),
+        ("POST", ["activate"]) => signin::activate(org, req),
 
         ("POST", ["oauth2", "v1", "clients"]) => apps::dcr_create(org, req),
         ("GET", ["oauth2", "v1", "clients"]) => apps::dcr_list(org, req),
@@ -193,6 +207,31 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
                 action,
             ],
         ) => secrets::lifecycle(org, req, id, sid, action),
+
+        ("GET", ["api", "v1", "apps", id, "users"]) => assignments::list_users(org, req, id),
+        ("POST", ["api", "v1", "apps", id, "users"]) => assignments::assign_user(org, req, id),
+        ("GET", ["api", "v1", "apps", id, "users", uid]) => {
+            assignments::get_user(org, req, id, uid)
+        }
+        ("DELETE", ["api", "v1", "apps", id, "users", uid]) => {
+            assignments::unassign_user(org, req, id, uid)
+        }
+        ("GET", ["api", "v1", "apps", id, "groups"]) => assignments::list_groups(org, req, id),
+        ("GET", ["api", "v1", "apps", id, "groups", gid]) => {
+            assignments::get_group(org, req, id, gid)
+        }
+        ("PUT", ["api", "v1", "apps", id, "groups", gid]) => {
+            assignments::assign_group(org, req, id, gid)
+        }
+        ("DELETE", ["api", "v1", "apps", id, "groups", gid]) => {
+            assignments::unassign_group(org, req, id, gid)
+        }
+        ("POST", ["api", "v1", "users", id, "roles"]) => user_roles::assign(org, req, id),
+        ("GET", ["api", "v1", "users", id, "roles"]) => user_roles::list(org, req, id),
+        ("GET", ["api", "v1", "users", id, "roles", ra]) => user_roles::get(org, req, id, ra),
+        ("DELETE", ["api", "v1", "users", id, "roles", ra]) => {
+            user_roles::unassign(org, req, id, ra)
+        }
 
         ("GET", ["api", "v1", "users"]) => users::list(org, req),
         ("POST", ["api", "v1", "users"]) => users::create(org, req),

@@ -7,7 +7,6 @@ use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{Issued, Org};
 use crate::routes::dpop;
-use crate::users;
 
 /// Who is calling.
 #[derive(Debug, Clone)]
@@ -222,7 +221,7 @@ pub(crate) fn require(
         ));
     }
     let allowed = match issued.user {
-        Some(user) => users::is_admin(org, user),
+        Some(user) => crate::routes::user_roles::holds(org, user, roles),
         None => org
             .app(&issued.client_id)
             .is_some_and(|app| app.roles.iter().any(|r| roles.contains(&r.kind.as_str()))),

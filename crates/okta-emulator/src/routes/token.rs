@@ -10,20 +10,22 @@ use crate::routes::dpop::{self, Expect};
 use crate::routes::resource::same_secret;
 
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-const GRANTS: &str = "[authorization_code, client_credentials, refresh_token]";
+const GRANTS: &str = "[authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code]";
+/// RFC 8628's grant type.
+pub(crate) const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// Access tokens of the org authorization server live one hour, fixed (§A.1).
 const LIFETIME: u64 = 3600;
 
 /// How the client authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Method {
+pub(crate) enum Method {
     Assertion,
     Secret,
     None,
 }
 
 /// The form, refusing credentials in the query, other media types and repeated parameters.
-fn form(req: &Req) -> Result<Vec<(String, String)>, Resp> {
+pub(crate) fn form(req: &Req) -> Result<Vec<(String, String)>, Resp> {
     if super::query_has_credentials(req) || req.query_pairs().iter().any(|(n, _)| n == "client_id")
     {
         return Err(oauth(
@@ -53,7 +55,7 @@ fn form(req: &Req) -> Result<Vec<(String, String)>, Resp> {
 }
 
 /// Okta's answer when a required form parameter is absent or empty.
-fn missing(name: &str) -> Resp {
+pub(crate) fn missing(name: &str) -> Resp {
     oauth(
         400,
         "invalid_request",
@@ -61,7 +63,7 @@ fn missing(name: &str) -> Resp {
     )
 }
 
-fn param<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter()
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.as_str())
@@ -69,7 +71,7 @@ fn param<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// Authenticates the client of a token, revoke or introspect request.
-fn authenticate(
+pub(crate) fn authenticate(
     org: &Org,
     req: &Req,
     form: &[(String, String)],
@@ -271,7 +273,9 @@ pub(crate) fn token(org: &Org, req: &Req, server: Option<&str>) -> Resp {
                 &format!("The token request must specify a 'grant_type'. Valid values: {GRANTS}"),
             );
         }
-        Some(g @ ("client_credentials" | "authorization_code" | "refresh_token")) => g.to_owned(),
+        Some(
+            g @ ("client_credentials" | "authorization_code" | "refresh_token" | DEVICE_GRANT),
+        ) => g.to_owned(),
         Some(_) => {
             return oauth(
                 400,
@@ -297,6 +301,7 @@ pub(crate) fn token(org: &Org, req: &Req, server: Option<&str>) -> Resp {
     match grant.as_str() {
         "client_credentials" => client_credentials(org, req, &form, &app, method, server),
         "authorization_code" => authorization_code(org, req, &form, &app),
+        DEVICE_GRANT => crate::routes::device::token(org, req, &form, &app),
         _ => refresh(org, req, &form, &app),
     }
 }
@@ -521,37 +526,57 @@ fn authorization_code(org: &Org, req: &Req, form: &[(String, String)], app: &App
         }
         (None, None) => {}
     }
+    user_grant(
+        org,
+        req,
+        app,
+        &code.scopes,
+        code.user,
+        code.nonce.as_deref(),
+    )
+}
+
+/// Tokens for a signed-in user (authorization code or device grant): the access token, an ID
+/// token with `openid`, a refresh token with `offline_access`.
+pub(crate) fn user_grant(
+    org: &Org,
+    req: &Req,
+    app: &App,
+    scopes: &[String],
+    user: usize,
+    nonce: Option<&str>,
+) -> Resp {
     let jkt = try_resp!(token_dpop(org, req, app.dpop_bound));
-    let (access, _) = mint(org, app, &code.scopes, jkt.clone(), Some(code.user));
-    let id_token = code.scopes.iter().any(|s| s == "openid").then(|| {
+    let (access, _) = mint(org, app, scopes, jkt.clone(), Some(user));
+    let id_token = scopes.iter().any(|s| s == "openid").then(|| {
         let now = org.now();
         let mut claims = json!({
-            "ver": 1, "sub": crate::users::id(org, code.user), "iss": org.base, "aud": app.id,
+            "ver": 1, "sub": crate::users::id(org, user), "iss": org.base, "aud": app.id,
             "iat": now, "exp": now + LIFETIME, "auth_time": now, "amr": ["pwd"], "idp": "00o000000000000okta",
-            "jti": format!("ID.{}", org.rng.token(24)), "preferred_username": crate::users::login_of(org, code.user),
+            "jti": format!("ID.{}", org.rng.token(24)), "preferred_username": crate::users::login_of(org, user),
         });
-        if let Some(n) = &code.nonce {
+        if let Some(n) = nonce {
             claims["nonce"] = json!(n);
         }
         org.sign_token(&claims)
     });
-    let refresh = code.scopes.iter().any(|s| s == "offline_access").then(|| {
+    let refresh = scopes.iter().any(|s| s == "offline_access").then(|| {
         let value = org.rng.token(32);
         let now = org.now();
         let issued = Issued {
             client_id: app.id.clone(),
-            scopes: code.scopes.clone(),
+            scopes: scopes.to_vec(),
             jkt: jkt.clone(),
             exp: now + 90 * 86_400,
             iat: now,
-            user: Some(code.user),
+            user: Some(user),
             revoked: false,
             refresh: true,
         };
         org.state().tokens.insert(value.clone(), issued);
         value
     });
-    token_response(&access, jkt.is_some(), &code.scopes, id_token, refresh)
+    token_response(&access, jkt.is_some(), scopes, id_token, refresh)
 }
 
 fn refresh(org: &Org, req: &Req, form: &[(String, String)], app: &App) -> Resp {

@@ -503,6 +503,28 @@ fn the_oauth_answers_follow_oktas_contract() {
     contract.check("GET", "/oauth2/v1/clients/{clientId}", &get(&one, &h));
     contract.check("DELETE", "/oauth2/v1/clients/{clientId}", &delete(&one, &h));
     contract.check("GET", "/oauth2/v1/clients/{clientId}", &get(&one, &h));
+
+    // The device authorization grant (a native app with the grant type), and a refusal.
+    let native = post_json(
+        &w.url("/oauth2/v1/clients"),
+        &json!({"client_name": "device", "application_type": "native", "token_endpoint_auth_method": "none",
+                "grant_types": ["authorization_code", "urn:ietf:params:oauth:grant-type:device_code"],
+                "response_types": ["code"], "redirect_uris": ["http://127.0.0.1:1/cb"]}),
+        &h,
+    )
+    .json();
+    let device = |scope: &str| {
+        post_form(
+            &w.url("/oauth2/v1/device/authorize"),
+            &[
+                ("client_id", native["client_id"].as_str().unwrap()),
+                ("scope", scope),
+            ],
+            &[],
+        )
+    };
+    contract.check("POST", "/oauth2/v1/device/authorize", &device("openid"));
+    contract.check("POST", "/oauth2/v1/device/authorize", &device(""));
 }
 
 #[test]
@@ -706,4 +728,49 @@ fn the_directory_answers_follow_oktas_contract() {
     );
     contract.check("DELETE", path, &delete(&one_secret, &h));
     contract.check("GET", path, &get(&one_secret, &h));
+
+    // Who may sign in to an app: user and group assignments.
+    let app_id = web["id"].as_str().unwrap();
+    let user = get(&w.url("/api/v1/users/user2@example.com"), &h).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let app_users = w.url(&format!("/api/v1/apps/{app_id}/users"));
+    let path = "/api/v1/apps/{appId}/users";
+    contract.check(
+        "POST",
+        path,
+        &post_json(&app_users, &json!({"id": user, "scope": "USER"}), &h),
+    );
+    contract.check("GET", path, &get(&app_users, &h));
+    let path = "/api/v1/apps/{appId}/users/{userId}";
+    let one_user = format!("{app_users}/{user}");
+    contract.check("GET", path, &get(&one_user, &h));
+    contract.check("DELETE", path, &delete(&one_user, &h));
+    contract.check("GET", path, &get(&one_user, &h));
+    let app_groups = w.url(&format!("/api/v1/apps/{app_id}/groups"));
+    let everyone = format!("{app_groups}/00g0000000000everyone");
+    let path = "/api/v1/apps/{appId}/groups/{groupId}";
+    contract.check(
+        "PUT",
+        path,
+        &crate::put_json(&everyone, &json!({"priority": 0}), &h),
+    );
+    contract.check("GET", path, &get(&everyone, &h));
+    contract.check("GET", "/api/v1/apps/{appId}/groups", &get(&app_groups, &h));
+    contract.check("DELETE", path, &delete(&everyone, &h));
+    contract.check("GET", path, &get(&everyone, &h));
+
+    // A user's admin roles.
+    let roles = w.url(&format!("/api/v1/users/{user}/roles"));
+    let path = "/api/v1/users/{userId}/roles";
+    let assigned = post_json(&roles, &json!({"type": "READ_ONLY_ADMIN"}), &h);
+    contract.check("POST", path, &assigned);
+    contract.check("GET", path, &get(&roles, &h));
+    let ra = assigned.json()["id"].as_str().unwrap().to_owned();
+    let path = "/api/v1/users/{userId}/roles/{roleAssignmentId}";
+    let one_role = format!("{roles}/{ra}");
+    contract.check("GET", path, &get(&one_role, &h));
+    contract.check("DELETE", path, &delete(&one_role, &h));
+    contract.check("GET", path, &get(&one_role, &h));
 }

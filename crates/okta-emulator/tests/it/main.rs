@@ -18,6 +18,7 @@ mod hostile;
 mod management;
 mod resource;
 mod token;
+mod user_access;
 mod user_flow;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -395,7 +395,7 @@ fn form_and_grant_rules() {
     );
     bad_type.expect(400, "The client_assertion_type is invalid.");
     post_form(&w.token_url(), &[("scope", "x")], &[])
-        .expect(400, "The token request must specify a 'grant_type'. Valid values: [authorization_code, client_credentials, refresh_token]");
+        .expect(400, "The token request must specify a 'grant_type'. Valid values: [authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code]");
     let got = post_form(&w.token_url(), &[("grant_type", "password")], &[]);
     assert_eq!(got.json()["error"], "unsupported_grant_type");
     w.token_request(&w.assertion(), "", None)

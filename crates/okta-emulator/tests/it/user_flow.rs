@@ -25,7 +25,18 @@ fn native(w: &World) -> String {
         &json!({"scopeId": "okta.users.read", "issuer": w.org.url()}),
         &[("Authorization", &w.ssws())],
     );
+    assign_everyone(w, &id);
     id
+}
+
+/// Lets every user sign in to the app (an app nobody is assigned to refuses every user).
+fn assign_everyone(w: &World, id: &str) {
+    let everyone = crate::put_json(
+        &w.url(&format!("/api/v1/apps/{id}/groups/00g0000000000everyone")),
+        &json!({}),
+        &[("Authorization", &w.ssws())],
+    );
+    assert_eq!(everyone.status, 200, "{}", everyone.body);
 }
 
 fn authorize(w: &World, params: &[(&str, &str)]) -> crate::Got {
@@ -259,6 +270,7 @@ fn cases_55_to_59_pkce_codes_and_redirects() {
         web["client_id"].as_str().unwrap(),
         web["client_secret"].as_str().unwrap(),
     );
+    assign_everyone(&w, web_id);
     let q = location(&authorize(
         &w,
         &[
