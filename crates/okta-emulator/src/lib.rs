@@ -243,6 +243,71 @@ impl Emulator {
         &self.org.admin_token
     }
 
+    /// The first half of a browser's part in a sign-in with the scripted login
+    /// ([`Config::default_login`]): opens `authorize_url` (a URL of this org) in-process and
+    /// returns where the org redirects (the client's redirect URI with `code` and `state`, or
+    /// with `error`). For demos and tests with no person at hand; with no scripted login the
+    /// org serves its sign-in page instead, and this says so.
+    pub fn sign_in_redirect(&self, authorize_url: &str) -> Result<String, String> {
+        let parsed = url::Url::parse(authorize_url).map_err(|e| format!("{e}"))?;
+        if !authorize_url.starts_with(&self.url) {
+            return Err("not a URL of this org".to_owned());
+        }
+        let req = http::Req {
+            method: "GET".to_owned(),
+            path: parsed.path().to_owned(),
+            query: parsed.query().map(str::to_owned),
+            headers: Vec::new(),
+            body: Vec::new(),
+            request_id: self.org.new_request_id(),
+        };
+        let resp = self.org.handle(&req);
+        resp.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("location"))
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| {
+                let body = String::from_utf8_lossy(resp.body_bytes());
+                let said = serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v["error_description"].as_str().map(str::to_owned))
+                    .unwrap_or_else(|| "no redirect (is a scripted login configured?)".to_owned());
+                format!("the org answered {}: {said}", resp.status)
+            })
+    }
+
+    /// The second half: the browser following that redirect to the client's loopback
+    /// listener (`http://127.0.0.1:PORT/…` only). Returns the status the listener answered.
+    pub fn follow_redirect(&self, location: &str) -> Result<u16, String> {
+        let location = location.to_owned();
+        let back = url::Url::parse(&location).map_err(|e| format!("{e}"))?;
+        let host = back.host_str().unwrap_or_default();
+        if back.scheme() != "http" || !matches!(host, "127.0.0.1" | "[::1]" | "localhost") {
+            return Err("the redirect URI is not a loopback http:// URI".to_owned());
+        }
+        let port = back.port_or_known_default().unwrap_or(80);
+        let mut stream = std::net::TcpStream::connect((host.trim_matches(['[', ']']), port))
+            .map_err(|e| format!("connecting to {host}:{port}: {e}"))?;
+        let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+        let path = match back.query() {
+            Some(q) => format!("{}?{q}", back.path()),
+            None => back.path().to_owned(),
+        };
+        use std::io::{Read as _, Write as _};
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n"
+        )
+        .map_err(|e| format!("{e}"))?;
+        let mut answer = Vec::new();
+        let _ = stream.take(64 * 1024).read_to_end(&mut answer);
+        let text = String::from_utf8_lossy(&answer);
+        text.split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| "the redirect URI's listener did not answer HTTP".to_owned())
+    }
+
     /// Every request so far.
     pub fn events(&self) -> Vec<Event> {
         self.org.state().events.clone()

@@ -105,7 +105,7 @@ impl RoleAssignment {
     }
 }
 
-fn text(v: &Value, pointer: &str, endpoint: &str) -> Result<String> {
+pub(crate) fn text(v: &Value, pointer: &str, endpoint: &str) -> Result<String> {
     v.pointer(pointer)
         .and_then(Value::as_str)
         .map(|s| safe(s, 200))
@@ -118,7 +118,7 @@ fn text(v: &Value, pointer: &str, endpoint: &str) -> Result<String> {
 
 /// A typed value from Okta's answer; a malformed one is Okta's unexpected answer, not the
 /// caller's invalid input.
-fn typed<T, E>(
+pub(crate) fn typed<T, E>(
     v: &Value,
     pointer: &str,
     endpoint: &str,
@@ -285,7 +285,7 @@ impl Okta {
     }
 
     /// GETs a JSON array and reads each item with `item`.
-    fn list<T>(
+    pub(crate) fn list<T>(
         &self,
         cred: &dyn Credential,
         path: &str,
@@ -385,7 +385,7 @@ fn grant_from(v: &Value, path: &str) -> Result<Grant> {
     })
 }
 
-fn role_from(v: &Value, path: &str) -> Result<RoleAssignment> {
+pub(crate) fn role_from(v: &Value, path: &str) -> Result<RoleAssignment> {
     Ok(RoleAssignment {
         id: typed(v, "/id", path, "an Okta id", RoleAssignmentId::new)?,
         role_type: text(v, "/type", path)?,

@@ -58,10 +58,12 @@ pub enum OAuthEndpoint {
     Introspect,
     /// `/v1/keys`: the keys that sign the server's tokens.
     Keys,
+    /// `/v1/device/authorize`: the device authorization endpoint (RFC 8628 §3.1).
+    DeviceAuthorize,
 }
 
 impl OAuthEndpoint {
-    /// The last segment of Okta's fixed path (`token`).
+    /// The end of Okta's fixed path (`token`, `device/authorize`).
     pub fn path_segment(self) -> &'static str {
         match self {
             OAuthEndpoint::Authorize => "authorize",
@@ -69,6 +71,7 @@ impl OAuthEndpoint {
             OAuthEndpoint::Revoke => "revoke",
             OAuthEndpoint::Introspect => "introspect",
             OAuthEndpoint::Keys => "keys",
+            OAuthEndpoint::DeviceAuthorize => "device/authorize",
         }
     }
 }
@@ -150,6 +153,8 @@ pub struct Discovery {
     pub authorization_endpoint: Option<Endpoint>,
     /// `jwks_uri`: the keys that sign ID tokens.
     pub jwks_uri: Option<Endpoint>,
+    /// `device_authorization_endpoint` (RFC 8628 §4).
+    pub device_authorization_endpoint: Option<Endpoint>,
 }
 
 impl Discovery {
@@ -160,6 +165,7 @@ impl Discovery {
             OAuthEndpoint::Introspect => self.introspection_endpoint.as_ref(),
             OAuthEndpoint::Authorize => self.authorization_endpoint.as_ref(),
             OAuthEndpoint::Keys => self.jwks_uri.as_ref(),
+            OAuthEndpoint::DeviceAuthorize => self.device_authorization_endpoint.as_ref(),
         }
     }
 }
@@ -464,6 +470,7 @@ impl Okta {
                 introspection_endpoint: endpoint("introspection_endpoint")?,
                 authorization_endpoint: endpoint("authorization_endpoint")?,
                 jwks_uri: endpoint("jwks_uri")?,
+                device_authorization_endpoint: endpoint("device_authorization_endpoint")?,
             });
         }
         Err(last.unwrap_or_else(|| Error::Unexpected {

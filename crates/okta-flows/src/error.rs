@@ -309,7 +309,7 @@ pub(crate) fn hint(code: Option<&str>, message: Option<&str>) -> Option<&'static
     let m = message.unwrap_or_default();
     Some(match code? {
         "E0000006" => {
-            "the app has the scope but no admin role that allows this: assign one (POST /oauth2/v1/clients/{id}/roles)"
+            "the token has the scope, but its holder has no admin role that allows this: assign one to the app (POST /oauth2/v1/clients/{id}/roles) or, for a user's token, to the user (POST /api/v1/users/{id}/roles)"
         }
         "E0000011" => "the token is wrong, expired or revoked, or an OAuth token was sent as SSWS",
         "E0000005" => "this endpoint does not accept this kind of credential",

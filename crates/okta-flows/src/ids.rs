@@ -91,6 +91,16 @@ okta_id_type!(
     "a role assignment id"
 );
 okta_id_type!(
+    /// A user's id (`00u…`).
+    UserId,
+    "a user id"
+);
+okta_id_type!(
+    /// A group's id (`00g…`).
+    GroupId,
+    "a group id"
+);
+okta_id_type!(
     /// The id of a custom admin role (`cr0…`).
     CustomRoleId,
     "a custom role id"

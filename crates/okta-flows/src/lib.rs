@@ -36,10 +36,12 @@
 // Public types can grow without a breaking release: each exhaustive one says why it may be.
 #![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
 
+mod access;
 mod admin;
 mod api;
 mod cache;
 mod client;
+mod device;
 mod error;
 mod files;
 mod ids;
@@ -52,31 +54,35 @@ mod secrets;
 mod tokens;
 mod transport;
 mod user;
+mod user_plan;
 
+pub use access::{Assignee, OidcApp, OidcAppKind, User};
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
 pub use api::{ApiResponse, Authorization, Credential, Items, Pages, RawPage, RawPages};
 pub use client::{
     AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace,
 };
+pub use device::DeviceSignIn;
 pub use error::{Error, Problem, RateLimit, Result};
 pub use files::write_private_file;
 pub use ids::{
-    AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, ResourceSetId, Role,
-    RoleAssignmentId, Scope, StandardRole,
+    AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, GroupId, ResourceSetId,
+    Role, RoleAssignmentId, Scope, StandardRole, UserId,
 };
 pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use oauth::{ClientAuth, Introspection};
 pub use org::OrgUrl;
 pub use provision::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
 pub use secrets::{
-    AccessToken, AuthorizationCode, ClientSecret, IdToken, OAuthState, PkceVerifier, ProxyUrl,
-    RefreshToken, SswsToken,
+    AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, OAuthState, PkceVerifier,
+    ProxyUrl, RefreshToken, SswsToken,
 };
 pub use tokens::{
     DpopMode, KeyIdentity, LazySigner, ServiceCredentials, Token, TokenRequest, TokenSource,
     TokenType,
 };
 pub use user::{Pkce, SignIn, UserTokenSource, UserTokens};
+pub use user_plan::{UserAccess, UserAccessPlan, UserStep};
 
 /// The HTTP method type of [`Okta::call`] (the `http` crate's, as ureq re-exports it).
 pub use ureq::http::Method;

@@ -18,13 +18,52 @@ pub enum ClientAuth<'a> {
     PrivateKeyJwt(&'a ServiceCredentials),
     /// A public client (PKCE): `client_id` only.
     Public(&'a ClientId),
-    /// `client_secret_post`.
+    /// `client_secret_post`: the id and secret in the form body (Okta's guide: "Send client
+    /// credentials in body").
     Secret {
         /// The client id.
         client_id: &'a ClientId,
         /// The secret.
         secret: &'a crate::secrets::ClientSecret,
     },
+    /// `client_secret_basic`: the id and secret in `Authorization: Basic`, each
+    /// form-urlencoded first (RFC 6749 §2.3.1).
+    SecretBasic {
+        /// The client id.
+        client_id: &'a ClientId,
+        /// The secret.
+        secret: &'a crate::secrets::ClientSecret,
+    },
+}
+
+impl ClientAuth<'_> {
+    /// The client id this authentication names.
+    pub fn client_id(&self) -> &ClientId {
+        match self {
+            ClientAuth::PrivateKeyJwt(c) => c.client_id(),
+            ClientAuth::Public(id)
+            | ClientAuth::Secret { client_id: id, .. }
+            | ClientAuth::SecretBasic { client_id: id, .. } => id,
+        }
+    }
+
+    /// The `Authorization: Basic` value of `client_secret_basic`, zeroed on drop.
+    fn basic_header(&self) -> Option<crate::secrets::ClientSecret> {
+        use base64::Engine as _;
+        let ClientAuth::SecretBasic { client_id, secret } = self else {
+            return None;
+        };
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let pair = crate::secrets::ClientSecret::new(format!(
+            "{}:{}",
+            enc(client_id.as_str()),
+            enc(secret.expose_secret())
+        ));
+        Some(crate::secrets::ClientSecret::new(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair.expose_secret().as_bytes())
+        )))
+    }
 }
 
 /// What introspection said.
@@ -62,6 +101,8 @@ impl Okta {
                 form.append_pair("client_id", client_id.as_str());
                 form.append_pair("client_secret", secret.expose_secret());
             }
+            // The credentials go in the header (`oauth_post`).
+            ClientAuth::SecretBasic { .. } => {}
         }
         Ok(())
     }
@@ -80,10 +121,15 @@ impl Okta {
             form.append_pair(k, v);
         }
         self.client_auth_form(auth, &endpoint, &mut form)?;
+        let basic = auth.basic_header();
+        let mut headers = vec![("Accept", "application/json")];
+        if let Some(b) = &basic {
+            headers.push(("Authorization", b.expose_secret()));
+        }
         let reply = self.send(
             &Method::POST,
             endpoint.url(),
-            &[("Accept", "application/json")],
+            &headers,
             Some((
                 "application/x-www-form-urlencoded",
                 form.finish().into_bytes(),

@@ -25,6 +25,10 @@ okta_jwk::secret_text!(
     pub AuthorizationCode
 );
 okta_jwk::secret_text!(
+    /// A device code (RFC 8628): whoever holds it gets the user's tokens once they approve.
+    pub DeviceCode
+);
+okta_jwk::secret_text!(
     /// A PKCE `code_verifier`.
     pub PkceVerifier
 );

@@ -24,6 +24,9 @@ use crate::secrets::{
 use crate::tokens::{Token, TokenType};
 use crate::transport::MAX_JSON;
 
+/// RFC 8628's grant type.
+pub(crate) const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
 /// A PKCE pair: a 43-character verifier from 32 random bytes and its S256 challenge. `plain` is
 /// never used.
 #[derive(Debug)]
@@ -204,6 +207,9 @@ impl Okta {
         if let Some(s) = scopes {
             fields.push(("scope", crate::ids::join(s)));
         }
+        if let ClientAuth::PrivateKeyJwt(_) = auth {
+            fields.push(("client_id", client_id.as_str().to_owned()));
+        }
         let body = self.user_token_request(auth, &fields)?;
         let mut tokens = self.user_tokens(&body, client_id, None)?;
         if tokens.refresh.is_none() {
@@ -217,7 +223,7 @@ impl Okta {
         self.oauth_post(OAuthEndpoint::Token, auth, &fields)?.json()
     }
 
-    fn user_tokens(
+    pub(crate) fn user_tokens(
         &self,
         body: &Value,
         client_id: &ClientId,
@@ -508,7 +514,7 @@ mod tests {
 pub struct UserTokenSource {
     okta: Okta,
     client_id: ClientId,
-    secret: Option<crate::secrets::ClientSecret>,
+    auth: HeldAuth,
     path: std::path::PathBuf,
     margin: u64,
     memory: std::sync::Mutex<Option<Token>>,
@@ -521,6 +527,14 @@ impl std::fmt::Debug for UserTokenSource {
             .field("path", &self.path)
             .finish_non_exhaustive()
     }
+}
+
+/// How a [`UserTokenSource`] authenticates its client when it refreshes.
+enum HeldAuth {
+    Public,
+    Post(crate::secrets::ClientSecret),
+    Basic(crate::secrets::ClientSecret),
+    Key(crate::tokens::ServiceCredentials),
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -542,7 +556,7 @@ impl UserTokenSource {
         UserTokenSource {
             okta,
             client_id,
-            secret: None,
+            auth: HeldAuth::Public,
             path: path.into(),
             margin: 60,
             memory: std::sync::Mutex::new(None),
@@ -551,17 +565,46 @@ impl UserTokenSource {
 
     /// The client secret of a confidential web app (sent as `client_secret_post` on refresh).
     pub fn with_secret(mut self, secret: crate::secrets::ClientSecret) -> UserTokenSource {
-        self.secret = Some(secret);
+        self.auth = HeldAuth::Post(secret);
         self
     }
 
+    /// The client secret, sent as `client_secret_basic` on refresh.
+    pub fn with_secret_basic(mut self, secret: crate::secrets::ClientSecret) -> UserTokenSource {
+        self.auth = HeldAuth::Basic(secret);
+        self
+    }
+
+    /// A private key the app authenticates with (`private_key_jwt`) on refresh.
+    pub fn with_private_key(mut self, key: crate::tokens::ServiceCredentials) -> UserTokenSource {
+        self.auth = HeldAuth::Key(key);
+        self
+    }
+
+    /// The client id a token file was saved for, if `path` holds one (so a later run can find
+    /// the app `login` signed in to).
+    pub fn saved_client_id(path: &std::path::Path) -> Option<ClientId> {
+        let crate::files::PrivateRead::Bytes(bytes) =
+            crate::files::read_private_file(path, 1024 * 1024)
+        else {
+            return None;
+        };
+        let saved: SavedUser = serde_json::from_slice(&bytes).ok()?;
+        ClientId::new(saved.client_id).ok()
+    }
+
     fn auth(&self) -> ClientAuth<'_> {
-        match &self.secret {
-            Some(secret) => ClientAuth::Secret {
+        match &self.auth {
+            HeldAuth::Public => ClientAuth::Public(&self.client_id),
+            HeldAuth::Post(secret) => ClientAuth::Secret {
                 client_id: &self.client_id,
                 secret,
             },
-            None => ClientAuth::Public(&self.client_id),
+            HeldAuth::Basic(secret) => ClientAuth::SecretBasic {
+                client_id: &self.client_id,
+                secret,
+            },
+            HeldAuth::Key(key) => ClientAuth::PrivateKeyJwt(key),
         }
     }
 

@@ -16,6 +16,9 @@
 //!       port: 3128
 //!       username: me
 //!       password: …
+//!   oauth2:                              # the app a person signs in to (`login`), as Okta's
+//!     clientId: 0oa…                     # OIDC SDKs name it; also client-id
+//!     clientSecret: …                    # a web app's secret (keep the file private)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -40,6 +43,10 @@ pub(crate) struct FileConfig {
     pub(crate) kid: Option<String>,
     pub(crate) token: Option<okta_flows::SswsToken>,
     pub(crate) proxy: ProxyParts,
+    /// `okta.oauth2.clientId`: the sign-in app of `login`.
+    pub(crate) login_client_id: Option<String>,
+    /// `okta.oauth2.clientSecret`: its client secret.
+    pub(crate) login_client_secret: Option<okta_flows::ClientSecret>,
     /// The files read, for messages.
     pub(crate) sources: Vec<PathBuf>,
 }
@@ -103,6 +110,22 @@ fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
     );
     if let Some(token) = text_of("token") {
         config.token = Some(okta_flows::SswsToken::new(token));
+    }
+    let oauth2 = value.get("okta").and_then(|o| o.get("oauth2"));
+    let oauth2_text = |names: &[&str]| {
+        names.iter().find_map(|n| {
+            oauth2
+                .and_then(|c| c.get(*n))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+    };
+    take(
+        &mut config.login_client_id,
+        oauth2_text(&["clientId", "client-id"]),
+    );
+    if let Some(secret) = oauth2_text(&["clientSecret", "client-secret"]) {
+        config.login_client_secret = Some(okta_flows::ClientSecret::new(secret));
     }
     if let Some(proxy) = client.and_then(|c| c.get("proxy")) {
         let Value::Mapping(_) = proxy else {
@@ -173,7 +196,7 @@ mod tests {
         let path = dir.join("okta.yaml");
         std::fs::write(
             &path,
-            "okta:\n  client:\n    orgUrl: https://example.okta.com\n    token: 00ssws-SECRET-token\n    privateKey: \"-----BEGIN PRIVATE KEY-----\\nKEY-SECRET\\n-----END PRIVATE KEY-----\"\n    proxy:\n      host: proxy.corp\n      username: me\n      password: PROXY-SECRET\n",
+            "okta:\n  oauth2:\n    clientId: 0oaweb\n    clientSecret: WEB-SECRET\n  client:\n    orgUrl: https://example.okta.com\n    token: 00ssws-SECRET-token\n    privateKey: \"-----BEGIN PRIVATE KEY-----\\nKEY-SECRET\\n-----END PRIVATE KEY-----\"\n    proxy:\n      host: proxy.corp\n      username: me\n      password: PROXY-SECRET\n",
         )?;
         let mut config = FileConfig::default();
         merge(&mut config, &path)?;
@@ -181,6 +204,14 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
         assert!(shown.contains("example.okta.com"), "{shown}");
+        assert_eq!(config.login_client_id.as_deref(), Some("0oaweb"));
+        assert_eq!(
+            config
+                .login_client_secret
+                .as_ref()
+                .map(okta_flows::ClientSecret::expose_secret),
+            Some("WEB-SECRET")
+        );
         assert_eq!(
             config
                 .token

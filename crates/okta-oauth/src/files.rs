@@ -185,7 +185,7 @@ pub(crate) fn read_at_most(path: &Path, max: u64) -> Result<String> {
 /// A path for a message, unless it looks like a secret pasted where a path belongs.
 pub(crate) fn shown(path: &Path) -> String {
     let text = path.to_string_lossy();
-    match crate::guard::secret_like(&text) {
+    match crate::guard::secret_like_path(&text) {
         Some(what) => format!("<{what}, given where a file path belongs; not shown>"),
         None => path.display().to_string(),
     }

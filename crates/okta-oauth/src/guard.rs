@@ -41,6 +41,21 @@ pub(crate) fn secret_like(text: &str) -> Option<&'static str> {
     None
 }
 
+/// [`secret_like`], and for text given where a file path belongs also a bare token: 32 or more
+/// base64url characters with no `/` or `.` (a client secret, an access token), which a real
+/// path seldom is; it is not echoed in messages.
+pub(crate) fn secret_like_path(text: &str) -> Option<&'static str> {
+    secret_like(text).or_else(|| {
+        let t = text.trim();
+        let bare = t.len() >= 32
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && t.bytes().any(|b| b.is_ascii_digit())
+            && t.bytes().any(|b| b.is_ascii_alphabetic());
+        bare.then_some("a secret or token")
+    })
+}
+
 /// The first argument that looks like a secret: its position (1-based) and what it looks like.
 /// For `--flag=value`, the value is what is judged.
 pub(crate) fn secret_argument(args: &[OsString]) -> Option<(usize, &'static str)> {

@@ -11,10 +11,12 @@ mod connect;
 mod files;
 mod guard;
 mod keys_cmd;
+mod login_cmd;
 mod more_cmd;
 mod org_cmd;
 mod out;
 mod quickstart;
+mod quickstart_user;
 
 use connect::{AdminOpts, OrgOpts};
 
@@ -75,7 +77,7 @@ enum Command {
     /// Call any Okta API with a service-app token (or --ssws).
     Api(org_cmd::ApiCmd),
     /// Sign a user in with Authorization Code + PKCE; `api --user` then uses their token.
-    Login(more_cmd::LoginCmd),
+    Login(login_cmd::LoginCmd),
     /// Show a JWT's header and claims, unverified.
     Decode(org_cmd::DecodeCmd),
     /// Verify a JWT against a JWKS file or URL.

@@ -1,15 +1,12 @@
-//! `keys`, `assertion`, `login`.
+//! `keys`, `assertion`, and opening the browser for `login`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use okta_assertion::{ClientAssertionBuilder, OsRandom, UnixTime};
-use okta_flows::{
-    AppId, AppKeyId, ClientAuth, Credential, DpopMode, OAuthEndpoint, UserTokenSource,
-};
+use okta_flows::{AppId, AppKeyId, Credential, DpopMode, OAuthEndpoint};
 use serde_json::json;
 
 use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
@@ -182,83 +179,9 @@ impl AssertionCmd {
     }
 }
 
-/// `okta-oauth login`: sign a user in with Authorization Code + PKCE.
-#[derive(Debug, Args)]
-pub(crate) struct LoginCmd {
-    /// The app's client id (a native or SPA app with PKCE) [env: OKTA_CLIENT_CLIENTID]
-    #[arg(long)]
-    client_id: Option<String>,
-    /// The loopback port of the redirect URI registered with the app.
-    #[arg(long, default_value_t = 8765)]
-    port: u16,
-    /// The path of the redirect URI.
-    #[arg(long, default_value = "/callback")]
-    path: String,
-    /// Scopes to ask for.
-    #[arg(long, default_value = "openid offline_access okta.users.read")]
-    scopes: String,
-    /// Give up after this many seconds.
-    #[arg(long, default_value_t = 300)]
-    timeout: u64,
-    /// Do not try to open a browser (print the URL only).
-    #[arg(long)]
-    no_browser: bool,
-}
-
-impl LoginCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
-        let client_id = self
-            .client_id
-            .clone()
-            .or_else(|| std::env::var("OKTA_CLIENT_CLIENTID").ok())
-            .context("no client id: give --client-id or set OKTA_CLIENT_CLIENTID")?;
-        let client_id = okta_flows::ClientId::new(client_id)?;
-        let scopes: Vec<&str> = self
-            .scopes
-            .split([' ', ','])
-            .filter(|s| !s.is_empty())
-            .collect();
-        let scopes = okta_flows::Scope::list(&scopes)?;
-        let sign_in = okta.start_sign_in(&client_id, self.port, &self.path, &scopes)?;
-        out.note(&format!(
-            "Sign in at:\n\n  {}\n\n(redirect URI to register with the app: {})",
-            sign_in.url(),
-            sign_in.redirect_uri()
-        ));
-        if !self.no_browser && open_browser(sign_in.url()) {
-            out.note("Opened your browser.");
-        }
-        let tokens = okta.finish_sign_in(
-            sign_in,
-            ClientAuth::Public(&client_id),
-            Duration::from_secs(self.timeout),
-        )?;
-        files::private_dir(&files::state_dir())?;
-        let store = UserTokenSource::new(okta, client_id, user_tokens_path());
-        store.store(&tokens)?;
-        let who = tokens.id_claims.as_ref().and_then(|c| {
-            c.get("preferred_username")
-                .or(c.get("sub"))
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        });
-        out.data(
-            &format!("signed in{}; tokens kept in {} (mode 0600)", who.as_ref().map(|w| format!(" as {w}")).unwrap_or_default(), user_tokens_path().display()),
-            &json!({"signed_in": true, "user": who, "scopes": tokens.access.scopes(), "refresh_token": tokens.refresh.is_some()}),
-        );
-        Ok(())
-    }
-}
-
-/// Where `login` keeps the user's tokens.
-pub(crate) fn user_tokens_path() -> PathBuf {
-    files::state_dir().join("user-tokens.json")
-}
-
 /// Opens `url` in the system browser when there is one (RFC 8252 §8.12: the system browser, not
 /// an embedded view); returns whether a browser was started. The URL is printed either way.
-fn open_browser(url: &str) -> bool {
+pub(crate) fn open_browser(url: &str) -> bool {
     let commands: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
         &[("open", &[])]
     } else if cfg!(windows) {

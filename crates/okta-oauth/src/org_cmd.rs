@@ -77,6 +77,23 @@ pub(crate) struct ApiCmd {
 
 impl ApiCmd {
     pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        let result = self.call(org, out);
+        match result {
+            Err(e)
+                if self.user
+                    && e.downcast_ref::<okta_flows::Error>()
+                        .and_then(okta_flows::Error::okta_code)
+                        == Some("E0000006") =>
+            {
+                Err(anyhow::anyhow!(
+                    "{e}\nThe user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token): okta-oauth role assign --user LOGIN READ_ONLY_ADMIN"
+                ))
+            }
+            other => other,
+        }
+    }
+
+    fn call(&self, org: &OrgOpts, out: &Out) -> Result<()> {
         let okta = org.okta()?;
         let method = self.method.to_ascii_uppercase();
         if !["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&method.as_str()) {
@@ -93,11 +110,9 @@ impl ApiCmd {
             ssws = self.admin.ssws()?;
             &ssws
         } else if self.user {
-            user = okta_flows::UserTokenSource::new(
-                okta.clone(),
-                self.service.client_id()?,
-                crate::more_cmd::user_tokens_path(),
-            );
+            user = crate::login_cmd::LoginClient::default()
+                .held(true)?
+                .store(okta.clone());
             &user
         } else {
             if let Some(warning) = org.scope_warning(&self.service.scopes()) {
@@ -141,17 +156,30 @@ fn eprint_progress(pages: usize, items: usize) {
 /// `okta-oauth app`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum AppCmd {
-    /// Create a service app (private_key_jwt, client credentials) with the public key of FILE.
+    /// Create an app: a service app (private_key_jwt, client credentials) with the public key of
+    /// --key, or the OIDC app a person signs in to (--type web, native or spa).
     Create {
         /// The app's name.
         #[arg(long)]
         name: String,
-        /// A key file (private or public); its public part is registered.
+        /// service: a backend with a key; web: sign-in with a client secret (written to
+        /// --secret-file, never printed); native or spa: sign-in with PKCE, no secret.
+        #[arg(long = "type", value_enum, default_value_t = AppType::Service)]
+        kind: AppType,
+        /// A key file (private or public); its public part is registered (service apps).
         #[arg(long, value_name = "FILE")]
-        key: PathBuf,
+        key: Option<PathBuf>,
         /// Require DPoP (as Okta's console does for new API service apps).
         #[arg(long)]
         dpop: bool,
+        /// A sign-in redirect URI (repeat for more) [default: http://127.0.0.1:8765/callback,
+        /// what `login` listens on]
+        #[arg(long = "redirect-uri", value_name = "URI")]
+        redirect_uris: Vec<String>,
+        /// Where a web app's client secret is written, mode 0600 [default: the state folder,
+        /// `<client id>.client-secret`]
+        #[arg(long, value_name = "FILE")]
+        secret_file: Option<PathBuf>,
     },
     /// List apps (NDJSON with --json).
     List,
@@ -165,6 +193,56 @@ pub(crate) enum AppCmd {
         /// The app (client) id.
         id: String,
     },
+    /// Let a user (by login or id) or a group sign in to the app.
+    Assign {
+        /// The app (client) id.
+        app: String,
+        /// The user's login or id.
+        #[arg(
+            long,
+            value_name = "LOGIN",
+            required_unless_present = "group",
+            conflicts_with = "group"
+        )]
+        user: Option<String>,
+        /// The group's id (00g…).
+        #[arg(long, value_name = "ID")]
+        group: Option<String>,
+    },
+    /// Take a user's or a group's assignment away.
+    Unassign {
+        /// The app (client) id.
+        app: String,
+        /// The user's login or id.
+        #[arg(
+            long,
+            value_name = "LOGIN",
+            required_unless_present = "group",
+            conflicts_with = "group"
+        )]
+        user: Option<String>,
+        /// The group's id (00g…).
+        #[arg(long, value_name = "ID")]
+        group: Option<String>,
+    },
+    /// Who may sign in to the app: its users and groups (NDJSON with --json).
+    Assignments {
+        /// The app (client) id.
+        app: String,
+    },
+}
+
+/// `app create --type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum AppType {
+    /// A backend service: client credentials with a private key.
+    Service,
+    /// A web app: authorization code with a client secret.
+    Web,
+    /// A native app: authorization code with PKCE (and the device grant).
+    Native,
+    /// A single-page app: authorization code with PKCE.
+    Spa,
 }
 
 impl AppCmd {
@@ -173,8 +251,16 @@ impl AppCmd {
         let ssws = admin.ssws()?;
         let cred: &dyn Credential = &ssws;
         match self {
-            AppCmd::Create { name, key, dpop } => {
-                let path = key;
+            AppCmd::Create {
+                name,
+                kind: AppType::Service,
+                key,
+                dpop,
+                ..
+            } => {
+                let path = key
+                    .as_ref()
+                    .context("a service app needs --key FILE (its public key is registered)")?;
                 let key = files::any_key(path, None)?;
                 files::entering(&key, path)?;
                 let public = key.public_jwk().clone();
@@ -195,6 +281,65 @@ impl AppCmd {
                     app.raw(),
                 );
             }
+            AppCmd::Create {
+                name,
+                kind,
+                key,
+                dpop,
+                redirect_uris,
+                secret_file,
+            } => {
+                if key.is_some() || *dpop {
+                    bail!(
+                        "--key and --dpop are for service apps; a {kind:?} app signs people in (see `okta-oauth login`)"
+                    );
+                }
+                let kind = match kind {
+                    AppType::Web => okta_flows::OidcAppKind::Web,
+                    AppType::Native => okta_flows::OidcAppKind::Native,
+                    _ => okta_flows::OidcAppKind::Spa,
+                };
+                let uris = if redirect_uris.is_empty() {
+                    vec![crate::login_cmd::DEFAULT_REDIRECT.to_owned()]
+                } else {
+                    redirect_uris.clone()
+                };
+                let spec = okta_flows::OidcApp::new(name.as_str(), kind, uris)?;
+                // Where the secret goes is settled before the app exists: a secret shown once
+                // must not be lost to a path that cannot be written.
+                let state = files::state_dir();
+                if secret_file.is_none() && kind == okta_flows::OidcAppKind::Web {
+                    files::private_dir(&state)?;
+                }
+                let app = okta.create_oidc_app(cred, &spec)?;
+                let mut shown = app.raw().clone();
+                let mut human = format!(
+                    "created {} {} ({})",
+                    spec.kind.application_type(),
+                    app.client_id(),
+                    app.name()
+                );
+                if let Some(secret) = app.client_secret() {
+                    let path = secret_file.clone().unwrap_or_else(|| {
+                        state.join(format!("{}.client-secret", app.client_id()))
+                    });
+                    files::write_private(&path, &format!("{}\n", secret.expose_secret()), false)
+                        .with_context(|| format!("the app {} was created, but its client secret could not be written; make a new one with `okta-oauth api POST /api/v1/apps/{}/credentials/secrets --ssws`", app.client_id(), app.client_id()))?;
+                    human.push_str(&format!(
+                        "; client secret written to {} (mode 0600). Sign in with: okta-oauth login --client-id {} --client-secret-file {}",
+                        path.display(),
+                        app.client_id(),
+                        path.display()
+                    ));
+                    shown["client_secret_file"] = json!(path.display().to_string());
+                } else {
+                    human.push_str(&format!(
+                        ". Sign in with: okta-oauth login --client-id {}",
+                        app.client_id()
+                    ));
+                }
+                out.data(&human, &shown);
+            }
             AppCmd::List => {
                 for app in okta.list_apps(cred)? {
                     if out.json {
@@ -202,8 +347,9 @@ impl AppCmd {
                     } else {
                         out.data(
                             &format!(
-                                "{}  {}  dpop={}",
+                                "{}  {}  {}  dpop={}",
                                 app.client_id(),
+                                app.application_type().unwrap_or("?"),
                                 app.name(),
                                 app.dpop_bound().map_or("?".into(), |d| d.to_string())
                             ),
@@ -219,6 +365,50 @@ impl AppCmd {
             AppCmd::Delete { id } => {
                 okta.delete_app(cred, &AppId::new(id.as_str())?)?;
                 out.data(&format!("deleted {id}"), &json!({"deleted": id}));
+            }
+            AppCmd::Assign { app, user, group } | AppCmd::Unassign { app, user, group } => {
+                let app_id = AppId::new(app.as_str())?;
+                let who = match (user, group) {
+                    (Some(login), _) => okta_flows::Assignee::User(okta.find_user(cred, login)?.id),
+                    (None, Some(g)) => {
+                        okta_flows::Assignee::Group(okta_flows::GroupId::new(g.as_str())?)
+                    }
+                    (None, None) => bail!("give --user LOGIN or --group ID"),
+                };
+                let shown = match &who {
+                    okta_flows::Assignee::User(u) => {
+                        format!("user {}", user.as_deref().unwrap_or(u.as_str()))
+                    }
+                    okta_flows::Assignee::Group(g) => format!("group {g}"),
+                    _ => "it".to_owned(),
+                };
+                if matches!(self, AppCmd::Assign { .. }) {
+                    match &who {
+                        okta_flows::Assignee::User(u) => okta.assign_user(cred, &app_id, u)?,
+                        okta_flows::Assignee::Group(g) => okta.assign_group(cred, &app_id, g)?,
+                        _ => bail!("an assignee this version does not know"),
+                    }
+                    out.data(
+                        &format!("assigned {shown} to {app}: they may sign in"),
+                        &json!({"assigned": shown, "app": app}),
+                    );
+                } else {
+                    okta.unassign(cred, &app_id, &who)?;
+                    out.data(
+                        &format!("unassigned {shown} from {app}"),
+                        &json!({"unassigned": shown, "app": app}),
+                    );
+                }
+            }
+            AppCmd::Assignments { app } => {
+                for who in okta.list_assignments(cred, &AppId::new(app.as_str())?)? {
+                    let (kind, id) = match &who {
+                        okta_flows::Assignee::User(u) => ("user", u.as_str().to_owned()),
+                        okta_flows::Assignee::Group(g) => ("group", g.as_str().to_owned()),
+                        _ => ("other", String::new()),
+                    };
+                    out.data(&format!("{kind}  {id}"), &json!({"type": kind, "id": id}));
+                }
             }
         }
         Ok(())
@@ -290,17 +480,24 @@ impl GrantCmd {
 /// `okta-oauth role`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum RoleCmd {
-    /// Assign an admin role (SUPER_ADMIN, READ_ONLY_ADMIN, …) to a client.
+    /// Assign an admin role (SUPER_ADMIN, READ_ONLY_ADMIN, …) to a client, or with --user to a
+    /// user: a user's own token acts with their roles' permissions.
     Assign {
-        /// The client id.
-        client: String,
-        /// The role type.
-        role: String,
+        /// CLIENT ROLE, or ROLE alone with --user.
+        #[arg(value_name = "[CLIENT] ROLE", num_args = 1..=2, required = true)]
+        targets: Vec<String>,
+        /// The user (login or id) to give the role to, instead of a client.
+        #[arg(long, value_name = "LOGIN")]
+        user: Option<String>,
     },
-    /// List a client's admin roles.
+    /// List a client's admin roles, or with --user a user's.
     List {
-        /// The client id.
-        client: String,
+        /// The client id (not with --user).
+        #[arg(required_unless_present = "user", conflicts_with = "user")]
+        client: Option<String>,
+        /// The user (login or id).
+        #[arg(long, value_name = "LOGIN")]
+        user: Option<String>,
     },
 }
 
@@ -310,18 +507,53 @@ impl RoleCmd {
         let ssws = admin.ssws()?;
         let cred: &dyn Credential = &ssws;
         match self {
-            RoleCmd::Assign { client, role } => {
+            RoleCmd::Assign { targets, user } => {
+                let (client, role) = match (targets.as_slice(), user) {
+                    ([role], Some(_)) => (None, role),
+                    ([client, role], None) => (Some(client), role),
+                    ([_, _], Some(_)) => {
+                        bail!("with --user, give the role alone: role assign --user LOGIN ROLE")
+                    }
+                    _ => bail!(
+                        "give the client and the role: role assign CLIENT ROLE (or --user LOGIN ROLE)"
+                    ),
+                };
                 let role = Role::Standard(role.parse::<StandardRole>()?);
-                let client = okta_flows::ClientId::new(client.as_str())?;
-                let r = okta.assign_role(cred, &client, &role)?;
+                let r = match (client, user) {
+                    (Some(client), _) => {
+                        okta.assign_role(cred, &okta_flows::ClientId::new(client.as_str())?, &role)?
+                    }
+                    (None, Some(login)) => {
+                        let u = okta.find_user(cred, login)?;
+                        match okta.assign_user_role(cred, &u.id, &role) {
+                            // E0000090: the user holds it already, which is what was asked.
+                            Err(e) if e.okta_code() == Some("E0000090") => okta
+                                .list_user_roles(cred, &u.id)?
+                                .into_iter()
+                                .find(|r| r.is(&role))
+                                .context("Okta said the role is assigned, but does not list it")?,
+                            other => other?,
+                        }
+                    }
+                    (None, None) => bail!("give a client or --user"),
+                };
                 out.data(
                     &format!("assigned {} ({})", r.role_type, r.id),
                     &json!({"id": r.id.as_str(), "type": r.role_type}),
                 );
             }
-            RoleCmd::List { client } => {
-                let client = okta_flows::ClientId::new(client.as_str())?;
-                for r in okta.list_roles(cred, &client)? {
+            RoleCmd::List { client, user } => {
+                let roles = match (client, user) {
+                    (_, Some(login)) => {
+                        let u = okta.find_user(cred, login)?;
+                        okta.list_user_roles(cred, &u.id)?
+                    }
+                    (Some(client), None) => {
+                        okta.list_roles(cred, &okta_flows::ClientId::new(client.as_str())?)?
+                    }
+                    (None, None) => bail!("give a client id or --user LOGIN"),
+                };
+                for r in roles {
                     out.data(
                         &format!("{}  {}", r.id, r.role_type),
                         &json!({"id": r.id.as_str(), "type": r.role_type}),

@@ -22,17 +22,26 @@ pub(crate) struct Quickstart {
     /// Where the key, the JWKS and what was created are kept (default: the okta-oauth state
     /// folder, `quickstart`).
     #[arg(long, value_name = "DIR")]
-    dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
     /// Okta API scopes to grant and request.
     #[arg(long, default_value = "okta.users.read")]
-    scopes: String,
+    pub(crate) scopes: String,
     /// The admin role to give the app.
     #[arg(long, default_value = "READ_ONLY_ADMIN")]
-    role: String,
+    pub(crate) role: String,
     /// Print the requests a run against --org would send (secrets redacted), and send nothing,
     /// write nothing.
     #[arg(long)]
-    dry_run: bool,
+    pub(crate) dry_run: bool,
+    /// The user half of Okta's guide instead, for this user (a login): a web app with a client
+    /// secret and a loopback redirect URI, the user assigned to it, the scopes granted, the
+    /// role given to the user, a sign-in, and the first users listed with the user's own token.
+    /// On the local org the login may be left out (user1@example.com).
+    #[arg(long, value_name = "LOGIN", num_args = 0..=1, default_missing_value = "")]
+    pub(crate) user: Option<String>,
+    /// The loopback port of the web app's redirect URI, where the sign-in comes back (--user).
+    #[arg(long, default_value_t = 8765)]
+    pub(crate) port: u16,
 }
 
 impl Quickstart {
@@ -54,6 +63,9 @@ impl Quickstart {
             .split([' ', ','])
             .filter(|s| !s.is_empty())
             .collect();
+        if let Some(login) = &self.user {
+            return crate::quickstart_user::run(self, login, &dir, org_opts, admin, out);
+        }
         if self.dry_run {
             return self.plan(&dir, &scopes, org_opts, admin, out);
         }
@@ -279,7 +291,7 @@ impl Quickstart {
 }
 
 /// One planned step as text: `METHOD URL`, its headers and body, indented.
-fn render(step: &Value) -> String {
+pub(crate) fn render(step: &Value) -> String {
     let Some(method) = step["method"].as_str() else {
         return format!("- {}", step["step"].as_str().unwrap_or_default());
     };
@@ -307,7 +319,7 @@ fn render(step: &Value) -> String {
 }
 
 /// The folder of the embedded local org.
-const LOCAL: &str = "local";
+pub(crate) const LOCAL: &str = "local";
 
 /// The folder of an org: its host (and port), as a file name.
 fn org_folder(org: &OrgUrl) -> String {

@@ -450,7 +450,16 @@ fn app_from_body(org: &Org, req: &Req) -> Result<App, Resp> {
 pub(crate) fn app_create(org: &Org, req: &Req) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
     let app = try_resp!(app_from_body(org, req));
-    let out = app_json(org, &app);
+    let mut out = app_json(org, &app);
+    // The secret of a client-secret app is in the answer that creates it; later reads go through
+    // the secrets API (`/credentials/secrets`).
+    if let (Some(secret), Some(oauth)) = (
+        app.current_secret(),
+        out.pointer_mut("/credentials/oauthClient")
+            .and_then(Value::as_object_mut),
+    ) {
+        oauth.insert("client_secret".to_owned(), json!(secret));
+    }
     org.state().apps.insert(app.id.clone(), app);
     // The contract and both SDKs' generated code declare 200.
     Resp::json(200, &out)

@@ -146,6 +146,14 @@ fn no_secret_reaches_debug() {
     shown.push(format!("{:?}", AuthorizationCode::new(SECRET)));
     shown.push(format!("{:?}", PkceVerifier::new(SECRET)));
     shown.push(format!("{:?}", OAuthState::new(SECRET)));
+    shown.push(format!("{:?}", okta_flows::DeviceCode::new(SECRET)));
+    shown.push(format!(
+        "{:?}",
+        ClientAuth::SecretBasic {
+            client_id: &ClientId::new("0oaweb").unwrap(),
+            secret: &ClientSecret::new(SECRET),
+        }
+    ));
     shown.push(format!(
         "{:?}",
         ProxyUrl::new(format!("http://u:{SECRET}@proxy:3128"))

@@ -14,6 +14,7 @@ mod faults;
 mod path;
 mod shapes;
 mod user;
+mod user_access;
 
 use std::sync::Arc;
 use std::time::Duration;

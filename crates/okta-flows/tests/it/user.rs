@@ -52,6 +52,14 @@ fn native_app(s: &Setup, redirect: &str) -> ClientId {
         .body;
     let id = ClientId::new(app["client_id"].as_str().unwrap()).unwrap();
     s.okta
+        .call(
+            &s.admin,
+            okta_flows::Method::PUT,
+            &format!("/api/v1/apps/{id}/groups/00g0000000000everyone"),
+            Some(&json!({})),
+        )
+        .unwrap();
+    s.okta
         .add_grant(
             &s.admin,
             &okta_flows::AppId::of_client(&id).unwrap(),

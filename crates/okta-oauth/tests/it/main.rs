@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod hostile;
+mod user_access;
 
 use okta_emulator::{Config, Emulator};
 use serde_json::Value;
@@ -621,6 +622,11 @@ fn login_signs_a_user_in_and_api_uses_their_token() {
     let native = app["client_id"].as_str().unwrap().to_owned();
     ok(&run(
         &["grant", "add", &native, "okta.users.read"],
+        &env,
+        None,
+    ));
+    ok(&run(
+        &["app", "assign", &native, "--user", "admin@example.com"],
         &env,
         None,
     ));

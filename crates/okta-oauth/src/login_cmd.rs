@@ -1,0 +1,303 @@
+//! `login`: sign a person in to an OIDC app — Authorization Code + PKCE through the browser, or
+//! the device grant (RFC 8628) from a host with none — and keep their tokens for `api --user`.
+//! The app's client authentication comes from flags, the environment or okta.yaml, never argv.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use okta_flows::{ClientAuth, ClientId, ClientSecret, ServiceCredentials, UserTokenSource};
+use serde_json::json;
+
+use crate::connect::OrgOpts;
+use crate::files;
+use crate::out::Out;
+
+/// The redirect URI `login` listens on by default, and `app create` registers by default.
+pub(crate) const DEFAULT_REDIRECT: &str = "http://127.0.0.1:8765/callback";
+
+/// `--client-auth`: how the app proves itself at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ClientAuthArg {
+    /// `client_secret_post`: the secret in the request body (Okta's guide for a web app).
+    Post,
+    /// `client_secret_basic`: the secret in an `Authorization: Basic` header.
+    Basic,
+    /// `private_key_jwt`: an assertion signed with --client-key.
+    PrivateKey,
+    /// None: a public native or single-page app (PKCE alone).
+    None,
+}
+
+/// The app a person signs in to and how it authenticates.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct LoginClient {
+    /// The app's client id [env: OKTA_OAUTH2_CLIENT_ID; okta.yaml: okta.oauth2.clientId;
+    /// else OKTA_CLIENT_CLIENTID]
+    #[arg(long)]
+    pub(crate) client_id: Option<String>,
+    /// Read a web app's client secret from this file (`-`: standard input) [env:
+    /// OKTA_OAUTH2_CLIENT_SECRET; okta.yaml: okta.oauth2.clientSecret]. Never from argv
+    #[arg(long, value_name = "FILE")]
+    pub(crate) client_secret_file: Option<PathBuf>,
+    /// Authenticate the app with this private key (`private_key_jwt`) instead of a secret
+    #[arg(long, value_name = "FILE")]
+    pub(crate) client_key: Option<PathBuf>,
+    /// How the app authenticates at the token endpoint [default: post with a secret,
+    /// private-key with --client-key, none otherwise]
+    #[arg(long, value_enum)]
+    pub(crate) client_auth: Option<ClientAuthArg>,
+}
+
+/// What `ClientAuth` borrows from: the client id and the secret or key, owned.
+pub(crate) struct HeldClient {
+    pub(crate) client_id: ClientId,
+    method: ClientAuthArg,
+    secret: Option<ClientSecret>,
+    key: Option<ServiceCredentials>,
+    pair: Option<Arc<okta_jwk::KeyPair>>,
+}
+
+impl HeldClient {
+    pub(crate) fn auth(&self) -> ClientAuth<'_> {
+        match (self.method, &self.secret, &self.key) {
+            (ClientAuthArg::Post, Some(secret), _) => ClientAuth::Secret {
+                client_id: &self.client_id,
+                secret,
+            },
+            (ClientAuthArg::Basic, Some(secret), _) => ClientAuth::SecretBasic {
+                client_id: &self.client_id,
+                secret,
+            },
+            (ClientAuthArg::PrivateKey, _, Some(key)) => ClientAuth::PrivateKeyJwt(key),
+            _ => ClientAuth::Public(&self.client_id),
+        }
+    }
+
+    /// A token store that refreshes with the same client authentication.
+    pub(crate) fn store(&self, okta: okta_flows::Okta) -> UserTokenSource {
+        let store = UserTokenSource::new(okta, self.client_id.clone(), user_tokens_path());
+        match (self.method, &self.secret, &self.key) {
+            (ClientAuthArg::Post, Some(secret), _) => store.with_secret(secret.clone()),
+            (ClientAuthArg::Basic, Some(secret), _) => store.with_secret_basic(secret.clone()),
+            (ClientAuthArg::PrivateKey, _, Some(_)) => match &self.pair {
+                Some(pair) => store.with_private_key(ServiceCredentials::new(
+                    self.client_id.clone(),
+                    pair.clone(),
+                )),
+                None => store,
+            },
+            _ => store,
+        }
+    }
+
+    fn described(&self) -> &'static str {
+        match self.method {
+            ClientAuthArg::Post => "client_secret_post",
+            ClientAuthArg::Basic => "client_secret_basic",
+            ClientAuthArg::PrivateKey => "private_key_jwt",
+            ClientAuthArg::None => "none (PKCE)",
+        }
+    }
+}
+
+impl LoginClient {
+    /// The client id: the flag, `OKTA_OAUTH2_CLIENT_ID`, okta.yaml's `okta.oauth2.clientId`,
+    /// `OKTA_CLIENT_CLIENTID`, and last (for `api --user`) the app the saved sign-in was for.
+    fn client_id(&self, saved: bool) -> Result<ClientId> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let id = self
+            .client_id
+            .clone()
+            .or_else(|| env("OKTA_OAUTH2_CLIENT_ID"))
+            .or_else(|| {
+                crate::config::get()
+                    .ok()
+                    .and_then(|c| c.login_client_id.clone())
+            })
+            .or_else(|| env("OKTA_CLIENT_CLIENTID"));
+        match id {
+            Some(id) => Ok(ClientId::new(id)?),
+            None => saved
+                .then(|| UserTokenSource::saved_client_id(&user_tokens_path()))
+                .flatten()
+                .context(
+                    "no client id: give --client-id, set OKTA_OAUTH2_CLIENT_ID, or okta.oauth2.clientId in okta.yaml",
+                ),
+        }
+    }
+
+    fn secret(&self) -> Result<Option<ClientSecret>> {
+        if let Some(path) = &self.client_secret_file {
+            let text = files::read(path)?;
+            let secret = text.trim();
+            anyhow::ensure!(
+                !secret.is_empty() && !secret.contains(char::is_whitespace),
+                "{} holds no client secret (one line of text)",
+                files::shown(path)
+            );
+            return Ok(Some(ClientSecret::new(secret)));
+        }
+        if let Some(s) = std::env::var("OKTA_OAUTH2_CLIENT_SECRET")
+            .ok()
+            .filter(|s| !s.is_empty())
+        {
+            return Ok(Some(ClientSecret::new(s.trim())));
+        }
+        Ok(crate::config::get()
+            .ok()
+            .and_then(|c| c.login_client_secret.clone()))
+    }
+
+    /// The client and its authentication, checked against each other.
+    pub(crate) fn held(&self, saved: bool) -> Result<HeldClient> {
+        let client_id = self.client_id(saved)?;
+        let secret = self.secret()?;
+        let pair = match &self.client_key {
+            Some(path) => Some(Arc::new(files::private_key(path)?)),
+            None => None,
+        };
+        let key = pair
+            .as_ref()
+            .map(|p| ServiceCredentials::new(client_id.clone(), p.clone()));
+        let method = match (self.client_auth, &secret, &key) {
+            (Some(m), ..) => m,
+            (None, _, Some(_)) => ClientAuthArg::PrivateKey,
+            (None, Some(_), None) => ClientAuthArg::Post,
+            (None, None, None) => ClientAuthArg::None,
+        };
+        match method {
+            ClientAuthArg::Post | ClientAuthArg::Basic if secret.is_none() => anyhow::bail!(
+                "--client-auth {} needs the app's client secret: give --client-secret-file FILE, set OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret in okta.yaml",
+                if method == ClientAuthArg::Post {
+                    "post"
+                } else {
+                    "basic"
+                }
+            ),
+            ClientAuthArg::PrivateKey if key.is_none() => {
+                anyhow::bail!("--client-auth private-key needs --client-key FILE")
+            }
+            _ => {}
+        }
+        Ok(HeldClient {
+            client_id,
+            method,
+            secret,
+            key,
+            pair,
+        })
+    }
+}
+
+/// `okta-oauth login`.
+#[derive(Debug, Args)]
+pub(crate) struct LoginCmd {
+    #[command(flatten)]
+    pub(crate) client: LoginClient,
+    /// The loopback port of the redirect URI registered with the app.
+    #[arg(long, default_value_t = 8765)]
+    pub(crate) port: u16,
+    /// The path of the redirect URI.
+    #[arg(long, default_value = "/callback")]
+    pub(crate) path: String,
+    /// Scopes to ask for.
+    #[arg(long, default_value = "openid offline_access okta.users.read")]
+    pub(crate) scopes: String,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 300)]
+    pub(crate) timeout: u64,
+    /// Do not try to open a browser (print the URL only).
+    #[arg(long)]
+    pub(crate) no_browser: bool,
+    /// Sign in without a browser on this host: print a URL and a code to enter on any device
+    /// (the device authorization grant, RFC 8628; the app must allow it: native apps).
+    #[arg(long, conflicts_with_all = ["port", "path", "no_browser"])]
+    pub(crate) device: bool,
+}
+
+impl LoginCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let client = self.client.held(false)?;
+        let scopes: Vec<&str> = self
+            .scopes
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .collect();
+        let scopes = okta_flows::Scope::list(&scopes)?;
+        let tokens = if self.device {
+            let device = okta
+                .start_device_sign_in(client.auth(), &scopes)
+                .map_err(|e| explain(e, &client))?;
+            out.note(&format!(
+                "To sign in, open\n\n  {}\n\nand enter the code {}{} (it expires in {} min).",
+                device.verification_uri(),
+                device.user_code(),
+                device
+                    .verification_uri_complete()
+                    .map(|u| format!(", or open {u}"))
+                    .unwrap_or_default(),
+                device.expires_in().as_secs().div_ceil(60)
+            ));
+            okta.finish_device_sign_in(device, client.auth(), &mut std::thread::sleep)
+                .map_err(|e| explain(e, &client))?
+        } else {
+            let sign_in = okta.start_sign_in(&client.client_id, self.port, &self.path, &scopes)?;
+            out.note(&format!(
+                "Sign in at:\n\n  {}\n\n(redirect URI to register with the app: {}; client authentication: {})",
+                sign_in.url(),
+                sign_in.redirect_uri(),
+                client.described()
+            ));
+            if !self.no_browser && crate::more_cmd::open_browser(sign_in.url()) {
+                out.note("Opened your browser.");
+            }
+            okta.finish_sign_in(sign_in, client.auth(), Duration::from_secs(self.timeout))
+                .map_err(|e| explain(e, &client))?
+        };
+        files::private_dir(&files::state_dir())?;
+        client.store(okta).store(&tokens)?;
+        let who = tokens.id_claims.as_ref().and_then(|c| {
+            c.get("preferred_username")
+                .or(c.get("sub"))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        });
+        out.data(
+            &format!("signed in{}; tokens kept in {} (mode 0600)", who.as_ref().map(|w| format!(" as {w}")).unwrap_or_default(), user_tokens_path().display()),
+            &json!({"signed_in": true, "user": who, "client_id": client.client_id.as_str(), "scopes": tokens.access.scopes(), "refresh_token": tokens.refresh.is_some()}),
+        );
+        Ok(())
+    }
+}
+
+/// What to do about the sign-in failures people meet first.
+fn explain(e: okta_flows::Error, client: &HeldClient) -> anyhow::Error {
+    let text = e.to_string();
+    let id = client.client_id.as_str();
+    let hint = if text.contains("not assigned to the client application") {
+        Some(format!(
+            "assign the user to the app first: okta-oauth app assign {id} --user LOGIN (with an API token)"
+        ))
+    } else if e.okta_code() == Some("invalid_client") && client.method == ClientAuthArg::None {
+        Some("this app authenticates with a client secret (a web app): give --client-secret-file FILE, set OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret in okta.yaml".to_owned())
+    } else if e.okta_code() == Some("unauthorized_client") {
+        Some(format!(
+            "the app does not allow this grant: `okta-oauth app get {id}` shows its grant types (the device grant needs a native app)"
+        ))
+    } else {
+        None
+    };
+    match hint {
+        Some(h) => anyhow::anyhow!("{e}; hint: {h}"),
+        None => anyhow::Error::new(e),
+    }
+}
+
+/// Where `login` keeps the user's tokens.
+pub(crate) fn user_tokens_path() -> PathBuf {
+    files::state_dir().join("user-tokens.json")
+}

@@ -1,0 +1,302 @@
+//! `okta-oauth quickstart --user`: the user half of Okta's guide in one idempotent run — the
+//! web app, the user's assignment, the grants, the user's role, a sign-in and a first call with
+//! the user's own token.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use okta_flows::{
+    AppId, ClientAuth, ClientSecret, OidcApp, OidcAppKind, OrgUrl, Scope, SswsToken, StandardRole,
+    UserAccessPlan, UserStep,
+};
+use serde_json::{Value, json};
+
+use crate::connect::{AdminOpts, OrgOpts};
+use crate::files;
+use crate::out::Out;
+use crate::quickstart::{Quickstart, render};
+
+/// The login the local org signs in when none is given: a user with no admin role, so the run
+/// shows the role step the guide asks for.
+const LOCAL_USER: &str = "user1@example.com";
+const APP_NAME: &str = "okta-oauth quickstart (user sign-in)";
+
+/// What an earlier run recorded in `dir`: the app, if any.
+fn recorded(dir: &Path) -> Option<AppId> {
+    std::fs::read(dir.join("user-quickstart.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| v["client_id"].as_str().and_then(|id| AppId::new(id).ok()))
+}
+
+pub(crate) fn run(
+    q: &Quickstart,
+    login: &str,
+    dir: &Path,
+    org_opts: &OrgOpts,
+    admin: &AdminOpts,
+    out: &Out,
+) -> Result<()> {
+    let local = org_opts.org_text().is_none();
+    let login = match (login, local) {
+        ("", true) => LOCAL_USER,
+        ("", false) => anyhow::bail!(
+            "--user needs the login of the person who signs in on this org: --user you@example.com"
+        ),
+        (l, _) => l,
+    };
+    let mut scopes = vec!["openid".to_owned(), "offline_access".to_owned()];
+    let granted: Vec<String> = q
+        .scopes
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    scopes.extend(granted.iter().cloned());
+    // Port 0: a port free now, so the redirect URI registered is the one listened on.
+    let port = match q.port {
+        0 => std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .context("finding a free loopback port")?,
+        p => p,
+    };
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let role: StandardRole = q.role.parse()?;
+    let secret_file = dir.join("web-client-secret");
+    let plan = UserAccessPlan::new(
+        OidcApp::new(APP_NAME, OidcAppKind::Web, vec![redirect.clone()])?,
+        login,
+        Scope::list(&granted)?,
+        role.into(),
+    )
+    .reuse(recorded(dir), secret_file.exists());
+    if q.dry_run {
+        if local {
+            anyhow::bail!(
+                "--dry-run needs an org (--org or OKTA_CLIENT_ORGURL): without one, quickstart only talks to the local emulator it starts"
+            );
+        }
+        let okta = org_opts.okta()?;
+        out.note(&format!(
+            "dry run: nothing is sent to {} and nothing is written",
+            okta.org().as_str()
+        ));
+        let ssws = match admin.ssws() {
+            Ok(_) => "SSWS <the API token, redacted>",
+            Err(_) => "SSWS <missing: set OKTA_CLIENT_TOKEN or give --token-file>",
+        };
+        let mut steps: Vec<Value> = plan
+            .requests(&okta)
+            .into_iter()
+            .map(|r| {
+                let mut step = json!({"when": r.when, "method": r.method.as_str(), "url": r.url, "headers": {"Authorization": ssws}});
+                if let Some(body) = r.body {
+                    step["body"] = body;
+                }
+                step
+            })
+            .collect();
+        steps.push(json!({"step": format!("write the client secret to {} (mode 0600) when Okta shows one", secret_file.display())}));
+        steps.push(json!({"step": format!("sign {login} in: open the authorize URL (PKCE S256, state), wait on {redirect}")}));
+        let token_url = okta
+            .oauth_endpoint(okta_flows::OAuthEndpoint::Token)?
+            .as_str()
+            .to_owned();
+        steps.push(json!({
+            "when": "always", "method": "POST", "url": token_url,
+            "form": {"grant_type": "authorization_code", "code": "<the code>", "redirect_uri": redirect,
+                     "code_verifier": "<the PKCE verifier>", "client_id": "{app id}", "client_secret": "<the client secret, redacted>"},
+        }));
+        steps.push(json!({
+            "when": "always", "method": "GET", "url": format!("{}/api/v1/users?limit=10", okta.org().as_str()),
+            "headers": {"Authorization": "Bearer <the user's access token>"},
+        }));
+        for step in &steps {
+            if out.json {
+                out.line(step);
+            } else {
+                out.raw(&render(step));
+            }
+        }
+        return Ok(());
+    }
+    files::private_dir(dir)?;
+
+    let mut emulator = None;
+    let (okta, ssws, org_text) = if local {
+        let config = okta_emulator::Config {
+            users: okta_emulator::SeedUsers { count: 25 },
+            state_file: Some(dir.join("emulator-state.json")),
+            // No person at hand: the local org signs this user in without its page.
+            default_login: Some(login.to_owned()),
+            ..Default::default()
+        };
+        let org = okta_emulator::Emulator::start(config).context("starting the local Okta org")?;
+        let url = org.url().to_owned();
+        let okta = crate::connect::client(
+            OrgUrl::dangerous_allow_loopback_http(&url)?,
+            org_opts.verbose,
+        )?;
+        let ssws = SswsToken::new(org.admin_token());
+        out.step(&format!(
+            "no --org given: started a local Okta org (okta-emulator) at {url}"
+        ));
+        emulator = Some(org);
+        (okta, ssws, url)
+    } else {
+        (
+            org_opts.okta()?,
+            admin.ssws()?,
+            org_opts.org_text().unwrap_or_default(),
+        )
+    };
+
+    let done = plan.run(&okta, &ssws, |step| match step {
+        UserStep::ReusedApp(app) => out.step(&format!(
+            "reusing the web app {} ({})",
+            app.client_id(),
+            app.name()
+        )),
+        UserStep::CreatedApp(app) => out.step(&format!(
+            "created the web app {} (client_secret_post, redirect URI {redirect})",
+            app.client_id()
+        )),
+        UserStep::NewSecret(app) => out.step(&format!(
+            "made a new client secret for {} (the earlier one was not in {})",
+            app.client_id(),
+            dir.display()
+        )),
+        UserStep::AlreadyAssigned(u) => {
+            out.step(&format!("{} is already assigned to the app", u.login))
+        }
+        UserStep::Assigned(u) => out.step(&format!("assigned {} to the app", u.login)),
+        UserStep::AlreadyGranted(s) => out.step(&format!("{s} is already granted")),
+        UserStep::Granted(s) => out.step(&format!("granted {s}")),
+        UserStep::UserAlreadyHasRole(r) => {
+            out.step(&format!("{login} already holds {r} (or is a super admin)"))
+        }
+        UserStep::AssignedUserRole(r) => out.step(&format!("gave {login} the {r} admin role")),
+        _ => {}
+    })?;
+    let app = done.app;
+    let registered = app
+        .raw()
+        .pointer("/settings/oauthClient/redirect_uris")
+        .and_then(Value::as_array)
+        .is_some_and(|uris| uris.iter().any(|u| u.as_str() == Some(redirect.as_str())));
+    if !registered {
+        anyhow::bail!(
+            "the web app {} an earlier run made does not list the redirect URI {redirect}: run with the --port it was made with, or add the URI to the app (PUT /api/v1/apps/{})",
+            app.client_id(),
+            app.client_id()
+        );
+    }
+    if let Some(secret) = &done.new_secret {
+        // Replaces a secret that no longer works (a new app, or a new secret for the old one).
+        files::write_private(&secret_file, &format!("{}\n", secret.expose_secret()), true)
+            .with_context(|| {
+                format!(
+                    "the app {} holds a new client secret that could not be written to {}",
+                    app.client_id(),
+                    secret_file.display()
+                )
+            })?;
+        out.step(&format!(
+            "wrote the client secret to {} (mode 0600)",
+            secret_file.display()
+        ));
+    }
+    std::fs::write(
+        dir.join("user-quickstart.json"),
+        serde_json::to_vec_pretty(
+            &json!({"org": org_text, "client_id": app.client_id().as_str(), "login": login}),
+        )?,
+    )?;
+    let secret = ClientSecret::new(files::read(&secret_file)?.trim());
+
+    // The sign-in: PKCE and state, the secret in the body (the guide's "Send client credentials
+    // in body").
+    let scopes = Scope::list(&scopes)?;
+    let sign_in = okta.start_sign_in(app.client_id(), port, "/callback", &scopes)?;
+    let url = sign_in.url().to_owned();
+    let auth = ClientAuth::Secret {
+        client_id: app.client_id(),
+        secret: &secret,
+    };
+    let wait = Duration::from_secs(300);
+    let tokens = match &emulator {
+        Some(org) => {
+            out.step(&format!("signing {login} in at the local org"));
+            // The local org's scripted sign-in stands in for the person and their browser.
+            let location = org
+                .sign_in_redirect(&url)
+                .map_err(|e| anyhow::anyhow!("the local org refused the sign-in: {e}"))?;
+            std::thread::scope(|s| {
+                let browser = s.spawn(|| org.follow_redirect(&location));
+                let tokens = okta.finish_sign_in(sign_in, auth, wait);
+                let _ = browser.join();
+                tokens
+            })
+        }
+        None => {
+            out.note(&format!("Sign in as {login} at:\n\n  {url}\n"));
+            if crate::more_cmd::open_browser(&url) {
+                out.note("Opened your browser.");
+            }
+            okta.finish_sign_in(sign_in, auth, wait)
+        }
+    }
+    .context("signing the user in")?;
+    let who = tokens
+        .id_claims
+        .as_ref()
+        .and_then(|c| c.get("preferred_username").and_then(Value::as_str))
+        .unwrap_or(login)
+        .to_owned();
+    out.step(&format!(
+        "signed {who} in; their token holds {}",
+        tokens.access.scopes().join(" ")
+    ));
+    let users = okta
+        .pages(&tokens.access, "/api/v1/users?limit=10")
+        .next()
+        .transpose()
+        .context("listing users with the user's token")?
+        .unwrap_or_default();
+    let logins: Vec<&str> = users
+        .iter()
+        .filter_map(|u| u["profile"]["login"].as_str())
+        .collect();
+    out.step(&format!("listed the first {} users with it", logins.len()));
+    if emulator.is_none() {
+        files::private_dir(&files::state_dir())?;
+        okta_flows::UserTokenSource::new(
+            okta.clone(),
+            app.client_id().clone(),
+            crate::login_cmd::user_tokens_path(),
+        )
+        .with_secret(secret.clone())
+        .store(&tokens)?;
+    }
+    let next = if emulator.is_some() {
+        "The local org stops with this command; the app is kept for the next run.".to_owned()
+    } else {
+        format!(
+            "Next: OKTA_OAUTH2_CLIENT_ID={} okta-oauth api GET /api/v1/users --user --all (the secret: okta-oauth login --client-secret-file {})",
+            app.client_id(),
+            secret_file.display()
+        )
+    };
+    out.data(
+        &format!(
+            "\nDone. {who} signed in to {} and called Okta's API with their own scoped token.\n  org:           {org_text}\n  client secret: {}\n  first users:   {}\n\n{next}",
+            app.client_id(),
+            secret_file.display(),
+            logins.join(", ")
+        ),
+        &json!({"org": org_text, "client_id": app.client_id().as_str(), "user": who, "client_secret_file": secret_file, "scopes": tokens.access.scopes(), "users": logins}),
+    );
+    Ok(())
+}
