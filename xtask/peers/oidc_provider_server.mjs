@@ -1,10 +1,12 @@
 // An independent authorization server for interop: the npm `oidc-provider` (a certified OpenID
 // provider), configured for private_key_jwt, client credentials and DPoP with required nonces.
 //
-// usage: node oidc_provider_server.mjs PUBLIC_JWKS_FILE NATIVE_REDIRECT_URI
+// usage: node oidc_provider_server.mjs PUBLIC_JWKS_FILE NATIVE_REDIRECT_URI WEB_SECRET_FILE
 // Prints "listening http://127.0.0.1:PORT" once ready, then serves until killed. The native
 // client "interop-native" (public, PKCE) signs in user "user-1" by script: its interaction page
-// logs the user in and grants the requested scopes without a form.
+// logs the user in and grants the requested scopes without a form. The web client "interop-web"
+// (confidential: client_secret_post with the secret in WEB_SECRET_FILE, and PKCE) uses the same
+// redirect URI and sign-in.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -12,6 +14,7 @@ import Provider from "oidc-provider";
 
 const jwks = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const nativeRedirect = process.argv[3];
+const webSecret = readFileSync(process.argv[4], "utf8").trim();
 const server = createServer();
 server.listen(0, "127.0.0.1", () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
@@ -37,11 +40,20 @@ server.listen(0, "127.0.0.1", () => {
         response_types: ["code"],
         redirect_uris: [nativeRedirect],
       },
+      {
+        client_id: "interop-web",
+        client_secret: webSecret,
+        application_type: "web",
+        token_endpoint_auth_method: "client_secret_post",
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+        redirect_uris: [nativeRedirect],
+      },
     ],
     findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, email: `${sub}@example.com` }) }),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     scopes: ["okta.users.read", "okta.apps.read"],
-    clientAuthMethods: ["private_key_jwt", "none"],
+    clientAuthMethods: ["private_key_jwt", "client_secret_post", "none"],
     features: {
       clientCredentials: { enabled: true },
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },

@@ -27,6 +27,19 @@ pub(crate) fn run() -> Result<()> {
             .args(["test", "--workspace", "--locked"])
             .env("INSTA_UPDATE", "no"),
     )?;
+    // `login` in headless Chromium through WebDriver: ignored by a plain `cargo test` (it needs
+    // Debian's chromium and chromium-driver, which .ci/run installs), run here.
+    crate::run(cargo().args([
+        "test",
+        "-p",
+        "okta-oauth",
+        "--test",
+        "it",
+        "--locked",
+        "browser",
+        "--",
+        "--ignored",
+    ]))?;
     crate::run(
         cargo()
             .args(["doc", "--workspace", "--no-deps", "--locked"])

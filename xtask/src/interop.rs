@@ -345,8 +345,19 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
         .local_addr()?
         .port();
     let redirect = format!("http://127.0.0.1:{port}/callback");
-    let mut child =
-        peers.node_server("oidc_provider_server.mjs", &[arg(&jwks_file)?, &redirect])?;
+    // The web client's secret: random per run, handed to the server in a file.
+    let web_secret = {
+        let mut bytes = [0u8; 24];
+        okta_assertion::RandomSource::fill(&okta_assertion::OsRandom::new(), &mut bytes)
+            .map_err(|_| anyhow::anyhow!("no randomness"))?;
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let secret_file = dir.join("oidc-provider-web-secret");
+    okta_flows::write_private_file(&secret_file, web_secret.as_bytes())?;
+    let mut child = peers.node_server(
+        "oidc_provider_server.mjs",
+        &[arg(&jwks_file)?, &redirect, arg(&secret_file)?],
+    )?;
     let stdout = child
         .stdout
         .take()
@@ -439,13 +450,71 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
             claims.get("aud").and_then(serde_json::Value::as_str) == Some("interop-native"),
             "ID token aud"
         );
-        Ok(7)
+        // A confidential web app as Okta's guide sets one up: PKCE and state, the client secret
+        // in the token request body (client_secret_post).
+        let web = okta_flows::ClientId::new("interop-web")?;
+        let secret = okta_flows::ClientSecret::new(web_secret.as_str());
+        let sign_in = okta.start_sign_in(
+            &web,
+            port,
+            "/callback",
+            &okta_flows::Scope::list(&["openid"])?,
+        )?;
+        let url = sign_in.url().to_owned();
+        let browser = std::thread::spawn(move || play_browser(&url));
+        let tokens = okta.finish_sign_in(
+            sign_in,
+            okta_flows::ClientAuth::Secret {
+                client_id: &web,
+                secret: &secret,
+            },
+            std::time::Duration::from_secs(20),
+        )?;
+        browser
+            .join()
+            .map_err(|_| anyhow::anyhow!("the browser thread panicked"))??;
+        let claims = tokens
+            .id_claims
+            .ok_or_else(|| anyhow::anyhow!("no ID token for the web client"))?;
+        ensure!(
+            claims.get("aud").and_then(serde_json::Value::as_str) == Some("interop-web"),
+            "web ID token aud {claims:?}"
+        );
+        // The wrong secret is refused by the peer.
+        let wrong = okta_flows::ClientSecret::new("not-the-secret");
+        let sign_in = okta.start_sign_in(
+            &web,
+            port,
+            "/callback",
+            &okta_flows::Scope::list(&["openid"])?,
+        )?;
+        let url = sign_in.url().to_owned();
+        let browser = std::thread::spawn(move || play_browser(&url));
+        let refused = okta.finish_sign_in(
+            sign_in,
+            okta_flows::ClientAuth::Secret {
+                client_id: &web,
+                secret: &wrong,
+            },
+            std::time::Duration::from_secs(20),
+        );
+        let _ = browser.join();
+        ensure!(
+            refused
+                .as_ref()
+                .err()
+                .and_then(okta_flows::Error::okta_code)
+                == Some("invalid_client"),
+            "a wrong client secret was not refused: {:?}",
+            refused.map(|_| ())
+        );
+        Ok(10)
     })();
     let _ = child.kill();
     let _ = child.wait();
     let checks = result?;
     eprintln!(
-        "interop okta-flows with oidc-provider (discovery, private_key_jwt, DPoP nonces, PKCE sign-in): {checks} checks ok"
+        "interop okta-flows with oidc-provider (discovery, private_key_jwt, DPoP nonces, PKCE sign-in, a web app with client_secret_post): {checks} checks ok"
     );
     Ok(checks)
 }

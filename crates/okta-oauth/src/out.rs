@@ -115,3 +115,31 @@ pub(crate) fn trace(t: &okta_flows::Trace) {
     }
     eprintln!("{line}");
 }
+
+/// One planned step of a dry run as text: `METHOD URL`, its headers and body, indented.
+pub(crate) fn render_step(step: &serde_json::Value) -> String {
+    let Some(method) = step["method"].as_str() else {
+        return format!("- {}", step["step"].as_str().unwrap_or_default());
+    };
+    let mut text = format!(
+        "- {method} {}    ({})",
+        step["url"].as_str().unwrap_or_default(),
+        step["when"].as_str().unwrap_or_default()
+    );
+    for (name, value) in step["headers"].as_object().into_iter().flatten() {
+        text.push_str(&format!(
+            "\n    {name}: {}",
+            value.as_str().unwrap_or_default()
+        ));
+    }
+    for field in ["body", "form"] {
+        if !step[field].is_null() {
+            let pretty = serde_json::to_string_pretty(&step[field]).unwrap_or_default();
+            text.push_str(&format!(
+                "\n    {field}: {}",
+                pretty.replace('\n', "\n    ")
+            ));
+        }
+    }
+    text
+}

@@ -22,26 +22,26 @@ pub(crate) struct Quickstart {
     /// Where the key, the JWKS and what was created are kept (default: the okta-oauth state
     /// folder, `quickstart`).
     #[arg(long, value_name = "DIR")]
-    pub(crate) dir: Option<PathBuf>,
+    dir: Option<PathBuf>,
     /// Okta API scopes to grant and request.
     #[arg(long, default_value = "okta.users.read")]
-    pub(crate) scopes: String,
+    scopes: String,
     /// The admin role to give the app.
     #[arg(long, default_value = "READ_ONLY_ADMIN")]
-    pub(crate) role: String,
+    role: String,
     /// Print the requests a run against --org would send (secrets redacted), and send nothing,
     /// write nothing.
     #[arg(long)]
-    pub(crate) dry_run: bool,
+    dry_run: bool,
     /// The user half of Okta's guide instead, for this user (a login): a web app with a client
     /// secret and a loopback redirect URI, the user assigned to it, the scopes granted, the
     /// role given to the user, a sign-in, and the first users listed with the user's own token.
     /// On the local org the login may be left out (user1@example.com).
     #[arg(long, value_name = "LOGIN", num_args = 0..=1, default_missing_value = "")]
-    pub(crate) user: Option<String>,
+    user: Option<String>,
     /// The loopback port of the web app's redirect URI, where the sign-in comes back (--user).
     #[arg(long, default_value_t = 8765)]
-    pub(crate) port: u16,
+    port: u16,
 }
 
 impl Quickstart {
@@ -64,7 +64,14 @@ impl Quickstart {
             .filter(|s| !s.is_empty())
             .collect();
         if let Some(login) = &self.user {
-            return crate::quickstart_user::run(self, login, &dir, org_opts, admin, out);
+            let run = crate::quickstart_user::UserRun {
+                login,
+                scopes: &self.scopes,
+                role: &self.role,
+                port: self.port,
+                dry_run: self.dry_run,
+            };
+            return run.run(&dir, org_opts, admin, out);
         }
         if self.dry_run {
             return self.plan(&dir, &scopes, org_opts, admin, out);
@@ -283,43 +290,15 @@ impl Quickstart {
             if out.json {
                 out.line(step);
             } else {
-                out.raw(&render(step));
+                out.raw(&crate::out::render_step(step));
             }
         }
         Ok(())
     }
 }
 
-/// One planned step as text: `METHOD URL`, its headers and body, indented.
-pub(crate) fn render(step: &Value) -> String {
-    let Some(method) = step["method"].as_str() else {
-        return format!("- {}", step["step"].as_str().unwrap_or_default());
-    };
-    let mut text = format!(
-        "- {method} {}    ({})",
-        step["url"].as_str().unwrap_or_default(),
-        step["when"].as_str().unwrap_or_default()
-    );
-    for (name, value) in step["headers"].as_object().into_iter().flatten() {
-        text.push_str(&format!(
-            "\n    {name}: {}",
-            value.as_str().unwrap_or_default()
-        ));
-    }
-    for field in ["body", "form"] {
-        if !step[field].is_null() {
-            let pretty = serde_json::to_string_pretty(&step[field]).unwrap_or_default();
-            text.push_str(&format!(
-                "\n    {field}: {}",
-                pretty.replace('\n', "\n    ")
-            ));
-        }
-    }
-    text
-}
-
 /// The folder of the embedded local org.
-pub(crate) const LOCAL: &str = "local";
+const LOCAL: &str = "local";
 
 /// The folder of an org: its host (and port), as a file name.
 fn org_folder(org: &OrgUrl) -> String {

@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 use crate::connect::{AdminOpts, OrgOpts};
 use crate::files;
 use crate::out::Out;
-use crate::quickstart::{Quickstart, render};
 
 /// The login the local org signs in when none is given: a user with no admin role, so the run
 /// shows the role step the guide asks for.
@@ -30,8 +29,30 @@ fn recorded(dir: &Path) -> Option<AppId> {
         .and_then(|v| v["client_id"].as_str().and_then(|id| AppId::new(id).ok()))
 }
 
-pub(crate) fn run(
-    q: &Quickstart,
+/// The settings of `quickstart --user` a run needs.
+pub(crate) struct UserRun<'a> {
+    /// The login (empty: the local org's default user).
+    pub(crate) login: &'a str,
+    pub(crate) scopes: &'a str,
+    pub(crate) role: &'a str,
+    pub(crate) port: u16,
+    pub(crate) dry_run: bool,
+}
+
+impl UserRun<'_> {
+    pub(crate) fn run(
+        &self,
+        dir: &Path,
+        org_opts: &OrgOpts,
+        admin: &AdminOpts,
+        out: &Out,
+    ) -> Result<()> {
+        run(self, self.login, dir, org_opts, admin, out)
+    }
+}
+
+fn run(
+    q: &UserRun<'_>,
     login: &str,
     dir: &Path,
     org_opts: &OrgOpts,
@@ -117,7 +138,7 @@ pub(crate) fn run(
             if out.json {
                 out.line(step);
             } else {
-                out.raw(&render(step));
+                out.raw(&crate::out::render_step(step));
             }
         }
         return Ok(());

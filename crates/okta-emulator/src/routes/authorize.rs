@@ -6,6 +6,7 @@ use crate::config::RedirectMatch;
 use crate::errors::oauth;
 use crate::http::{Req, Resp};
 use crate::org::{App, Code, Org, PendingSignIn};
+use crate::routes::signin;
 
 /// Scopes any user app may ask for, besides the Okta API scopes granted to it.
 const OIDC_SCOPES: [&str; 6] = [
@@ -181,7 +182,7 @@ pub(crate) fn authorize(org: &Org, req: &Req) -> Resp {
         // The sign-in page: the request waits under a random handle for the form.
         let handle = org.rng.token(32);
         org.state().sign_ins.insert(handle.clone(), pending);
-        return crate::routes::signin::page(&app.name, &handle, q("login_hint").as_deref(), None);
+        return signin::page(&app.name, &handle, q("login_hint").as_deref(), None);
     };
     let login = q("login_hint").unwrap_or(default);
     let Some(user) = crate::users::find(org, &login) else {
@@ -232,4 +233,29 @@ pub(crate) fn signed_in(org: &Org, pending: &PendingSignIn, user: usize) -> Resp
         &[("code", &code)],
         Some(&pending.state),
     )
+}
+
+/// `POST /login/sign-in`: the sign-in form.
+pub(crate) fn sign_in(org: &Org, req: &Req) -> Resp {
+    let form = try_resp!(signin::form_of(req));
+    let handle = signin::field(&form, "request");
+    let pending = org.state().sign_ins.get(handle).cloned();
+    let Some(pending) = pending.filter(|p| p.exp > org.now()) else {
+        org.state().sign_ins.remove(handle);
+        return signin::html(
+            400,
+            "Sign in",
+            "<p class=\"error\" id=\"okta-signin-error\">This sign-in has expired or was used already. Start again from the app.</p>",
+        );
+    };
+    let app_name = org
+        .app(&pending.client_id)
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let login = signin::field(&form, "username");
+    let Some(user) = signin::check_password(org, login, signin::field(&form, "password")) else {
+        return signin::page(&app_name, handle, Some(login), Some(signin::UNABLE));
+    };
+    org.state().sign_ins.remove(handle);
+    signed_in(org, &pending, user)
 }

@@ -1,13 +1,16 @@
 //! The device authorization grant (RFC 8628): `/oauth2/v1/device/authorize` hands out a device
-//! code and a user code, the user approves on `/activate` (`signin.rs`), and the client polls the
-//! token endpoint, kept to the interval with `slow_down`.
+//! code and a user code, and the user approves on `/activate`; the client polls the token
+//! endpoint (`token.rs`), kept to the interval with `slow_down`.
 
 use serde_json::json;
 
 use crate::errors::oauth;
 use crate::http::{Req, Resp};
-use crate::org::{App, Device, DeviceStatus, Org};
-use crate::routes::token::{DEVICE_GRANT, authenticate, form, missing, param, user_grant};
+use crate::org::{Device, DeviceStatus, Org};
+use crate::routes::assignments::{NOT_ASSIGNED, assigned};
+use crate::routes::resource::same_secret;
+use crate::routes::signin;
+use crate::routes::token::{DEVICE_GRANT, authenticate, form, param};
 
 /// RFC 8628 §6.1: 20 consonants (no vowels, so no words; no look-alikes), 8 of them.
 const USER_CODE_CHARS: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
@@ -110,70 +113,73 @@ pub(crate) fn authorize(org: &Org, req: &Req) -> Resp {
     .with_header("Cache-Control", "no-store")
 }
 
-/// The device-code grant at the token endpoint.
-pub(crate) fn token(org: &Org, req: &Req, form: &[(String, String)], app: &App) -> Resp {
-    let Some(device_code) = param(form, "device_code") else {
-        return missing("device_code");
-    };
+/// `GET /activate[?user_code=…]`.
+pub(crate) fn activate_page(req: &Req) -> Resp {
+    let code = req.query_param("user_code").unwrap_or_default();
+    signin::activation_form(&code, None, 200)
+}
+
+/// `POST /activate`: approve or deny a device authorization after signing in.
+pub(crate) fn activate(org: &Org, req: &Req) -> Resp {
+    let form = try_resp!(signin::form_of(req));
+    let typed = signin::field(&form, "user_code");
+    let code = normalise_user_code(typed);
     let now = org.now();
-    let outcome = {
-        let mut state = org.state();
-        let Some(device) = state.devices.get_mut(device_code) else {
-            return oauth(
-                400,
-                "invalid_grant",
-                "The device code is invalid or has expired.",
-            );
-        };
-        if device.client_id != app.id {
-            return oauth(
-                400,
-                "invalid_grant",
-                "The client specified is not valid for this device code.",
-            );
-        }
-        if now >= device.exp {
-            Err(oauth(400, "expired_token", "The device code has expired."))
-        } else if device
-            .last_poll
-            .is_some_and(|last| now < last.saturating_add(device.interval))
-        {
-            // RFC 8628 §3.5: a client polling too fast waits 5 seconds longer from now on.
-            device.interval = device.interval.saturating_add(5);
-            device.last_poll = Some(now);
-            Err(oauth(
-                400,
-                "slow_down",
-                "The client is polling too frequently and should wait longer between polls.",
-            ))
-        } else {
-            device.last_poll = Some(now);
-            match device.status {
-                DeviceStatus::Pending => Err(oauth(
-                    400,
-                    "authorization_pending",
-                    "The device authorization is pending. Please try again later.",
-                )),
-                DeviceStatus::Denied => Err(oauth(
-                    400,
-                    "access_denied",
-                    "The resource owner or authorization server denied the request.",
-                )),
-                DeviceStatus::Approved(user) => Ok((user, device.scopes.clone())),
-            }
-        }
+    let found = {
+        let state = org.state();
+        state
+            .devices
+            .iter()
+            .find(|(_, d)| {
+                d.status == DeviceStatus::Pending && d.exp > now && same_secret(&d.user_code, &code)
+            })
+            .map(|(k, d)| (k.clone(), d.client_id.clone()))
     };
-    match outcome {
-        Ok((user, scopes)) => {
-            // A device code is good for one set of tokens.
-            org.state().devices.remove(device_code);
-            user_grant(org, req, app, &scopes, user, None)
-        }
-        Err(resp) => {
-            if resp.outcome == "expired_token" || resp.outcome == "access_denied" {
-                org.state().devices.remove(device_code);
-            }
-            resp
-        }
+    let Some((device_code, client_id)) = found else {
+        return signin::activation_form(typed, Some("That code is not valid or has expired."), 400);
+    };
+    let Some(user) = signin::check_password(
+        org,
+        signin::field(&form, "username"),
+        signin::field(&form, "password"),
+    ) else {
+        return signin::activation_form(typed, Some(signin::UNABLE), 401);
+    };
+    let mut state = org.state();
+    let may = state
+        .apps
+        .get(&client_id)
+        .is_some_and(|app| assigned(&state, app, user));
+    let deny = signin::field(&form, "decision") == "deny";
+    let Some(device) = state.devices.get_mut(&device_code) else {
+        return signin::activation_form(typed, Some("That code is not valid or has expired."), 400);
+    };
+    if !may {
+        device.status = DeviceStatus::Denied;
+        drop(state);
+        return signin::html(
+            403,
+            "Activate your device",
+            &format!("<p class=\"error\" id=\"okta-signin-error\">{NOT_ASSIGNED}</p>"),
+        );
+    }
+    device.status = if deny {
+        DeviceStatus::Denied
+    } else {
+        DeviceStatus::Approved(user)
+    };
+    drop(state);
+    if deny {
+        signin::html(
+            200,
+            "Activate your device",
+            "<p id=\"result\">Access denied. You can close this window.</p>",
+        )
+    } else {
+        signin::html(
+            200,
+            "Activate your device",
+            "<p id=\"result\">Device activated. You can return to your device.</p>",
+        )
     }
 }

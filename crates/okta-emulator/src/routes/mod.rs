@@ -129,10 +129,10 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
         ("POST", ["oauth2", "v1", "revoke"]) => token::revoke(org, req),
         ("POST", ["oauth2", "v1", "introspect"]) => token::introspect(org, req),
         ("GET", ["oauth2", "v1", "authorize"]) => authorize::authorize(org, req),
-        ("POST", ["login", "sign-in"]) => signin::sign_in(org, req),
+        ("POST", ["login", "sign-in"]) => authorize::sign_in(org, req),
         ("POST", ["oauth2", "v1", "device", "authorize"]) => device::authorize(org, req),
-        ("GET", ["activate"]) => signin::activate_page(req),
-        ("POST", ["activate"]) => signin::activate(org, req),
+        ("GET", ["activate"]) => device::activate_page(req),
+        ("POST", ["activate"]) => device::activate(org, req),
 
         ("POST", ["oauth2", "v1", "clients"]) => apps::dcr_create(org, req),
         ("GET", ["oauth2", "v1", "clients"]) => apps::dcr_list(org, req),

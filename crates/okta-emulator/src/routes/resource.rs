@@ -221,7 +221,7 @@ pub(crate) fn require(
         ));
     }
     let allowed = match issued.user {
-        Some(user) => crate::routes::user_roles::holds(org, user, roles),
+        Some(user) => holds(org, user, roles),
         None => org
             .app(&issued.client_id)
             .is_some_and(|app| app.roles.iter().any(|r| roles.contains(&r.kind.as_str()))),
@@ -231,6 +231,17 @@ pub(crate) fn require(
     } else {
         Err(errors::no_permission())
     }
+}
+
+/// Whether user `user` holds one of `roles` (the org's first user is its super admin, who may
+/// do anything).
+pub(crate) fn holds(org: &Org, user: usize, roles: &[&str]) -> bool {
+    crate::users::is_admin(org, user)
+        || org
+            .state()
+            .user_roles
+            .get(&user)
+            .is_some_and(|held| held.iter().any(|r| roles.contains(&r.kind.as_str())))
 }
 
 /// The JSON of an admin-role assignment.

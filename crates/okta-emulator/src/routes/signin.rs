@@ -1,16 +1,15 @@
-//! The pages a person sees: the sign-in form of `/oauth2/v1/authorize` (posted to
-//! `/login/sign-in`) and the device activation form of `/activate` (RFC 8628 §3.3). The form
+//! The pages a person sees, and the password check behind them: the sign-in form of
+//! `/oauth2/v1/authorize` (posted to `/login/sign-in`, handled in `authorize.rs`) and the
+//! device activation form of `/activate` (RFC 8628 §3.3, handled in `device.rs`). The form
 //! fields carry the ids of Okta's sign-in widget (`okta-signin-username`, `…-password`,
 //! `…-submit`), so a WebDriver script written for one finds its way on the other.
 
 use crate::http::{Req, Resp};
-use crate::org::{DeviceStatus, Org};
-use crate::routes::assignments::{NOT_ASSIGNED, assigned};
-use crate::routes::device::normalise_user_code;
+use crate::org::Org;
 use crate::routes::resource::same_secret;
 
 /// Okta's sign-in widget's words for a wrong login or password (which of the two is not said).
-const UNABLE: &str = "Unable to sign in";
+pub(crate) const UNABLE: &str = "Unable to sign in";
 
 /// Text safe inside HTML element content and double-quoted attributes.
 fn escape(text: &str) -> String {
@@ -29,7 +28,7 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn html(status: u16, title: &str, body: &str) -> Resp {
+pub(crate) fn html(status: u16, title: &str, body: &str) -> Resp {
     let page = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title>\
@@ -83,13 +82,13 @@ pub(crate) fn page(app: &str, handle: &str, login: Option<&str>, error: Option<&
     html(if error.is_some() { 401 } else { 200 }, "Sign in", &body)
 }
 
-fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter()
         .find(|(n, _)| n == name)
         .map_or("", |(_, v)| v.as_str())
 }
 
-fn form_of(req: &Req) -> Result<Vec<(String, String)>, Resp> {
+pub(crate) fn form_of(req: &Req) -> Result<Vec<(String, String)>, Resp> {
     if !req
         .content_type()
         .starts_with("application/x-www-form-urlencoded")
@@ -104,7 +103,7 @@ fn form_of(req: &Req) -> Result<Vec<(String, String)>, Resp> {
 }
 
 /// The user a login and password name, if both are right and the user may sign in (ACTIVE).
-fn check_password(org: &Org, login: &str, password: &str) -> Option<usize> {
+pub(crate) fn check_password(org: &Org, login: &str, password: &str) -> Option<usize> {
     // Compared first, whatever the login, so the time taken does not say which one was wrong.
     let password_ok = same_secret(password, &org.config.user_password);
     let state = org.state();
@@ -114,32 +113,7 @@ fn check_password(org: &Org, login: &str, password: &str) -> Option<usize> {
     (password_ok && active).then_some(user)
 }
 
-/// `POST /login/sign-in`: the sign-in form.
-pub(crate) fn sign_in(org: &Org, req: &Req) -> Resp {
-    let form = try_resp!(form_of(req));
-    let handle = field(&form, "request");
-    let pending = org.state().sign_ins.get(handle).cloned();
-    let Some(pending) = pending.filter(|p| p.exp > org.now()) else {
-        org.state().sign_ins.remove(handle);
-        return html(
-            400,
-            "Sign in",
-            "<p class=\"error\" id=\"okta-signin-error\">This sign-in has expired or was used already. Start again from the app.</p>",
-        );
-    };
-    let app_name = org
-        .app(&pending.client_id)
-        .map(|a| a.name)
-        .unwrap_or_default();
-    let login = field(&form, "username");
-    let Some(user) = check_password(org, login, field(&form, "password")) else {
-        return page(&app_name, handle, Some(login), Some(UNABLE));
-    };
-    org.state().sign_ins.remove(handle);
-    crate::routes::authorize::signed_in(org, &pending, user)
-}
-
-fn activation_form(code: &str, error: Option<&str>, status: u16) -> Resp {
+pub(crate) fn activation_form(code: &str, error: Option<&str>, status: u16) -> Resp {
     let body = format!(
         "<p>Enter the code your device shows, then sign in to let it use your account.</p>{}\
          <form method=\"post\" action=\"/activate\">\
@@ -155,71 +129,4 @@ fn activation_form(code: &str, error: Option<&str>, status: u16) -> Resp {
         escape(code),
     );
     html(status, "Activate your device", &body)
-}
-
-/// `GET /activate[?user_code=…]`.
-pub(crate) fn activate_page(req: &Req) -> Resp {
-    let code = req.query_param("user_code").unwrap_or_default();
-    activation_form(&code, None, 200)
-}
-
-/// `POST /activate`: approve or deny a device authorization after signing in.
-pub(crate) fn activate(org: &Org, req: &Req) -> Resp {
-    let form = try_resp!(form_of(req));
-    let typed = field(&form, "user_code");
-    let code = normalise_user_code(typed);
-    let now = org.now();
-    let found = {
-        let state = org.state();
-        state
-            .devices
-            .iter()
-            .find(|(_, d)| {
-                d.status == DeviceStatus::Pending && d.exp > now && same_secret(&d.user_code, &code)
-            })
-            .map(|(k, d)| (k.clone(), d.client_id.clone()))
-    };
-    let Some((device_code, client_id)) = found else {
-        return activation_form(typed, Some("That code is not valid or has expired."), 400);
-    };
-    let Some(user) = check_password(org, field(&form, "username"), field(&form, "password")) else {
-        return activation_form(typed, Some(UNABLE), 401);
-    };
-    let mut state = org.state();
-    let may = state
-        .apps
-        .get(&client_id)
-        .is_some_and(|app| assigned(&state, app, user));
-    let deny = field(&form, "decision") == "deny";
-    let Some(device) = state.devices.get_mut(&device_code) else {
-        return activation_form(typed, Some("That code is not valid or has expired."), 400);
-    };
-    if !may {
-        device.status = DeviceStatus::Denied;
-        drop(state);
-        return html(
-            403,
-            "Activate your device",
-            &format!("<p class=\"error\" id=\"okta-signin-error\">{NOT_ASSIGNED}</p>"),
-        );
-    }
-    device.status = if deny {
-        DeviceStatus::Denied
-    } else {
-        DeviceStatus::Approved(user)
-    };
-    drop(state);
-    if deny {
-        html(
-            200,
-            "Activate your device",
-            "<p id=\"result\">Access denied. You can close this window.</p>",
-        )
-    } else {
-        html(
-            200,
-            "Activate your device",
-            "<p id=\"result\">Device activated. You can return to your device.</p>",
-        )
-    }
 }

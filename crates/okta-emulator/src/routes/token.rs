@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::errors::{client, oauth};
 use crate::http::{Req, Resp};
-use crate::org::{App, Issued, Org};
+use crate::org::{App, DeviceStatus, Issued, Org};
 use crate::routes::dpop::{self, Expect};
 use crate::routes::resource::same_secret;
 
@@ -301,7 +301,7 @@ pub(crate) fn token(org: &Org, req: &Req, server: Option<&str>) -> Resp {
     match grant.as_str() {
         "client_credentials" => client_credentials(org, req, &form, &app, method, server),
         "authorization_code" => authorization_code(org, req, &form, &app),
-        DEVICE_GRANT => crate::routes::device::token(org, req, &form, &app),
+        DEVICE_GRANT => device_code(org, req, &form, &app),
         _ => refresh(org, req, &form, &app),
     }
 }
@@ -694,4 +694,72 @@ pub(crate) fn introspect(org: &Org, req: &Req) -> Resp {
         body["cnf"] = json!({"jkt": j});
     }
     Resp::json(200, &body)
+}
+
+/// The device-code grant at the token endpoint.
+fn device_code(org: &Org, req: &Req, form: &[(String, String)], app: &App) -> Resp {
+    let Some(device_code) = param(form, "device_code") else {
+        return missing("device_code");
+    };
+    let now = org.now();
+    let outcome = {
+        let mut state = org.state();
+        let Some(device) = state.devices.get_mut(device_code) else {
+            return oauth(
+                400,
+                "invalid_grant",
+                "The device code is invalid or has expired.",
+            );
+        };
+        if device.client_id != app.id {
+            return oauth(
+                400,
+                "invalid_grant",
+                "The client specified is not valid for this device code.",
+            );
+        }
+        if now >= device.exp {
+            Err(oauth(400, "expired_token", "The device code has expired."))
+        } else if device
+            .last_poll
+            .is_some_and(|last| now < last.saturating_add(device.interval))
+        {
+            // RFC 8628 §3.5: a client polling too fast waits 5 seconds longer from now on.
+            device.interval = device.interval.saturating_add(5);
+            device.last_poll = Some(now);
+            Err(oauth(
+                400,
+                "slow_down",
+                "The client is polling too frequently and should wait longer between polls.",
+            ))
+        } else {
+            device.last_poll = Some(now);
+            match device.status {
+                DeviceStatus::Pending => Err(oauth(
+                    400,
+                    "authorization_pending",
+                    "The device authorization is pending. Please try again later.",
+                )),
+                DeviceStatus::Denied => Err(oauth(
+                    400,
+                    "access_denied",
+                    "The resource owner or authorization server denied the request.",
+                )),
+                DeviceStatus::Approved(user) => Ok((user, device.scopes.clone())),
+            }
+        }
+    };
+    match outcome {
+        Ok((user, scopes)) => {
+            // A device code is good for one set of tokens.
+            org.state().devices.remove(device_code);
+            user_grant(org, req, app, &scopes, user, None)
+        }
+        Err(resp) => {
+            if resp.outcome == "expired_token" || resp.outcome == "access_denied" {
+                org.state().devices.remove(device_code);
+            }
+            resp
+        }
+    }
 }

@@ -26,17 +26,6 @@ fn user_of(org: &Org, user: &str) -> Result<(usize, String), Resp> {
         .ok_or_else(|| crate::routes::users::not_found(user))
 }
 
-/// Whether user `user` holds one of `roles` (the org's first user is its super admin, who may
-/// do anything).
-pub(crate) fn holds(org: &Org, user: usize, roles: &[&str]) -> bool {
-    users::is_admin(org, user)
-        || org
-            .state()
-            .user_roles
-            .get(&user)
-            .is_some_and(|held| held.iter().any(|r| roles.contains(&r.kind.as_str())))
-}
-
 /// `POST /api/v1/users/{userId}/roles` with `{"type": ROLE}`: 201.
 pub(crate) fn assign(org: &Org, req: &Req, user: &str) -> Resp {
     try_resp!(auth(org, req, "okta.roles.manage", &["SUPER_ADMIN"]));
