@@ -176,8 +176,8 @@ pub(crate) enum AppCmd {
         /// what `login` listens on]
         #[arg(long = "redirect-uri", value_name = "URI")]
         redirect_uris: Vec<String>,
-        /// Where a web app's client secret is written, mode 0600 [default: the state folder,
-        /// `<client id>.client-secret`]
+        /// Where a web app's client secret is written, mode 0600 (default: the state folder,
+        /// CLIENT_ID.client-secret)
         #[arg(long, value_name = "FILE")]
         secret_file: Option<PathBuf>,
     },
