@@ -46,7 +46,9 @@ pub(crate) fn run() -> Result<()> {
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     crate::package::run()?;
-    crate::fuzz::run(&["--seconds", "2"])?;
+    // A smoke test in the dev profile (overflow checks and debug assertions, as in `fuzz`):
+    // no second, optimised build of every dependency.
+    crate::fuzz::run(&["--seconds", "2", "--dev"])?;
     crate::interop::run()?;
     eprintln!("xtask ci: all checks passed");
     Ok(())

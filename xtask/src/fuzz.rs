@@ -8,6 +8,9 @@
 //!
 //! `cargo xtask fuzz` runs the loop in the `fuzz` profile (optimised, with overflow checks and
 //! debug assertions), so an overflow is a crash here even though release builds would wrap.
+//! `--dev` runs it in the `dev` profile instead (the same checks, unoptimised, and nothing more
+//! to build): `cargo xtask ci`'s two seconds a target are a smoke test, where building every
+//! dependency optimised once more would cost minutes; long runs keep the `fuzz` profile.
 
 use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
@@ -480,9 +483,11 @@ pub(crate) fn run_loop(seconds: u64, only: &[String], seed: u64) -> Result<()> {
 pub(crate) fn run(args: &[&str]) -> Result<()> {
     let mut seconds = 10;
     let mut only = Vec::new();
+    let mut profile = "fuzz";
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
+            "--dev" => profile = "dev",
             "--seconds" => {
                 seconds = rest
                     .next()
@@ -502,7 +507,7 @@ pub(crate) fn run(args: &[&str]) -> Result<()> {
         "--locked",
         "--quiet",
         "--profile",
-        "fuzz",
+        profile,
         "-p",
         "xtask",
         "--",
@@ -512,7 +517,7 @@ pub(crate) fn run(args: &[&str]) -> Result<()> {
     .arg(seed.to_string())
     .args(&only)
     .current_dir(crate::root());
-    eprintln!("fuzz: seed {seed}, {seconds} s a target");
+    eprintln!("fuzz: seed {seed}, {seconds} s a target, profile {profile}");
     crate::run(&mut cmd)
 }
 

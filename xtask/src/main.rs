@@ -20,6 +20,7 @@ mod interop;
 mod package;
 mod peers;
 mod release;
+mod scopes;
 
 const HELP: &str = "\
 cargo xtask <command>
@@ -36,10 +37,14 @@ Commands:
                      run ci, commit and tag vX.Y.Z (undone when ci fails; nothing is pushed)
   package            package the library crates, then build, test and run their examples from
                      the packages alone (what crates.io would get)
-  fuzz [--seconds N] [TARGET…]
+  fuzz [--seconds N] [--dev] [TARGET…]
                      mutate inputs of every parser of outside input (N s a target, default 10)
-                     in an optimised build with overflow checks; a panic is minimised and saved
+                     in an optimised build with overflow checks (--dev: the dev profile, as ci
+                     does); a panic is minimised and saved
                      under xtask/fuzz/, which `cargo test -p xtask` replays
+  scopes [--check]   the scope catalog (each Okta operation's OAuth scopes) from Okta's contract in
+                     ../shared/okta-openapi, written into okta-flows and the emulator (--check:
+                     compare only)
   interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
                      (installs the pinned peers into .interop/ on first use)
 ";
@@ -62,6 +67,8 @@ fn main() -> Result<()> {
         ["dist"] => dist::run_dist(),
         ["bench"] | ["bench", "--all"] => bench::run_all(),
         ["release", version] => release::run_release(version),
+        ["scopes"] => scopes::run(false),
+        ["scopes", "--check"] => scopes::run(true),
         [] | ["help" | "--help" | "-h"] => {
             eprint!("{HELP}");
             Ok(())

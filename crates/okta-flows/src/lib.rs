@@ -39,7 +39,9 @@
 mod access;
 mod admin;
 mod api;
+pub mod api_scopes;
 mod cache;
+mod catalog;
 mod client;
 mod device;
 mod error;

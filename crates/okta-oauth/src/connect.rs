@@ -267,7 +267,15 @@ pub(crate) enum Dpop {
 }
 
 impl ServiceOpts {
+    /// The scopes, as configured (`--scopes`, `OKTA_CLIENT_SCOPES`, okta.yaml), else
+    /// `okta.users.read`.
     pub(crate) fn scopes(&self) -> Vec<String> {
+        self.configured_scopes()
+            .unwrap_or_else(|| vec!["okta.users.read".to_owned()])
+    }
+
+    /// The scopes someone configured, if anyone did.
+    pub(crate) fn configured_scopes(&self) -> Option<Vec<String>> {
         let text = self
             .scopes
             .clone()
@@ -277,12 +285,13 @@ impl ServiceOpts {
                     .ok()
                     .and_then(|c| c.scopes.clone())
                     .map(|s| s.join(" "))
-            })
-            .unwrap_or_else(|| "okta.users.read".into());
-        text.split([' ', ','])
+            })?;
+        let list: Vec<String> = text
+            .split([' ', ','])
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
-            .collect()
+            .collect();
+        (!list.is_empty()).then_some(list)
     }
 
     /// The client id, from the flag or `OKTA_CLIENT_CLIENTID`.
@@ -387,13 +396,14 @@ impl ServiceOpts {
         Ok(ServiceCredentials::lazy(id, signer).dpop(mode))
     }
 
-    /// A token source, persisted unless `--token-cache none`.
+    /// A token source for the configured scopes, persisted unless `--token-cache none`.
     pub(crate) fn source(&self, okta: Okta) -> Result<TokenSource> {
-        let source = TokenSource::new(
-            okta,
-            self.credentials()?,
-            TokenRequest::scopes(&self.scopes())?,
-        );
+        self.source_for(okta, &self.scopes())
+    }
+
+    /// A token source for these scopes (a token per scope set, each cached).
+    pub(crate) fn source_for(&self, okta: Okta, scopes: &[String]) -> Result<TokenSource> {
+        let source = TokenSource::new(okta, self.credentials()?, TokenRequest::scopes(scopes)?);
         let path = self
             .token_cache
             .clone()

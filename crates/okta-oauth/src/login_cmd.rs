@@ -227,6 +227,7 @@ impl LoginCmd {
             .split([' ', ','])
             .filter(|s| !s.is_empty())
             .collect();
+        crate::scopes_cmd::check_known(&scopes)?;
         let scopes = okta_flows::Scope::list(&scopes)?;
         let tokens = if self.device {
             let device = okta

@@ -17,6 +17,7 @@ mod org_cmd;
 mod out;
 mod quickstart;
 mod quickstart_user;
+mod scopes_cmd;
 
 use connect::{AdminOpts, OrgOpts};
 
@@ -58,13 +59,14 @@ enum Command {
     Convert(keys_cmd::Convert),
     /// The RFC 7638 thumbprint of a key.
     Thumbprint(keys_cmd::Thumbprint),
-    /// Service apps: create, list, get, delete (API token).
+    /// Apps: service apps and the OIDC apps people sign in to; create, list, get, delete, assign
+    /// users and groups (API token).
     #[command(subcommand)]
     App(org_cmd::AppCmd),
     /// Okta API scope grants of an app (API token).
     #[command(subcommand)]
     Grant(org_cmd::GrantCmd),
-    /// Admin roles of an app (API token).
+    /// Admin roles of an app or a user (API token).
     #[command(subcommand)]
     Role(org_cmd::RoleCmd),
     /// An app's signing keys: list, add, activate, deactivate, delete, rotate (API token).
@@ -76,8 +78,11 @@ enum Command {
     Token(org_cmd::TokenCmd),
     /// Call any Okta API with a service-app token (or --ssws).
     Api(org_cmd::ApiCmd),
-    /// Sign a user in with Authorization Code + PKCE; `api --user` then uses their token.
+    /// Sign a user in (Authorization Code + PKCE, or --device); `api --user` then uses their token.
     Login(login_cmd::LoginCmd),
+    /// Which Okta API scopes a call needs (`scopes 'GET /api/v1/groups'`, `scopes --search
+    /// groups`), from Okta's own contract.
+    Scopes(scopes_cmd::ScopesCmd),
     /// Show a JWT's header and claims, unverified.
     Decode(org_cmd::DecodeCmd),
     /// Verify a JWT against a JWKS file or URL.
@@ -126,6 +131,7 @@ fn main() -> ExitCode {
         Command::Login(c) => c.run(&cli.org, &out),
         Command::Token(c) => c.run(&cli.org, &out),
         Command::Api(c) => c.run(&cli.org, &out),
+        Command::Scopes(c) => c.run(&out),
         Command::Decode(c) => c.run(&out),
         Command::Verify(c) => c.run(&cli.org, &out),
         Command::Emulator(args) => okta_emulator::cli::run(args),

@@ -19,6 +19,7 @@ pub(crate) struct TokenCmd {
 
 impl TokenCmd {
     pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        crate::scopes_cmd::check_known(&self.service.scopes())?;
         if let Some(warning) = org.scope_warning(&self.service.scopes()) {
             out.note(&warning);
         }
@@ -89,8 +90,113 @@ impl ApiCmd {
                     "{e}\nThe user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token): okta-oauth role assign --user LOGIN READ_ONLY_ADMIN"
                 ))
             }
+            Err(e) if !self.user && !self.ssws => Err(match self.scope_help(org, &e) {
+                Some(help) => anyhow::anyhow!("{e:#}\n{help}"),
+                None => e,
+            }),
             other => other,
         }
+    }
+
+    /// The operation this call is, in Okta's contract.
+    fn operation(&self) -> Option<okta_flows::api_scopes::ApiOperation> {
+        okta_flows::api_scopes::operation(&self.method, &self.path)
+    }
+
+    /// The scopes to ask for: those configured (`--scopes`, `OKTA_CLIENT_SCOPES`, okta.yaml),
+    /// else exactly what the operation needs, else `okta.users.read`.
+    fn scopes(&self, out: &Out) -> Vec<String> {
+        let op = self.operation();
+        match (self.service.configured_scopes(), op) {
+            (Some(asked), Some(op)) => {
+                let missing = op.missing(&asked);
+                if !missing.is_empty() {
+                    out.note(&format!(
+                        "warning: {} {} needs {} (Okta's contract), which the scopes asked for ({}) do not cover",
+                        op.method(),
+                        op.template(),
+                        missing.join(" "),
+                        asked.join(" ")
+                    ));
+                }
+                asked
+            }
+            (Some(asked), None) => asked,
+            (None, Some(op)) if op.scope_names().next().is_some() => {
+                op.scope_names().map(str::to_owned).collect()
+            }
+            (None, _) => self.service.scopes(),
+        }
+    }
+
+    /// What to do about a refusal that scopes or roles explain: the scope the operation needs,
+    /// whether the app holds a grant for it (read with the API token when one is configured),
+    /// and the command that fixes it.
+    fn scope_help(&self, org: &OrgOpts, e: &anyhow::Error) -> Option<String> {
+        let code = e
+            .chain()
+            .find_map(|c| c.downcast_ref::<okta_flows::Error>())
+            .and_then(okta_flows::Error::okta_code)?
+            .to_owned();
+        if !matches!(
+            code.as_str(),
+            "invalid_scope" | "insufficient_scope" | "E0000006"
+        ) {
+            return None;
+        }
+        let op = self.operation()?;
+        let needed: Vec<&str> = op.scope_names().collect();
+        if needed.is_empty() {
+            return None;
+        }
+        let client = self.service.client_id().ok()?;
+        let call = format!("{} {}", op.method(), op.template());
+        if code == "E0000006" {
+            let role = okta_flows::api_scopes::suggested_role(&needed);
+            return Some(format!(
+                "{call} needs {} and an admin role that allows it; the app has the scope but its role does not. Assign one: okta-oauth role assign {client} {role}",
+                needed.join(" ")
+            ));
+        }
+        let held = org.okta().ok().and_then(|okta| {
+            let ssws = self.admin.ssws().ok()?;
+            let app = AppId::new(client.as_str()).ok()?;
+            okta.list_grants(&ssws, &app).ok()
+        });
+        let missing: Vec<&str> = match &held {
+            Some(grants) => {
+                let names: Vec<&str> = grants.iter().map(|g| g.scope.as_str()).collect();
+                needed
+                    .iter()
+                    .copied()
+                    .filter(|n| !names.iter().any(|h| okta_flows::api_scopes::covers(h, n)))
+                    .collect()
+            }
+            None => needed.clone(),
+        };
+        let mut text = format!("{call} needs {} (Okta's contract).", needed.join(" "));
+        match (&held, missing.is_empty()) {
+            (Some(_), true) => text.push_str(&format!(
+                " The app {client} holds grants for it: request it (--scopes {}).",
+                needed.join(" ")
+            )),
+            (Some(_), false) => {
+                text.push_str(&format!(
+                    " The app {client} holds no grant for {}. Grant it:",
+                    missing.join(" ")
+                ));
+                for m in &missing {
+                    text.push_str(&format!("\n  okta-oauth grant add {client} {m}"));
+                }
+            }
+            (None, _) => {
+                text.push_str(" (No API token is configured, so the app's grants were not read.) If the app lacks the grant:");
+                for m in &missing {
+                    text.push_str(&format!("\n  okta-oauth grant add {client} {m}"));
+                }
+            }
+        }
+        Some(text)
     }
 
     fn call(&self, org: &OrgOpts, out: &Out) -> Result<()> {
@@ -115,10 +221,12 @@ impl ApiCmd {
                 .store(okta.clone());
             &user
         } else {
-            if let Some(warning) = org.scope_warning(&self.service.scopes()) {
+            let scopes = self.scopes(out);
+            crate::scopes_cmd::check_known(&scopes)?;
+            if let Some(warning) = org.scope_warning(&scopes) {
                 out.note(&warning);
             }
-            source = self.service.source(okta.clone())?;
+            source = self.service.source_for(okta.clone(), &scopes)?;
             &source
         };
         if self.all {
@@ -446,6 +554,7 @@ impl GrantCmd {
         let cred: &dyn Credential = &ssws;
         match self {
             GrantCmd::Add { app, scope } => {
+                crate::scopes_cmd::check_known(&[scope])?;
                 let g = okta.add_grant(
                     cred,
                     &AppId::new(app.as_str())?,

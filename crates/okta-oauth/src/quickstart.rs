@@ -63,6 +63,7 @@ impl Quickstart {
             .split([' ', ','])
             .filter(|s| !s.is_empty())
             .collect();
+        crate::scopes_cmd::check_known(&scopes)?;
         if let Some(login) = &self.user {
             let run = crate::quickstart_user::UserRun {
                 login,

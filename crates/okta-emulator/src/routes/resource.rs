@@ -208,17 +208,23 @@ pub(crate) fn require(
     let Principal::Token { issued, scheme } = principal else {
         return Ok(());
     };
-    let manage = scope.replace(".read", ".manage");
-    if !issued.scopes.iter().any(|s| s == scope || *s == manage) {
-        return Err(oauth_challenge(
-            org,
-            req,
-            403,
-            scheme,
-            scope,
-            "insufficient_scope",
-            "The access token provided does not contain the required scopes.",
-        ));
+    // The scopes Okta's contract gives this operation (all of them), else the route's own.
+    let needed = contract_scopes(&req.method, &req.path)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| vec![scope]);
+    for need in needed {
+        let manage = need.replace(".read", ".manage");
+        if !issued.scopes.iter().any(|s| s == need || *s == manage) {
+            return Err(oauth_challenge(
+                org,
+                req,
+                403,
+                scheme,
+                need,
+                "insufficient_scope",
+                "The access token provided does not contain the required scopes.",
+            ));
+        }
     }
     let allowed = match issued.user {
         Some(user) => holds(org, user, roles),
@@ -269,4 +275,65 @@ pub(crate) fn role_label(kind: &str) -> Option<&'static str> {
         "GROUP_MEMBERSHIP_ADMIN" => "Group Membership Administrator",
         _ => return None,
     })
+}
+
+/// The scopes Okta's contract gives the operation `method path` (from the emulator's own copy
+/// of the generated catalog), or `None` when the contract does not have it. A literal segment
+/// beats a `{…}` one.
+pub(crate) fn contract_scopes(method: &str, path: &str) -> Option<Vec<&'static str>> {
+    let asked: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut best: Option<(usize, &'static [u8])> = None;
+    for (m, template, scopes) in crate::catalog::OPERATIONS.iter() {
+        if !m.eq_ignore_ascii_case(method) {
+            continue;
+        }
+        let parts: Vec<&str> = template.split('/').filter(|s| !s.is_empty()).collect();
+        if parts.len() != asked.len() {
+            continue;
+        }
+        let mut literal = 0;
+        let mut fits = true;
+        for (t, a) in parts.iter().zip(&asked) {
+            if t.starts_with('{') {
+                continue;
+            }
+            if t != a {
+                fits = false;
+                break;
+            }
+            literal += 1;
+        }
+        if fits && best.is_none_or(|(l, _)| literal > l) {
+            best = Some((literal, scopes));
+        }
+    }
+    best.map(|(_, scopes)| {
+        scopes
+            .iter()
+            .filter_map(|i| crate::catalog::SCOPES.get(usize::from(*i)).copied())
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contract_scopes;
+
+    #[test]
+    fn the_contract_gives_each_operation_its_scopes() {
+        assert_eq!(
+            contract_scopes("GET", "/api/v1/users/00u1"),
+            Some(vec!["okta.users.read"])
+        );
+        assert_eq!(
+            contract_scopes("put", "/api/v1/apps/0oa1/groups/00g1"),
+            Some(vec!["okta.apps.manage"])
+        );
+        // An operation that needs two scopes needs both.
+        assert_eq!(
+            contract_scopes("GET", "/api/v1/apps/0oa1/group-push/mappings"),
+            Some(vec!["okta.apps.read", "okta.groups.read"])
+        );
+        assert_eq!(contract_scopes("GET", "/api/v1/not-a-thing"), None);
+    }
 }

@@ -542,3 +542,45 @@ fn the_device_grant_ends_in_access_denied_or_expired_token() {
     assert_eq!(got.status, 400);
     assert_eq!(got.json()["error"], "unauthorized_client");
 }
+
+/// The scopes come from Okta's contract (the emulator's copy of the generated catalog): the
+/// user-assignment operations declare `okta.apps.read` / `okta.apps.manage`, the user-role ones
+/// `okta.roles.read`, whatever else the token holds.
+#[test]
+fn each_operation_needs_the_scopes_okta_s_contract_declares() {
+    let w = World::new(false);
+    let id = app(&w, "native", &["authorization_code"]);
+    let users_only = crate::app_token(&w, &["okta.users.read"], "SUPER_ADMIN");
+    let scope_of = |got: &Got| {
+        let challenge = got
+            .header("www-authenticate")
+            .unwrap_or_default()
+            .to_owned();
+        challenge
+            .split("scope=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let got = get(
+        &w.url(&format!("/api/v1/apps/{id}/users")),
+        &[("Authorization", users_only.as_str())],
+    );
+    assert_eq!(got.status, 403);
+    assert_eq!(scope_of(&got), "okta.apps.read");
+    let uid = user_id(&w, "user1@example.com");
+    let got = get(
+        &w.url(&format!("/api/v1/users/{uid}/roles")),
+        &[("Authorization", users_only.as_str())],
+    );
+    assert_eq!(got.status, 403);
+    assert_eq!(scope_of(&got), "okta.roles.read");
+    // okta.apps.manage covers okta.apps.read.
+    let manage = crate::app_token(&w, &["okta.apps.manage"], "SUPER_ADMIN");
+    let got = get(
+        &w.url(&format!("/api/v1/apps/{id}/users")),
+        &[("Authorization", manage.as_str())],
+    );
+    assert_eq!(got.status, 200, "{}", got.body);
+}

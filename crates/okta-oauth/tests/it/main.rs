@@ -12,6 +12,7 @@ use std::process::{Command, Output, Stdio};
 
 mod browser;
 mod hostile;
+mod scopes;
 mod user_access;
 
 use okta_emulator::{Config, Emulator};
