@@ -92,3 +92,10 @@ pub(crate) fn client(description: &str) -> Resp {
 }
 
 pub(crate) const ALGS_LIST: &str = "RS256 RS384 RS512 ES256 ES384 ES512";
+
+pub(crate) fn safe(id: &str) -> String {
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(40)
+        .collect()
+}

@@ -380,6 +380,7 @@ impl Emulator {
                     id: self.org.rng.okta_id("ra1"),
                     kind,
                     created: now,
+                    custom: None,
                 })
                 .collect(),
             created: now,

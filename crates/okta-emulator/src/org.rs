@@ -139,11 +139,42 @@ pub(crate) struct Grant {
     pub(crate) created: u64,
 }
 
-/// An admin role assigned to an app.
+/// An admin role assigned to an app or a user.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Role {
     pub(crate) id: String,
     pub(crate) kind: String,
+    pub(crate) created: u64,
+    /// For `CUSTOM`: the custom role and the resource set it applies to.
+    #[serde(default)]
+    pub(crate) custom: Option<CustomBinding>,
+}
+
+/// A custom role bound to a resource set.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct CustomBinding {
+    pub(crate) role: String,
+    pub(crate) resource_set: String,
+}
+
+/// A custom admin role (`/api/v1/iam/roles`): a label and permissions.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct CustomRole {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) description: String,
+    pub(crate) permissions: Vec<String>,
+    pub(crate) created: u64,
+}
+
+/// A resource set (`/api/v1/iam/resource-sets`): the resources a custom role applies to, as
+/// REST URLs of the org.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ResourceSet {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) description: String,
+    pub(crate) resources: Vec<String>,
     pub(crate) created: u64,
 }
 
@@ -228,6 +259,10 @@ pub(crate) struct Saved {
     /// Users' admin roles, by user index.
     #[serde(default)]
     pub(crate) user_roles: BTreeMap<usize, Vec<Role>>,
+    #[serde(default)]
+    pub(crate) custom_roles: Vec<CustomRole>,
+    #[serde(default)]
+    pub(crate) resource_sets: Vec<ResourceSet>,
 }
 
 /// Everything that changes.
@@ -253,6 +288,10 @@ pub(crate) struct State {
     pub(crate) groups: BTreeMap<String, Group>,
     /// Users' admin roles, by user index.
     pub(crate) user_roles: BTreeMap<usize, Vec<Role>>,
+    /// Custom admin roles, by id.
+    pub(crate) custom_roles: BTreeMap<String, CustomRole>,
+    /// Resource sets, by id.
+    pub(crate) resource_sets: BTreeMap<String, ResourceSet>,
     /// Authorize requests on the sign-in page, by the page's handle.
     pub(crate) sign_ins: HashMap<String, PendingSignIn>,
     /// Device authorizations by device code.
@@ -304,6 +343,16 @@ impl Org {
                 .map(|g| (g.id.clone(), g))
                 .collect();
             state.user_roles = saved.user_roles;
+            state.custom_roles = saved
+                .custom_roles
+                .into_iter()
+                .map(|r| (r.id.clone(), r))
+                .collect();
+            state.resource_sets = saved
+                .resource_sets
+                .into_iter()
+                .map(|r| (r.id.clone(), r))
+                .collect();
         }
         for app in state.apps.values_mut() {
             if let Some(secret) = app.client_secret.take().filter(|_| app.secrets.is_empty()) {
@@ -426,6 +475,8 @@ impl Org {
                 next_user: state.next_user,
                 groups: state.groups.values().cloned().collect(),
                 user_roles: state.user_roles.clone(),
+                custom_roles: state.custom_roles.values().cloned().collect(),
+                resource_sets: state.resource_sets.values().cloned().collect(),
             }
         };
         // A failed save leaves the previous file whole; the request has been answered already.

@@ -87,6 +87,10 @@ pub struct RoleAssignment {
     pub id: RoleAssignmentId,
     /// Okta's role type (`SUPER_ADMIN`, `READ_ONLY_ADMIN`, `CUSTOM`, …), as it answered.
     pub role_type: String,
+    /// For a `CUSTOM` assignment: the custom role's id (`role`), when Okta said.
+    pub custom_role: Option<String>,
+    /// For a `CUSTOM` assignment: the resource set's id (`resource-set`), when Okta said.
+    pub resource_set: Option<String>,
 }
 
 impl RoleAssignment {
@@ -95,12 +99,22 @@ impl RoleAssignment {
         self.role_type.parse().ok()
     }
 
-    /// Whether this assignment is `role` (for a custom role, its type only: Okta lists custom
-    /// assignments by type).
+    /// Whether this assignment is `role`. For a custom role: the same role and resource set
+    /// when Okta's answer names them, else (an answer that does not) any custom assignment.
     pub fn is(&self, role: &Role) -> bool {
         match role {
             Role::Standard(r) => self.role_type == r.as_str(),
-            Role::Custom { .. } => self.role_type == "CUSTOM",
+            Role::Custom { role, resource_set } => {
+                self.role_type == "CUSTOM"
+                    && self
+                        .custom_role
+                        .as_deref()
+                        .is_none_or(|r| r == role.as_str())
+                    && self
+                        .resource_set
+                        .as_deref()
+                        .is_none_or(|s| s == resource_set.as_str())
+            }
         }
     }
 }
@@ -386,9 +400,12 @@ fn grant_from(v: &Value, path: &str) -> Result<Grant> {
 }
 
 pub(crate) fn role_from(v: &Value, path: &str) -> Result<RoleAssignment> {
+    let member = |name: &str| v.get(name).and_then(Value::as_str).map(|s| safe(s, 64));
     Ok(RoleAssignment {
         id: typed(v, "/id", path, "an Okta id", RoleAssignmentId::new)?,
         role_type: text(v, "/type", path)?,
+        custom_role: member("role"),
+        resource_set: member("resource-set"),
     })
 }
 

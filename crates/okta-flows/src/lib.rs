@@ -46,6 +46,7 @@ mod client;
 mod device;
 mod error;
 mod files;
+mod iam;
 mod ids;
 mod keys;
 mod oauth;
@@ -67,6 +68,7 @@ pub use client::{
 pub use device::DeviceSignIn;
 pub use error::{Error, Problem, RateLimit, Result};
 pub use files::write_private_file;
+pub use iam::{CustomRole, ResourceSet, all_users, permissions_for, users_of_group};
 pub use ids::{
     AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, GroupId, ResourceSetId,
     Role, RoleAssignmentId, Scope, StandardRole, UserId,

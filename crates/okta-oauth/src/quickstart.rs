@@ -33,6 +33,10 @@ pub(crate) struct Quickstart {
     /// write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Give the app a custom admin role with exactly the permissions --scopes need, over every
+    /// user (a resource set), instead of --role: Okta's least-privilege advice.
+    #[arg(long, conflicts_with = "user")]
+    least_privilege: bool,
     /// The user half of Okta's guide instead, for this user (a login): a web app with a client
     /// secret and a loopback redirect URI, the user assigned to it, the scopes granted, the
     /// role given to the user, a sign-in, and the first users listed with the user's own token.
@@ -131,7 +135,23 @@ impl Quickstart {
 
         // 2. The service app: reuse the one recorded here if the org still has it.
         let record_file = dir.join("quickstart.json");
-        let plan = self.service_app_plan(jwks, recorded_app(&dir))?;
+        let role = if self.least_privilege {
+            let scopes = Scope::list(&scopes)?;
+            let role = okta.least_privilege_role(
+                &ssws,
+                LEAST_PRIVILEGE_ROLE,
+                &scopes,
+                &[okta_flows::all_users(okta.org())],
+            )?;
+            out.step(&format!(
+                "the custom role {LEAST_PRIVILEGE_ROLE:?} grants {} over every user, and nothing else",
+                okta_flows::permissions_for(&scopes).join(" ")
+            ));
+            role
+        } else {
+            self.role.parse::<StandardRole>()?.into()
+        };
+        let plan = self.service_app_plan(jwks, recorded_app(&dir), role)?;
         let done = plan.run(&okta, &ssws, |step| match step {
             Step::ReusedApp(app) => out.step(&format!(
                 "reusing the service app {} ({})",
@@ -259,7 +279,20 @@ impl Quickstart {
             .map_or_else(|| "{new app id}".to_owned(), ToString::to_string);
         let url = |path: &str| format!("{}{path}", org.as_str());
         let mut steps = vec![json!({"step": key_note})];
-        for r in self.service_app_plan(jwks, recorded)?.requests(&okta) {
+        let role = if self.least_privilege {
+            let scopes = Scope::list(scopes)?;
+            steps.push(json!({"step": format!(
+                "find or create the custom role {LEAST_PRIVILEGE_ROLE:?} (POST /api/v1/iam/roles, permissions {}) and its resource set of every user (POST /api/v1/iam/resource-sets); their ids below are placeholders",
+                okta_flows::permissions_for(&scopes).join(" ")
+            )}));
+            okta_flows::Role::Custom {
+                role: okta_flows::CustomRoleId::new("new-custom-role")?,
+                resource_set: okta_flows::ResourceSetId::new("new-resource-set")?,
+            }
+        } else {
+            self.role.parse::<StandardRole>()?.into()
+        };
+        for r in self.service_app_plan(jwks, recorded, role)?.requests(&okta) {
             let mut step = json!({
                 "when": r.when, "method": r.method.as_str(), "url": r.url,
                 "headers": {"Authorization": ssws},
@@ -297,6 +330,9 @@ impl Quickstart {
         Ok(())
     }
 }
+
+/// The label of the custom role `--least-privilege` makes (its resource set: `… resources`).
+const LEAST_PRIVILEGE_ROLE: &str = "okta-oauth quickstart (least privilege)";
 
 /// The folder of the embedded local org.
 const LOCAL: &str = "local";
@@ -360,19 +396,20 @@ fn recorded_app(dir: &std::path::Path) -> Option<AppId> {
 
 impl Quickstart {
     /// The service app of the guide: this key, these scopes, this role, DPoP required.
-    fn service_app_plan(&self, jwks: Jwks, recorded: Option<AppId>) -> Result<ServiceAppPlan> {
+    fn service_app_plan(
+        &self,
+        jwks: Jwks,
+        recorded: Option<AppId>,
+        role: okta_flows::Role,
+    ) -> Result<ServiceAppPlan> {
         let scopes: Vec<&str> = self
             .scopes
             .split([' ', ','])
             .filter(|s| !s.is_empty())
             .collect();
-        let role: StandardRole = self.role.parse()?;
-        Ok(ServiceAppPlan::new(
-            "okta-oauth quickstart",
-            jwks,
-            Scope::list(&scopes)?,
-            role.into(),
+        Ok(
+            ServiceAppPlan::new("okta-oauth quickstart", jwks, Scope::list(&scopes)?, role)
+                .reuse(recorded),
         )
-        .reuse(recorded))
     }
 }

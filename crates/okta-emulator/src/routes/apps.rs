@@ -5,9 +5,10 @@ use serde_json::{Map, Value, json};
 
 use crate::config::DpopPolicy;
 use crate::errors;
+pub(crate) use crate::errors::safe;
 use crate::http::{Req, Resp};
 use crate::org::{App, AppKey, ClientSecret, Grant, Org, Role};
-use crate::routes::resource::{Principal, authenticate, require, role_json, role_label};
+use crate::routes::resource::{Principal, authenticate, require, role_json};
 use crate::users::iso;
 
 /// The Okta API scopes an app can be granted (the ones Okta's org authorization server knows).
@@ -566,13 +567,6 @@ pub(crate) fn activation(action: &str) -> Result<bool, Resp> {
     }
 }
 
-pub(crate) fn safe(id: &str) -> String {
-    id.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(40)
-        .collect()
-}
-
 fn grant_json(org: &Org, app: &App, g: &Grant) -> Value {
     let app_href = format!("{}/api/v1/apps/{}", org.base, app.id);
     json!({
@@ -675,30 +669,37 @@ pub(crate) fn grant_revoke(org: &Org, req: &Req, id: &str, gid: &str) -> Resp {
 pub(crate) fn role_assign(org: &Org, req: &Req, id: &str) -> Resp {
     try_resp!(auth(org, req, "okta.roles.manage", &["SUPER_ADMIN"]));
     let body = try_resp!(json_body(req));
-    let kind = body
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    if role_label(&kind).is_none() {
-        return errors::validation("type", &["type: The role type is not valid.".to_owned()]);
-    }
+    let (kind, custom) = try_resp!(crate::routes::resource::assignment_of(org, &body));
     let mut state = org.state();
     let Some(app) = state.apps.get_mut(id) else {
         return unknown_client(id);
     };
-    if app.roles.iter().any(|r| r.kind == kind) {
+    if app
+        .roles
+        .iter()
+        .any(|r| r.kind == kind && r.custom == custom)
+    {
         return errors::okta(409, "E0000090", "Duplicate role assignment exception.", &[]);
     }
     let role = Role {
         id: org.rng.okta_id("ra1"),
         kind,
         created: org.now(),
+        custom,
     };
     app.roles.push(role.clone());
     drop(state);
     // The contract declares 200 (the Python SDK returns no role for a 201).
-    Resp::json(200, &role_json(org, id, &role.id, &role.kind, role.created))
+    Resp::json(200, &app_role_json(org, id, &role))
+}
+
+/// An app's role assignment as Okta shows it (a custom one with its role and resource set).
+fn app_role_json(org: &Org, app: &str, r: &Role) -> Value {
+    let mut v = role_json(org, app, &r.id, &r.kind, r.created);
+    if let Some(binding) = &r.custom {
+        crate::routes::resource::describe(org, binding, &mut v);
+    }
+    v
 }
 
 pub(crate) fn role_list(org: &Org, req: &Req, id: &str) -> Resp {
@@ -709,7 +710,7 @@ pub(crate) fn role_list(org: &Org, req: &Req, id: &str) -> Resp {
             &Value::Array(
                 app.roles
                     .iter()
-                    .map(|r| role_json(org, id, &r.id, &r.kind, r.created))
+                    .map(|r| app_role_json(org, id, r))
                     .collect(),
             ),
         ),
@@ -724,7 +725,7 @@ pub(crate) fn role_get(org: &Org, req: &Req, id: &str, assignment: &str) -> Resp
         return unknown_client(id);
     };
     match app.roles.iter().find(|r| r.id == assignment) {
-        Some(r) => Resp::json(200, &role_json(org, id, &r.id, &r.kind, r.created)),
+        Some(r) => Resp::json(200, &app_role_json(org, id, r)),
         None => errors::not_found(&format!("{} (RoleAssignment)", safe(assignment))),
     }
 }

@@ -22,6 +22,7 @@ mod device;
 mod discovery;
 pub(crate) mod dpop;
 mod groups;
+mod iam;
 mod keys;
 pub(crate) mod resource;
 mod secrets;
@@ -72,6 +73,7 @@ pub(crate) fn classify(path: &str) -> Route {
         ["api", "v1", "apps", ..] => ("apps", "management"),
         ["api", "v1", "users", ..] => ("users", "users"),
         ["api", "v1", "groups", ..] => ("groups", "management"),
+        ["api", "v1", "iam", ..] => ("iam", "management"),
         ["api", ..] => ("api", "management"),
         _ => ("other", "none"),
     };
@@ -242,6 +244,15 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
         ("POST", ["api", "v1", "users", id, "lifecycle", action]) => {
             users::lifecycle(org, req, id, action)
         }
+
+        ("POST", ["api", "v1", "iam", "roles"]) => iam::role_create(org, req),
+        ("GET", ["api", "v1", "iam", "roles"]) => iam::role_list(org, req),
+        ("GET", ["api", "v1", "iam", "roles", key]) => iam::role_get(org, req, key),
+        ("DELETE", ["api", "v1", "iam", "roles", key]) => iam::role_delete(org, req, key),
+        ("POST", ["api", "v1", "iam", "resource-sets"]) => iam::set_create(org, req),
+        ("GET", ["api", "v1", "iam", "resource-sets"]) => iam::set_list(org, req),
+        ("GET", ["api", "v1", "iam", "resource-sets", key]) => iam::set_get(org, req, key),
+        ("DELETE", ["api", "v1", "iam", "resource-sets", key]) => iam::set_delete(org, req, key),
 
         ("GET", ["api", "v1", "groups"]) => groups::list(org, req),
         ("POST", ["api", "v1", "groups"]) => groups::create(org, req),

@@ -1,11 +1,12 @@
 //! Authentication at `/api/v1` (SSWS, Bearer, DPoP), the scope and role check, and admin-role
 //! JSON (checklist E11).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::errors;
+use crate::errors::safe;
 use crate::http::{Req, Resp};
-use crate::org::{Issued, Org};
+use crate::org::{CustomBinding, CustomRole, Issued, Org, ResourceSet, State};
 use crate::routes::dpop;
 
 /// Who is calling.
@@ -226,12 +227,31 @@ pub(crate) fn require(
             ));
         }
     }
-    let allowed = match issued.user {
-        Some(user) => holds(org, user, roles),
+    let needed_scopes: Vec<&str> = contract_scopes(&req.method, &req.path)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| vec![scope]);
+    let held: Vec<crate::org::Role> = match issued.user {
+        Some(user) => org
+            .state()
+            .user_roles
+            .get(&user)
+            .cloned()
+            .unwrap_or_default(),
         None => org
             .app(&issued.client_id)
-            .is_some_and(|app| app.roles.iter().any(|r| roles.contains(&r.kind.as_str()))),
+            .map(|app| app.roles)
+            .unwrap_or_default(),
     };
+    let standard = match issued.user {
+        Some(user) => holds(org, user, roles),
+        None => held.iter().any(|r| roles.contains(&r.kind.as_str())),
+    };
+    // A custom role allows what its permissions and resource set cover.
+    let allowed = standard
+        || held
+            .iter()
+            .filter_map(|r| r.custom.as_ref())
+            .any(|binding| allows(org, binding, &needed_scopes, req));
     if allowed {
         Ok(())
     } else {
@@ -274,6 +294,127 @@ pub(crate) fn role_label(kind: &str) -> Option<&'static str> {
         "REPORT_ADMIN" => "Report Administrator",
         "GROUP_MEMBERSHIP_ADMIN" => "Group Membership Administrator",
         _ => return None,
+    })
+}
+
+pub(crate) fn find_role<'a>(state: &'a State, key: &str) -> Option<&'a CustomRole> {
+    state.custom_roles.get(key).or_else(|| {
+        state
+            .custom_roles
+            .values()
+            .find(|r| r.label.eq_ignore_ascii_case(key))
+    })
+}
+
+pub(crate) fn find_set<'a>(state: &'a State, key: &str) -> Option<&'a ResourceSet> {
+    state.resource_sets.get(key).or_else(|| {
+        state
+            .resource_sets
+            .values()
+            .find(|r| r.label.eq_ignore_ascii_case(key))
+    })
+}
+
+/// A required text member of an assignment body.
+fn member(body: &Map<String, Value>, name: &str) -> Result<String, Resp> {
+    body.get(name)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            errors::validation(name, &[format!("{name}: The field cannot be left blank.")])
+        })
+}
+
+/// The type and custom binding an assignment body names: a standard role's `type`, or
+/// `{"type": "CUSTOM", "role": id or label, "resource-set": id or label}` (both must exist).
+pub(crate) fn assignment_of(
+    org: &Org,
+    body: &Map<String, Value>,
+) -> Result<(String, Option<CustomBinding>), Resp> {
+    let kind = body
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if kind != "CUSTOM" {
+        if role_label(&kind).is_none() {
+            return Err(errors::validation(
+                "type",
+                &["type: The role type is not valid.".to_owned()],
+            ));
+        }
+        return Ok((kind, None));
+    }
+    let role = member(body, "role")?;
+    let set = member(body, "resource-set")?;
+    let state = org.state();
+    let role = find_role(&state, &role)
+        .map(|r| r.id.clone())
+        .ok_or_else(|| errors::not_found(&format!("{} (Role)", safe(&role))))?;
+    let resource_set = find_set(&state, &set)
+        .map(|r| r.id.clone())
+        .ok_or_else(|| errors::not_found(&format!("{} (ResourceSet)", safe(&set))))?;
+    Ok((kind, Some(CustomBinding { role, resource_set })))
+}
+
+/// The members `"role"`, `"resource-set"` and `label` of a custom assignment's JSON.
+pub(crate) fn describe(org: &Org, binding: &CustomBinding, v: &mut Value) {
+    let state = org.state();
+    v["role"] = json!(binding.role);
+    v["resource-set"] = json!(binding.resource_set);
+    v["label"] = json!(
+        state
+            .custom_roles
+            .get(&binding.role)
+            .map(|r| r.label.clone())
+    );
+}
+
+/// Whether a custom assignment allows this call: the role's permissions cover every scope the
+/// operation needs (`okta.X.manage` covers `okta.X.read`, as for scopes), and the resource set
+/// holds the resource. A resource covers itself and what is under it; a group's users
+/// (`/api/v1/groups/{id}/users`) also cover each member (`/api/v1/users/{userId}`), but not
+/// the list of every user.
+pub(crate) fn allows(org: &Org, binding: &CustomBinding, needed: &[&str], req: &Req) -> bool {
+    let state = org.state();
+    let (Some(role), Some(set)) = (
+        state.custom_roles.get(&binding.role),
+        state.resource_sets.get(&binding.resource_set),
+    ) else {
+        return false;
+    };
+    let permitted = needed.iter().all(|need| {
+        role.permissions
+            .iter()
+            .any(|p| p == need || *p == need.replace(".read", ".manage"))
+    });
+    if !permitted {
+        return false;
+    }
+    let path = req.path.trim_end_matches('/');
+    set.resources.iter().any(|r| {
+        if path == r || path.starts_with(&format!("{r}/")) {
+            return true;
+        }
+        // A group's users: each of its members.
+        let Some(group) = r
+            .strip_prefix("/api/v1/groups/")
+            .and_then(|g| g.strip_suffix("/users"))
+        else {
+            return false;
+        };
+        let Some(user) = path
+            .strip_prefix("/api/v1/users/")
+            .and_then(|u| u.split('/').next())
+        else {
+            return false;
+        };
+        let group = state.groups.get(group);
+        let everyone = group.is_some_and(|g| g.id == crate::org::EVERYONE);
+        crate::users::find_in(org, &state, user)
+            .is_some_and(|i| everyone || group.is_some_and(|g| g.members.contains(&i)))
     })
 }
 

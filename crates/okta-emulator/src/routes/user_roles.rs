@@ -12,11 +12,15 @@ use crate::routes::resource::role_label;
 use crate::users::{self, iso};
 
 fn role_json(org: &Org, user_id: &str, r: &Role) -> Value {
-    json!({
+    let mut v = json!({
         "id": r.id, "label": role_label(&r.kind), "type": r.kind, "status": "ACTIVE",
         "created": iso(r.created), "lastUpdated": iso(r.created), "assignmentType": "USER",
         "_links": {"assignee": {"href": format!("{}/api/v1/users/{user_id}", org.base)}}
-    })
+    });
+    if let Some(binding) = &r.custom {
+        crate::routes::resource::describe(org, binding, &mut v);
+    }
+    v
 }
 
 fn user_of(org: &Org, user: &str) -> Result<(usize, String), Resp> {
@@ -30,23 +34,20 @@ fn user_of(org: &Org, user: &str) -> Result<(usize, String), Resp> {
 pub(crate) fn assign(org: &Org, req: &Req, user: &str) -> Resp {
     try_resp!(auth(org, req, "okta.roles.manage", &["SUPER_ADMIN"]));
     let body = try_resp!(json_body(req));
-    let kind = body
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    if role_label(&kind).is_none() {
-        return errors::validation("type", &["type: The role type is not valid.".to_owned()]);
-    }
+    let (kind, custom) = try_resp!(crate::routes::resource::assignment_of(org, &body));
     let (i, id) = try_resp!(user_of(org, user));
     let role = Role {
         id: org.rng.okta_id("ra1"),
         kind,
         created: org.now(),
+        custom,
     };
     let mut state = org.state();
     let held = state.user_roles.entry(i).or_default();
-    if held.iter().any(|r| r.kind == role.kind) {
+    if held
+        .iter()
+        .any(|r| r.kind == role.kind && r.custom == role.custom)
+    {
         return errors::okta(409, "E0000090", "Duplicate role assignment exception.", &[]);
     }
     held.push(role.clone());
@@ -70,6 +71,7 @@ pub(crate) fn list(org: &Org, req: &Req, user: &str) -> Resp {
             id: format!("ra1{}", &id[3..]),
             kind: "SUPER_ADMIN".to_owned(),
             created,
+            custom: None,
         };
         all.insert(0, role_json(org, &id, &builtin));
     }

@@ -773,4 +773,55 @@ fn the_directory_answers_follow_oktas_contract() {
     contract.check("GET", path, &get(&one_role, &h));
     contract.check("DELETE", path, &delete(&one_role, &h));
     contract.check("GET", path, &get(&one_role, &h));
+
+    // Custom roles and resource sets.
+    let created = post_json(
+        &w.url("/api/v1/iam/roles"),
+        &json!({"label": "contract role", "description": "d", "permissions": ["okta.users.read"]}),
+        &h,
+    );
+    contract.check("POST", "/api/v1/iam/roles", &created);
+    let role_id = created.json()["id"].as_str().unwrap().to_owned();
+    let path = "/api/v1/iam/roles/{roleIdOrLabel}";
+    contract.check(
+        "GET",
+        path,
+        &get(&w.url(&format!("/api/v1/iam/roles/{role_id}")), &h),
+    );
+    contract.check(
+        "GET",
+        "/api/v1/iam/roles",
+        &get(&w.url("/api/v1/iam/roles"), &h),
+    );
+    let set = post_json(
+        &w.url("/api/v1/iam/resource-sets"),
+        &json!({"label": "contract set", "description": "d", "resources": [w.url("/api/v1/users")]}),
+        &h,
+    );
+    contract.check("POST", "/api/v1/iam/resource-sets", &set);
+    let set_id = set.json()["id"].as_str().unwrap().to_owned();
+    contract.check(
+        "GET",
+        "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}",
+        &get(&w.url(&format!("/api/v1/iam/resource-sets/{set_id}")), &h),
+    );
+    contract.check(
+        "GET",
+        "/api/v1/iam/resource-sets",
+        &get(&w.url("/api/v1/iam/resource-sets"), &h),
+    );
+    contract.check(
+        "POST",
+        "/api/v1/users/{userId}/roles",
+        &post_json(
+            &roles,
+            &json!({"type": "CUSTOM", "role": role_id, "resource-set": set_id}),
+            &h,
+        ),
+    );
+    contract.check(
+        "DELETE",
+        path,
+        &delete(&w.url(&format!("/api/v1/iam/roles/{role_id}")), &h),
+    );
 }

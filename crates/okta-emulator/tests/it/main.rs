@@ -15,6 +15,7 @@ mod directory;
 mod discovery;
 mod faults;
 mod hostile;
+mod iam;
 mod management;
 mod resource;
 mod token;

@@ -137,3 +137,224 @@ fn scopes_prints_what_an_operation_needs() {
         "not an operation",
     );
 }
+
+#[test]
+fn a_least_privilege_role_binds_an_app_to_one_groups_users() {
+    let org = Emulator::start(Config::default()).unwrap();
+    let dir = tmp("custom-role");
+    let state = dir.to_str().unwrap();
+    let env = [
+        ("OKTA_CLIENT_ORGURL", org.url()),
+        ("OKTA_CLIENT_TOKEN", org.admin_token()),
+        ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+        ("XDG_STATE_HOME", state),
+        ("HOME", state),
+    ];
+    // A group with one member, made with the API token.
+    let body = dir.join("group.json");
+    std::fs::write(&body, r#"{"profile": {"name": "Reporting"}}"#).unwrap();
+    let group: Value = serde_json::from_str(&ok(&run(
+        &[
+            "api",
+            "POST",
+            "/api/v1/groups",
+            "--ssws",
+            "--data",
+            body.to_str().unwrap(),
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let gid = group["id"].as_str().unwrap().to_owned();
+    let user: Value = serde_json::from_str(&ok(&run(
+        &[
+            "api",
+            "GET",
+            "/api/v1/users/user3@example.com",
+            "--ssws",
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let uid = user["id"].as_str().unwrap().to_owned();
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, "{}").unwrap();
+    ok(&run(
+        &[
+            "api",
+            "PUT",
+            &format!("/api/v1/groups/{gid}/users/{uid}"),
+            "--ssws",
+            "--data",
+            empty.to_str().unwrap(),
+        ],
+        &env,
+        None,
+    ));
+
+    // The custom role: twice, the second finds the first by its label.
+    let made: Value = serde_json::from_str(&ok(&run(
+        &[
+            "role",
+            "custom",
+            "Reporting reader",
+            "--scopes",
+            "okta.users.read okta.groups.read",
+            "--group",
+            &gid,
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let again: Value = serde_json::from_str(&ok(&run(
+        &[
+            "role",
+            "custom",
+            "Reporting reader",
+            "--scopes",
+            "okta.users.read okta.groups.read",
+            "--group",
+            &gid,
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    assert_eq!(made["role"], again["role"]);
+    assert_eq!(made["resource_set"], again["resource_set"]);
+    fails(
+        &run(
+            &["role", "custom", "x", "--scopes", "okta.grups.read"],
+            &env,
+            None,
+        ),
+        1,
+        "did you mean okta.groups.read?",
+    );
+
+    // A service app with that role only.
+    let key = dir.join("svc.pem");
+    ok(&run(
+        &["keygen", "--kty", "EC", "--out", key.to_str().unwrap()],
+        &[],
+        None,
+    ));
+    let app: Value = serde_json::from_str(&ok(&run(
+        &[
+            "app",
+            "create",
+            "--name",
+            "reporting",
+            "--key",
+            key.to_str().unwrap(),
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let id = app["id"].as_str().unwrap().to_owned();
+    for scope in ["okta.users.read", "okta.groups.read"] {
+        ok(&run(&["grant", "add", &id, scope], &env, None));
+    }
+    // By the role's label and the set's id: either names them.
+    let set = made["resource_set"].as_str().unwrap();
+    ok(&run(
+        &[
+            "role",
+            "assign",
+            &id,
+            "--custom",
+            "Reporting reader",
+            "--resource-set",
+            set,
+        ],
+        &env,
+        None,
+    ));
+    let listed = ok(&run(&["role", "list", &id, "--json"], &env, None));
+    assert!(listed.contains("CUSTOM"), "{listed}");
+    let mut with_app = env.to_vec();
+    with_app.extend([
+        ("OKTA_CLIENT_CLIENTID", id.as_str()),
+        ("OKTA_CLIENT_PRIVATEKEY", key.to_str().unwrap()),
+    ]);
+    let members = ok(&run(
+        &[
+            "api",
+            "GET",
+            &format!("/api/v1/groups/{gid}/users"),
+            "--json",
+        ],
+        &with_app,
+        None,
+    ));
+    assert!(members.contains("user3@example.com"), "{members}");
+    ok(&run(
+        &["api", "GET", &format!("/api/v1/users/{uid}")],
+        &with_app,
+        None,
+    ));
+    // Every user is not in the resource set.
+    fails(
+        &run(&["api", "GET", "/api/v1/users"], &with_app, None),
+        1,
+        "E0000006",
+    );
+}
+
+#[test]
+fn quickstart_least_privilege_uses_a_custom_role_and_plans_it() {
+    let dir = tmp("quickstart-least");
+    let state = dir.to_str().unwrap();
+    let out = run(
+        &["quickstart", "--least-privilege", "--json"],
+        &[("XDG_STATE_HOME", state)],
+        None,
+    );
+    let done: Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(done["users"][0], "admin@example.com");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(
+            "custom role \"okta-oauth quickstart (least privilege)\" grants okta.users.read"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("READ_ONLY_ADMIN"), "{said}");
+    let again = run(
+        &["quickstart", "--least-privilege", "--json"],
+        &[("XDG_STATE_HOME", state)],
+        None,
+    );
+    ok(&again);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has the CUSTOM"));
+
+    let org = Emulator::start(Config::default()).unwrap();
+    let plan = ok(&run(
+        &[
+            "quickstart",
+            "--least-privilege",
+            "--dry-run",
+            "--org",
+            org.url(),
+            "--allow-http-loopback",
+            "--json",
+        ],
+        &[
+            ("OKTA_CLIENT_TOKEN", org.admin_token()),
+            ("XDG_STATE_HOME", state),
+        ],
+        None,
+    ));
+    assert!(plan.contains("/api/v1/iam/roles"), "{plan}");
+    assert!(plan.contains("\"type\":\"CUSTOM\""), "{plan}");
+    assert!(org.events().is_empty());
+}

@@ -1,0 +1,162 @@
+//! Least-privilege admin roles, as Okta's guide suggests: "a custom admin role with permissions
+//! to specific resource sets" instead of a standard role. A custom role (`/api/v1/iam/roles`)
+//! holds permissions; a resource set (`/api/v1/iam/resource-sets`) names what they apply to;
+//! the two are assigned together to a client or a user ([`Role::Custom`]).
+
+use serde_json::{Value, json};
+use ureq::http::Method;
+
+use crate::admin::{text, typed};
+use crate::api::{Credential, made_but_unread};
+use crate::client::Okta;
+use crate::error::Result;
+use crate::ids::{CustomRoleId, GroupId, ResourceSetId, Role, Scope};
+use crate::org::OrgUrl;
+
+/// A custom admin role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CustomRole {
+    /// Its id (`cr0…`).
+    pub id: CustomRoleId,
+    /// Its unique label.
+    pub label: String,
+}
+
+/// A resource set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResourceSet {
+    /// Its id (`iam…`).
+    pub id: ResourceSetId,
+    /// Its unique label.
+    pub label: String,
+}
+
+/// The resource "every user of the org" (a REST URL, as resource sets take them).
+pub fn all_users(org: &OrgUrl) -> String {
+    format!("{}/api/v1/users", org.as_str())
+}
+
+/// The resource "the users of this group".
+pub fn users_of_group(org: &OrgUrl, group: &GroupId) -> String {
+    format!("{}/api/v1/groups/{group}/users", org.as_str())
+}
+
+/// The permissions a custom role needs to do what these scopes allow: Okta's permissions for
+/// the management API are named as its scopes are (`okta.users.read`, `okta.groups.manage`).
+pub fn permissions_for(scopes: &[Scope]) -> Vec<String> {
+    scopes.iter().map(|s| s.as_str().to_owned()).collect()
+}
+
+fn segment(key: &str) -> String {
+    url::form_urlencoded::byte_serialize(key.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+impl Okta {
+    /// A custom role by id or label, if it exists.
+    pub fn find_custom_role(&self, cred: &dyn Credential, key: &str) -> Result<Option<CustomRole>> {
+        let path = format!("/api/v1/iam/roles/{}", segment(key));
+        match self.call(cred, Method::GET, &path, None) {
+            Ok(r) => Ok(Some(custom_role(&r.body, &path)?)),
+            Err(e) if e.status() == Some(404) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a custom role with these permissions (`POST /api/v1/iam/roles`).
+    pub fn create_custom_role(
+        &self,
+        cred: &dyn Credential,
+        label: &str,
+        description: &str,
+        permissions: &[String],
+    ) -> Result<CustomRole> {
+        let path = "/api/v1/iam/roles";
+        let body = json!({"label": label, "description": description, "permissions": permissions});
+        let check = "look the role up by its label (GET /api/v1/iam/roles/{label})";
+        let r = self.call_checked(cred, Method::POST, path, Some(&body), check)?;
+        made_but_unread(custom_role(&r.body, path), check)
+    }
+
+    /// A resource set by id or label, if it exists.
+    pub fn find_resource_set(
+        &self,
+        cred: &dyn Credential,
+        key: &str,
+    ) -> Result<Option<ResourceSet>> {
+        let path = format!("/api/v1/iam/resource-sets/{}", segment(key));
+        match self.call(cred, Method::GET, &path, None) {
+            Ok(r) => Ok(Some(resource_set(&r.body, &path)?)),
+            Err(e) if e.status() == Some(404) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a resource set of these resources (REST URLs of the org: [`all_users`],
+    /// [`users_of_group`]).
+    pub fn create_resource_set(
+        &self,
+        cred: &dyn Credential,
+        label: &str,
+        description: &str,
+        resources: &[String],
+    ) -> Result<ResourceSet> {
+        let path = "/api/v1/iam/resource-sets";
+        let body = json!({"label": label, "description": description, "resources": resources});
+        let check = "look the resource set up by its label (GET /api/v1/iam/resource-sets/{label})";
+        let r = self.call_checked(cred, Method::POST, path, Some(&body), check)?;
+        made_but_unread(resource_set(&r.body, path), check)
+    }
+
+    /// The custom role `label` with the permissions these scopes need, bound to the resource
+    /// set `{label} resources` of `resources`: each found by its label, or created. The
+    /// [`Role`] to assign ([`Okta::assign_role`], [`Okta::assign_user_role`]).
+    pub fn least_privilege_role(
+        &self,
+        cred: &dyn Credential,
+        label: &str,
+        scopes: &[Scope],
+        resources: &[String],
+    ) -> Result<Role> {
+        let role = match self.find_custom_role(cred, label)? {
+            Some(r) => r,
+            None => self.create_custom_role(
+                cred,
+                label,
+                &format!("Made by okta-oauth for {}", crate::ids::join(scopes)),
+                &permissions_for(scopes),
+            )?,
+        };
+        let set_label = format!("{label} resources");
+        let set = match self.find_resource_set(cred, &set_label)? {
+            Some(s) => s,
+            None => self.create_resource_set(
+                cred,
+                &set_label,
+                &format!("What the custom role {label} applies to"),
+                resources,
+            )?,
+        };
+        Ok(Role::Custom {
+            role: role.id,
+            resource_set: set.id,
+        })
+    }
+}
+
+fn custom_role(v: &Value, path: &str) -> Result<CustomRole> {
+    Ok(CustomRole {
+        id: typed(v, "/id", path, "an Okta id", CustomRoleId::new)?,
+        label: text(v, "/label", path)?,
+    })
+}
+
+fn resource_set(v: &Value, path: &str) -> Result<ResourceSet> {
+    Ok(ResourceSet {
+        id: typed(v, "/id", path, "an Okta id", ResourceSetId::new)?,
+        label: text(v, "/label", path)?,
+    })
+}
