@@ -429,6 +429,18 @@ impl TokenRequest {
         Ok(TokenRequest::new(Scope::list(scopes)?))
     }
 
+    /// Asks for exactly the scopes Okta's contract says the call `method path` needs (all of
+    /// them required), or `None` when the contract has no such operation or gives it none.
+    ///
+    /// ```
+    /// let request = okta_flows::TokenRequest::for_call("GET", "/api/v1/groups/00g1/users").unwrap();
+    /// assert_eq!(request.requested()[0].as_str(), "okta.groups.read");
+    /// ```
+    pub fn for_call(method: &str, path: &str) -> Option<TokenRequest> {
+        let scopes = crate::api_scopes::operation(method, path)?.scopes();
+        (!scopes.is_empty()).then(|| TokenRequest::new(scopes).require_all())
+    }
+
     /// The scopes asked for.
     pub fn requested(&self) -> &[Scope] {
         &self.scopes

@@ -131,6 +131,12 @@ impl LoginClient {
 
     fn secret(&self) -> Result<Option<ClientSecret>> {
         if let Some(path) = &self.client_secret_file {
+            if let Some(mode) = files::exposed_mode(path) {
+                crate::out::warn(&format!(
+                    "warning: {} could be read by others (mode {mode:o}); keep a client secret in a file only you can read (chmod 600)",
+                    files::shown(path)
+                ));
+            }
             let text = files::read(path)?;
             let secret = text.trim();
             anyhow::ensure!(

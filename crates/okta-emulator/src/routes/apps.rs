@@ -217,6 +217,16 @@ fn new_app(
             "grant_types: A service application can only use the client_credentials grant type.",
         ));
     }
+    // Okta offers the device authorization grant to native apps only.
+    if application_type != "native"
+        && grant_types
+            .iter()
+            .any(|g| g == crate::routes::token::DEVICE_GRANT)
+    {
+        return Err(meta(
+            "grant_types: The device authorization grant is only supported for native applications.",
+        ));
+    }
     let response_types = strings(settings.get("response_types")).unwrap_or_else(|| {
         vec![if service {
             "token".to_owned()

@@ -532,6 +532,15 @@ fn the_device_grant_ends_in_access_denied_or_expired_token() {
         poll(&w, &id, start["device_code"].as_str().unwrap()).json()["error"],
         "expired_token"
     );
+    // Only a native app may have the device grant.
+    let body = json!({
+        "name": "oidc_client", "label": "web with device", "signOnMode": "OPENID_CONNECT",
+        "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_post"}},
+        "settings": {"oauthClient": {"application_type": "web", "grant_types": ["authorization_code", DEVICE],
+            "response_types": ["code"], "redirect_uris": [REDIRECT]}}
+    });
+    let refused = post_json(&w.url("/api/v1/apps"), &body, &h(&ssws(&w)));
+    assert_eq!(refused.status, 400, "{}", refused.body);
     // An app without the grant type cannot start one.
     let web = app(&w, "native", &["authorization_code"]);
     let got = post_form(

@@ -322,6 +322,34 @@ fn login_refuses_what_cannot_work_before_anything_is_sent() {
     );
     assert_ne!(out.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&out.stderr).contains(pasted));
+    // A secret file others can read: used, with a warning.
+    let open_file = org.dir.join("open.secret");
+    std::fs::write(&open_file, "abc\n").unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&open_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let out = run(
+        &[
+            "login",
+            "--client-id",
+            "0oaweb",
+            "--client-secret-file",
+            open_file.to_str().unwrap(),
+            "--port",
+            "1",
+            "--timeout",
+            "1",
+            "--no-browser",
+        ],
+        &env,
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("could be read by others (mode 644)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The device grant takes no redirect port.
     fails(
         &run(&["login", "--device", "--port", "9"], &env, None),
