@@ -4,6 +4,18 @@ use std::process::Command;
 
 use anyhow::Result;
 
+/// Runs one step and notes how long it took, so the time budget of CI can be watched.
+fn step(
+    times: &mut Vec<(&'static str, f64)>,
+    name: &'static str,
+    f: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let start = std::time::Instant::now();
+    let result = f();
+    times.push((name, start.elapsed().as_secs_f64()));
+    result
+}
+
 use crate::root;
 
 pub(crate) fn run() -> Result<()> {
@@ -12,44 +24,60 @@ pub(crate) fn run() -> Result<()> {
         c.current_dir(root());
         c
     };
-    crate::run(cargo().args(["fmt", "--all", "--check"]))?;
-    crate::run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--locked",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    crate::run(
-        cargo()
-            .args(["test", "--workspace", "--locked"])
-            .env("INSTA_UPDATE", "no"),
-    )?;
+    let mut times = Vec::new();
+    step(&mut times, "fmt", || {
+        crate::run(cargo().args(["fmt", "--all", "--check"]))
+    })?;
+    step(&mut times, "clippy", || {
+        crate::run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step(&mut times, "test", || {
+        crate::run(
+            cargo()
+                .args(["test", "--workspace", "--locked"])
+                .env("INSTA_UPDATE", "no"),
+        )
+    })?;
     // `login` in headless Chromium through WebDriver: ignored by a plain `cargo test` (it needs
     // Debian's chromium and chromium-driver, which .ci/run installs), run here.
-    crate::run(cargo().args([
-        "test",
-        "-p",
-        "okta-oauth",
-        "--test",
-        "it",
-        "--locked",
-        "browser",
-        "--",
-        "--ignored",
-    ]))?;
-    crate::run(
-        cargo()
-            .args(["doc", "--workspace", "--no-deps", "--locked"])
-            .env("RUSTDOCFLAGS", "-D warnings"),
-    )?;
-    crate::package::run()?;
+    step(&mut times, "browser", || {
+        crate::run(cargo().args([
+            "test",
+            "-p",
+            "okta-oauth",
+            "--test",
+            "it",
+            "--locked",
+            "browser",
+            "--",
+            "--ignored",
+        ]))
+    })?;
+    step(&mut times, "doc", || {
+        crate::run(
+            cargo()
+                .args(["doc", "--workspace", "--no-deps", "--locked"])
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        )
+    })?;
+    step(&mut times, "package", crate::package::run)?;
     // A smoke test in the dev profile (overflow checks and debug assertions, as in `fuzz`):
     // no second, optimised build of every dependency.
-    crate::fuzz::run(&["--seconds", "2", "--dev"])?;
-    crate::interop::run()?;
+    step(&mut times, "fuzz", || {
+        crate::fuzz::run(&["--seconds", "2", "--dev"])
+    })?;
+    step(&mut times, "interop", crate::interop::run)?;
+    let total: f64 = times.iter().map(|(_, t)| t).sum();
+    let each: Vec<String> = times.iter().map(|(n, t)| format!("{n} {t:.0} s")).collect();
+    eprintln!("xtask ci: {total:.0} s in all: {}", each.join(", "));
     eprintln!("xtask ci: all checks passed");
     Ok(())
 }

@@ -296,6 +296,8 @@ pub(crate) struct State {
     pub(crate) sign_ins: HashMap<String, PendingSignIn>,
     /// Device authorizations by device code.
     pub(crate) devices: HashMap<String, Device>,
+    /// Wrong user codes at `/activate`: (start of the minute, how many).
+    pub(crate) wrong_codes: (u64, u32),
 }
 
 /// The id of the built-in group every user belongs to.

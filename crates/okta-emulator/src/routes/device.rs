@@ -14,6 +14,8 @@ use crate::routes::token::{DEVICE_GRANT, authenticate, form, param};
 
 /// RFC 8628 §6.1: 20 consonants (no vowels, so no words; no look-alikes), 8 of them.
 const USER_CODE_CHARS: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
+/// Wrong user codes allowed in a minute on the activation page.
+const MAX_WRONG_CODES: u32 = 10;
 /// How long a device code lives (Okta: 10 minutes).
 const DEVICE_LIFETIME: u64 = 600;
 
@@ -125,6 +127,16 @@ pub(crate) fn activate(org: &Org, req: &Req) -> Resp {
     let typed = signin::field(&form, "user_code");
     let code = normalise_user_code(typed);
     let now = org.now();
+    // RFC 8628 §5.1: user codes are short, so guessing them is slowed down: after
+    // MAX_WRONG_CODES wrong codes in a minute, the page refuses codes until the minute is over.
+    let (window, wrong) = org.state().wrong_codes;
+    if now < window.saturating_add(60) && wrong >= MAX_WRONG_CODES {
+        return signin::activation_form(
+            typed,
+            Some("Too many wrong codes. Wait a minute, then try again."),
+            429,
+        );
+    }
     let found = {
         let state = org.state();
         state
@@ -136,6 +148,14 @@ pub(crate) fn activate(org: &Org, req: &Req) -> Resp {
             .map(|(k, d)| (k.clone(), d.client_id.clone()))
     };
     let Some((device_code, client_id)) = found else {
+        let mut state = org.state();
+        let (window, wrong) = state.wrong_codes;
+        state.wrong_codes = if now < window.saturating_add(60) {
+            (window, wrong.saturating_add(1))
+        } else {
+            (now, 1)
+        };
+        drop(state);
         return signin::activation_form(typed, Some("That code is not valid or has expired."), 400);
     };
     let Some(user) = signin::check_password(

@@ -532,6 +532,27 @@ fn the_device_grant_ends_in_access_denied_or_expired_token() {
         poll(&w, &id, start["device_code"].as_str().unwrap()).json()["error"],
         "expired_token"
     );
+    // Guessing codes is slowed down (RFC 8628 §5.1): ten wrong ones in a minute, then even the
+    // right one waits for the minute to pass.
+    let start = start_device(&w, &id);
+    let right = start["user_code"].as_str().unwrap().to_owned();
+    for _ in 0..10 {
+        assert_eq!(
+            activate(&w, "BCDFGHJK", okta_emulator::DEFAULT_PASSWORD, "allow").status,
+            400
+        );
+    }
+    assert_eq!(
+        activate(&w, &right, okta_emulator::DEFAULT_PASSWORD, "allow").status,
+        429
+    );
+    clock.advance(61);
+    let start = start_device(&w, &id);
+    let right = start["user_code"].as_str().unwrap().to_owned();
+    assert_eq!(
+        activate(&w, &right, okta_emulator::DEFAULT_PASSWORD, "allow").status,
+        200
+    );
     // Only a native app may have the device grant.
     let body = json!({
         "name": "oidc_client", "label": "web with device", "signOnMode": "OPENID_CONNECT",
