@@ -453,27 +453,29 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
         // A confidential web app as Okta's guide sets one up: PKCE and state, the client secret
         // in the token request body (client_secret_post).
         let web = okta_flows::ClientId::new("interop-web")?;
-        let secret = okta_flows::ClientSecret::new(web_secret.as_str());
-        let sign_in = okta.start_sign_in(
-            &web,
-            port,
-            "/callback",
-            &okta_flows::Scope::list(&["openid"])?,
-        )?;
-        let url = sign_in.url().to_owned();
-        let browser = std::thread::spawn(move || play_browser(&url));
-        let tokens = okta.finish_sign_in(
-            sign_in,
-            okta_flows::ClientAuth::Secret {
-                client_id: &web,
-                secret: &secret,
-            },
-            std::time::Duration::from_secs(20),
-        )?;
-        browser
-            .join()
-            .map_err(|_| anyhow::anyhow!("the browser thread panicked"))??;
-        let claims = tokens
+        let web_sign_in = |secret: &okta_flows::ClientSecret| -> Result<_> {
+            let sign_in = okta.start_sign_in(
+                &web,
+                port,
+                "/callback",
+                &okta_flows::Scope::list(&["openid"])?,
+            )?;
+            let url = sign_in.url().to_owned();
+            let browser = std::thread::spawn(move || play_browser(&url));
+            let tokens = okta.finish_sign_in(
+                sign_in,
+                okta_flows::ClientAuth::Secret {
+                    client_id: &web,
+                    secret,
+                },
+                std::time::Duration::from_secs(20),
+            );
+            browser
+                .join()
+                .map_err(|_| anyhow::anyhow!("the browser thread panicked"))??;
+            Ok(tokens)
+        };
+        let claims = web_sign_in(&okta_flows::ClientSecret::new(web_secret.as_str()))??
             .id_claims
             .ok_or_else(|| anyhow::anyhow!("no ID token for the web client"))?;
         ensure!(
@@ -481,24 +483,7 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
             "web ID token aud {claims:?}"
         );
         // The wrong secret is refused by the peer.
-        let wrong = okta_flows::ClientSecret::new("not-the-secret");
-        let sign_in = okta.start_sign_in(
-            &web,
-            port,
-            "/callback",
-            &okta_flows::Scope::list(&["openid"])?,
-        )?;
-        let url = sign_in.url().to_owned();
-        let browser = std::thread::spawn(move || play_browser(&url));
-        let refused = okta.finish_sign_in(
-            sign_in,
-            okta_flows::ClientAuth::Secret {
-                client_id: &web,
-                secret: &wrong,
-            },
-            std::time::Duration::from_secs(20),
-        );
-        let _ = browser.join();
+        let refused = web_sign_in(&okta_flows::ClientSecret::new("not-the-secret"))?;
         ensure!(
             refused
                 .as_ref()

@@ -41,6 +41,34 @@ pub(crate) struct OrgOpts {
     pub(crate) verbose: bool,
 }
 
+/// The local Okta org `quickstart` starts when no org is given: 25 users, its state kept in
+/// `state_file`, and (for the user half) a scripted sign-in of `login`. Returns the org (it
+/// stops when dropped), a client for it, its API token and its URL.
+pub(crate) fn local_org(
+    state_file: PathBuf,
+    login: Option<String>,
+    verbose: bool,
+    out: &crate::out::Out,
+) -> Result<(okta_emulator::Emulator, Okta, SswsToken, String)> {
+    let mut config = okta_emulator::Config {
+        users: okta_emulator::SeedUsers { count: 25 },
+        state_file: Some(state_file),
+        ..Default::default()
+    };
+    if login.is_some() {
+        // No person at hand: the local org signs this user in without its page.
+        config.default_login = login;
+    }
+    let org = okta_emulator::Emulator::start(config).context("starting the local Okta org")?;
+    let url = org.url().to_owned();
+    let okta = client(OrgUrl::dangerous_allow_loopback_http(&url)?, verbose)?;
+    let ssws = SswsToken::new(org.admin_token());
+    out.step(&format!(
+        "no --org given: started a local Okta org (okta-emulator) at {url}"
+    ));
+    Ok((org, okta, ssws, url))
+}
+
 /// A client for `org`, tracing to stderr with `-v`.
 pub(crate) fn client(org: OrgUrl, verbose: bool) -> Result<Okta> {
     Ok(builder(org, verbose)?.build()?)

@@ -302,42 +302,32 @@ pub(crate) enum AppCmd {
         id: String,
     },
     /// Let a user (by login or id) or a group sign in to the app.
-    Assign {
-        /// The app (client) id.
-        app: String,
-        /// The user's login or id.
-        #[arg(
-            long,
-            value_name = "LOGIN",
-            required_unless_present = "group",
-            conflicts_with = "group"
-        )]
-        user: Option<String>,
-        /// The group's id (00g…).
-        #[arg(long, value_name = "ID")]
-        group: Option<String>,
-    },
+    Assign(AssignArgs),
     /// Take a user's or a group's assignment away.
-    Unassign {
-        /// The app (client) id.
-        app: String,
-        /// The user's login or id.
-        #[arg(
-            long,
-            value_name = "LOGIN",
-            required_unless_present = "group",
-            conflicts_with = "group"
-        )]
-        user: Option<String>,
-        /// The group's id (00g…).
-        #[arg(long, value_name = "ID")]
-        group: Option<String>,
-    },
+    Unassign(AssignArgs),
     /// Who may sign in to the app: its users and groups (NDJSON with --json).
     Assignments {
         /// The app (client) id.
         app: String,
     },
+}
+
+/// Who `app assign` and `app unassign` are about.
+#[derive(Debug, Args)]
+pub(crate) struct AssignArgs {
+    /// The app (client) id.
+    app: String,
+    /// The user's login or id.
+    #[arg(
+        long,
+        value_name = "LOGIN",
+        required_unless_present = "group",
+        conflicts_with = "group"
+    )]
+    user: Option<String>,
+    /// The group's id (00g…).
+    #[arg(long, value_name = "ID")]
+    group: Option<String>,
 }
 
 /// `app create --type`.
@@ -474,7 +464,8 @@ impl AppCmd {
                 okta.delete_app(cred, &AppId::new(id.as_str())?)?;
                 out.data(&format!("deleted {id}"), &json!({"deleted": id}));
             }
-            AppCmd::Assign { app, user, group } | AppCmd::Unassign { app, user, group } => {
+            AppCmd::Assign(AssignArgs { app, user, group })
+            | AppCmd::Unassign(AssignArgs { app, user, group }) => {
                 let app_id = AppId::new(app.as_str())?;
                 let who = match (user, group) {
                     (Some(login), _) => okta_flows::Assignee::User(okta.find_user(cred, login)?.id),
@@ -490,7 +481,7 @@ impl AppCmd {
                     okta_flows::Assignee::Group(g) => format!("group {g}"),
                     _ => "it".to_owned(),
                 };
-                if matches!(self, AppCmd::Assign { .. }) {
+                if matches!(self, AppCmd::Assign(_)) {
                     match &who {
                         okta_flows::Assignee::User(u) => okta.assign_user(cred, &app_id, u)?,
                         okta_flows::Assignee::Group(g) => okta.assign_group(cred, &app_id, g)?,

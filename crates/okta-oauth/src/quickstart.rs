@@ -6,8 +6,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::Args;
 use okta_flows::{
-    AppId, OrgUrl, Scope, ServiceAppPlan, ServiceCredentials, SswsToken, StandardRole, Step,
-    TokenRequest, TokenSource,
+    AppId, OrgUrl, Scope, ServiceAppPlan, ServiceCredentials, StandardRole, Step, TokenRequest,
+    TokenSource,
 };
 use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
 use serde_json::{Value, json};
@@ -88,22 +88,12 @@ impl Quickstart {
         let (okta, ssws, org_text) = match org_opts.org_text() {
             Some(text) => (org_opts.okta()?, admin.ssws()?, text),
             None => {
-                let config = okta_emulator::Config {
-                    users: okta_emulator::SeedUsers { count: 25 },
-                    state_file: Some(dir.join("emulator-state.json")),
-                    ..Default::default()
-                };
-                let org = okta_emulator::Emulator::start(config)
-                    .context("starting the local Okta org")?;
-                let url = org.url().to_owned();
-                let okta = crate::connect::client(
-                    OrgUrl::dangerous_allow_loopback_http(&url)?,
+                let (org, okta, ssws, url) = crate::connect::local_org(
+                    dir.join("emulator-state.json"),
+                    None,
                     org_opts.verbose,
+                    out,
                 )?;
-                let ssws = SswsToken::new(org.admin_token());
-                out.step(&format!(
-                    "no --org given: started a local Okta org (okta-emulator) at {url}"
-                ));
                 _emulator = Some(org);
                 (okta, ssws, url)
             }

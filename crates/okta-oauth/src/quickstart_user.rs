@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use okta_flows::{
-    AppId, ClientAuth, ClientSecret, OidcApp, OidcAppKind, OrgUrl, Scope, SswsToken, StandardRole,
-    UserAccessPlan, UserStep,
+    AppId, ClientAuth, ClientSecret, OidcApp, OidcAppKind, Scope, StandardRole, UserAccessPlan,
+    UserStep,
 };
 use serde_json::{Value, json};
 
@@ -147,23 +147,12 @@ fn run(
 
     let mut emulator = None;
     let (okta, ssws, org_text) = if local {
-        let config = okta_emulator::Config {
-            users: okta_emulator::SeedUsers { count: 25 },
-            state_file: Some(dir.join("emulator-state.json")),
-            // No person at hand: the local org signs this user in without its page.
-            default_login: Some(login.to_owned()),
-            ..Default::default()
-        };
-        let org = okta_emulator::Emulator::start(config).context("starting the local Okta org")?;
-        let url = org.url().to_owned();
-        let okta = crate::connect::client(
-            OrgUrl::dangerous_allow_loopback_http(&url)?,
+        let (org, okta, ssws, url) = crate::connect::local_org(
+            dir.join("emulator-state.json"),
+            Some(login.to_owned()),
             org_opts.verbose,
+            out,
         )?;
-        let ssws = SswsToken::new(org.admin_token());
-        out.step(&format!(
-            "no --org given: started a local Okta org (okta-emulator) at {url}"
-        ));
         emulator = Some(org);
         (okta, ssws, url)
     } else {
