@@ -420,26 +420,27 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
                 == Some("invalid_client"),
             "an unknown key was not refused: {refused:?}"
         );
-        // Authorization Code + PKCE through the scripted sign-in, with a browser played here.
+        // Authorization Code + PKCE through the scripted sign-in, with a browser played here:
+        // the tokens, and the page the listener showed the browser.
+        let sign_in = |auth: okta_flows::ClientAuth<'_>| -> Result<_> {
+            let sign_in = okta.start_sign_in(
+                auth.client_id(),
+                port,
+                "/callback",
+                &okta_flows::Scope::list(&["openid"])?,
+            )?;
+            let url = sign_in.url().to_owned();
+            let browser = std::thread::spawn(move || play_browser(&url));
+            let tokens = okta.finish_sign_in(sign_in, auth, std::time::Duration::from_secs(20));
+            let page = browser
+                .join()
+                .map_err(|_| anyhow::anyhow!("the browser thread panicked"))??;
+            Ok((tokens, page))
+        };
         let native = okta_flows::ClientId::new("interop-native")?;
-        let sign_in = okta.start_sign_in(
-            &native,
-            port,
-            "/callback",
-            &okta_flows::Scope::list(&["openid"])?,
-        )?;
-        let url = sign_in.url().to_owned();
-        let browser = std::thread::spawn(move || play_browser(&url));
-        let tokens = okta.finish_sign_in(
-            sign_in,
-            okta_flows::ClientAuth::Public(&native),
-            std::time::Duration::from_secs(20),
-        )?;
-        let page = browser
-            .join()
-            .map_err(|_| anyhow::anyhow!("the browser thread panicked"))??;
+        let (tokens, page) = sign_in(okta_flows::ClientAuth::Public(&native))?;
         ensure!(page.contains("Signed in"), "the listener's page: {page}");
-        let claims = tokens
+        let claims = tokens?
             .id_claims
             .ok_or_else(|| anyhow::anyhow!("no ID token"))?;
         ensure!(
@@ -453,27 +454,12 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
         // A confidential web app as Okta's guide sets one up: PKCE and state, the client secret
         // in the token request body (client_secret_post).
         let web = okta_flows::ClientId::new("interop-web")?;
-        let web_sign_in = |secret: &okta_flows::ClientSecret| -> Result<_> {
-            let sign_in = okta.start_sign_in(
-                &web,
-                port,
-                "/callback",
-                &okta_flows::Scope::list(&["openid"])?,
-            )?;
-            let url = sign_in.url().to_owned();
-            let browser = std::thread::spawn(move || play_browser(&url));
-            let tokens = okta.finish_sign_in(
-                sign_in,
-                okta_flows::ClientAuth::Secret {
-                    client_id: &web,
-                    secret,
-                },
-                std::time::Duration::from_secs(20),
-            );
-            browser
-                .join()
-                .map_err(|_| anyhow::anyhow!("the browser thread panicked"))??;
-            Ok(tokens)
+        let web_sign_in = |secret: &okta_flows::ClientSecret| {
+            sign_in(okta_flows::ClientAuth::Secret {
+                client_id: &web,
+                secret,
+            })
+            .map(|(tokens, _)| tokens)
         };
         let claims = web_sign_in(&okta_flows::ClientSecret::new(web_secret.as_str()))??
             .id_claims

@@ -18,6 +18,29 @@ const OIDC_SCOPES: [&str; 6] = [
     "offline_access",
 ];
 
+/// The scopes a sign-in (authorization code or device) asks for, checked: at least one, each an
+/// OpenID Connect scope or an Okta API scope granted to the app. The error is Okta's
+/// `invalid_scope` description.
+pub(crate) fn user_scopes(app: &App, text: Option<&str>) -> Result<Vec<String>, &'static str> {
+    let scopes: Vec<String> = text
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if scopes.is_empty() {
+        return Err(
+            "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
+        );
+    }
+    let allowed =
+        |s: &String| OIDC_SCOPES.contains(&s.as_str()) || app.grants.iter().any(|g| &g.scope == s);
+    if !scopes.iter().all(allowed) {
+        return Err("One or more scopes are not configured for the authorization server resource.");
+    }
+    Ok(scopes)
+}
+
 fn redirect_allowed(org: &Org, app: &App, uri: &str) -> bool {
     if app.redirect_uris.iter().any(|r| r == uri) {
         return true;
@@ -147,28 +170,10 @@ pub(crate) fn authorize(org: &Org, req: &Req) -> Resp {
             "PKCE code challenge contains illegal characters.",
         );
     }
-    let scopes: Vec<String> = q("scope")
-        .map(|s| {
-            s.split(' ')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    if scopes.is_empty() {
-        return fail(
-            "invalid_scope",
-            "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
-        );
-    }
-    let allowed =
-        |s: &String| OIDC_SCOPES.contains(&s.as_str()) || app.grants.iter().any(|g| &g.scope == s);
-    if !scopes.iter().all(allowed) {
-        return fail(
-            "invalid_scope",
-            "One or more scopes are not configured for the authorization server resource.",
-        );
-    }
+    let scopes = match user_scopes(&app, q("scope").as_deref()) {
+        Ok(s) => s,
+        Err(description) => return fail("invalid_scope", description),
+    };
     let pending = PendingSignIn {
         client_id: app.id.clone(),
         redirect_uri: redirect.clone(),

@@ -19,16 +19,6 @@ const MAX_WRONG_CODES: u32 = 10;
 /// How long a device code lives (Okta: 10 minutes).
 const DEVICE_LIFETIME: u64 = 600;
 
-/// The scopes any user app may ask for, besides the Okta API scopes granted to it.
-const OIDC_SCOPES: [&str; 6] = [
-    "openid",
-    "profile",
-    "email",
-    "address",
-    "phone",
-    "offline_access",
-];
-
 fn user_code(org: &Org) -> String {
     let mut code = String::with_capacity(8);
     while code.len() < 8 {
@@ -65,28 +55,10 @@ pub(crate) fn authorize(org: &Org, req: &Req) -> Resp {
             "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].",
         );
     }
-    let scopes: Vec<String> = param(&form, "scope")
-        .unwrap_or_default()
-        .split(' ')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if scopes.is_empty() {
-        return oauth(
-            400,
-            "invalid_scope",
-            "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
-        );
-    }
-    let allowed =
-        |s: &String| OIDC_SCOPES.contains(&s.as_str()) || app.grants.iter().any(|g| &g.scope == s);
-    if !scopes.iter().all(allowed) {
-        return oauth(
-            400,
-            "invalid_scope",
-            "One or more scopes are not configured for the authorization server resource.",
-        );
-    }
+    let scopes = match crate::routes::authorize::user_scopes(&app, param(&form, "scope")) {
+        Ok(s) => s,
+        Err(description) => return oauth(400, "invalid_scope", description),
+    };
     let device_code = org.rng.token(32);
     let code = user_code(org);
     let interval = org.config.device_interval;
