@@ -251,6 +251,14 @@ impl KeyPair {
         Ok(PrivatePem::new(pem_io::encode("PRIVATE KEY", der)))
     }
 
+    /// A secret derived from this private key (its PKCS#8 encoding) and `info` with HKDF-SHA256:
+    /// the same for every copy of the key, whatever file format it was read from. `None` only
+    /// if the crypto library cannot encode the key.
+    pub fn derive_secret(&self, info: &[u8]) -> Option<crate::DerivedSecret> {
+        let der = Zeroizing::new(self.private.pkey().private_key_to_pkcs8().ok()?);
+        Some(crate::DerivedSecret::from_material(&der, info))
+    }
+
     /// An RSA private key as PKCS#1 PEM (`-----BEGIN RSA PRIVATE KEY-----`).
     pub fn to_pkcs1_pem(&self) -> Result<PrivatePem> {
         let rsa = self

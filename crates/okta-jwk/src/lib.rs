@@ -57,7 +57,7 @@ pub use keypair::{KeyPair, KeySpec};
 pub use kid::{Kid, Thumbprint};
 pub use pem_io::unescape_newlines;
 pub use public::{KeyKind, KeyUse, PublicJwk};
-pub use secret::{Passphrase, PrivateJwk, PrivatePem};
+pub use secret::{DerivedSecret, Passphrase, PrivateJwk, PrivatePem};
 pub use signer::Signer;
 
 #[doc(hidden)]

@@ -1,7 +1,7 @@
 //! The signing abstraction the assertion and DPoP layers consume.
 
 use crate::error::Result;
-use crate::{Algorithm, KeyPair, Kid, PublicJwk};
+use crate::{Algorithm, DerivedSecret, KeyPair, Kid, PublicJwk};
 
 /// Something that signs JWS payloads with one algorithm and one key.
 ///
@@ -22,6 +22,15 @@ pub trait Signer: Send + Sync {
     /// Signs the JWS signing input, returning the signature octets as JWS carries them:
     /// PKCS#1 v1.5 for `RS*`, fixed-width `R‖S` for `ES*` (RFC 7518 §3.4), never DER.
     fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>>;
+
+    /// A secret derived from the private key and `info` (HKDF-SHA256), the same on every host
+    /// that holds the key: what a token cache encrypts its entries under. `None` (the default)
+    /// for a signer whose private key never sits in memory, such as a KMS or an HSM; whoever
+    /// needs a secret then asks for one by configuration instead.
+    fn derive_secret(&self, info: &[u8]) -> Option<DerivedSecret> {
+        let _ = info;
+        None
+    }
 }
 
 impl Signer for KeyPair {
@@ -39,5 +48,9 @@ impl Signer for KeyPair {
 
     fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>> {
         KeyPair::sign(self, signing_input)
+    }
+
+    fn derive_secret(&self, info: &[u8]) -> Option<DerivedSecret> {
+        KeyPair::derive_secret(self, info)
     }
 }
