@@ -1,21 +1,23 @@
-//! The token cache file: mode 0600, replaced atomically, locked across processes, keyed by
-//! everything that makes a token (org, server, client, scopes, signing key).
+//! The token cache: a token source's stores, nearest first (a file, then Redis), each entry
+//! sealed, named by a hash of everything that makes the token (org, server, client, scopes,
+//! signing key), and fetched by one process for all while it holds each store's lock.
 
-use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use okta_assertion::UnixTime;
-use okta_jwk::__private::base64url;
 use okta_jwk::PrivateJwk;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{AuthServer, Okta};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::seal::{CacheSecret, sha256_b64};
 use crate::secrets::AccessToken;
+use crate::store::{StoreError, TokenStore};
 use crate::tokens::{BoundKey, ServiceCredentials, Token, TokenRequest, TokenType};
 
-/// One saved token. Written only to a 0600 file.
+/// One saved token, as sealed.
 #[derive(Serialize, Deserialize)]
 struct Entry {
     access_token: String,
@@ -41,88 +43,169 @@ struct DpopHint {
     nonce_seen: u64,
 }
 
-#[derive(Serialize, Deserialize, Default)]
-struct Contents {
-    version: u32,
-    tokens: BTreeMap<String, Entry>,
-    /// Per org and client (a hash of both), kept when its tokens expire.
-    #[serde(default)]
-    dpop: BTreeMap<String, DpopHint>,
-}
-
 /// A saved nonce older than this is not offered (Okta changes its nonce daily).
 const NONCE_KEPT: u64 = 24 * 3600;
 
-/// The largest token cache file read (thousands of entries).
-const MAX_CACHE_FILE: u64 = 8 * 1024 * 1024;
+/// How long an app's DPoP hint is kept after the last fetch.
+const HINT_KEPT: u64 = 30 * 24 * 3600;
 
-pub(crate) struct FileCache {
-    path: PathBuf,
+/// How long a store that failed is left alone before it is tried again.
+const DOWN_FOR: Duration = Duration::from_secs(30);
+
+/// How often a process waiting for another's fetch looks for its token.
+const POLL: Duration = Duration::from_millis(20);
+
+/// Reports a store's failure (once per store and source).
+pub(crate) type Report = Arc<dyn Fn(&StoreError) + Send + Sync>;
+
+struct Layer {
+    store: Arc<dyn TokenStore>,
+    down_until: Mutex<Option<Instant>>,
+    reported: AtomicBool,
 }
 
-impl FileCache {
-    pub(crate) fn new(path: PathBuf) -> FileCache {
-        FileCache { path }
+/// A token source's stores, nearest first.
+#[derive(Default)]
+pub(crate) struct Layers {
+    layers: Vec<Layer>,
+    report: Option<Report>,
+}
+
+/// What one lookup is for.
+struct Ask<'a> {
+    okta: &'a Okta,
+    creds: &'a ServiceCredentials,
+    secret: &'a CacheSecret,
+    name: String,
+    margin: u64,
+}
+
+impl Layers {
+    pub(crate) fn push(&mut self, store: Arc<dyn TokenStore>) {
+        self.layers.push(Layer {
+            store,
+            down_until: Mutex::new(None),
+            reported: AtomicBool::new(false),
+        });
     }
 
-    /// The entry name: a hash of what makes the token, so the file names no client or scope.
-    fn key(okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) -> String {
-        let server = match &okta.shared.server {
-            AuthServer::Org => String::new(),
-            AuthServer::Custom(id) => id.to_string(),
-        };
-        let mut scopes: Vec<&str> = request.requested().iter().map(|s| s.as_str()).collect();
-        scopes.sort_unstable();
-        let identity = format!(
-            "{}\n{server}\n{}\n{}\n{}",
-            okta.shared.org.as_str(),
-            creds.client_id().as_str(),
-            scopes.join(" "),
-            creds.key_identity().as_str()
-        );
-        sha256_b64(identity.as_bytes())
+    pub(crate) fn on_failure(&mut self, report: Report) {
+        self.report = Some(report);
     }
 
-    /// The name of an app's DPoP hint: a hash of the org, the server and the client.
-    fn hint_key(okta: &Okta, creds: &ServiceCredentials) -> String {
-        let server = match &okta.shared.server {
-            AuthServer::Org => String::new(),
-            AuthServer::Custom(id) => id.to_string(),
-        };
-        let identity = format!(
-            "dpop\n{}\n{server}\n{}",
-            okta.shared.org.as_str(),
-            creds.client_id().as_str()
-        );
-        sha256_b64(identity.as_bytes())
+    pub(crate) fn is_empty(&self) -> bool {
+        self.layers.is_empty()
     }
 
-    /// The cached token if it is good for `margin` more seconds; otherwise `fetch` one (holding
-    /// the lock, so other processes wait for it instead of fetching their own) and save it.
+    /// The cached token if it is good for `margin` more seconds in the nearest store that has
+    /// one (copied into the nearer stores); otherwise `fetch` one, holding every store's lock so
+    /// other processes wait for it instead of fetching their own, and save it in every store.
     pub(crate) fn get_or_fetch(
         &self,
         okta: &Okta,
         creds: &ServiceCredentials,
         request: &TokenRequest,
         margin: u64,
-        fetch: impl FnOnce() -> Result<Token>,
+        fetch: &mut dyn FnMut() -> Result<Token>,
     ) -> Result<Token> {
-        let key = FileCache::key(okta, creds, request);
-        let _lock = self.lock();
-        let mut contents = self.read();
-        let now = okta.now().secs();
-        if let Some(token) = contents
-            .tokens
-            .get(&key)
-            .and_then(|e| restore(e, now, margin))
-        {
-            return Ok(token);
+        let secret = creds.cache_secret()?.ok_or(Error::CacheSecretNeeded)?;
+        let ask = Ask {
+            okta,
+            creds,
+            secret: &secret,
+            name: entry_name(okta, creds, request),
+            margin,
+        };
+        self.through(0, &ask, fetch)
+    }
+
+    /// Forgets the token in every store (after Okta said it is invalid).
+    pub(crate) fn forget(&self, okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) {
+        let name = entry_name(okta, creds, request);
+        for layer in &self.layers {
+            if self.usable(layer)
+                && let Err(e) = layer.store.remove(&name)
+            {
+                self.failed(layer, &e);
+            }
         }
-        let hint_key = FileCache::hint_key(okta, creds);
+    }
+
+    fn through(
+        &self,
+        at: usize,
+        ask: &Ask<'_>,
+        fetch: &mut dyn FnMut() -> Result<Token>,
+    ) -> Result<Token> {
+        let Some(layer) = self.layers.get(at) else {
+            return self.fetch(ask, fetch);
+        };
+        if !self.usable(layer) {
+            return self.through(at + 1, ask, fetch);
+        }
+        let store = &*layer.store;
+        // Long enough for a dead holder's lock to expire and the next holder to fetch.
+        let deadline = Instant::now() + store.lock_ttl().saturating_mul(2);
+        loop {
+            match self.lookup(store, ask) {
+                Ok(Some(token)) => return Ok(token),
+                Ok(None) => {}
+                Err(e) => {
+                    self.failed(layer, &e);
+                    return self.through(at + 1, ask, fetch);
+                }
+            }
+            match store.lock(&ask.name) {
+                Ok(Some(lock)) => {
+                    // Another process may have saved it between the look and the lock.
+                    if let Ok(Some(token)) = self.lookup(store, ask) {
+                        return Ok(token);
+                    }
+                    let token = self.through(at + 1, ask, fetch)?;
+                    if let Some(sealed) = seal_token(ask, &token)
+                        && let Err(e) =
+                            store.save(&ask.name, &sealed, ask.okta.now(), token.expires_at())
+                    {
+                        self.failed(layer, &e);
+                    }
+                    drop(lock);
+                    return Ok(token);
+                }
+                Ok(None) if Instant::now() < deadline => std::thread::sleep(POLL),
+                // The holder is slow or gone: fetch without this store's single-flight.
+                Ok(None) => return self.through(at + 1, ask, fetch),
+                Err(e) => {
+                    self.failed(layer, &e);
+                    return self.through(at + 1, ask, fetch);
+                }
+            }
+        }
+    }
+
+    /// A token from `store` good for the margin; `None` for no entry, an entry sealed under
+    /// another key or tampered with, or an expired one.
+    fn lookup(&self, store: &dyn TokenStore, ask: &Ask<'_>) -> Result<Option<Token>, StoreError> {
+        let Some(sealed) = store.load(&ask.name)? else {
+            return Ok(None);
+        };
+        let now = ask.okta.now().secs();
+        Ok(ask
+            .secret
+            .open(&ask.name, &sealed)
+            .and_then(|plain| serde_json::from_slice::<Entry>(&plain).ok())
+            .and_then(|e| restore(&e, now, ask.margin)))
+    }
+
+    /// The fetch itself, sent as the app's DPoP hint says, whose hint is then saved.
+    fn fetch(&self, ask: &Ask<'_>, fetch: &mut dyn FnMut() -> Result<Token>) -> Result<Token> {
+        let okta = ask.okta;
+        let client = ask.creds.client_id().as_str();
+        let hint_name = hint_name(okta, ask.creds);
         let origin = okta.shared.org.as_str().to_owned();
-        if let Some(hint) = contents.dpop.get(&hint_key) {
+        let now = okta.now().secs();
+        if let Some(hint) = self.hint(&hint_name, ask.secret) {
             if hint.required {
-                okta.shared.dpop.set_required(creds.client_id().as_str());
+                okta.shared.dpop.set_required(client);
             }
             if okta.shared.dpop.nonce(&origin).is_none()
                 && now.saturating_sub(hint.nonce_seen) < NONCE_KEPT
@@ -133,10 +216,8 @@ impl FileCache {
             }
         }
         let token = fetch()?;
-        let required = token.token_type() == TokenType::DPoP
-            || okta.shared.dpop.is_required(creds.client_id().as_str());
         let hint = DpopHint {
-            required,
+            required: token.token_type() == TokenType::DPoP || okta.shared.dpop.is_required(client),
             nonce: okta
                 .shared
                 .dpop
@@ -144,60 +225,92 @@ impl FileCache {
                 .map(|n| n.as_str().to_owned()),
             nonce_seen: now,
         };
-        contents.dpop.insert(hint_key, hint);
-        contents.tokens.retain(|_, e| e.expires_at > now);
-        contents.tokens.insert(key, save(&token, creds));
-        contents.version = 1;
-        // A cache that cannot be written costs a token request next time, nothing more.
-        let _ = self.write(&contents);
+        let sealed = serde_json::to_vec(&hint)
+            .ok()
+            .and_then(|plain| ask.secret.seal(&hint_name, &plain));
+        if let Some(sealed) = sealed {
+            for layer in self.layers.iter().filter(|l| self.usable(l)) {
+                let until = UnixTime(now.saturating_add(HINT_KEPT));
+                if let Err(e) = layer.store.save(&hint_name, &sealed, okta.now(), until) {
+                    self.failed(layer, &e);
+                }
+            }
+        }
         Ok(token)
     }
 
-    pub(crate) fn forget(&self, okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) {
-        let _lock = self.lock();
-        let mut contents = self.read();
-        if contents
-            .tokens
-            .remove(&FileCache::key(okta, creds, request))
-            .is_some()
-        {
-            let _ = self.write(&contents);
-        }
+    /// The app's DPoP hint from the nearest store that has one.
+    fn hint(&self, name: &str, secret: &CacheSecret) -> Option<DpopHint> {
+        self.layers
+            .iter()
+            .filter(|l| self.usable(l))
+            .find_map(|layer| {
+                let sealed = match layer.store.load(name) {
+                    Ok(sealed) => sealed?,
+                    Err(e) => {
+                        self.failed(layer, &e);
+                        return None;
+                    }
+                };
+                let plain = secret.open(name, &sealed)?;
+                serde_json::from_slice(&plain).ok()
+            })
     }
 
-    fn lock(&self) -> Option<File> {
-        lock_file(&self.path)
-    }
-
-    /// What the file holds. A file others may read is not used: its tokens may have been copied,
-    /// and the next write replaces it with a 0600 one.
-    fn read(&self) -> Contents {
-        match crate::files::read_private_file(&self.path, MAX_CACHE_FILE) {
-            crate::files::PrivateRead::Bytes(bytes) => {
-                serde_json::from_slice(&bytes).unwrap_or_default()
+    fn usable(&self, layer: &Layer) -> bool {
+        let mut down = crate::client::lock(&layer.down_until);
+        match *down {
+            Some(until) if Instant::now() < until => false,
+            Some(_) => {
+                *down = None;
+                true
             }
-            _ => Contents::default(),
+            None => true,
         }
     }
 
-    fn write(&self, contents: &Contents) -> std::io::Result<()> {
-        let bytes = serde_json::to_vec(contents).map_err(std::io::Error::other)?;
-        crate::files::write_private_file(&self.path, &bytes)
+    /// Leaves a failed store alone for a while, and says so the first time.
+    fn failed(&self, layer: &Layer, e: &StoreError) {
+        *crate::client::lock(&layer.down_until) = Some(Instant::now() + DOWN_FOR);
+        if !layer.reported.swap(true, Ordering::SeqCst)
+            && let Some(report) = &self.report
+        {
+            report(e);
+        }
     }
 }
 
-/// An exclusive lock on `<file>.lock`, released when dropped. Without a lock file (a read-only
-/// folder), callers still work, just without cross-process single-flight.
-pub(crate) fn lock_file(path: &Path) -> Option<File> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".lock");
-    let mut options = OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(PathBuf::from(name)).ok()?;
-    file.lock().ok()?;
-    Some(file)
+/// The entry name: a hash of what makes the token, so no store sees a client or a scope.
+fn entry_name(okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) -> String {
+    let mut scopes: Vec<&str> = request.requested().iter().map(|s| s.as_str()).collect();
+    scopes.sort_unstable();
+    let identity = format!(
+        "{}\n{}\n{}\n{}\n{}",
+        okta.shared.org.as_str(),
+        server(okta),
+        creds.client_id().as_str(),
+        scopes.join(" "),
+        creds.key_identity().as_str()
+    );
+    sha256_b64(identity.as_bytes())
+}
+
+/// The name of an app's DPoP hint: a hash of the org, the server and the client.
+fn hint_name(okta: &Okta, creds: &ServiceCredentials) -> String {
+    let identity = format!(
+        "dpop\n{}\n{}\n{}",
+        okta.shared.org.as_str(),
+        server(okta),
+        creds.client_id().as_str()
+    );
+    sha256_b64(identity.as_bytes())
+}
+
+fn server(okta: &Okta) -> String {
+    match &okta.shared.server {
+        AuthServer::Org => String::new(),
+        AuthServer::Custom(id) => id.to_string(),
+    }
 }
 
 fn restore(e: &Entry, now: u64, margin: u64) -> Option<Token> {
@@ -221,8 +334,8 @@ fn restore(e: &Entry, now: u64, margin: u64) -> Option<Token> {
     ))
 }
 
-fn save(token: &Token, creds: &ServiceCredentials) -> Entry {
-    Entry {
+fn seal_token(ask: &Ask<'_>, token: &Token) -> Option<Vec<u8>> {
+    let entry = Entry {
         access_token: token.access_token().expose_secret().to_owned(),
         token_type: if token.token_type() == TokenType::DPoP {
             "DPoP"
@@ -232,14 +345,12 @@ fn save(token: &Token, creds: &ServiceCredentials) -> Entry {
         .to_owned(),
         expires_at: token.expires_at().secs(),
         scopes: token.scopes().to_vec(),
-        dpop_key: creds
-            .dpop_private()
+        dpop_key: token
+            .saved_dpop_key()
+            .or_else(|| ask.creds.dpop_private())
             .filter(|_| token.token_type() == TokenType::DPoP)
             .map(|p| p.expose_secret().to_owned()),
-    }
-}
-
-/// base64url(SHA-256(bytes)): how cache entries and deferred keys are named.
-pub(crate) fn sha256_b64(bytes: &[u8]) -> String {
-    base64url::encode(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
+    };
+    let plain = okta_jwk::__private::Zeroizing::new(serde_json::to_vec(&entry).ok()?);
+    ask.secret.seal(&ask.name, &plain)
 }

@@ -277,6 +277,12 @@ pub enum Error {
     /// A signing key given by a [`crate::LazySigner`] could not be loaded.
     #[error("loading the private key")]
     KeyLoad(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A token source has a store, but nothing to seal its entries under: the signer cannot
+    /// derive a secret from its key (a KMS or an HSM) and no cache secret was configured.
+    #[error(
+        "a token store needs a cache secret to encrypt tokens under: this signer's private key is not in memory, so configure one (ServiceCredentials::with_cache_secret), or use no store; tokens are never stored in clear"
+    )]
+    CacheSecretNeeded,
 }
 
 /// Shorthand for results of this crate.

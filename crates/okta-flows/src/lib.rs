@@ -52,8 +52,13 @@ mod keys;
 mod oauth;
 mod org;
 mod provision;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod retry;
+mod seal;
 mod secrets;
+mod source;
+mod store;
 mod tokens;
 mod transport;
 mod user;
@@ -77,13 +82,17 @@ pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use oauth::{ClientAuth, Introspection};
 pub use org::OrgUrl;
 pub use provision::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
+#[cfg(feature = "redis")]
+pub use redis_store::{RedisStore, RedisUrlError};
+pub use seal::{CacheSecret, CacheSecretError, MIN_CACHE_SECRET};
 pub use secrets::{
     AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, OAuthState, PkceVerifier,
     ProxyUrl, RefreshToken, SswsToken,
 };
+pub use source::TokenSource;
+pub use store::{FileStore, StoreError, StoreLock, TokenStore};
 pub use tokens::{
-    DpopMode, KeyIdentity, LazySigner, ServiceCredentials, Token, TokenRequest, TokenSource,
-    TokenType,
+    DpopMode, KeyIdentity, LazySigner, ServiceCredentials, Token, TokenRequest, TokenType,
 };
 pub use user::{Pkce, SignIn, UserTokenSource, UserTokens};
 pub use user_plan::{UserAccess, UserAccessPlan, UserStep};

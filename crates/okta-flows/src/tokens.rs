@@ -1,8 +1,7 @@
 //! Client credentials with `private_key_jwt` and DPoP, token validation, and a cached token
 //! source that refreshes once for all threads (checklist C5–C10).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use okta_assertion::{
     CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId, DpopKey, Htm, Htu, UnixTime,
@@ -48,7 +47,7 @@ impl KeyIdentity {
     /// a run served by the cache never starts the crypto library. Another encoding of the same
     /// key is another identity, and costs one more token.
     pub fn of_encoded_key(encoded: &[u8]) -> KeyIdentity {
-        KeyIdentity(format!("sha256:{}", crate::cache::sha256_b64(encoded)))
+        KeyIdentity(format!("sha256:{}", crate::seal::sha256_b64(encoded)))
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -61,7 +60,7 @@ type LoadSigner = dyn Fn() -> std::result::Result<Arc<dyn Signer>, Box<dyn std::
     + Sync;
 
 /// A signing key loaded the first time something must be signed: a command line served by a
-/// token cache file ([`TokenSource::persist_to`]) then never parses its key.
+/// token cache file ([`TokenSource::persist_to`](crate::TokenSource::persist_to)) then never parses its key.
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -81,6 +80,7 @@ type LoadSigner = dyn Fn() -> std::result::Result<Arc<dyn Signer>, Box<dyn std::
 /// ```
 pub struct LazySigner {
     identity: KeyIdentity,
+    secret: Option<crate::seal::CacheSecret>,
     load: Box<LoadSigner>,
     loaded: OnceLock<Arc<dyn Signer>>,
 }
@@ -96,7 +96,9 @@ impl std::fmt::Debug for LazySigner {
 
 impl LazySigner {
     /// A signer that `load` makes on first use, named `identity` in token caches. An error from
-    /// `load` is returned as [`Error::KeyLoad`] by the call that needed the key.
+    /// `load` is returned as [`Error::KeyLoad`] by the call that needed the key. With a token
+    /// store, the key is loaded to derive the secret entries are sealed under; use
+    /// [`LazySigner::from_encoded_key`] for runs served by the store that never parse the key.
     pub fn new(
         identity: KeyIdentity,
         load: impl Fn()
@@ -107,9 +109,27 @@ impl LazySigner {
     ) -> LazySigner {
         LazySigner {
             identity,
+            secret: None,
             load: Box::new(load),
             loaded: OnceLock::new(),
         }
+    }
+
+    /// A signer for the key encoded as `encoded` (a PEM or JWK file's bytes), made by `load` on
+    /// first use: named by [`KeyIdentity::of_encoded_key`], and sealing token store entries
+    /// under [`CacheSecret::from_key_text`](crate::CacheSecret::from_key_text), so a run
+    /// served by a token store never parses the key.
+    pub fn from_encoded_key(
+        encoded: &[u8],
+        load: impl Fn()
+            -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
+        + Send
+        + Sync
+        + 'static,
+    ) -> LazySigner {
+        let mut signer = LazySigner::new(KeyIdentity::of_encoded_key(encoded), load);
+        signer.secret = Some(crate::seal::CacheSecret::from_key_text(encoded));
+        signer
     }
 
     fn get(&self) -> Result<Arc<dyn Signer>> {
@@ -136,6 +156,10 @@ pub struct ServiceCredentials {
     /// The private JWK of a key this client generated, so a token can be saved with its key.
     dpop_private: OnceLock<okta_jwk::PrivateJwk>,
     dpop_alg: Algorithm,
+    /// The secret token store entries are sealed under, when given by configuration.
+    cache_secret: Option<crate::seal::CacheSecret>,
+    /// The secret derived from a signer in hand, once asked for.
+    derived_secret: OnceLock<Option<crate::seal::CacheSecret>>,
 }
 
 impl std::fmt::Debug for ServiceCredentials {
@@ -153,15 +177,6 @@ impl ServiceCredentials {
         ServiceCredentials::with_key(client_id, SigningKey::Ready(signer))
     }
 
-    /// Credentials for an app this program registered or read: its client id, and `Always` or
-    /// `Never` DPoP as its settings say (`Auto` when they did not say).
-    pub fn for_app(
-        app: &crate::admin::RegisteredApp,
-        signer: Arc<dyn Signer>,
-    ) -> ServiceCredentials {
-        ServiceCredentials::new(app.client_id().clone(), signer).knowing(app)
-    }
-
     /// Credentials whose key is loaded only when something must be signed.
     pub fn lazy(client_id: ClientId, signer: LazySigner) -> ServiceCredentials {
         ServiceCredentials::with_key(client_id, SigningKey::Lazy(signer))
@@ -175,24 +190,44 @@ impl ServiceCredentials {
             dpop_key: OnceLock::new(),
             dpop_private: OnceLock::new(),
             dpop_alg: Algorithm::ES256,
+            cache_secret: None,
+            derived_secret: OnceLock::new(),
         }
+    }
+
+    /// Seals token store entries under this secret instead of one derived from the private
+    /// key: for a signer whose key never sits in memory (a KMS or an HSM), which cannot derive
+    /// one. Without either, a [`TokenSource`](crate::TokenSource) with a store refuses to run
+    /// ([`Error::CacheSecretNeeded`]) rather than store tokens in clear.
+    pub fn with_cache_secret(mut self, secret: crate::seal::CacheSecret) -> ServiceCredentials {
+        self.cache_secret = Some(secret);
+        self
+    }
+
+    /// The secret token store entries are sealed under: the configured one, else one derived
+    /// from the private key (its file's bytes for a [`LazySigner::from_encoded_key`]).
+    pub(crate) fn cache_secret(&self) -> Result<Option<crate::seal::CacheSecret>> {
+        if let Some(secret) = &self.cache_secret {
+            return Ok(Some(secret.clone()));
+        }
+        let signer = match &self.key {
+            SigningKey::Ready(signer) => signer.clone(),
+            SigningKey::Lazy(lazy) => match &lazy.secret {
+                Some(secret) => return Ok(Some(secret.clone())),
+                // A deferred key named without its text: loaded now, to derive the secret.
+                None => lazy.get()?,
+            },
+        };
+        Ok(self
+            .derived_secret
+            .get_or_init(|| crate::seal::CacheSecret::from_signer(&*signer))
+            .clone())
     }
 
     /// The DPoP mode (default `Auto`).
     pub fn dpop(mut self, mode: DpopMode) -> ServiceCredentials {
         self.dpop = mode;
         self
-    }
-
-    /// Takes the app's DPoP setting when it is known (an app this program created, or read with
-    /// `get_app`): `Always` when it requires DPoP, `Never` when it does not, so no request is
-    /// spent finding out. An unknown setting keeps `Auto`.
-    pub fn knowing(self, app: &crate::admin::RegisteredApp) -> ServiceCredentials {
-        match app.dpop_bound() {
-            Some(true) => self.dpop(DpopMode::Always),
-            Some(false) => self.dpop(DpopMode::Never),
-            None => self,
-        }
     }
 
     /// Uses this DPoP key instead of a new ephemeral ES256 one (for a key saved with its token).
@@ -324,6 +359,11 @@ impl std::fmt::Debug for Token {
 }
 
 impl Token {
+    /// The private JWK of the DPoP key, when this token was restored from a store with it.
+    pub(crate) fn saved_dpop_key(&self) -> Option<&okta_jwk::PrivateJwk> {
+        self.dpop.as_ref()?.saved.as_ref()
+    }
+
     /// The access token.
     pub fn access_token(&self) -> &AccessToken {
         &self.access
@@ -704,155 +744,6 @@ pub(crate) fn validate(
         scopes,
         dpop: dpop.map(BoundKey::ready),
     })
-}
-
-/// A token cache for one set of credentials and scopes: reuses the token until `margin` seconds
-/// before it expires, and refreshes it once however many threads ask at the same moment (C8).
-pub struct TokenSource {
-    file: Option<crate::cache::FileCache>,
-    okta: Okta,
-    creds: ServiceCredentials,
-    request: TokenRequest,
-    margin: u64,
-    state: Mutex<SourceState>,
-    ready: Condvar,
-    fetched: AtomicU64,
-}
-
-#[derive(Default)]
-struct SourceState {
-    token: Option<Token>,
-    fetching: bool,
-}
-
-impl std::fmt::Debug for TokenSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenSource")
-            .field("creds", &self.creds)
-            .field("fetched", &self.fetched)
-            .finish_non_exhaustive()
-    }
-}
-
-impl TokenSource {
-    /// A source refreshing 60 seconds before expiry.
-    pub fn new(okta: Okta, creds: ServiceCredentials, request: TokenRequest) -> TokenSource {
-        TokenSource {
-            file: None,
-            okta,
-            creds,
-            request,
-            margin: 60,
-            state: Mutex::new(SourceState::default()),
-            ready: Condvar::new(),
-            fetched: AtomicU64::new(0),
-        }
-    }
-
-    /// Also keeps the token in this file (mode 0600, replaced atomically, locked across
-    /// processes), so separate runs of a program share one token until it nears expiry. A
-    /// DPoP-bound token is saved with its DPoP key.
-    pub fn persist_to(mut self, path: impl Into<std::path::PathBuf>) -> TokenSource {
-        self.file = Some(crate::cache::FileCache::new(path.into()));
-        self
-    }
-
-    /// Refresh this many seconds before expiry (default 60).
-    pub fn margin(mut self, seconds: u64) -> TokenSource {
-        self.margin = seconds;
-        self
-    }
-
-    /// How many tokens this source has requested from Okta.
-    pub fn tokens_fetched(&self) -> u64 {
-        self.fetched.load(Ordering::SeqCst)
-    }
-
-    /// A valid token: the cached one, or a new one fetched by exactly one of the callers.
-    ///
-    /// Should the fetch panic (a signer's bug), the waiting callers are woken and one of them
-    /// fetches in turn: none is left waiting.
-    pub fn token(&self) -> Result<Token> {
-        let mut state = crate::client::lock(&self.state);
-        loop {
-            if let Some(t) = &state.token
-                && t.expires_at > self.okta.now().plus(self.margin)
-            {
-                return Ok(t.clone());
-            }
-            if !state.fetching {
-                break;
-            }
-            state = self
-                .ready
-                .wait(state)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-        }
-        state.fetching = true;
-        drop(state);
-        let mut guard = Fetching {
-            source: self,
-            token: None,
-        };
-        let result = match &self.file {
-            Some(file) => {
-                file.get_or_fetch(&self.okta, &self.creds, &self.request, self.margin, || {
-                    self.fetched.fetch_add(1, Ordering::SeqCst);
-                    self.okta.client_credentials(&self.creds, &self.request)
-                })
-            }
-            None => {
-                self.fetched.fetch_add(1, Ordering::SeqCst);
-                self.okta.client_credentials(&self.creds, &self.request)
-            }
-        };
-        if let Ok(t) = &result {
-            guard.token = Some(t.clone());
-        }
-        drop(guard);
-        result
-    }
-
-    /// Forgets the cached token (after Okta said it is invalid), in memory and in the file.
-    pub fn invalidate(&self) {
-        crate::client::lock(&self.state).token = None;
-        if let Some(file) = &self.file {
-            file.forget(&self.okta, &self.creds, &self.request);
-        }
-    }
-
-    /// The client this source serves.
-    pub fn okta(&self) -> &Okta {
-        &self.okta
-    }
-}
-
-/// Ends a fetch of [`TokenSource::token`] however it ends (a result or a panic): clears the
-/// flag, keeps a new token, and wakes the waiters.
-struct Fetching<'a> {
-    source: &'a TokenSource,
-    token: Option<Token>,
-}
-
-impl Drop for Fetching<'_> {
-    fn drop(&mut self) {
-        let mut state = crate::client::lock(&self.source.state);
-        state.fetching = false;
-        if let Some(t) = self.token.take() {
-            state.token = Some(t);
-        }
-        self.source.ready.notify_all();
-    }
-}
-
-impl crate::api::Credential for TokenSource {
-    fn authorization(&self) -> Result<crate::api::Authorization> {
-        Ok(crate::api::Authorization::Token(self.token()?))
-    }
-
-    fn rejected(&self) {
-        self.invalidate();
-    }
 }
 
 #[cfg(test)]

@@ -534,7 +534,7 @@ enum HeldAuth {
     Public,
     Post(crate::secrets::ClientSecret),
     Basic(crate::secrets::ClientSecret),
-    Key(crate::tokens::ServiceCredentials),
+    Key(Box<crate::tokens::ServiceCredentials>),
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -577,7 +577,7 @@ impl UserTokenSource {
 
     /// A private key the app authenticates with (`private_key_jwt`) on refresh.
     pub fn with_private_key(mut self, key: crate::tokens::ServiceCredentials) -> UserTokenSource {
-        self.auth = HeldAuth::Key(key);
+        self.auth = HeldAuth::Key(Box::new(key));
         self
     }
 
@@ -610,7 +610,7 @@ impl UserTokenSource {
 
     /// Saves the tokens of a sign-in.
     pub fn store(&self, tokens: &UserTokens) -> Result<()> {
-        let lock = crate::cache::lock_file(&self.path);
+        let lock = crate::store::lock_file(&self.path);
         self.save(tokens)?;
         drop(lock);
         *crate::client::lock(&self.memory) = Some(tokens.access.clone());
@@ -657,7 +657,7 @@ impl UserTokenSource {
         {
             return Ok(t.clone());
         }
-        let _lock = crate::cache::lock_file(&self.path);
+        let _lock = crate::store::lock_file(&self.path);
         let saved = self
             .load()
             .ok_or_else(|| Error::SignIn("not signed in: sign in first".into()))?;

@@ -13,6 +13,7 @@ mod contract;
 mod faults;
 mod path;
 mod shapes;
+mod stores;
 mod user;
 mod user_access;
 

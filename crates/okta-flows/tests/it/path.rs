@@ -433,7 +433,7 @@ fn knowing_the_apps_setting_spends_no_request_on_finding_out() {
 fn a_deferred_key_is_parsed_only_when_a_token_must_be_signed() {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use okta_flows::{Error, KeyIdentity, LazySigner, ServiceCredentials};
+    use okta_flows::{Error, LazySigner, ServiceCredentials};
     use okta_jwk::{KeyPair, Signer};
 
     let s = Setup::new(KeySpec::Ec(Curve::P256), true, 5);
@@ -444,8 +444,7 @@ fn a_deferred_key_is_parsed_only_when_a_token_must_be_signed() {
     // One "run" of a command line: new credentials whose loader parses `text`, counted.
     let run = |text: &str| {
         let (owned, loads) = (text.to_owned(), loads.clone());
-        let identity = KeyIdentity::of_encoded_key(text.as_bytes());
-        let signer = LazySigner::new(identity, move || {
+        let signer = LazySigner::from_encoded_key(text.as_bytes(), move || {
             loads.fetch_add(1, Ordering::SeqCst);
             let key: Arc<dyn Signer> = Arc::new(KeyPair::from_pem(&owned)?);
             Ok(key)

@@ -1,0 +1,177 @@
+//! A token source: one token for every thread of a program, and with stores, for every run of
+//! it on this host (a file) or across a fleet (Redis).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+
+use crate::client::Okta;
+use crate::error::Result;
+use crate::store::{FileStore, StoreError, TokenStore};
+use crate::tokens::{ServiceCredentials, Token, TokenRequest};
+
+/// A token cache for one set of credentials and scopes: reuses the token until `margin` seconds
+/// before it expires, and refreshes it once however many threads ask at the same moment (C8).
+pub struct TokenSource {
+    stores: crate::cache::Layers,
+    okta: Okta,
+    creds: ServiceCredentials,
+    request: TokenRequest,
+    margin: u64,
+    state: Mutex<SourceState>,
+    ready: Condvar,
+    fetched: AtomicU64,
+}
+
+#[derive(Default)]
+struct SourceState {
+    token: Option<Token>,
+    fetching: bool,
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSource")
+            .field("creds", &self.creds)
+            .field("fetched", &self.fetched)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenSource {
+    /// A source refreshing 60 seconds before expiry.
+    pub fn new(okta: Okta, creds: ServiceCredentials, request: TokenRequest) -> TokenSource {
+        TokenSource {
+            stores: crate::cache::Layers::default(),
+            okta,
+            creds,
+            request,
+            margin: 60,
+            state: Mutex::new(SourceState::default()),
+            ready: Condvar::new(),
+            fetched: AtomicU64::new(0),
+        }
+    }
+
+    /// Also keeps the token in this file (mode 0600, replaced atomically, locked across
+    /// processes), so separate runs of a program share one token until it nears expiry. A
+    /// DPoP-bound token is saved with its DPoP key. The same as
+    /// `.store(Arc::new(FileStore::new(path)))`.
+    pub fn persist_to(self, path: impl Into<std::path::PathBuf>) -> TokenSource {
+        self.store(Arc::new(FileStore::new(path)))
+    }
+
+    /// Also keeps the token in `store`, after the stores given before it: a file, then Redis for
+    /// a fleet. A token is looked for in each store in turn, copied into the nearer ones when
+    /// found further away, and fetched by one process for all (the one holding every store's
+    /// lock) when none has it. Every entry is sealed (AES-256-GCM) under a key derived from
+    /// the private key, or the credentials' configured cache secret; without either, `token`
+    /// fails with [`Error::CacheSecretNeeded`](crate::Error::CacheSecretNeeded). A store that
+    /// fails is skipped for 30 seconds and reported once ([`TokenSource::on_store_failure`]).
+    pub fn store(mut self, store: Arc<dyn TokenStore>) -> TokenSource {
+        self.stores.push(store);
+        self
+    }
+
+    /// Calls `report` the first time each store fails (down, slow, full): the token is then
+    /// fetched or found without it, and the program goes on.
+    pub fn on_store_failure(
+        mut self,
+        report: impl Fn(&StoreError) + Send + Sync + 'static,
+    ) -> TokenSource {
+        self.stores.on_failure(Arc::new(report));
+        self
+    }
+
+    /// Refresh this many seconds before expiry (default 60).
+    pub fn margin(mut self, seconds: u64) -> TokenSource {
+        self.margin = seconds;
+        self
+    }
+
+    /// How many tokens this source has requested from Okta.
+    pub fn tokens_fetched(&self) -> u64 {
+        self.fetched.load(Ordering::SeqCst)
+    }
+
+    /// A valid token: the cached one, or a new one fetched by exactly one of the callers.
+    ///
+    /// Should the fetch panic (a signer's bug), the waiting callers are woken and one of them
+    /// fetches in turn: none is left waiting.
+    pub fn token(&self) -> Result<Token> {
+        let mut state = crate::client::lock(&self.state);
+        loop {
+            if let Some(t) = &state.token
+                && t.expires_at() > self.okta.now().plus(self.margin)
+            {
+                return Ok(t.clone());
+            }
+            if !state.fetching {
+                break;
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        state.fetching = true;
+        drop(state);
+        let mut guard = Fetching {
+            source: self,
+            token: None,
+        };
+        let fetch = &mut || {
+            self.fetched.fetch_add(1, Ordering::SeqCst);
+            self.okta.client_credentials(&self.creds, &self.request)
+        };
+        let result = if self.stores.is_empty() {
+            fetch()
+        } else {
+            self.stores
+                .get_or_fetch(&self.okta, &self.creds, &self.request, self.margin, fetch)
+        };
+        if let Ok(t) = &result {
+            guard.token = Some(t.clone());
+        }
+        drop(guard);
+        result
+    }
+
+    /// Forgets the cached token (after Okta said it is invalid), in memory and in every store.
+    pub fn invalidate(&self) {
+        crate::client::lock(&self.state).token = None;
+        self.stores.forget(&self.okta, &self.creds, &self.request);
+    }
+
+    /// The client this source serves.
+    pub fn okta(&self) -> &Okta {
+        &self.okta
+    }
+}
+
+/// Ends a fetch of [`TokenSource::token`] however it ends (a result or a panic): clears the
+/// flag, keeps a new token, and wakes the waiters.
+struct Fetching<'a> {
+    source: &'a TokenSource,
+    token: Option<Token>,
+}
+
+impl Drop for Fetching<'_> {
+    fn drop(&mut self) {
+        let mut state = crate::client::lock(&self.source.state);
+        state.fetching = false;
+        if let Some(t) = self.token.take() {
+            state.token = Some(t);
+        }
+        self.source.ready.notify_all();
+    }
+}
+
+impl crate::api::Credential for TokenSource {
+    fn authorization(&self) -> Result<crate::api::Authorization> {
+        Ok(crate::api::Authorization::Token(self.token()?))
+    }
+
+    fn rejected(&self) {
+        self.invalidate();
+    }
+}
