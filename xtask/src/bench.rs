@@ -315,6 +315,77 @@ pub(crate) fn run_all() -> Result<()> {
 
         let (reuse_runs, reuse_tokens, reuse_time) = token_reuse(&cli, &ids[1], &ec_key, &dir)?;
 
+        // 6. A fleet: 8 hosts (own state folders, so own cache files), 1 000 runs in all, with
+        // and without a shared Redis; then a Redis hit against a file hit.
+        let redis = Redis::start(&dir)?;
+        let fleet = |shared: Option<&str>, name: &str| -> Result<usize> {
+            let runs: Vec<std::thread::JoinHandle<Result<usize>>> = (0..FLEET_HOSTS)
+                .map(|h| {
+                    let host = dir.join(format!("{name}-{h}"));
+                    let mut base = token(&ids[0], &ec_key, &["-v"]);
+                    base.env("XDG_STATE_HOME", &host);
+                    if let Some(url) = shared {
+                        base.env("OKTA_CLIENT_CACHE", url);
+                    }
+                    let (program, args, envs) = command_parts(&base);
+                    std::thread::spawn(move || {
+                        let mut tokens = 0;
+                        for _ in 0..FLEET_RUNS / FLEET_HOSTS {
+                            let mut c = Command::new(&program);
+                            c.args(&args);
+                            for (k, v) in &envs {
+                                c.env(k, v);
+                            }
+                            let o = c.output()?;
+                            if !o.status.success() {
+                                bail!("okta-oauth token: {}", String::from_utf8_lossy(&o.stderr));
+                            }
+                            tokens += String::from_utf8_lossy(&o.stderr)
+                                .lines()
+                                .filter(|l| {
+                                    l.contains("/oauth2/v1/token ") && l.contains("-> 200 ")
+                                })
+                                .count();
+                        }
+                        Ok(tokens)
+                    })
+                })
+                .collect();
+            let mut total = 0;
+            for r in runs {
+                total += r
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("a host thread panicked"))??;
+            }
+            Ok(total)
+        };
+        let fleet_files = fleet(None, "fleet-files")?;
+        let fleet_redis = fleet(Some(&redis.url), "fleet-redis")?;
+        let file_hit = path(&dir.join("hit-tokens.json"));
+        out(&[
+            "token",
+            "--client-id",
+            &ids[0],
+            "--private-key",
+            &ec_key,
+            "--token-cache",
+            &file_hit,
+        ])?;
+        let redis_vs_file = pair(
+            RUNS,
+            || {
+                let mut c = no_cache(&ids[0], &ec_key, &[]);
+                c.env("OKTA_CLIENT_CACHE", &redis.url);
+                c
+            },
+            || {
+                let mut c = token(&ids[0], &ec_key, &[]);
+                c.args(["--token-cache", &file_hit]);
+                c
+            },
+        )?;
+        drop(redis);
+
         // 2. The 100 000-user listing against one keep-alive curl fetching the same pages.
         let first = format!("{url}/api/v1/users?limit=200");
         let urls = page_urls(&first, &ssws)?;
@@ -365,7 +436,9 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
 | the same listing, DPoP (a proof per page) | {:.2} s | the same curl: {:.2} s | {} | ≤ 1.3×: {} |\n\
 | peak RSS of that listing (the CLI process alone) | {:.1} MB | | | ≤ 16 MB: {} |\n\
 | token requests of a DPoP app with `--dpop auto`: its first run ever, then a cold run after it | {first_posts}, then {later_posts} | | | ≤ 2 (1 with the saved nonce): {} |\n\
-| {reuse_runs} runs of `api GET /api/v1/users?limit=1` (DPoP app, new cache file) | {reuse_tokens} token request(s), {} a run | | | 1 token request: {} |\n\n{END}",
+| {reuse_runs} runs of `api GET /api/v1/users?limit=1` (DPoP app, new cache file) | {reuse_tokens} token request(s), {} a run | | | 1 token request: {} |\n\
+| token requests per {FLEET_RUNS} `token` runs across {FLEET_HOSTS} hosts (own cache files, run side by side), sharing one Redis | {fleet_redis} | the same without Redis: {fleet_files} | | 1 per fleet: {} |\n\
+| `token` served by Redis (`--token-cache none`, local `redis-server`) | {} | served by the cache file: {} | {} | |\n\n{END}",
             MAX_SPREAD * 100.0,
             ms(rs_vs_es.ours),
             ms(rs_vs_es.reference),
@@ -398,6 +471,10 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
             met(later_posts <= 1 && first_posts <= 3),
             ms(reuse_time),
             met(reuse_tokens == 1),
+            met(fleet_redis == 1),
+            ms(redis_vs_file.ours),
+            ms(redis_vs_file.reference),
+            redis_vs_file.cell(),
         ))
     })();
     let _ = emulator.kill();
@@ -459,6 +536,77 @@ fn token_reuse(
             .count();
     }
     Ok((REUSE_RUNS, tokens, median(times)))
+}
+
+/// Hosts, and runs across them, of the fleet figure.
+const FLEET_HOSTS: usize = 8;
+const FLEET_RUNS: usize = 1000;
+
+/// A command's program, arguments and environment, to make it again on another thread.
+type Parts = (
+    std::ffi::OsString,
+    Vec<std::ffi::OsString>,
+    Vec<(std::ffi::OsString, std::ffi::OsString)>,
+);
+
+fn command_parts(c: &Command) -> Parts {
+    (
+        c.get_program().to_owned(),
+        c.get_args().map(ToOwned::to_owned).collect(),
+        c.get_envs()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+            .collect(),
+    )
+}
+
+/// Debian's `redis-server` on a free loopback port, without persistence, stopped when dropped.
+struct Redis {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Redis {
+    fn start(dir: &Path) -> Result<Redis> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .context(
+                "redis-server (Debian's redis-server package) is needed for the fleet figures",
+            )?;
+        let redis = Redis {
+            child,
+            url: format!("redis://127.0.0.1:{port}/0"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("redis-server did not start");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(redis)
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn write_section(path: &Path, section: &str) -> Result<()> {

@@ -61,6 +61,21 @@ pub(crate) fn run() -> Result<()> {
             "--ignored",
         ]))
     })?;
+    // A fleet sharing one token through Debian's redis-server (which .ci/run installs), each
+    // test starting its own on a free loopback port: ignored by a plain `cargo test`, run here.
+    step(&mut times, "redis", || {
+        crate::run(cargo().args([
+            "test",
+            "-p",
+            "okta-oauth",
+            "--test",
+            "it",
+            "--locked",
+            "fleet",
+            "--",
+            "--ignored",
+        ]))
+    })?;
     step(&mut times, "doc", || {
         crate::run(
             cargo()

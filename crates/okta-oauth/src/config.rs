@@ -11,6 +11,7 @@
 //!     privateKey: /path/to/key.pem       # or the PEM / JWK itself
 //!     kid: my-key-id                     # also privateKeyId / keyId
 //!     token: 00…                         # the API token (keep the file private)
+//!     cache: redis://10.0.0.5:6379/0     # a token store shared by a fleet (optional)
 //!     proxy:                             # optional; OKTA_CLIENT_PROXY_* win over each part
 //!       host: proxy.example.com
 //!       port: 3128
@@ -47,6 +48,8 @@ pub(crate) struct FileConfig {
     pub(crate) login_client_id: Option<String>,
     /// `okta.oauth2.clientSecret`: its client secret.
     pub(crate) login_client_secret: Option<okta_flows::ClientSecret>,
+    /// `okta.client.cache`: the shared token store's URL (it may hold a password).
+    pub(crate) cache: Option<SecretSetting>,
     /// The files read, for messages.
     pub(crate) sources: Vec<PathBuf>,
 }
@@ -108,6 +111,9 @@ fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
             .or_else(|| text_of("privateKeyId"))
             .or_else(|| text_of("keyId")),
     );
+    if let Some(url) = text_of("cache") {
+        config.cache = Some(SecretSetting::new(url));
+    }
     if let Some(token) = text_of("token") {
         config.token = Some(okta_flows::SswsToken::new(token));
     }

@@ -281,6 +281,13 @@ pub(crate) struct ServiceOpts {
     /// keep nothing)
     #[arg(long, value_name = "FILE")]
     pub(crate) token_cache: Option<PathBuf>,
+    /// Share tokens with every process and host that uses this Redis, one token request for
+    /// the fleet: redis://HOST:PORT/DB, rediss:// for TLS [env: OKTA_CLIENT_CACHE; okta.yaml:
+    /// okta.client.cache]. Entries are encrypted under a key derived from the private key. A
+    /// URL with a password is refused here (argv is visible to others): give it in the
+    /// environment or okta.yaml
+    #[arg(long, value_name = "URL")]
+    pub(crate) shared_cache: Option<String>,
 }
 
 /// `--dpop`.
@@ -415,9 +422,9 @@ impl ServiceOpts {
         let text = Arc::new(self.key_text()?);
         let kid = self.configured_kid()?;
         let alg = self.configured_alg()?;
-        let identity = okta_flows::KeyIdentity::of_encoded_key(text.text().as_bytes());
-        let signer = okta_flows::LazySigner::new(identity, move || {
-            let signer: Arc<dyn okta_jwk::Signer> = Arc::new(text.parse(kid.clone(), alg)?);
+        let loaded = text.clone();
+        let signer = okta_flows::LazySigner::from_encoded_key(text.text().as_bytes(), move || {
+            let signer: Arc<dyn okta_jwk::Signer> = Arc::new(loaded.parse(kid.clone(), alg)?);
             Ok(signer)
         });
         let id = self.client_id()?;
@@ -437,7 +444,7 @@ impl ServiceOpts {
             .clone()
             .unwrap_or_else(|| files::state_dir().join("tokens.json"));
         if path == std::path::Path::new("none") {
-            return Ok(source);
+            return self.shared(source);
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             files::private_dir(dir)?;
@@ -448,8 +455,56 @@ impl ServiceOpts {
                 path.display()
             ));
         }
-        Ok(source.persist_to(path))
+        self.shared(source.persist_to(path))
     }
+
+    /// Adds the shared token store (Redis) when one is configured.
+    fn shared(&self, source: TokenSource) -> Result<TokenSource> {
+        let (url, from) = match &self.shared_cache {
+            Some(url) => (url.clone(), "--shared-cache"),
+            None => match std::env::var("OKTA_CLIENT_CACHE")
+                .ok()
+                .filter(|u| !u.is_empty())
+            {
+                Some(url) => (url, "OKTA_CLIENT_CACHE"),
+                None => match crate::config::get().ok().and_then(|c| c.cache.clone()) {
+                    Some(url) => (url.expose_secret().to_owned(), "okta.client.cache"),
+                    None => return Ok(source),
+                },
+            },
+        };
+        if url == "none" {
+            return Ok(source);
+        }
+        let store =
+            okta_flows::RedisStore::open(&url).map_err(|e| anyhow::anyhow!("{from}: {e}"))?;
+        if from == "--shared-cache" && url_has_password(&url) {
+            bail!(
+                "--shared-cache: the URL holds a password, which others could read in the process list; give it in OKTA_CLIENT_CACHE or okta.client.cache instead ({} without it)",
+                okta_flows::TokenStore::describe(&store)
+            );
+        }
+        Ok(source
+            .store(Arc::new(store))
+            .on_store_failure(|e| {
+                static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+                if !SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    crate::out::warn(&format!(
+                        "warning: the shared token cache {} failed ({}); tokens are fetched and kept without it",
+                        e.store(),
+                        e.reason()
+                    ));
+                }
+            }))
+    }
+}
+
+/// Whether a URL carries a password (`redis://:PASSWORD@host`, `redis://user:PASSWORD@host`).
+fn url_has_password(url: &str) -> bool {
+    url.split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?']).next().unwrap_or(""))
+        .and_then(|authority| authority.rsplit_once('@'))
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
 }
 
 okta_jwk::secret_text!(

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod browser;
+mod fleet;
 mod hostile;
 mod scopes;
 mod user_access;

@@ -1,0 +1,416 @@
+//! A fleet sharing one token through a real Redis (Debian's `redis-server`, started here on a
+//! free loopback port without persistence, and stopped after). `#[ignore]`d for a plain
+//! `cargo test` on a machine without it; `cargo xtask ci` runs them
+//! (`cargo test -p okta-oauth --test it fleet -- --ignored`), and `.ci/run` installs it.
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use okta_emulator::{Fault, FaultRule};
+use serde_json::Value;
+
+use super::{Org, ok, run, tmp};
+
+/// A `redis-server` of this test's own.
+struct Redis {
+    child: Child,
+    port: u16,
+}
+
+impl Redis {
+    fn start() -> Redis {
+        let port = free_port();
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server (Debian's redis-server package) must be installed");
+        let redis = Redis { child, port };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while redis.cli(&["PING"]).trim() != "PONG" {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        redis
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// `redis-cli --raw` with these arguments: what it printed (empty when Redis is gone).
+    fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "--raw"])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("redis-cli (Debian's redis-tools) must be installed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Every key and its raw value, read with the protocol itself (binary safe).
+    fn dump(&self) -> Vec<(String, Vec<u8>)> {
+        self.cli(&["--scan"])
+            .lines()
+            .filter(|k| !k.is_empty())
+            .map(|k| (k.to_owned(), self.get(k)))
+            .collect()
+    }
+
+    /// GET over RESP, so binary values come back as they are.
+    fn get(&self, key: &str) -> Vec<u8> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(stream, "*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).unwrap();
+            answer.extend_from_slice(&buf[..n]);
+            if let Some(end) = answer.windows(2).position(|w| w == b"\r\n") {
+                let head = std::str::from_utf8(&answer[1..end]).unwrap();
+                let len: i64 = head.parse().unwrap();
+                if len < 0 {
+                    return Vec::new();
+                }
+                let len = usize::try_from(len).unwrap();
+                if answer.len() >= end + 2 + len + 2 {
+                    return answer[end + 2..end + 2 + len].to_vec();
+                }
+            }
+            assert!(n > 0, "Redis closed the connection");
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The environment of one simulated host: the org's, its own state folder (so its own token
+/// cache file), and the shared cache.
+fn host_env(org: &Org, name: &str, shared: &str) -> Vec<(String, String)> {
+    let state = tmp(&format!("host-{name}"));
+    let mut env: Vec<(String, String)> = org
+        .env
+        .iter()
+        .filter(|(k, _)| k != "XDG_STATE_HOME")
+        .cloned()
+        .collect();
+    env.push(("XDG_STATE_HOME".into(), state.to_str().unwrap().to_owned()));
+    env.push(("OKTA_CLIENT_CACHE".into(), shared.to_owned()));
+    env
+}
+
+fn refs(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+}
+
+fn token_requests(org: &Org) -> usize {
+    org.emulator
+        .events()
+        .iter()
+        .filter(|e| e.endpoint == "token" && e.outcome == "ok")
+        .count()
+}
+
+fn access_token(out: &str) -> String {
+    let t: Value = serde_json::from_str(out).unwrap();
+    t["access_token"].as_str().unwrap().to_owned()
+}
+
+#[test]
+#[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
+fn eight_hosts_a_hundred_runs_each_make_one_token_request() {
+    let org = Org::new("fleet");
+    let redis = Redis::start();
+    let url = redis.url();
+    let hosts: Vec<Vec<(String, String)>> = (0..8)
+        .map(|h| host_env(&org, &format!("fleet-host-{h}"), &url))
+        .collect();
+    let tokens: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let runs: Vec<_> = hosts
+            .iter()
+            .map(|env| {
+                scope.spawn(move || {
+                    (0..100)
+                        .map(|_| access_token(&ok(&run(&["token", "--json"], &refs(env), None))))
+                        .collect::<Vec<String>>()
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert_eq!(token_requests(&org), 1, "800 runs on 8 hosts, one token");
+    let first = &tokens[0][0];
+    assert!(
+        tokens.iter().flatten().all(|t| t == first),
+        "every run had the same token"
+    );
+    // The DPoP-bound token works from every host, with the key saved beside it.
+    for env in &hosts {
+        let page = ok(&run(
+            &["api", "GET", "/api/v1/users?limit=1"],
+            &refs(env),
+            None,
+        ));
+        assert!(page.contains("@example.com"), "{page}");
+    }
+    // What Redis holds names no org, client or scope and carries no token and no key.
+    let held = redis.dump();
+    assert!(
+        held.iter().any(|(k, _)| k.starts_with("okta-flows:entry:")),
+        "{held:?}"
+    );
+    assert!(
+        !held.iter().any(|(k, _)| k.starts_with("okta-flows:lock:")),
+        "locks released"
+    );
+    let client_id = &org
+        .env
+        .iter()
+        .find(|(k, _)| k == "OKTA_CLIENT_CLIENTID")
+        .unwrap()
+        .1;
+    for (key, value) in &held {
+        for secret in [
+            first.as_str(),
+            client_id,
+            "okta.users.read",
+            &org.emulator.url()[7..],
+        ] {
+            assert!(!key.contains(secret), "{key} names {secret}");
+            assert!(
+                !value.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{key} holds {secret} in clear"
+            );
+        }
+        for marker in ["\"kty\"", "\"d\"", "access_token", "DPoP", "BEGIN"] {
+            assert!(
+                !value.windows(marker.len()).any(|w| w == marker.as_bytes()),
+                "{key} holds {marker} in clear"
+            );
+        }
+    }
+    // Nor is a host's own token file any clearer.
+    let file = std::fs::read_to_string(
+        PathBuf::from(
+            &hosts[3]
+                .iter()
+                .find(|(k, _)| k == "XDG_STATE_HOME")
+                .unwrap()
+                .1,
+        )
+        .join("okta-oauth/tokens.json"),
+    )
+    .unwrap();
+    assert!(
+        !file.contains(first.as_str()) && !file.contains("\"kty\""),
+        "{file}"
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
+fn the_others_take_over_from_a_lock_holder_killed_mid_fetch() {
+    let org = Org::new("fleet-kill");
+    let redis = Redis::start();
+    let url = format!("{}?lock_ttl_ms=1500", redis.url());
+    // The first token request hangs for long enough to be killed in.
+    org.emulator
+        .inject(FaultRule::next("token", 1, Fault::Stall(20_000)));
+    let holder = host_env(&org, "fleet-kill-holder", &url);
+    let mut child = super::command(&["token", "--json"], &refs(&holder))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !redis.cli(&["--scan"]).contains("okta-flows:lock:") {
+        assert!(Instant::now() < deadline, "the holder never took the lock");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL: no destructor runs, the lock stays until it expires
+    child.wait().unwrap();
+    // Had the holder not sent its request yet, the next one must not hang in its place.
+    org.emulator.clear_faults();
+    assert!(
+        redis.cli(&["--scan"]).contains("okta-flows:lock:"),
+        "the lock outlived its holder"
+    );
+    let hosts: Vec<Vec<(String, String)>> = (0..4)
+        .map(|h| host_env(&org, &format!("fleet-kill-{h}"), &url))
+        .collect();
+    let tokens: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = hosts
+            .iter()
+            .map(|env| {
+                scope.spawn(move || access_token(&ok(&run(&["token", "--json"], &refs(env), None))))
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    let events: Vec<String> = org
+        .emulator
+        .events()
+        .iter()
+        .map(|e| format!("{} {}", e.endpoint, e.outcome))
+        .collect();
+    assert!(
+        tokens.iter().all(|t| t == &tokens[0]),
+        "one of them fetched for all: {events:?}"
+    );
+    let fetched = org
+        .emulator
+        .events()
+        .iter()
+        .filter(|e| e.endpoint == "token" && e.outcome == "ok")
+        .count();
+    assert_eq!(fetched, 1, "one fetch after the holder's lock expired");
+}
+
+#[test]
+#[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
+fn redis_stopped_full_or_silent_costs_a_warning_never_a_run() {
+    let org = Org::new("fleet-down");
+    let mut redis = Redis::start();
+    // Redis is the only cache here, so each run without it fetches its own token.
+    let env = host_env(&org, "fleet-down", &redis.url());
+    let mut args = vec!["token", "--json", "--token-cache", "none"];
+    for _ in 0..3 {
+        let out = run(&args, &refs(&env), None);
+        ok(&out);
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(token_requests(&org), 1);
+    // Full: every write is refused (noeviction with no memory to spare).
+    redis.cli(&["FLUSHALL"]);
+    redis.cli(&["CONFIG", "SET", "maxmemory", "1"]);
+    let out = run(&args, &refs(&env), None);
+    ok(&out);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        said.contains("shared token cache") && said.contains("OOM"),
+        "{said}"
+    );
+    assert_eq!(said.matches("warning").count(), 1, "said once: {said}");
+    // Stopped mid-run: every run still succeeds, each saying so once.
+    redis.stop();
+    for _ in 0..5 {
+        let out = run(&args, &refs(&env), None);
+        ok(&out);
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            said.matches("warning: the shared token cache").count(),
+            1,
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!("127.0.0.1:{}", redis.port)),
+            "{said}"
+        );
+    }
+    // Silent: a listener that accepts and never answers is given up on within the timeout.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "redis://127.0.0.1:{}/0?timeout_ms=300",
+        silent.local_addr().unwrap().port()
+    );
+    let env = host_env(&org, "fleet-silent", &url);
+    args.truncate(2);
+    let out = run(&args, &refs(&env), None);
+    ok(&out);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(said.contains("no answer within 300 ms"), "{said}");
+    drop(silent);
+}
+
+#[test]
+#[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
+fn an_entry_tampered_with_in_redis_is_refused_and_replaced() {
+    let org = Org::new("fleet-tamper");
+    let redis = Redis::start();
+    let env = host_env(&org, "fleet-tamper", &redis.url());
+    let args = ["token", "--json", "--token-cache", "none"];
+    let first = access_token(&ok(&run(&args, &refs(&env), None)));
+    let entry = redis
+        .cli(&["--scan", "--pattern", "okta-flows:entry:*"])
+        .lines()
+        .map(str::to_owned)
+        .find(|k| {
+            let value = redis.get(k);
+            // The token's entry is the longer one (the other is the app's DPoP hint).
+            value.len() > 200
+        })
+        .expect("the token's entry");
+    let sealed = redis.get(&entry);
+    redis.cli(&["SETRANGE", &entry, "40", "X"]);
+    assert_ne!(redis.get(&entry), sealed);
+    let second = access_token(&ok(&run(&args, &refs(&env), None)));
+    assert_ne!(first, second, "the altered entry was not used");
+    assert_eq!(token_requests(&org), 2);
+    let replaced = redis.get(&entry);
+    assert_ne!(replaced, sealed);
+    let third = access_token(&ok(&run(&args, &refs(&env), None)));
+    assert_eq!(third, second, "the replacement is used");
+    assert_eq!(token_requests(&org), 2);
+}
+
+#[test]
+fn a_redis_url_with_a_password_is_refused_on_the_command_line() {
+    let org = Org::new("fleet-argv");
+    let out = run(
+        &[
+            "token",
+            "--shared-cache",
+            "redis://:hunter2-pass@127.0.0.1:1/0",
+        ],
+        &org.env(),
+        None,
+    );
+    super::fails(&out, 1, "OKTA_CLIENT_CACHE");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("hunter2"));
+    let out = run(
+        &["token", "--shared-cache", "http://127.0.0.1:1"],
+        &org.env(),
+        None,
+    );
+    super::fails(&out, 1, "redis://");
+}
