@@ -22,7 +22,11 @@ const LOCK_TTL: Duration = Duration::from_secs(10);
 const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
 /// A [`TokenStore`] in Redis (or Valkey), shared by every process and host that uses the same
-/// URL: `redis://[user:password@]host[:port][/db]`, `rediss://…` for TLS, `redis+unix:///path`.
+/// URL: `redis://[user:password@]host[:port][/db]`, `rediss://…` for TLS, `redis+unix:///path`;
+/// a Redis Cluster as `redis+cluster://host:port,host:port` (`rediss+cluster://` for TLS); the
+/// master of Redis Sentinels as `redis+sentinel://[user:password@]host:26379,…/MASTER[/DB]`
+/// (the credentials are the master's; each Sentinel is asked in turn within the timeouts, and
+/// the server it names must answer `ROLE` as a master).
 ///
 /// Two parameters of this crate's own may end the URL: `?timeout_ms=500` (connect and command
 /// timeouts; the connect timeout is half of it, 250 ms by default) and `lock_ttl_ms=10000`
@@ -40,8 +44,8 @@ pub struct RedisStore {
 }
 
 struct Inner {
-    client: redis::Client,
-    connection: Mutex<Option<redis::Connection>>,
+    target: Target,
+    connection: Mutex<Option<Connection>>,
     described: String,
     password: Option<String>,
     connect_timeout: Duration,
@@ -58,6 +62,27 @@ impl std::fmt::Debug for RedisStore {
     }
 }
 
+/// Where the store is.
+#[derive(Clone)]
+enum Target {
+    /// One server.
+    Single(redis::Client),
+    /// A Redis Cluster, from any of its nodes.
+    Cluster(redis::cluster::ClusterClient),
+    /// The master a set of Sentinels names: asked of each in turn, within the timeouts.
+    Sentinel {
+        sentinels: Vec<redis::Client>,
+        service: String,
+        /// The master's URL, `{}` standing for its `host:port`.
+        master: String,
+    },
+}
+
+enum Connection {
+    Single(redis::Connection),
+    Cluster(Box<redis::cluster::ClusterConnection>),
+}
+
 /// Why a Redis URL was refused; never holds its password.
 #[derive(Debug, thiserror::Error)]
 #[error("the Redis URL is not acceptable: {0}")]
@@ -66,20 +91,14 @@ pub struct RedisUrlError(String);
 impl RedisStore {
     /// The store at `url`. Nothing is sent until the first token is looked for.
     pub fn open(url: &str) -> Result<RedisStore, RedisUrlError> {
-        let mut parsed = url::Url::parse(url).map_err(|e| RedisUrlError(e.to_string()))?;
-        let scheme = parsed.scheme();
-        if !matches!(
-            scheme,
-            "redis" | "rediss" | "valkey" | "valkeys" | "redis+unix" | "valkey+unix" | "unix"
-        ) {
-            return Err(RedisUrlError(format!(
-                "the scheme is {scheme:?}; use redis://, rediss:// (TLS) or redis+unix://"
-            )));
-        }
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| RedisUrlError("it has no scheme (redis://…)".into()))?;
+        let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
         let mut timeout = COMMAND_TIMEOUT;
         let mut lock_ttl = LOCK_TTL;
         let mut kept = Vec::new();
-        for (name, value) in parsed.query_pairs() {
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let millis = || {
                 value
                     .parse::<u64>()
@@ -96,26 +115,90 @@ impl RedisStore {
                 _ => kept.push((name.into_owned(), value.into_owned())),
             }
         }
-        if kept.is_empty() {
-            parsed.set_query(None);
-        } else {
-            parsed.query_pairs_mut().clear().extend_pairs(kept);
-        }
-        let password = parsed
-            .password()
-            .map(percent_decoded)
+        let kept: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(kept)
+            .finish();
+        let (authority, path) = before_query
+            .find('/')
+            .map_or((before_query, ""), |at| before_query.split_at(at));
+        let (userinfo, hosts) = authority.rsplit_once('@').unwrap_or(("", authority));
+        let password = userinfo
+            .split_once(':')
+            .map(|(_, p)| percent_decoded(p))
             .filter(|p| !p.is_empty());
-        let mut shown = parsed.clone();
-        let _ = shown.set_password(None);
-        let _ = shown.set_username("");
-        shown.set_query(None);
-        let client = redis::Client::open(parsed.as_str())
-            .map_err(|e| RedisUrlError(scrub(&e.to_string(), password.as_deref())))?;
+        let scrubbed =
+            |e: redis::RedisError| RedisUrlError(scrub(&e.to_string(), password.as_deref()));
+        let at = if userinfo.is_empty() {
+            String::new()
+        } else {
+            format!("{userinfo}@")
+        };
+        let (target, described) = match scheme {
+            "redis" | "rediss" | "valkey" | "valkeys" | "redis+unix" | "valkey+unix" | "unix" => {
+                let mut whole = format!("{scheme}://{before_query}");
+                if !kept.is_empty() {
+                    whole = format!("{whole}?{kept}");
+                }
+                let mut shown =
+                    url::Url::parse(&whole).map_err(|e| RedisUrlError(e.to_string()))?;
+                let _ = shown.set_password(None);
+                let _ = shown.set_username("");
+                shown.set_query(None);
+                let client = redis::Client::open(whole.as_str()).map_err(scrubbed)?;
+                (Target::Single(client), shown.to_string())
+            }
+            "redis+cluster" | "rediss+cluster" | "valkey+cluster" | "valkeys+cluster" => {
+                let base = scheme.trim_end_matches("+cluster");
+                let nodes: Vec<String> = node_list(hosts)?
+                    .iter()
+                    .map(|h| format!("{base}://{at}{h}"))
+                    .collect();
+                let client = redis::cluster::ClusterClientBuilder::new(nodes)
+                    .connection_timeout((timeout / 2).max(Duration::from_millis(1)))
+                    .response_timeout(timeout)
+                    .build()
+                    .map_err(scrubbed)?;
+                (Target::Cluster(client), format!("{scheme}://{hosts}"))
+            }
+            "redis+sentinel" | "rediss+sentinel" => {
+                let base = scheme.trim_end_matches("+sentinel");
+                let mut segments = path.split('/').filter(|s| !s.is_empty());
+                let service = segments.next().ok_or_else(|| {
+                    RedisUrlError(
+                        "a Sentinel URL names the master after the hosts: redis+sentinel://HOST:26379,…/MASTER[/DB]".into(),
+                    )
+                })?;
+                let db = segments.next().unwrap_or("0");
+                if db.parse::<u16>().is_err() || segments.next().is_some() {
+                    return Err(RedisUrlError(
+                        "after the master's name comes only the database number".into(),
+                    ));
+                }
+                let sentinels = node_list(hosts)?
+                    .iter()
+                    .map(|h| redis::Client::open(format!("{base}://{h}").as_str()))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(scrubbed)?;
+                (
+                    Target::Sentinel {
+                        sentinels,
+                        service: service.to_owned(),
+                        master: format!("{base}://{at}{{}}/{db}"),
+                    },
+                    format!("{scheme}://{hosts}/{service}/{db}"),
+                )
+            }
+            other => {
+                return Err(RedisUrlError(format!(
+                    "the scheme is {other:?}; use redis://, rediss:// (TLS), redis+unix://, redis+cluster:// or redis+sentinel://"
+                )));
+            }
+        };
         Ok(RedisStore {
             inner: Arc::new(Inner {
-                client,
+                target,
                 connection: Mutex::new(None),
-                described: shown.to_string(),
+                described,
                 password,
                 connect_timeout: (timeout / 2).max(Duration::from_millis(1)),
                 command_timeout: timeout,
@@ -143,7 +226,7 @@ impl RedisStore {
         let mut inner = match Arc::try_unwrap(self.inner) {
             Ok(inner) => inner,
             Err(shared) => Inner {
-                client: shared.client.clone(),
+                target: shared.target.clone(),
                 connection: Mutex::new(None),
                 described: shared.described.clone(),
                 password: shared.password.clone(),
@@ -164,26 +247,90 @@ impl Inner {
     /// the next command connects again.
     fn run<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
         let mut slot = crate::client::lock(&self.connection);
-        if slot.is_none() {
-            let connection = self
-                .client
-                .get_connection_with_timeout(self.connect_timeout)
-                .map_err(|e| self.error(&e))?;
-            connection
-                .set_read_timeout(Some(self.command_timeout))
-                .and_then(|()| connection.set_write_timeout(Some(self.command_timeout)))
-                .map_err(|e| self.error(&e))?;
-            *slot = Some(connection);
-        }
-        let Some(connection) = slot.as_mut() else {
-            // INVARIANT: the slot was filled just above.
-            return Err(StoreError::new(self.described.clone(), "no connection"));
+        let connection = match slot.take() {
+            Some(connection) => slot.insert(connection),
+            None => slot.insert(self.connect().map_err(|e| self.error(&e))?),
         };
-        let answer = command.query::<T>(connection);
+        let answer = match connection {
+            Connection::Single(c) => command.query::<T>(c),
+            Connection::Cluster(c) => command.query::<T>(&mut **c),
+        };
         if answer.is_err() {
             *slot = None;
         }
         answer.map_err(|e| self.error(&e))
+    }
+
+    fn connect(&self) -> redis::RedisResult<Connection> {
+        match &self.target {
+            Target::Single(client) => self.single(client).map(Connection::Single),
+            Target::Cluster(client) => {
+                let connection = client.get_connection()?;
+                connection.set_read_timeout(Some(self.command_timeout))?;
+                connection.set_write_timeout(Some(self.command_timeout))?;
+                Ok(Connection::Cluster(Box::new(connection)))
+            }
+            Target::Sentinel {
+                sentinels,
+                service,
+                master,
+            } => {
+                let mut last = None;
+                for sentinel in sentinels {
+                    match self.master_of(sentinel, service, master) {
+                        Ok(connection) => return Ok(Connection::Single(connection)),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                Err(last.unwrap_or_else(|| {
+                    redis::RedisError::from((redis::ErrorKind::InvalidClientConfig, "no Sentinel"))
+                }))
+            }
+        }
+    }
+
+    /// A connection with this store's timeouts.
+    fn single(&self, client: &redis::Client) -> redis::RedisResult<redis::Connection> {
+        let connection = client.get_connection_with_timeout(self.connect_timeout)?;
+        connection.set_read_timeout(Some(self.command_timeout))?;
+        connection.set_write_timeout(Some(self.command_timeout))?;
+        Ok(connection)
+    }
+
+    /// Asks one Sentinel for the master of `service`, connects to it, and checks that it is one
+    /// (a Sentinel may answer with a master it has not yet seen demoted).
+    fn master_of(
+        &self,
+        sentinel: &redis::Client,
+        service: &str,
+        master: &str,
+    ) -> redis::RedisResult<redis::Connection> {
+        let mut asked = self.single(sentinel)?;
+        let address: Option<(String, u16)> = redis::cmd("SENTINEL")
+            .arg("get-master-addr-by-name")
+            .arg(service)
+            .query(&mut asked)?;
+        let Some((host, port)) = address else {
+            return Err(redis::RedisError::from((
+                redis::ErrorKind::InvalidClientConfig,
+                "the Sentinel knows no such master",
+            )));
+        };
+        let host = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host
+        };
+        let url = master.replace("{}", &format!("{host}:{port}"));
+        let mut connection = self.single(&redis::Client::open(url.as_str())?)?;
+        let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut connection)?;
+        match role.first() {
+            Some(redis::Value::BulkString(r)) if r == b"master" => Ok(connection),
+            _ => Err(redis::RedisError::from((
+                redis::ErrorKind::InvalidClientConfig,
+                "the server the Sentinel named is not a master (yet)",
+            ))),
+        }
     }
 
     fn error(&self, e: &redis::RedisError) -> StoreError {
@@ -205,6 +352,17 @@ fn scrub(message: &str, password: Option<&str>) -> String {
         Some(p) if p.len() >= 3 => message.replace(p, "[redacted]"),
         _ => message.to_owned(),
     }
+}
+
+/// `host:port,host:port` as a list, each checked to be there.
+fn node_list(hosts: &str) -> Result<Vec<&str>, RedisUrlError> {
+    let nodes: Vec<&str> = hosts.split(',').map(str::trim).collect();
+    if nodes.iter().any(|n| n.is_empty()) {
+        return Err(RedisUrlError(
+            "list the nodes as HOST:PORT,HOST:PORT with none empty".into(),
+        ));
+    }
+    Ok(nodes)
 }
 
 fn percent_decoded(text: &str) -> String {

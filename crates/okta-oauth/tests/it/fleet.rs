@@ -22,8 +22,33 @@ struct Redis {
 
 impl Redis {
     fn start() -> Redis {
-        let port = free_port();
+        Redis::start_with(&[])
+    }
+
+    /// A server with these arguments after the usual ones (or, for a Sentinel, a config file
+    /// first and `--sentinel`).
+    fn start_with(extra: &[&str]) -> Redis {
+        // Another test may take the same free port first: then start again on another.
+        for _ in 0..20 {
+            if let Some(redis) = Redis::try_start(free_port(), extra) {
+                return redis;
+            }
+        }
+        panic!("redis-server did not start on any of 20 ports");
+    }
+
+    fn start_on(port: u16, extra: &[&str]) -> Redis {
+        Redis::try_start(port, extra).expect("redis-server started on its port")
+    }
+
+    /// A server on `port`, once it answers there as itself (its `process_id`); `None` when it
+    /// exits first (the port was taken).
+    fn try_start(port: u16, extra: &[&str]) -> Option<Redis> {
+        // Its own folder: a replica writes the master's data there, and a server loads what
+        // it finds in its folder at start.
+        let dir = tmp(&format!("redis-{port}"));
         let child = Command::new("redis-server")
+            .args(extra.iter().take_while(|a| !a.starts_with("--")))
             .args([
                 "--port",
                 &port.to_string(),
@@ -35,18 +60,27 @@ impl Redis {
                 "no",
                 "--protected-mode",
                 "yes",
+                "--dir",
+                dir.to_str().unwrap(),
             ])
+            .args(extra.iter().skip_while(|a| !a.starts_with("--")))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("redis-server (Debian's redis-server package) must be installed");
-        let redis = Redis { child, port };
+        let mut redis = Redis { child, port };
+        let ours = format!("process_id:{}", redis.child.id());
         let deadline = Instant::now() + Duration::from_secs(10);
-        while redis.cli(&["PING"]).trim() != "PONG" {
+        loop {
+            if redis.child.try_wait().unwrap().is_some() {
+                return None;
+            }
+            if redis.cli(&["INFO", "server"]).contains(&ours) {
+                return Some(redis);
+            }
             assert!(Instant::now() < deadline, "redis-server did not start");
             std::thread::sleep(Duration::from_millis(20));
         }
-        redis
     }
 
     fn url(&self) -> String {
@@ -413,4 +447,166 @@ fn a_redis_url_with_a_password_is_refused_on_the_command_line() {
         None,
     );
     super::fails(&out, 1, "redis://");
+}
+
+/// Three masters of a Redis Cluster on free loopback ports, made one cluster by `redis-cli`.
+fn start_cluster(name: &str) -> (Vec<Redis>, String) {
+    let dir = tmp(name);
+    let nodes: Vec<Redis> = (0..3)
+        .map(|i| {
+            let conf = dir.join(format!("nodes-{i}.conf"));
+            Redis::start_with(&[
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                conf.to_str().unwrap(),
+                "--cluster-node-timeout",
+                "2000",
+            ])
+        })
+        .collect();
+    let addresses: Vec<String> = nodes
+        .iter()
+        .map(|n| format!("127.0.0.1:{}", n.port))
+        .collect();
+    let made = Command::new("redis-cli")
+        .args(["--cluster", "create"])
+        .args(&addresses)
+        .args(["--cluster-replicas", "0", "--cluster-yes"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stdout)
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !nodes
+        .iter()
+        .all(|n| n.cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok"))
+    {
+        assert!(Instant::now() < deadline, "the cluster did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = format!("redis+cluster://{}", addresses.join(","));
+    (nodes, url)
+}
+
+/// Runs `token` on `hosts` hosts, `runs` times each, side by side: the tokens printed.
+fn fleet_runs(org: &Org, name: &str, url: &str, hosts: usize, runs: usize) -> Vec<String> {
+    let envs: Vec<Vec<(String, String)>> = (0..hosts)
+        .map(|h| host_env(org, &format!("{name}-{h}"), url))
+        .collect();
+    std::thread::scope(|scope| {
+        let started: Vec<_> = envs
+            .iter()
+            .map(|env| {
+                scope.spawn(move || {
+                    (0..runs)
+                        .map(|_| {
+                            let out = run(&["token", "--json"], &refs(env), None);
+                            let said = String::from_utf8_lossy(&out.stderr).into_owned();
+                            (access_token(&ok(&out)), said)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        started
+            .into_iter()
+            .flat_map(|r| r.join().unwrap())
+            .map(|(token, said)| {
+                assert!(said.is_empty(), "{said}");
+                token
+            })
+            .collect()
+    })
+}
+
+#[test]
+#[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
+fn a_redis_cluster_shares_one_token_too() {
+    let org = Org::new("fleet-cluster");
+    let (nodes, url) = start_cluster("fleet-cluster-nodes");
+    let tokens = fleet_runs(&org, "cluster", &url, 4, 25);
+    assert!(tokens.iter().all(|t| t == &tokens[0]));
+    assert_eq!(
+        token_requests(&org),
+        1,
+        "100 runs on 4 hosts through the cluster, one token"
+    );
+    let keys: usize = nodes
+        .iter()
+        .map(|n| {
+            n.cli(&["--scan"])
+                .lines()
+                .filter(|k| k.starts_with("okta-flows:entry:"))
+                .count()
+        })
+        .sum();
+    assert_eq!(
+        keys, 2,
+        "the token's entry and the app's DPoP hint, somewhere in the cluster"
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
+fn sentinel_finds_the_master_and_the_new_one_after_a_failover() {
+    let org = Org::new("fleet-sentinel");
+    let master = Redis::start();
+    let replica = Redis::start_with(&["--replicaof", "127.0.0.1", &master.port.to_string()]);
+    let dir = tmp("fleet-sentinel-conf");
+    let conf = dir.join("sentinel.conf");
+    let sentinel_port = free_port();
+    std::fs::write(
+        &conf,
+        format!(
+            "port {sentinel_port}\nbind 127.0.0.1\nsentinel monitor svc 127.0.0.1 {} 1\nsentinel down-after-milliseconds svc 500\nsentinel failover-timeout svc 2000\n",
+            master.port
+        ),
+    )
+    .unwrap();
+    let sentinel = Redis::start_on(sentinel_port, &[conf.to_str().unwrap(), "--sentinel"]);
+    let url = format!("redis+sentinel://127.0.0.1:{sentinel_port}/svc/0");
+    let tokens = fleet_runs(&org, "sentinel", &url, 4, 10);
+    assert!(tokens.iter().all(|t| t == &tokens[0]));
+    assert_eq!(token_requests(&org), 1);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !replica
+        .cli(&["INFO", "replication"])
+        .contains("master_link_status:up")
+        || replica.cli(&["DBSIZE"]).trim() == "0"
+    {
+        assert!(Instant::now() < deadline, "the replica never caught up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The master dies; until the Sentinel promotes the replica, runs go on without Redis.
+    let mut master = master;
+    master.stop();
+    let env = host_env(&org, "sentinel-during", &url);
+    let out = run(&["token", "--json"], &refs(&env), None);
+    ok(&out);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !sentinel
+        .cli(&["SENTINEL", "get-master-addr-by-name", "svc"])
+        .contains(&replica.port.to_string())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the Sentinel never promoted the replica"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let before = token_requests(&org);
+    let after = fleet_runs(&org, "sentinel-after", &url, 2, 5);
+    assert!(
+        after.iter().all(|t| t == &after[0]),
+        "one token after the failover"
+    );
+    assert!(
+        token_requests(&org) <= before + 1,
+        "the promoted replica serves the fleet"
+    );
 }
