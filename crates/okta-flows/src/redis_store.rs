@@ -28,9 +28,10 @@ const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redi
 /// (the credentials are the master's; each Sentinel is asked in turn within the timeouts, and
 /// the server it names must answer `ROLE` as a master).
 ///
-/// Two parameters of this crate's own may end the URL: `?timeout_ms=500` (connect and command
-/// timeouts; the connect timeout is half of it, 250 ms by default) and `lock_ttl_ms=10000`
-/// (how long a fetching process holds the lock, and others wait for it).
+/// Parameters of this crate's own may end the URL: `?timeout_ms=500` (the command timeout; the
+/// connect timeout is half of it, 250 ms by default), `lock_ttl_ms=10000` (how long a fetching
+/// process holds the lock, and others wait for it), and for TLS `ca_file=/path/ca.pem` (the CA
+/// certificates to check the servers against instead of the system's).
 ///
 /// ```
 /// # #[cfg(feature = "redis")] {
@@ -75,6 +76,8 @@ enum Target {
         service: String,
         /// The master's URL, `{}` standing for its `host:port`.
         master: String,
+        /// The CA certificates (PEM) its TLS servers are checked against, when not the system's.
+        ca: Option<Vec<u8>>,
     },
 }
 
@@ -97,6 +100,7 @@ impl RedisStore {
         let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
         let mut timeout = COMMAND_TIMEOUT;
         let mut lock_ttl = LOCK_TTL;
+        let mut ca_file = None;
         let mut kept = Vec::new();
         for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let millis = || {
@@ -112,6 +116,7 @@ impl RedisStore {
             match &*name {
                 "timeout_ms" => timeout = millis()?,
                 "lock_ttl_ms" => lock_ttl = millis()?,
+                "ca_file" => ca_file = Some(value.into_owned()),
                 _ => kept.push((name.into_owned(), value.into_owned())),
             }
         }
@@ -128,6 +133,24 @@ impl RedisStore {
             .filter(|p| !p.is_empty());
         let scrubbed =
             |e: redis::RedisError| RedisUrlError(scrub(&e.to_string(), password.as_deref()));
+        if ca_file.is_some() && !scheme.starts_with("rediss") && !scheme.starts_with("valkeys") {
+            return Err(RedisUrlError(
+                "ca_file is for TLS: use rediss:// (or rediss+cluster://, rediss+sentinel://)"
+                    .into(),
+            ));
+        }
+        let ca = match &ca_file {
+            Some(path) => Some(read_ca(std::path::Path::new(path))?),
+            None => None,
+        };
+        let tls = |root: &Vec<u8>| redis::TlsCertificates {
+            client_tls: None,
+            root_cert: Some(root.clone()),
+        };
+        let open = |url: &str| match &ca {
+            Some(root) => redis::Client::build_with_tls(url, tls(root)),
+            None => redis::Client::open(url),
+        };
         let at = if userinfo.is_empty() {
             String::new()
         } else {
@@ -144,7 +167,7 @@ impl RedisStore {
                 let _ = shown.set_password(None);
                 let _ = shown.set_username("");
                 shown.set_query(None);
-                let client = redis::Client::open(whole.as_str()).map_err(scrubbed)?;
+                let client = open(whole.as_str()).map_err(scrubbed)?;
                 (Target::Single(client), shown.to_string())
             }
             "redis+cluster" | "rediss+cluster" | "valkey+cluster" | "valkeys+cluster" => {
@@ -153,11 +176,13 @@ impl RedisStore {
                     .iter()
                     .map(|h| format!("{base}://{at}{h}"))
                     .collect();
-                let client = redis::cluster::ClusterClientBuilder::new(nodes)
+                let mut builder = redis::cluster::ClusterClientBuilder::new(nodes)
                     .connection_timeout((timeout / 2).max(Duration::from_millis(1)))
-                    .response_timeout(timeout)
-                    .build()
-                    .map_err(scrubbed)?;
+                    .response_timeout(timeout);
+                if let Some(root) = &ca {
+                    builder = builder.certs(tls(root));
+                }
+                let client = builder.build().map_err(scrubbed)?;
                 (Target::Cluster(client), format!("{scheme}://{hosts}"))
             }
             "redis+sentinel" | "rediss+sentinel" => {
@@ -176,7 +201,7 @@ impl RedisStore {
                 }
                 let sentinels = node_list(hosts)?
                     .iter()
-                    .map(|h| redis::Client::open(format!("{base}://{h}").as_str()))
+                    .map(|h| open(format!("{base}://{h}").as_str()))
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(scrubbed)?;
                 (
@@ -184,6 +209,7 @@ impl RedisStore {
                         sentinels,
                         service: service.to_owned(),
                         master: format!("{base}://{at}{{}}/{db}"),
+                        ca: ca.clone(),
                     },
                     format!("{scheme}://{hosts}/{service}/{db}"),
                 )
@@ -274,10 +300,11 @@ impl Inner {
                 sentinels,
                 service,
                 master,
+                ca,
             } => {
                 let mut last = None;
                 for sentinel in sentinels {
-                    match self.master_of(sentinel, service, master) {
+                    match self.master_of(sentinel, service, master, ca.as_ref()) {
                         Ok(connection) => return Ok(Connection::Single(connection)),
                         Err(e) => last = Some(e),
                     }
@@ -304,6 +331,7 @@ impl Inner {
         sentinel: &redis::Client,
         service: &str,
         master: &str,
+        ca: Option<&Vec<u8>>,
     ) -> redis::RedisResult<redis::Connection> {
         let mut asked = self.single(sentinel)?;
         let address: Option<(String, u16)> = redis::cmd("SENTINEL")
@@ -322,7 +350,17 @@ impl Inner {
             host
         };
         let url = master.replace("{}", &format!("{host}:{port}"));
-        let mut connection = self.single(&redis::Client::open(url.as_str())?)?;
+        let client = match ca {
+            Some(root) => redis::Client::build_with_tls(
+                url.as_str(),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(root.clone()),
+                },
+            )?,
+            None => redis::Client::open(url.as_str())?,
+        };
+        let mut connection = self.single(&client)?;
         let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut connection)?;
         match role.first() {
             Some(redis::Value::BulkString(r)) if r == b"master" => Ok(connection),
@@ -352,6 +390,30 @@ fn scrub(message: &str, password: Option<&str>) -> String {
         Some(p) if p.len() >= 3 => message.replace(p, "[redacted]"),
         _ => message.to_owned(),
     }
+}
+
+/// The CA certificates of `?ca_file=`: PEM, at most 1 MiB.
+fn read_ca(path: &std::path::Path) -> Result<Vec<u8>, RedisUrlError> {
+    use std::io::Read as _;
+    let refuse = |why: String| RedisUrlError(format!("ca_file {}: {why}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
+    if !file
+        .metadata()
+        .map_err(|e| refuse(e.to_string()))?
+        .is_file()
+    {
+        return Err(refuse("not a file".into()));
+    }
+    let mut pem = Vec::new();
+    file.take(1024 * 1024 + 1)
+        .read_to_end(&mut pem)
+        .map_err(|e| refuse(e.to_string()))?;
+    if pem.len() > 1024 * 1024 || !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+        return Err(refuse(
+            "not a PEM file of certificates (at most 1 MiB)".into(),
+        ));
+    }
+    Ok(pem)
 }
 
 /// `host:port,host:port` as a list, each checked to be there.
@@ -463,6 +525,36 @@ mod tests {
         assert!(err.to_string().contains("redis://"), "{err}");
         let err = RedisStore::open("redis://127.0.0.1?lock_ttl_ms=0").unwrap_err();
         assert!(err.to_string().contains("lock_ttl_ms"), "{err}");
+        let cluster =
+            RedisStore::open("redis+cluster://:pw-1234@10.0.0.1:7000,10.0.0.2:7000").unwrap();
+        assert_eq!(
+            cluster.describe(),
+            "redis+cluster://10.0.0.1:7000,10.0.0.2:7000"
+        );
+        let sentinel =
+            RedisStore::open("redis+sentinel://10.0.0.1:26379,10.0.0.2:26379/svc/3").unwrap();
+        assert_eq!(
+            sentinel.describe(),
+            "redis+sentinel://10.0.0.1:26379,10.0.0.2:26379/svc/3"
+        );
+        for (bad, says) in [
+            ("redis+sentinel://10.0.0.1:26379", "names the master"),
+            ("redis+sentinel://10.0.0.1:26379/svc/x", "database number"),
+            ("redis+cluster://10.0.0.1:7000,,10.0.0.2:7000", "none empty"),
+            (
+                "redis://127.0.0.1?ca_file=/etc/hostname",
+                "ca_file is for TLS",
+            ),
+            ("rediss://127.0.0.1?ca_file=/etc/hostname", "not a PEM file"),
+            (
+                "rediss://127.0.0.1?ca_file=/nonexistent/ca.pem",
+                "ca_file /nonexistent/ca.pem",
+            ),
+            ("127.0.0.1:6379", "no scheme"),
+        ] {
+            let err = RedisStore::open(bad).unwrap_err().to_string();
+            assert!(err.contains(says), "{bad}: {err}");
+        }
         assert_eq!(
             scrub("AUTH failed for s3cr3t-pass", Some("s3cr3t-pass")),
             "AUTH failed for [redacted]"

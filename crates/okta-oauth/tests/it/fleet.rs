@@ -18,6 +18,8 @@ use super::{Org, ok, run, tmp};
 struct Redis {
     child: Child,
     port: u16,
+    /// The CA file of a TLS-only server.
+    tls: Option<PathBuf>,
 }
 
 impl Redis {
@@ -68,7 +70,11 @@ impl Redis {
             .stderr(Stdio::null())
             .spawn()
             .expect("redis-server (Debian's redis-server package) must be installed");
-        let mut redis = Redis { child, port };
+        let tls = extra
+            .iter()
+            .position(|a| *a == "--tls-ca-cert-file")
+            .map(|at| PathBuf::from(extra[at + 1]));
+        let mut redis = Redis { child, port, tls };
         let ours = format!("process_id:{}", redis.child.id());
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -89,8 +95,12 @@ impl Redis {
 
     /// `redis-cli --raw` with these arguments: what it printed (empty when Redis is gone).
     fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new("redis-cli")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "--raw"])
+        let mut cli = Command::new("redis-cli");
+        cli.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "--raw"]);
+        if let Some(ca) = &self.tls {
+            cli.arg("--tls").arg("--cacert").arg(ca);
+        }
+        let out = cli
             .args(args)
             .stdin(Stdio::null())
             .output()
@@ -609,4 +619,142 @@ fn sentinel_finds_the_master_and_the_new_one_after_a_failover() {
         token_requests(&org) <= before + 1,
         "the promoted replica serves the fleet"
     );
+}
+
+#[test]
+#[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
+fn rediss_checks_the_server_against_the_given_ca_and_nothing_else() {
+    let org = Org::new("fleet-tls");
+    let dir = tmp("fleet-tls-certs");
+    let file = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                &file("ca.key"),
+                "-out",
+                &file("ca.pem"),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=okta-oauth test CA",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                &file("server.key"),
+                "-out",
+                &file("server.csr"),
+                "-subj",
+                "/CN=127.0.0.1",
+            ],
+        ]
+        .concat(),
+    );
+    std::fs::write(dir.join("ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &file("server.csr"),
+        "-CA",
+        &file("ca.pem"),
+        "-CAkey",
+        &file("ca.key"),
+        "-CAcreateserial",
+        "-out",
+        &file("server.pem"),
+        "-days",
+        "2",
+        "-extfile",
+        &file("ext"),
+    ]);
+    let mut redis = None;
+    for _ in 0..20 {
+        let port = free_port();
+        redis = Redis::try_start(
+            port,
+            &[
+                "--port",
+                "0",
+                "--tls-port",
+                &port.to_string(),
+                "--tls-cert-file",
+                &file("server.pem"),
+                "--tls-key-file",
+                &file("server.key"),
+                "--tls-ca-cert-file",
+                &file("ca.pem"),
+                "--tls-auth-clients",
+                "no",
+            ],
+        );
+        if redis.is_some() {
+            break;
+        }
+    }
+    let redis = redis.expect("a TLS redis-server");
+    let url = format!(
+        "rediss://127.0.0.1:{}/0?ca_file={}",
+        redis.port,
+        file("ca.pem")
+    );
+    let tokens = fleet_runs(&org, "tls", &url, 3, 5);
+    assert!(tokens.iter().all(|t| t == &tokens[0]));
+    assert_eq!(
+        token_requests(&org),
+        1,
+        "15 runs on 3 hosts over TLS, one token"
+    );
+    assert!(redis.cli(&["--scan"]).contains("okta-flows:entry:"));
+    // Without the CA the server is not trusted: the run says so and goes on without it.
+    let env = host_env(
+        &org,
+        "tls-untrusted",
+        &format!("rediss://127.0.0.1:{}/0", redis.port),
+    );
+    let out = run(
+        &["token", "--json", "--token-cache", "none"],
+        &refs(&env),
+        None,
+    );
+    ok(&out);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(said.contains("warning: the shared token cache"), "{said}");
+    // A plain client at a TLS port gets no answer it can use either.
+    let env = host_env(
+        &org,
+        "tls-plain",
+        &format!("redis://127.0.0.1:{}/0", redis.port),
+    );
+    let out = run(
+        &["token", "--json", "--token-cache", "none"],
+        &refs(&env),
+        None,
+    );
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning"));
 }
