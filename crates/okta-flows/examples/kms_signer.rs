@@ -5,6 +5,11 @@
 //! The "KMS" here is a stand-in that keeps its key to itself and answers in DER; replace
 //! `Kms::sign` with the call to yours. Runs against a local emulator it starts.
 //!
+//! A token kept between runs (a file, or Redis for a fleet) is encrypted under a secret derived
+//! from the private key, which a KMS never hands out: such a signer's token store needs a cache
+//! secret given by configuration (here `OKTA_FLOWS_CACHE_SECRET`, at least 32 bytes, the same on
+//! every host), and refuses to store tokens without one.
+//!
 //! ```text
 //! cargo run -p okta-flows --example kms_signer
 //! ```
@@ -13,8 +18,8 @@
 use std::sync::Arc;
 
 use okta_flows::jwk::{self, Algorithm, PublicJwk, Signer};
+use okta_flows::{CacheSecret, Error, StandardRole, TokenRequest, TokenSource};
 use okta_flows::{Okta, OrgUrl, Scope, ServiceAppPlan, ServiceCredentials, SswsToken};
-use okta_flows::{StandardRole, TokenRequest, TokenSource};
 use ring::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair as _};
 
 /// The key store: it signs, and hands out the public key; the private key stays inside.
@@ -100,8 +105,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let plan = ServiceAppPlan::new("kms example", jwks, scopes.clone(), role);
     let app = plan.run(&okta, &admin, |_| {})?.app;
 
-    let creds = ServiceCredentials::for_app(&app, signer);
-    let tokens = TokenSource::new(okta.clone(), creds, TokenRequest::new(scopes));
+    let cache = std::env::temp_dir().join(format!("kms-example-{}.json", std::process::id()));
+    let without = TokenSource::new(
+        okta.clone(),
+        ServiceCredentials::for_app(&app, signer.clone()),
+        TokenRequest::new(scopes.clone()),
+    )
+    .persist_to(&cache);
+    assert!(matches!(without.token(), Err(Error::CacheSecretNeeded)));
+    println!("with a token file but no cache secret: refused, nothing stored in clear");
+
+    let secret = match std::env::var("OKTA_FLOWS_CACHE_SECRET") {
+        Ok(text) => CacheSecret::from_text(&text)?,
+        // For this demonstration only: a random secret of this run (its tokens outlive it
+        // unread). A fleet gives every member the same secret, from a secret manager.
+        Err(_) => {
+            let mut bytes = [0u8; 32];
+            ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+                .map_err(|_| "no random source")?;
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            CacheSecret::from_text(&hex)?
+        }
+    };
+    let creds = ServiceCredentials::for_app(&app, signer).with_cache_secret(secret);
+    let tokens =
+        TokenSource::new(okta.clone(), creds, TokenRequest::new(scopes)).persist_to(&cache);
     let token = tokens.token()?;
     println!(
         "a {:?} token for {}, its assertion signed by the KMS",
@@ -113,5 +141,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .ok_or("no page")??;
     println!("first page: {} users", users.len());
+    let _ = std::fs::remove_file(&cache);
+    let _ = std::fs::remove_file(cache.with_extension("json.lock"));
     Ok(())
 }

@@ -81,6 +81,40 @@ impl std::fmt::Debug for StoreLock {
 /// (an entry it cannot open is a miss, and is replaced), and holds the store's lock while it
 /// fetches so that one process fetches for all. An error from a store is never fatal: the source
 /// goes on without it.
+///
+/// A store of your own (a database, memcached) implements five methods; what it is handed is
+/// already sealed:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::Mutex;
+/// use okta_flows::{StoreError, StoreLock, TokenStore, UnixTime};
+///
+/// #[derive(Default)]
+/// struct InMemory(Mutex<HashMap<String, Vec<u8>>>);
+///
+/// impl TokenStore for InMemory {
+///     fn load(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+///         Ok(self.0.lock().unwrap().get(name).cloned())
+///     }
+///     fn save(&self, name: &str, sealed: &[u8], _now: UnixTime, _until: UnixTime) -> Result<(), StoreError> {
+///         self.0.lock().unwrap().insert(name.to_owned(), sealed.to_vec());
+///         Ok(())
+///     }
+///     fn remove(&self, name: &str) -> Result<(), StoreError> {
+///         self.0.lock().unwrap().remove(name);
+///         Ok(())
+///     }
+///     // One process: the source's own single-flight is enough.
+///     fn lock(&self, _name: &str) -> Result<Option<StoreLock>, StoreError> {
+///         Ok(Some(StoreLock::unlocked()))
+///     }
+///     fn describe(&self) -> String {
+///         "memory".into()
+///     }
+/// }
+/// # let _ = InMemory::default();
+/// ```
 pub trait TokenStore: Send + Sync {
     /// The sealed entry saved under `name`, if there is one.
     fn load(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
