@@ -19,11 +19,6 @@ fn step(
 use crate::root;
 
 pub(crate) fn run() -> Result<()> {
-    let cargo = || {
-        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        c.current_dir(root());
-        c
-    };
     let mut times = Vec::new();
     step(&mut times, "fmt", || {
         crate::run(cargo().args(["fmt", "--all", "--check"]))
@@ -48,34 +43,10 @@ pub(crate) fn run() -> Result<()> {
     })?;
     // `login` in headless Chromium through WebDriver: ignored by a plain `cargo test` (it needs
     // Debian's chromium and chromium-driver, which .ci/run installs), run here.
-    step(&mut times, "browser", || {
-        crate::run(cargo().args([
-            "test",
-            "-p",
-            "okta-oauth",
-            "--test",
-            "it",
-            "--locked",
-            "browser",
-            "--",
-            "--ignored",
-        ]))
-    })?;
+    step(&mut times, "browser", || ignored_cli_tests("browser"))?;
     // A fleet sharing one token through Debian's redis-server (which .ci/run installs), each
     // test starting its own on a free loopback port: ignored by a plain `cargo test`, run here.
-    step(&mut times, "redis", || {
-        crate::run(cargo().args([
-            "test",
-            "-p",
-            "okta-oauth",
-            "--test",
-            "it",
-            "--locked",
-            "fleet",
-            "--",
-            "--ignored",
-        ]))
-    })?;
+    step(&mut times, "redis", || ignored_cli_tests("fleet"))?;
     step(&mut times, "doc", || {
         crate::run(
             cargo()
@@ -95,4 +66,27 @@ pub(crate) fn run() -> Result<()> {
     eprintln!("xtask ci: {total:.0} s in all: {}", each.join(", "));
     eprintln!("xtask ci: all checks passed");
     Ok(())
+}
+
+/// The CLI's end-to-end tests named by `filter` that a plain `cargo test` ignores (they need a
+/// program from Debian that .ci/run installs).
+fn ignored_cli_tests(filter: &str) -> Result<()> {
+    crate::run(cargo().args([
+        "test",
+        "-p",
+        "okta-oauth",
+        "--test",
+        "it",
+        "--locked",
+        filter,
+        "--",
+        "--ignored",
+    ]))
+}
+
+/// `cargo` (the one running xtask) in the workspace's root.
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
 }
