@@ -143,14 +143,7 @@ impl RedisStore {
             Some(path) => Some(read_ca(std::path::Path::new(path))?),
             None => None,
         };
-        let tls = |root: &Vec<u8>| redis::TlsCertificates {
-            client_tls: None,
-            root_cert: Some(root.clone()),
-        };
-        let open = |url: &str| match &ca {
-            Some(root) => redis::Client::build_with_tls(url, tls(root)),
-            None => redis::Client::open(url),
-        };
+        let open = |url: &str| client_for(url, ca.as_ref());
         let at = if userinfo.is_empty() {
             String::new()
         } else {
@@ -180,7 +173,7 @@ impl RedisStore {
                     .connection_timeout((timeout / 2).max(Duration::from_millis(1)))
                     .response_timeout(timeout);
                 if let Some(root) = &ca {
-                    builder = builder.certs(tls(root));
+                    builder = builder.certs(tls_roots(root));
                 }
                 let client = builder.build().map_err(scrubbed)?;
                 (Target::Cluster(client), format!("{scheme}://{hosts}"))
@@ -350,17 +343,7 @@ impl Inner {
             host
         };
         let url = master.replace("{}", &format!("{host}:{port}"));
-        let client = match ca {
-            Some(root) => redis::Client::build_with_tls(
-                url.as_str(),
-                redis::TlsCertificates {
-                    client_tls: None,
-                    root_cert: Some(root.clone()),
-                },
-            )?,
-            None => redis::Client::open(url.as_str())?,
-        };
-        let mut connection = self.single(&client)?;
+        let mut connection = self.single(&client_for(&url, ca)?)?;
         let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut connection)?;
         match role.first() {
             Some(redis::Value::BulkString(r)) if r == b"master" => Ok(connection),
@@ -389,6 +372,21 @@ fn scrub(message: &str, password: Option<&str>) -> String {
     match password {
         Some(p) if p.len() >= 3 => message.replace(p, "[redacted]"),
         _ => message.to_owned(),
+    }
+}
+
+/// A client for `url`, checking TLS servers against `ca` when given (else the system's CAs).
+fn client_for(url: &str, ca: Option<&Vec<u8>>) -> redis::RedisResult<redis::Client> {
+    match ca {
+        Some(root) => redis::Client::build_with_tls(url, tls_roots(root)),
+        None => redis::Client::open(url),
+    }
+}
+
+fn tls_roots(root: &[u8]) -> redis::TlsCertificates {
+    redis::TlsCertificates {
+        client_tls: None,
+        root_cert: Some(root.to_vec()),
     }
 }
 

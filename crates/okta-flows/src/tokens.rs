@@ -55,9 +55,10 @@ impl KeyIdentity {
     }
 }
 
-type LoadSigner = dyn Fn() -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
-    + Send
-    + Sync;
+/// What a [`LazySigner`]'s loader returns.
+type LoadedSigner = std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>;
+
+type LoadSigner = dyn Fn() -> LoadedSigner + Send + Sync;
 
 /// A signing key loaded the first time something must be signed: a command line served by a
 /// token cache file ([`TokenSource::persist_to`](crate::TokenSource::persist_to)) then never parses its key.
@@ -101,11 +102,7 @@ impl LazySigner {
     /// [`LazySigner::from_encoded_key`] for runs served by the store that never parse the key.
     pub fn new(
         identity: KeyIdentity,
-        load: impl Fn()
-            -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
-        + Send
-        + Sync
-        + 'static,
+        load: impl Fn() -> LoadedSigner + Send + Sync + 'static,
     ) -> LazySigner {
         LazySigner {
             identity,
@@ -121,11 +118,7 @@ impl LazySigner {
     /// served by a token store never parses the key.
     pub fn from_encoded_key(
         encoded: &[u8],
-        load: impl Fn()
-            -> std::result::Result<Arc<dyn Signer>, Box<dyn std::error::Error + Send + Sync>>
-        + Send
-        + Sync
-        + 'static,
+        load: impl Fn() -> LoadedSigner + Send + Sync + 'static,
     ) -> LazySigner {
         let mut signer = LazySigner::new(KeyIdentity::of_encoded_key(encoded), load);
         signer.secret = Some(crate::seal::CacheSecret::from_key_text(encoded));
