@@ -532,6 +532,34 @@ fn help_lists_every_command() {
     }
 }
 
+/// Every command's `--help`, walked from the top through each "Commands:" list, and the man page:
+/// pinned, so a change in how the command line is defined (its subcommands are defined only
+/// when they run) cannot change a word of what users read.
+#[test]
+fn every_help_text_and_the_man_page_are_pinned() {
+    let mut tree = String::new();
+    let mut paths: Vec<Vec<String>> = vec![Vec::new()];
+    while let Some(path) = paths.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = ok(&run(&args, &[], None));
+        let subcommands: Vec<Vec<String>> = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Commands:"))
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|c| *c != "help")
+            .map(|c| path.iter().cloned().chain([c.to_owned()]).collect())
+            .collect();
+        tree.push_str(&format!("==== okta-oauth {}\n{help}\n", args.join(" ")));
+        paths.extend(subcommands.into_iter().rev());
+    }
+    assert!(tree.matches("==== ").count() >= 38, "{tree}");
+    insta::assert_snapshot!("help_tree", tree);
+    insta::assert_snapshot!("man_page", ok(&run(&["man"], &[], None)));
+}
+
 #[test]
 fn keys_rotate_and_assertion_commands() {
     let org = Org::new("keys");
