@@ -11,6 +11,7 @@ mod connect;
 mod files;
 mod guard;
 mod keys_cmd;
+mod lazy;
 mod login_cmd;
 mod more_cmd;
 mod org_cmd;
@@ -20,6 +21,7 @@ mod quickstart_user;
 mod scopes_cmd;
 
 use connect::{AdminOpts, OrgOpts};
+use lazy::Lazy;
 
 /// Scoped OAuth 2.0 tokens for Okta's management APIs, instead of all-powerful API tokens:
 /// keys and JWKS, service apps, grants and admin roles, client-credentials tokens with DPoP, API
@@ -50,44 +52,46 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The whole path, idempotently: key, JWKS, app, grants, admin role, token, first users.
-    Quickstart(quickstart::Quickstart),
+    Quickstart(Lazy<quickstart::Quickstart>),
     /// Make a key pair: private key to a 0600 file, public JWKS to stdout.
-    Keygen(keys_cmd::Keygen),
+    Keygen(Lazy<keys_cmd::Keygen>),
     /// A public JWKS from key files (private or public, PEM or JWK).
-    Jwks(keys_cmd::JwksCmd),
+    Jwks(Lazy<keys_cmd::JwksCmd>),
     /// Convert a key between JWK and PEM (PKCS#8, PKCS#1, SEC1, SPKI).
-    Convert(keys_cmd::Convert),
+    Convert(Lazy<keys_cmd::Convert>),
     /// The RFC 7638 thumbprint of a key.
-    Thumbprint(keys_cmd::Thumbprint),
+    Thumbprint(Lazy<keys_cmd::Thumbprint>),
     /// Apps: service apps and the OIDC apps people sign in to; create, list, get, delete, assign
     /// users and groups (API token).
     #[command(subcommand)]
-    App(org_cmd::AppCmd),
+    App(Lazy<org_cmd::AppCmd>),
     /// Okta API scope grants of an app (API token).
     #[command(subcommand)]
-    Grant(org_cmd::GrantCmd),
+    Grant(Lazy<org_cmd::GrantCmd>),
     /// Admin roles of an app or a user (API token).
     #[command(subcommand)]
-    Role(org_cmd::RoleCmd),
+    Role(Lazy<org_cmd::RoleCmd>),
     /// An app's signing keys: list, add, activate, deactivate, delete, rotate (API token).
     #[command(subcommand)]
-    Keys(more_cmd::KeysCmd),
+    Keys(Lazy<more_cmd::KeysCmd>),
     /// Print a signed client assertion (private_key_jwt) for the token, revoke or introspect endpoint.
-    Assertion(more_cmd::AssertionCmd),
+    Assertion(Lazy<more_cmd::AssertionCmd>),
     /// Get an access token with client credentials (cached between runs).
-    Token(org_cmd::TokenCmd),
+    Token(Lazy<org_cmd::TokenCmd>),
     /// Call any Okta API with a service-app token (or --ssws).
-    Api(org_cmd::ApiCmd),
+    Api(Lazy<org_cmd::ApiCmd>),
     /// Sign a user in (Authorization Code + PKCE, or --device); `api --user` then uses their token.
-    Login(login_cmd::LoginCmd),
+    Login(Lazy<login_cmd::LoginCmd>),
     /// Which Okta API scopes a call needs (`scopes 'GET /api/v1/groups'`, `scopes --search
     /// groups`), from Okta's own contract.
-    Scopes(scopes_cmd::ScopesCmd),
+    Scopes(Lazy<scopes_cmd::ScopesCmd>),
     /// Show a JWT's header and claims, unverified.
-    Decode(org_cmd::DecodeCmd),
+    Decode(Lazy<org_cmd::DecodeCmd>),
     /// Verify a JWT against a JWKS file or URL.
-    Verify(org_cmd::VerifyCmd),
+    Verify(Lazy<org_cmd::VerifyCmd>),
     /// Run the local Okta org until interrupted.
+    // Not `Lazy`: its own `--token-file` (where it writes its API token) stands in for the global
+    // one, and clap only lets a subcommand shadow a global it defines before the globals reach it.
     Emulator(okta_emulator::cli::Args),
     /// Print a shell completion script: `okta-oauth completions bash > /etc/bash_completion.d/okta-oauth`.
     Completions {
@@ -130,7 +134,7 @@ fn main() -> ExitCode {
         Command::Assertion(c) => c.run(&cli.org, &out),
         Command::Login(c) => c.run(&cli.org, &out),
         Command::Token(c) => c.run(&cli.org, &out),
-        Command::Api(c) => c.run(&cli.org, &out),
+        Command::Api(c) => c.run(&cli.org, &cli.admin, &out),
         Command::Scopes(c) => c.run(&out),
         Command::Decode(c) => c.run(&out),
         Command::Verify(c) => c.run(&cli.org, &out),

@@ -72,13 +72,11 @@ pub(crate) struct ApiCmd {
     user: bool,
     #[command(flatten)]
     service: ServiceOpts,
-    #[command(flatten)]
-    admin: AdminOpts,
 }
 
 impl ApiCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
-        let result = self.call(org, out);
+    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
+        let result = self.call(org, admin, out);
         match result {
             Err(e)
                 if self.user
@@ -90,7 +88,7 @@ impl ApiCmd {
                     "{e}\nThe user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token): okta-oauth role assign --user LOGIN READ_ONLY_ADMIN"
                 ))
             }
-            Err(e) if !self.user && !self.ssws => Err(match self.scope_help(org, &e) {
+            Err(e) if !self.user && !self.ssws => Err(match self.scope_help(org, admin, &e) {
                 Some(help) => anyhow::anyhow!("{e:#}\n{help}"),
                 None => e,
             }),
@@ -132,7 +130,7 @@ impl ApiCmd {
     /// What to do about a refusal that scopes or roles explain: the scope the operation needs,
     /// whether the app holds a grant for it (read with the API token when one is configured),
     /// and the command that fixes it.
-    fn scope_help(&self, org: &OrgOpts, e: &anyhow::Error) -> Option<String> {
+    fn scope_help(&self, org: &OrgOpts, admin: &AdminOpts, e: &anyhow::Error) -> Option<String> {
         let code = e
             .chain()
             .find_map(|c| c.downcast_ref::<okta_flows::Error>())
@@ -159,7 +157,7 @@ impl ApiCmd {
             ));
         }
         let held = org.okta().ok().and_then(|okta| {
-            let ssws = self.admin.ssws().ok()?;
+            let ssws = admin.ssws().ok()?;
             let app = AppId::new(client.as_str()).ok()?;
             okta.list_grants(&ssws, &app).ok()
         });
@@ -199,7 +197,7 @@ impl ApiCmd {
         Some(text)
     }
 
-    fn call(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+    fn call(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
         let okta = org.okta()?;
         let method = self.method.to_ascii_uppercase();
         if !["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&method.as_str()) {
@@ -213,7 +211,7 @@ impl ApiCmd {
         let source;
         let user;
         let cred: &dyn Credential = if self.ssws {
-            ssws = self.admin.ssws()?;
+            ssws = admin.ssws()?;
             &ssws
         } else if self.user {
             user = crate::login_cmd::LoginClient::default()
