@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{build_release, root, run};
+use crate::{build_position_dependent, build_release, output, root, run};
 
 const RUNS: usize = 31;
 const BEGIN: &str = "<!-- xtask bench: begin -->";
@@ -167,6 +167,7 @@ fn token_posts(stderr: &[u8]) -> usize {
 
 pub(crate) fn run_all() -> Result<()> {
     let release = build_release()?;
+    let position_dependent = build_position_dependent()?;
     // `OKTA_XTASK_BENCH_CLI=/path/to/okta-oauth` measures another build (an older one, for
     // before-and-after figures) against the same emulator and references.
     let bin = std::env::var_os("OKTA_XTASK_BENCH_CLI").map_or_else(
@@ -294,6 +295,32 @@ pub(crate) fn run_all() -> Result<()> {
             || Command::new("true"),
         )?;
         let version_vs_true = pair(RUNS, || cli(&["--version"]), || Command::new("true"))?;
+        // The same cached run from the position-dependent build: what the loader's relocations
+        // of the shipped, position-independent one cost.
+        let fixed_vs_true = pair(
+            RUNS,
+            || {
+                let mut c = Command::new(&position_dependent);
+                c.args(["token", "--client-id", &ids[1], "--private-key", &ec_key])
+                    .args(["--token-cache", &cache]);
+                env(&mut c);
+                c
+            },
+            || Command::new("true"),
+        )?;
+        let relocations = |program: &Path| {
+            output(Command::new("readelf").arg("-rW").arg(program)).map_or_else(
+                |_| "not counted (no readelf)".to_owned(),
+                |text| {
+                    text.lines()
+                        .filter(|l| l.contains("_RELATIVE"))
+                        .count()
+                        .to_string()
+                },
+            )
+        };
+        let (shipped_relocations, fixed_relocations) =
+            (relocations(&bin), relocations(&position_dependent));
 
         // 3. Token requests of a DPoP app (`--dpop auto`): its first run ever, then a cold run
         // after it (other scopes, so no cached token) that starts from the saved hint and nonce.
@@ -432,6 +459,8 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
 | cold `token --dpop always` (nonce challenge included) | {} | `okta-oauth --version`: {} | {} | |\n\
 | cached `token` (from the 0600 cache file) | {} | `true`: {} | {} | ≤ 2.5×: {} |\n\
 | `okta-oauth --version` | {} | `true`: {} | {} | |\n\
+| cached `token`, the same build as a position-dependent executable (not shipped: its code would have no ASLR) | {} | `true`: {} | {} | ≤ 2.5×: {} |\n\
+| relative relocations the loader applies before `main` | {shipped_relocations} | position-dependent build: {fixed_relocations} | | |\n\
 | `api GET /api/v1/users --all`, 100 000 users in {} pages, Bearer | {:.2} s | one keep-alive curl, same pages: {:.2} s | {} | ≤ 1.2×: {} |\n\
 | the same listing, DPoP (a proof per page) | {:.2} s | the same curl: {:.2} s | {} | ≤ 1.3×: {} |\n\
 | peak RSS of that listing (the CLI process alone) | {:.1} MB | | | ≤ 16 MB: {} |\n\
@@ -457,6 +486,10 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
             ms(version_vs_true.ours),
             ms(version_vs_true.reference),
             version_vs_true.cell(),
+            ms(fixed_vs_true.ours),
+            ms(fixed_vs_true.reference),
+            fixed_vs_true.cell(),
+            fixed_vs_true.verdict(2.5),
             urls.len(),
             list_bearer.ours.as_secs_f64(),
             list_bearer.reference.as_secs_f64(),

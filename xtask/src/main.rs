@@ -144,6 +144,42 @@ fn build_release() -> Result<Release> {
     Ok(release)
 }
 
+/// `okta-oauth` built as `build_release` builds it but as a position-dependent executable
+/// (`-C relocation-model=static`): not shipped, only measured by `bench` beside the shipped one,
+/// to show what the loader's relocations of a position-independent executable cost. Built for
+/// the host triple named explicitly, so the flag reaches this binary and not the build's
+/// proc-macros; the build goes to target/nopie.
+fn build_position_dependent() -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let host = output(Command::new("rustc").arg("-vV"))?
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned)
+        .context("rustc -vV names no host")?;
+    let dir = root().join("target/nopie");
+    let mut cmd = Command::new(&cargo);
+    cmd.args([
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "okta-oauth",
+        "--target",
+        &host,
+    ])
+    .env("CARGO_TARGET_DIR", &dir)
+    .env("RUSTFLAGS", "-C relocation-model=static")
+    .current_dir(root());
+    if let Some((lib, include)) = static_openssl() {
+        cmd.env("OPENSSL_STATIC", "1")
+            .env("OPENSSL_NO_PKG_CONFIG", "1")
+            .env("OPENSSL_LIB_DIR", lib)
+            .env("OPENSSL_INCLUDE_DIR", include);
+    }
+    run(&mut cmd)?;
+    Ok(dir.join(host).join("release/okta-oauth"))
+}
+
 /// OpenSSL's library and include folders, when `libssl.a` and `libcrypto.a` are there.
 fn static_openssl() -> Option<(String, String)> {
     let var = |name: &str| {
