@@ -1,9 +1,6 @@
 //! JWS algorithms and elliptic curves accepted by Okta.
 
 use std::fmt;
-use std::str::FromStr;
-
-use crate::error::{Error, sanitize};
 
 /// The six JWS algorithms Okta accepts for client assertions and DPoP proofs.
 ///
@@ -70,18 +67,6 @@ impl fmt::Display for Algorithm {
     }
 }
 
-impl FromStr for Algorithm {
-    type Err = Error;
-
-    /// Parses a JOSE name exactly (`"RS256"`, not `"rs256"`), as JWS requires.
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Algorithm::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s)
-            .ok_or_else(|| Error::UnsupportedAlgorithm { alg: sanitize(s) })
-    }
-}
-
 /// The NIST curves Okta accepts for EC keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(
@@ -144,17 +129,5 @@ impl Curve {
 impl fmt::Display for Curve {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Curve {
-    type Err = Error;
-
-    /// Parses the JWK name exactly (`"P-256"`), as RFC 7518 §6.2.1.1 spells it.
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Curve::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| Error::UnsupportedCurve { crv: sanitize(s) })
     }
 }

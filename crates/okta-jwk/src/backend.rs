@@ -11,7 +11,7 @@ use ring::rand::SystemRandom;
 use ring::signature::{self as rsig, EcdsaKeyPair, KeyPair as _};
 
 use crate::error::{Error, Result};
-use crate::public::{Params, affine, backend, bn, ec_group, key_type_name};
+use crate::params::{Params, affine, backend, bn, ec_group, key_type_name};
 use crate::{Algorithm, Curve};
 
 /// The private half of a key pair, ready to sign.
@@ -307,7 +307,7 @@ pub(crate) fn check_private(pkey: &PKey<Private>, check: Check) -> Result<Params
     }
     let verify = check != Check::Trusted;
     if let Ok(ec) = pkey.ec_key() {
-        let crv = crate::public::curve_of(ec.group())?;
+        let crv = crate::params::curve_of(ec.group())?;
         // Checks the point is on the curve, of the right order, and equals d·G.
         if verify {
             ec.check_key().map_err(|_| Error::KeyMismatch)?;

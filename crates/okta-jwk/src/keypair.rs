@@ -11,9 +11,8 @@ use zeroize::Zeroizing;
 
 use crate::backend::{Check, PrivateKey, check_private};
 use crate::error::{Error, Result};
-use crate::public::{
-    KeyKind, KeyUse, MAX_JWK_LEN, Params, PublicJwk, backend, bn, ec_group, octets, uint,
-};
+use crate::params::{KeyKind, Params, backend, bn, ec_group};
+use crate::public::{KeyUse, MAX_JWK_LEN, PublicJwk, octets, uint};
 use crate::secret::{Passphrase, PrivateJwk, PrivatePem};
 use crate::{Algorithm, Curve, Kid, Thumbprint, b64, pem_io, strict_json};
 

@@ -41,6 +41,8 @@ mod error;
 mod jwks;
 mod keypair;
 mod kid;
+mod names;
+mod params;
 mod pem_io;
 mod public;
 #[macro_use]
@@ -55,8 +57,9 @@ pub use error::{Error, Result};
 pub use jwks::{Jwks, Skipped};
 pub use keypair::{KeyPair, KeySpec};
 pub use kid::{Kid, Thumbprint};
+pub use params::KeyKind;
 pub use pem_io::unescape_newlines;
-pub use public::{KeyKind, KeyUse, PublicJwk};
+pub use public::{KeyUse, PublicJwk};
 pub use secret::{DerivedSecret, Passphrase, PrivateJwk, PrivatePem};
 pub use signer::Signer;
 

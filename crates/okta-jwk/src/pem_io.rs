@@ -6,7 +6,7 @@ use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 
 use crate::error::{Error, Result, sanitize};
-use crate::public::{Params, PublicJwk};
+use crate::params::Params;
 use crate::secret::Passphrase;
 
 /// Largest PEM text read; an 8192-bit PKCS#1 key is about 6.5 KiB.
@@ -132,7 +132,7 @@ fn encode_with_headers(block: &pem::Pem) -> zeroize::Zeroizing<String> {
 }
 
 /// Reads exactly one public key: SPKI or PKCS#1.
-pub(crate) fn read_public(text: &str) -> Result<PublicJwk> {
+pub(crate) fn read_public(text: &str) -> Result<Params> {
     let blocks = blocks(text)?;
     let public: Vec<&pem::Pem> = blocks
         .iter()
@@ -156,11 +156,11 @@ pub(crate) fn read_public(text: &str) -> Result<PublicJwk> {
         many => return Err(Error::MultipleKeys { count: many.len() }),
     };
     if block.tag() == "PUBLIC KEY" {
-        return PublicJwk::from_spki_der(block.contents());
+        return Params::from_spki_der(block.contents());
     }
     let rsa = Rsa::public_key_from_der_pkcs1(block.contents())
         .map_err(|_| Error::Der { format: "PKCS#1" })?;
-    Params::rsa(rsa.n().to_vec(), rsa.e().to_vec()).map(PublicJwk::from_params)
+    Params::rsa(rsa.n().to_vec(), rsa.e().to_vec())
 }
 
 /// Replaces literal `\n` (and `\r\n`) escapes with line breaks, for PEM text that went through an
