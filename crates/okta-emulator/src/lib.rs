@@ -34,8 +34,10 @@ mod errors;
 mod faults;
 mod filter;
 mod http;
+mod inject;
 mod jose;
 mod org;
+mod pipeline;
 mod routes;
 mod server;
 mod users;
@@ -264,7 +266,7 @@ impl Emulator {
             body: Vec::new(),
             request_id: self.org.new_request_id(),
         };
-        let resp = self.org.handle(&req);
+        let resp = pipeline::handle(&self.org, &req);
         resp.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("location"))

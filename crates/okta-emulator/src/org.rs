@@ -6,12 +6,11 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde_json::{Map, Value};
 
+use crate::Event;
 use crate::clock::Random;
 use crate::config::Config;
 use crate::faults::FaultState;
-use crate::http::{Req, Resp};
 use crate::jose::SigningKey;
-use crate::{Event, routes};
 
 /// A registered OAuth app (DCR or `/api/v1/apps`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -49,15 +48,23 @@ pub(crate) struct App {
     pub(crate) assigned_groups: BTreeMap<String, u64>,
 }
 
+/// Constant-time comparison of two secrets of possibly different lengths.
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut diff = u8::from(a.len() != b.len());
+    for i in 0..a.len().max(b.len()) {
+        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
+    }
+    diff == 0
+}
+
 impl App {
     /// Whether `given` is one of the app's active client secrets (in constant time each).
     pub(crate) fn secret_matches(&self, given: &str) -> bool {
         self.secrets
             .iter()
             .filter(|s| s.active)
-            .fold(false, |hit, s| {
-                hit | crate::routes::resource::same_secret(given, &s.secret)
-            })
+            .fold(false, |hit, s| hit | same_secret(given, &s.secret))
     }
 
     /// The newest active client secret, which DCR shows as `client_secret`.
@@ -121,11 +128,11 @@ impl AppKey {
         v.insert("status".into(), Value::String(status.into()));
         v.insert(
             "created".into(),
-            Value::String(crate::users::iso(self.created)),
+            Value::String(crate::clock::iso(self.created)),
         );
         v.insert(
             "lastUpdated".into(),
-            Value::String(crate::users::iso(self.updated)),
+            Value::String(crate::clock::iso(self.updated)),
         );
         Value::Object(v)
     }
@@ -417,44 +424,6 @@ impl Org {
         format!("{}{n:06}", self.rng.base62(14))
     }
 
-    /// The full pipeline for one request.
-    pub(crate) fn handle(&self, req: &Req) -> Resp {
-        let route = routes::classify(&req.path);
-        let resp = match self.rate_limit(route.bucket) {
-            Err(limited) => limited,
-            Ok(headers) => {
-                let resp = match self.faults.before(req, &route, self) {
-                    Some(fault) => fault,
-                    None => {
-                        let normal = routes::dispatch(self, req, &route);
-                        self.faults.after(req, &route, normal, self)
-                    }
-                };
-                // A response that speaks for itself about rate limits (an injected 429) keeps
-                // exactly what it says, including a missing reset.
-                let has_own = resp
-                    .headers
-                    .iter()
-                    .any(|(h, _)| h.to_ascii_lowercase().starts_with("x-rate-limit-"));
-                if has_own {
-                    resp
-                } else {
-                    headers
-                        .into_iter()
-                        .fold(resp, |r, (n, v)| r.with_header(&n, v))
-                }
-            }
-        };
-        self.log(req, &route, &resp);
-        if matches!(route.bucket, "management" | "users")
-            && req.method != "GET"
-            && resp.status < 300
-        {
-            self.save();
-        }
-        resp
-    }
-
     /// Saves now (for changes made outside a request).
     pub(crate) fn save_now(&self) {
         self.save();
@@ -483,56 +452,6 @@ impl Org {
         };
         // A failed save leaves the previous file whole; the request has been answered already.
         let _ = serde_json::to_vec_pretty(&saved).map(|bytes| crate::write_private(path, &bytes));
-    }
-
-    /// Counts the request in its bucket's 60-second window; `Err` is Okta's 429.
-    fn rate_limit(&self, bucket: &'static str) -> Result<Vec<(String, String)>, Resp> {
-        let limit = match bucket {
-            "oauth" => self.config.rate_limits.oauth,
-            "users" => self.config.rate_limits.users,
-            "management" => self.config.rate_limits.management,
-            _ => return Ok(Vec::new()),
-        };
-        let now = self.now();
-        let mut state = self.state();
-        let window = state.windows.entry(bucket).or_insert((now, 0));
-        if now >= window.0 + 60 {
-            *window = (now, 0);
-        }
-        let reset = window.0 + 60;
-        let headers = |remaining: u32| {
-            vec![
-                ("X-Rate-Limit-Limit".to_owned(), limit.to_string()),
-                ("X-Rate-Limit-Remaining".to_owned(), remaining.to_string()),
-                ("X-Rate-Limit-Reset".to_owned(), reset.to_string()),
-            ]
-        };
-        if window.1 >= limit {
-            let mut resp = crate::errors::okta(
-                429,
-                "E0000047",
-                "API call exceeded rate limit due to too many requests.",
-                &[],
-            );
-            resp.headers.extend(headers(0));
-            return Err(resp);
-        }
-        window.1 += 1;
-        Ok(headers(limit - window.1))
-    }
-
-    fn log(&self, req: &Req, route: &routes::Route, resp: &Resp) {
-        let event = Event {
-            request_id: req.request_id.clone(),
-            method: req.method.clone(),
-            endpoint: route.name.to_owned(),
-            path: req.path.clone(),
-            status: resp.status,
-            outcome: resp.outcome.clone(),
-            query_had_credentials: routes::query_has_credentials(req),
-            time: self.now(),
-        };
-        self.state().events.push(event);
     }
 
     /// The current token-signing key.

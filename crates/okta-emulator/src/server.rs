@@ -291,7 +291,7 @@ async fn connection(mut stream: TcpStream, org: Arc<Org>, limits: ServerLimits) 
         };
         let request_id = req.request_id.clone();
         let handler_org = org.clone();
-        let resp = tokio::task::spawn_blocking(move || handler_org.handle(&req))
+        let resp = tokio::task::spawn_blocking(move || crate::pipeline::handle(&handler_org, &req))
             .await
             .unwrap_or_else(|_| {
                 crate::errors::okta(500, "E0000009", "Internal Server Error", &[])

@@ -3,13 +3,13 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::clock::iso;
 use crate::config::DpopPolicy;
 use crate::errors;
 pub(crate) use crate::errors::safe;
 use crate::http::{Req, Resp};
 use crate::org::{App, AppKey, ClientSecret, Grant, Org, Role};
 use crate::routes::resource::{Principal, authenticate, require, role_json};
-use crate::users::iso;
 
 /// The Okta API scopes an app can be granted (the ones Okta's org authorization server knows).
 pub(crate) const OKTA_SCOPES: [&str; 40] = [

@@ -4,11 +4,12 @@
 
 use serde_json::{Value, json};
 
+use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{App, EVERYONE, Org, State};
 use crate::routes::apps::{APP_ADMINS, APP_READERS, auth, json_body, safe};
-use crate::users::{self, iso};
+use crate::users;
 
 /// Whether user `user` may sign in to `app`: assigned to it directly or through one of its
 /// groups (Everyone holds every user).

@@ -6,9 +6,9 @@ use serde_json::json;
 
 use crate::errors::oauth;
 use crate::http::{Req, Resp};
+use crate::org::same_secret;
 use crate::org::{Device, DeviceStatus, Org};
 use crate::routes::assignments::{NOT_ASSIGNED, assigned};
-use crate::routes::resource::same_secret;
 use crate::routes::signin;
 use crate::routes::token::{DEVICE_GRANT, authenticate, form, param};
 

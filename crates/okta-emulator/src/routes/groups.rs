@@ -14,7 +14,8 @@ use crate::routes::apps::{json_body, safe};
 use crate::routes::resource::{authenticate, require};
 use crate::routes::users::{DIRECTORY_READERS, after, limit, page_answer};
 
-use crate::users::{self, iso};
+use crate::clock::iso;
+use crate::users;
 
 /// Roles that may create and delete groups.
 const GROUP_WRITERS: [&str; 2] = ["SUPER_ADMIN", "ORG_ADMIN"];

@@ -5,12 +5,12 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{CustomRole, Org, ResourceSet};
 use crate::routes::apps::{APP_READERS, auth, json_body, safe};
 use crate::routes::resource::{find_role, find_set};
-use crate::users::iso;
 
 fn text_field(body: &Map<String, Value>, name: &str) -> Result<String, Resp> {
     body.get(name)

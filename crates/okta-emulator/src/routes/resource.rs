@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::errors;
 use crate::errors::safe;
 use crate::http::{Req, Resp};
-use crate::org::{CustomBinding, CustomRole, Issued, Org, ResourceSet, State};
+use crate::org::{CustomBinding, CustomRole, Issued, Org, ResourceSet, State, same_secret};
 use crate::routes::dpop;
 
 /// Who is calling.
@@ -19,16 +19,6 @@ pub(crate) enum Principal {
         issued: Issued,
         scheme: &'static str,
     },
-}
-
-/// Constant-time comparison of two secrets of possibly different lengths.
-pub(crate) fn same_secret(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut diff = u8::from(a.len() != b.len());
-    for i in 0..a.len().max(b.len()) {
-        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
-    }
-    diff == 0
 }
 
 /// `WWW-Authenticate` as Okta writes it at `/api/v1` (note the `http://` realm, as observed).
@@ -274,7 +264,7 @@ pub(crate) fn holds(org: &Org, user: usize, roles: &[&str]) -> bool {
 pub(crate) fn role_json(org: &Org, app: &str, id: &str, kind: &str, created: u64) -> Value {
     json!({
         "id": id, "label": role_label(kind), "type": kind, "status": "ACTIVE",
-        "created": crate::users::iso(created), "lastUpdated": crate::users::iso(created),
+        "created": crate::clock::iso(created), "lastUpdated": crate::clock::iso(created),
         "assignmentType": "CLIENT",
         "_links": {"assignee": {"href": format!("{}/oauth2/v1/clients/{app}", org.base)}}
     })

@@ -4,11 +4,11 @@
 
 use serde_json::{Value, json};
 
+use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{App, ClientSecret, Org};
 use crate::routes::apps::{APP_ADMINS, APP_READERS, auth, json_body, safe};
-use crate::users::iso;
 
 /// Okta's limit of secrets per app.
 const MAX_SECRETS: usize = 2;

@@ -6,7 +6,7 @@
 
 use crate::http::{Req, Resp};
 use crate::org::Org;
-use crate::routes::resource::same_secret;
+use crate::org::same_secret;
 
 /// Okta's sign-in widget's words for a wrong login or password (which of the two is not said).
 pub(crate) const UNABLE: &str = "Unable to sign in";

@@ -5,9 +5,9 @@ use serde_json::{Value, json};
 
 use crate::errors::{client, oauth};
 use crate::http::{Req, Resp};
+use crate::org::same_secret;
 use crate::org::{App, DeviceStatus, Issued, Org};
 use crate::routes::dpop::{self, Expect};
-use crate::routes::resource::same_secret;
 
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const GRANTS: &str = "[authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code]";

@@ -4,12 +4,13 @@
 
 use serde_json::{Value, json};
 
+use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{Org, Role};
 use crate::routes::apps::{APP_READERS, auth, json_body, safe};
 use crate::routes::resource::role_label;
-use crate::users::{self, iso};
+use crate::users;
 
 fn role_json(org: &Org, user_id: &str, r: &Role) -> Value {
     let mut v = json!({

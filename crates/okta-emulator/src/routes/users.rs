@@ -3,13 +3,14 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::clock::iso;
 use crate::errors;
 use crate::filter::{self, Dialect, Expr};
 use crate::http::{Req, Resp};
 use crate::org::{EVERYONE, Org, State};
 use crate::routes::apps::{json_body, safe};
 use crate::routes::resource::{authenticate, require};
-use crate::users::{self, iso};
+use crate::users;
 
 /// Roles that may read the directory: users, groups and who is in them.
 pub(crate) const DIRECTORY_READERS: [&str; 6] = [
