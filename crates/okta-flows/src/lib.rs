@@ -94,7 +94,7 @@ pub use store::{FileStore, StoreError, StoreLock, TokenStore};
 pub use tokens::{
     DpopMode, KeyIdentity, LazySigner, ServiceCredentials, Token, TokenRequest, TokenType,
 };
-pub use user::{Pkce, SignIn, UserTokenSource, UserTokens};
+pub use user::{Pkce, SignIn, UserTokenSource, UserTokens, free_loopback_port};
 pub use user_plan::{UserAccess, UserAccessPlan, UserStep};
 
 /// The HTTP method type of [`Okta::call`] (the `http` crate's, as ureq re-exports it).

@@ -107,6 +107,18 @@ pub struct UserTokens {
     pub id_claims: Option<serde_json::Map<String, Value>>,
 }
 
+/// A loopback port that is free now, for a redirect URI that has to be registered with the app
+/// before [`Okta::start_sign_in`] listens on it. Another process could take the port in
+/// between; the sign-in then fails to listen, and its error names the address.
+pub fn free_loopback_port() -> Result<u16> {
+    let listen = |source| Error::Listen {
+        address: "127.0.0.1:0".to_owned(),
+        source,
+    };
+    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(listen)?;
+    Ok(listener.local_addr().map_err(listen)?.port())
+}
+
 impl Okta {
     /// Starts a sign-in: binds `127.0.0.1:{port}` (never `0.0.0.0`), and builds the authorize
     /// URL with `response_type=code`, the exact `redirect_uri` `http://127.0.0.1:{port}{path}`,
@@ -475,6 +487,16 @@ fn respond(stream: &mut TcpStream, status: &str, page: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_free_loopback_port_can_be_listened_on() {
+        let port = free_loopback_port().unwrap();
+        assert_ne!(port, 0);
+        // Free when returned: binding it again succeeds (a busy machine could race us here, but
+        // nothing else in this test process binds ports).
+        let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+        assert_eq!(listener.local_addr().unwrap().port(), port);
+    }
 
     #[test]
     fn rfc7636_appendix_b_and_oktas_example() {

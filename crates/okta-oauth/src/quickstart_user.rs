@@ -77,10 +77,7 @@ fn run(
     scopes.extend(granted.iter().cloned());
     // Port 0: a port free now, so the redirect URI registered is the one listened on.
     let port = match q.port {
-        0 => std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .context("finding a free loopback port")?,
+        0 => okta_flows::free_loopback_port().context("finding a free loopback port")?,
         p => p,
     };
     let redirect = format!("http://127.0.0.1:{port}/callback");
