@@ -34,6 +34,7 @@ pub(crate) fn run() -> Result<()> {
             "warnings",
         ]))
     })?;
+    step(&mut times, "modules", crate::modules::run)?;
     step(&mut times, "test", || {
         crate::run(
             cargo()

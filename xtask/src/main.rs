@@ -17,6 +17,7 @@ mod dist;
 mod fixtures;
 mod fuzz;
 mod interop;
+mod modules;
 mod package;
 mod peers;
 mod release;
@@ -26,7 +27,7 @@ const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
-  ci                 fmt check, clippy -D warnings, tests, docs -D warnings, package, interop:
+  ci                 fmt check, clippy -D warnings, modules, tests, docs -D warnings, package, interop:
                      what CI runs
   fixtures           re-derive tests/fixtures/keys from its source keys (needs openssl, python3)
   fixtures --new-keys  also generate new source keys with openssl first
@@ -45,6 +46,9 @@ Commands:
   scopes [--check]   the scope catalog (each Okta operation's OAuth scopes) from Okta's contract in
                      ../shared/okta-openapi, written into okta-flows and the emulator (--check:
                      compare only)
+  modules            the architecture's rules in the sources: no module circles inside a crate, no
+                     clock or environment reads in okta-jwk and okta-assertion, no network I/O in
+                     the command line
   interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
                      (installs the pinned peers into .interop/ on first use)
 ";
@@ -57,6 +61,7 @@ fn main() -> Result<()> {
         ["fixtures"] => fixtures::run(false),
         ["fixtures", "--new-keys"] => fixtures::run(true),
         ["interop"] => interop::run(),
+        ["modules"] => modules::run(),
         ["package"] => package::run(),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["fuzz-loop", seconds, seed, targets @ ..] => fuzz::run_loop(
