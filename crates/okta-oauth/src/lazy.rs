@@ -8,12 +8,35 @@
 //! `every_help_text_and_the_man_page_are_pinned` holds every `--help` and the man page to their
 //! text from before the definitions were deferred.
 //!
+//! The completion scripts and the man page want the whole tree at once, and clap's `help`
+//! command copies the tree when the top level is built, before any deferred part would be
+//! defined: [`define_everything_now`] makes every later definition eager, as the derive's own.
+//!
 //! A deferred subcommand must not define an argument with the id of a global one: the globals
 //! reach it before its own arguments do, and clap refuses the duplicate (a debug assertion, which
 //! that test runs into for every subcommand).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use clap::builder::Resettable;
 use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
+
+static EAGER: AtomicBool = AtomicBool::new(false);
+
+/// From now on, `Cli::command()` defines every subcommand at once (for completions and the man
+/// page).
+pub(crate) fn define_everything_now() {
+    EAGER.store(true, Ordering::Relaxed);
+}
+
+/// Defines now, or hands `define` to clap for when the subcommand is used.
+fn now_or_later(cmd: Command, define: fn(Command) -> Command) -> Command {
+    if EAGER.load(Ordering::Relaxed) {
+        define(cmd)
+    } else {
+        cmd.defer(define)
+    }
+}
 
 /// A subcommand's payload (its [`Args`] or its own [`Subcommand`] enum), defined on first use.
 #[derive(Debug)]
@@ -78,11 +101,11 @@ fn define_subcommands_for_update<T: Subcommand>(cmd: Command) -> Command {
 
 impl<T: Args> Args for Lazy<T> {
     fn augment_args(cmd: Command) -> Command {
-        cmd.defer(define_args::<T>)
+        now_or_later(cmd, define_args::<T>)
     }
 
     fn augment_args_for_update(cmd: Command) -> Command {
-        cmd.defer(define_args_for_update::<T>)
+        now_or_later(cmd, define_args_for_update::<T>)
     }
 
     fn group_id() -> Option<clap::Id> {
@@ -92,11 +115,11 @@ impl<T: Args> Args for Lazy<T> {
 
 impl<T: Subcommand> Subcommand for Lazy<T> {
     fn augment_subcommands(cmd: Command) -> Command {
-        cmd.defer(define_subcommands::<T>)
+        now_or_later(cmd, define_subcommands::<T>)
     }
 
     fn augment_subcommands_for_update(cmd: Command) -> Command {
-        cmd.defer(define_subcommands_for_update::<T>)
+        now_or_later(cmd, define_subcommands_for_update::<T>)
     }
 
     fn has_subcommand(name: &str) -> bool {

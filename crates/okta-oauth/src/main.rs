@@ -141,12 +141,14 @@ fn main() -> ExitCode {
         Command::Emulator(args) => okta_emulator::cli::run(args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
+            lazy::define_everything_now();
             clap_complete::generate(*shell, &mut Cli::command(), "okta-oauth", &mut script);
             out.raw(&String::from_utf8_lossy(&script));
             Ok(())
         }
         Command::Man => {
             let mut page = Vec::new();
+            lazy::define_everything_now();
             match clap_mangen::Man::new(Cli::command()).render(&mut page) {
                 Ok(()) => {
                     out.raw(&String::from_utf8_lossy(&page));

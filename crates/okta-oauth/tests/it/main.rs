@@ -532,12 +532,10 @@ fn help_lists_every_command() {
     }
 }
 
-/// Every command's `--help`, walked from the top through each "Commands:" list, and the man page:
-/// pinned, so a change in how the command line is defined (its subcommands are defined only
-/// when they run) cannot change a word of what users read.
-#[test]
-fn every_help_text_and_the_man_page_are_pinned() {
-    let mut tree = String::new();
+/// Every command path (`[]`, `["app"]`, `["app", "create"]`, …), walked from the top through each
+/// `--help`'s "Commands:" list, with that help text.
+fn command_tree() -> Vec<(Vec<String>, String)> {
+    let mut tree = Vec::new();
     let mut paths: Vec<Vec<String>> = vec![Vec::new()];
     while let Some(path) = paths.pop() {
         let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -552,12 +550,67 @@ fn every_help_text_and_the_man_page_are_pinned() {
             .filter(|c| *c != "help")
             .map(|c| path.iter().cloned().chain([c.to_owned()]).collect())
             .collect();
-        tree.push_str(&format!("==== okta-oauth {}\n{help}\n", args.join(" ")));
         paths.extend(subcommands.into_iter().rev());
+        tree.push((path, help));
     }
-    assert!(tree.matches("==== ").count() >= 38, "{tree}");
-    insta::assert_snapshot!("help_tree", tree);
+    tree
+}
+
+/// Every command's `--help` and the man page: pinned, so a change in how the command line is
+/// defined (its subcommands are defined only when they run) cannot change a word of what users
+/// read.
+#[test]
+fn every_help_text_and_the_man_page_are_pinned() {
+    let mut text = String::new();
+    for (path, help) in command_tree() {
+        let args: Vec<&str> = path.iter().map(String::as_str).chain(["--help"]).collect();
+        text.push_str(&format!("==== okta-oauth {}\n{help}\n", args.join(" ")));
+    }
+    assert!(text.matches("==== ").count() >= 38, "{text}");
+    insta::assert_snapshot!("help_tree", text);
     insta::assert_snapshot!("man_page", ok(&run(&["man"], &[], None)));
+}
+
+/// The completion scripts know every command, and clap's `help` command mirrors the whole tree
+/// (`okta-oauth help app create`), each with its options.
+#[test]
+fn completion_scripts_cover_every_command() {
+    let tree = command_tree();
+    assert!(tree.len() >= 38);
+    let bash = ok(&run(&["completions", "bash"], &[], None));
+    for (path, _) in tree.iter().filter(|(p, _)| !p.is_empty()) {
+        let name = |prefix: &[&str]| {
+            prefix
+                .iter()
+                .copied()
+                .chain(path.iter().map(String::as_str))
+                .map(|p| p.replace('-', "__"))
+                .collect::<Vec<_>>()
+                .join("__subcmd__")
+        };
+        for case in [name(&["okta__oauth"]), name(&["okta__oauth", "help"])] {
+            assert!(
+                bash.contains(&format!("cmd=\"{case}\"")),
+                "bash completion has no {case}"
+            );
+        }
+    }
+    // Each command's own options, in every shell's script: `app create --name`, `token --dpop`.
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = ok(&run(&["completions", shell], &[], None));
+        for flag in ["name", "dpop", "shared-cache", "user-password-file"] {
+            // fish writes `-l name`, the others `--name`.
+            let written = if shell == "fish" {
+                format!("-l {flag} ")
+            } else {
+                format!("--{flag}")
+            };
+            assert!(
+                script.contains(&written),
+                "{shell} completion lacks {written}"
+            );
+        }
+    }
 }
 
 #[test]
