@@ -74,20 +74,28 @@ impl Pair {
         (at(0.25), at(0.75))
     }
 
+    /// Whether the rounds disagree too much for the median to mean anything.
+    fn noisy(&self) -> bool {
+        let (low, high) = self.quartiles();
+        (high - low) / self.ratio() > MAX_SPREAD
+    }
+
     /// `1.23× (1.18–1.30)`, marked when the rounds disagree too much.
     fn cell(&self) -> String {
         let (low, high) = self.quartiles();
-        let noisy = (high - low) / self.ratio() > MAX_SPREAD;
         format!(
             "{:.2}× ({low:.2}–{high:.2}){}",
             self.ratio(),
-            if noisy { ", too wide to trust" } else { "" }
+            if self.noisy() { ", too wide to trust" } else { "" }
         )
     }
 
-    /// `met` when the paired ratio is at most `target`.
+    /// `met` when the paired ratio is at most `target`; no verdict from rounds too spread out
+    /// (a loaded machine slows the reference too, which flatters short commands most).
     fn verdict(&self, target: f64) -> &'static str {
-        if self.ratio() <= target {
+        if self.noisy() {
+            "not judged (too noisy)"
+        } else if self.ratio() <= target {
             "met"
         } else {
             "NOT met"
@@ -650,4 +658,30 @@ fn write_section(path: &Path, section: &str) -> Result<()> {
     };
     std::fs::write(path, new)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(ratios: &[f64]) -> Pair {
+        Pair {
+            ours: Duration::ZERO,
+            reference: Duration::ZERO,
+            ratios: ratios.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_verdict_only_from_rounds_that_agree() {
+        // Quartiles 2.30–2.40 around a median of 2.35: a 4 % spread, judged.
+        let tight = pair(&[2.30, 2.30, 2.35, 2.40, 2.40]);
+        assert_eq!(tight.verdict(2.5), "met");
+        assert_eq!(tight.verdict(2.0), "NOT met");
+        // Quartiles 1.2–3.1 around 1.9 (a loaded machine): no verdict, whatever the target.
+        let loaded = pair(&[1.2, 1.2, 1.9, 3.1, 3.1]);
+        assert!(loaded.cell().ends_with("too wide to trust"), "{}", loaded.cell());
+        assert_eq!(loaded.verdict(2.5), "not judged (too noisy)");
+        assert_eq!(loaded.verdict(1.0), "not judged (too noisy)");
+    }
 }
