@@ -86,7 +86,11 @@ impl Pair {
         format!(
             "{:.2}× ({low:.2}–{high:.2}){}",
             self.ratio(),
-            if self.noisy() { ", too wide to trust" } else { "" }
+            if self.noisy() {
+                ", too wide to trust"
+            } else {
+                ""
+            }
         )
     }
 
@@ -527,10 +531,7 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
     write_section(&doc_path, &section)?;
     eprintln!("written to {}", doc_path.display());
     if std::env::args().any(|a| a == "--all") {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        run(Command::new(&cargo)
-            .args(["bench", "--workspace", "--locked"])
-            .current_dir(root()))?;
+        run(crate::cargo().args(["bench", "--workspace", "--locked"]))?;
     }
     Ok(())
 }
@@ -680,7 +681,11 @@ mod tests {
         assert_eq!(tight.verdict(2.0), "NOT met");
         // Quartiles 1.2–3.1 around 1.9 (a loaded machine): no verdict, whatever the target.
         let loaded = pair(&[1.2, 1.2, 1.9, 3.1, 3.1]);
-        assert!(loaded.cell().ends_with("too wide to trust"), "{}", loaded.cell());
+        assert!(
+            loaded.cell().ends_with("too wide to trust"),
+            "{}",
+            loaded.cell()
+        );
         assert_eq!(loaded.verdict(2.5), "not judged (too noisy)");
         assert_eq!(loaded.verdict(1.0), "not judged (too noisy)");
     }

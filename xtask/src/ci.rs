@@ -1,7 +1,5 @@
 //! `cargo xtask ci`: the one command CI and developers run.
 
-use std::process::Command;
-
 use anyhow::Result;
 
 /// Runs one step and notes how long it took, so the time budget of CI can be watched.
@@ -16,7 +14,7 @@ fn step(
     result
 }
 
-use crate::root;
+use crate::cargo;
 
 pub(crate) fn run() -> Result<()> {
     let mut times = Vec::new();
@@ -83,11 +81,4 @@ fn ignored_cli_tests(filter: &str) -> Result<()> {
         "--",
         "--ignored",
     ]))
-}
-
-/// `cargo` (the one running xtask) in the workspace's root.
-fn cargo() -> Command {
-    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    c.current_dir(root());
-    c
 }

@@ -237,12 +237,7 @@ fn start_emulator(
     users: &str,
 ) -> Result<(std::process::Child, String, std::path::PathBuf)> {
     use std::io::BufRead as _;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    crate::run(
-        std::process::Command::new(&cargo)
-            .args(["build", "--locked", "--quiet", "-p", "okta-emulator"])
-            .current_dir(crate::root()),
-    )?;
+    crate::run(crate::cargo().args(["build", "--locked", "--quiet", "-p", "okta-emulator"]))?;
     let token_file = dir.join(format!("emulator-token-{users}"));
     let mut child = std::process::Command::new(crate::root().join("target/debug/okta-emulator"))
         .args(["--users", users, "--token-file", arg(&token_file)?])

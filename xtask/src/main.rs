@@ -27,8 +27,8 @@ const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
-  ci                 fmt check, clippy -D warnings, modules, tests, docs -D warnings, package, interop:
-                     what CI runs
+  ci                 fmt check, clippy -D warnings, modules, tests, docs -D warnings, package,
+                     fuzz, interop: what CI runs
   fixtures           re-derive tests/fixtures/keys from its source keys (needs openssl, python3)
   fixtures --new-keys  also generate new source keys with openssl first
   bench [--all]      the command-line figures beside their references, into docs/benchmarks.md
@@ -110,8 +110,7 @@ pub(crate) struct Release {
 /// goes to target/static, so it never invalidates the dynamic builds of `cargo build` and the
 /// tests. Without the static libraries the build is a plain dynamic one in target/release.
 fn build_release() -> Result<Release> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(&cargo);
+    let mut cmd = cargo();
     cmd.args([
         "build",
         "--release",
@@ -120,16 +119,12 @@ fn build_release() -> Result<Release> {
         "okta-oauth",
         "-p",
         "okta-emulator",
-    ])
-    .current_dir(root());
+    ]);
     let release = match static_openssl() {
-        Some((lib, include)) => {
+        Some(found) => {
             let dir = root().join("target/static");
-            cmd.env("CARGO_TARGET_DIR", &dir)
-                .env("OPENSSL_STATIC", "1")
-                .env("OPENSSL_NO_PKG_CONFIG", "1")
-                .env("OPENSSL_LIB_DIR", lib)
-                .env("OPENSSL_INCLUDE_DIR", include);
+            cmd.env("CARGO_TARGET_DIR", &dir);
+            link_openssl_statically(&mut cmd, found);
             Release {
                 bin_dir: dir.join("release"),
                 openssl: "static",
@@ -155,14 +150,13 @@ fn build_release() -> Result<Release> {
 /// the host triple named explicitly, so the flag reaches this binary and not the build's
 /// proc-macros; the build goes to target/nopie.
 fn build_position_dependent() -> Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let host = output(Command::new("rustc").arg("-vV"))?
         .lines()
         .find_map(|l| l.strip_prefix("host: "))
         .map(str::to_owned)
         .context("rustc -vV names no host")?;
     let dir = root().join("target/nopie");
-    let mut cmd = Command::new(&cargo);
+    let mut cmd = cargo();
     cmd.args([
         "build",
         "--release",
@@ -173,13 +167,9 @@ fn build_position_dependent() -> Result<PathBuf> {
         &host,
     ])
     .env("CARGO_TARGET_DIR", &dir)
-    .env("RUSTFLAGS", "-C relocation-model=static")
-    .current_dir(root());
-    if let Some((lib, include)) = static_openssl() {
-        cmd.env("OPENSSL_STATIC", "1")
-            .env("OPENSSL_NO_PKG_CONFIG", "1")
-            .env("OPENSSL_LIB_DIR", lib)
-            .env("OPENSSL_INCLUDE_DIR", include);
+    .env("RUSTFLAGS", "-C relocation-model=static");
+    if let Some(found) = static_openssl() {
+        link_openssl_statically(&mut cmd, found);
     }
     run(&mut cmd)?;
     Ok(dir.join(host).join("release/okta-oauth"))
@@ -198,6 +188,21 @@ fn static_openssl() -> Option<(String, String)> {
         .iter()
         .all(|a| Path::new(&lib).join(a).is_file())
         .then_some((lib, include))
+}
+
+/// `cargo` (the one running xtask) in the workspace's root.
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+/// Links OpenSSL statically, from `lib` and `include`, into what `cmd` builds.
+fn link_openssl_statically(cmd: &mut Command, (lib, include): (String, String)) {
+    cmd.env("OPENSSL_STATIC", "1")
+        .env("OPENSSL_NO_PKG_CONFIG", "1")
+        .env("OPENSSL_LIB_DIR", lib)
+        .env("OPENSSL_INCLUDE_DIR", include);
 }
 
 /// Runs a command, failing with its name when it fails.

@@ -156,11 +156,8 @@ pub(crate) fn run_release(version: &str) -> Result<()> {
     )?;
     std::fs::write(&manifest_path, bump_manifest(&manifest, old, new)?)?;
     std::fs::write(&changelog_path, changelog)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let checked = run(Command::new(&cargo)
-        .args(["update", "--workspace", "--offline"])
-        .current_dir(root()))
-    .and_then(|()| crate::ci::run());
+    let checked = run(crate::cargo().args(["update", "--workspace", "--offline"]))
+        .and_then(|()| crate::ci::run());
     if let Err(e) = checked {
         run(&mut git(&[
             "checkout",
