@@ -47,8 +47,8 @@ Commands:
                      ../shared/okta-openapi, written into okta-flows and the emulator (--check:
                      compare only)
   modules            the architecture's rules in the sources: no module circles inside a crate, no
-                     clock or environment reads in okta-jwk and okta-assertion, no network I/O in
-                     the command line
+                     clock, environment, file or socket in okta-jwk and okta-assertion, no network
+                     I/O in the command line
   interop            cross-check keys and signatures with OpenSSL, Python jwcrypto/PyJWT, node jose
                      (installs the pinned peers into .interop/ on first use)
 ";

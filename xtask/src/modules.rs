@@ -4,8 +4,8 @@
 //!   that reaches it back, directly or through others (a circle). A module and the modules inside
 //!   it are one unit here (a child may use its parent's items and the parent its children's);
 //!   between siblings, at every level, the graph has no circle.
-//! - okta-jwk and okta-assertion read no clock and no environment: times and settings are
-//!   their callers' to give.
+//! - okta-jwk and okta-assertion read no clock, no environment and no file, and open no socket:
+//!   times, settings and key text are their callers' to give.
 //! - The command line does no network I/O: okta-flows does it (and the emulator, for itself).
 //!
 //! A module's dependencies are the `crate::`, `super::` and `self::` paths of its code, outside
@@ -23,17 +23,31 @@ use crate::root;
 /// `src/routes/token.rs`.
 type ModPath = Vec<String>;
 
+/// What okta-jwk and okta-assertion never do: read the clock, the environment or a file, or open
+/// a socket (their callers pass times, settings and key text).
+const PURE: &[&str] = &[
+    "SystemTime::now",
+    "Instant::now",
+    "std::env",
+    "env::var",
+    "std::fs",
+    "File::",
+    "TcpStream",
+    "TcpListener",
+    "UdpSocket",
+];
+
 /// Words that must not appear in a crate's code, with the rule each one breaks.
 const FORBIDDEN: &[(&str, &[&str], &str)] = &[
     (
         "okta-jwk",
-        &["SystemTime::now", "Instant::now", "std::env", "env::var"],
-        "okta-jwk reads no clock and no environment",
+        PURE,
+        "okta-jwk reads no clock, no environment and no file, and opens no socket",
     ),
     (
         "okta-assertion",
-        &["SystemTime::now", "Instant::now", "std::env", "env::var"],
-        "okta-assertion reads no clock and no environment",
+        PURE,
+        "okta-assertion reads no clock, no environment and no file, and opens no socket",
     ),
     (
         "okta-oauth",
