@@ -10,7 +10,8 @@
 //!
 //! The completion scripts and the man page want the whole tree at once, and clap's `help`
 //! command copies the tree when the top level is built, before any deferred part would be
-//! defined: [`define_everything_now`] makes every later definition eager, as the derive's own.
+//! defined: [`define_everything_now`] makes every later definition eager, as the derive's own
+//! (the test `completion_scripts_cover_every_command` checks every command path in them).
 //!
 //! A deferred subcommand must not define an argument with the id of a global one: the globals
 //! reach it before its own arguments do, and clap refuses the duplicate (a debug assertion, which
