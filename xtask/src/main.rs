@@ -110,16 +110,7 @@ pub(crate) struct Release {
 /// goes to target/static, so it never invalidates the dynamic builds of `cargo build` and the
 /// tests. Without the static libraries the build is a plain dynamic one in target/release.
 fn build_release() -> Result<Release> {
-    let mut cmd = cargo();
-    cmd.args([
-        "build",
-        "--release",
-        "--locked",
-        "-p",
-        "okta-oauth",
-        "-p",
-        "okta-emulator",
-    ]);
+    let mut cmd = release_build(&["okta-oauth", "okta-emulator"]);
     let release = match static_openssl() {
         Some(found) => {
             let dir = root().join("target/static");
@@ -156,18 +147,10 @@ fn build_position_dependent() -> Result<PathBuf> {
         .map(str::to_owned)
         .context("rustc -vV names no host")?;
     let dir = root().join("target/nopie");
-    let mut cmd = cargo();
-    cmd.args([
-        "build",
-        "--release",
-        "--locked",
-        "-p",
-        "okta-oauth",
-        "--target",
-        &host,
-    ])
-    .env("CARGO_TARGET_DIR", &dir)
-    .env("RUSTFLAGS", "-C relocation-model=static");
+    let mut cmd = release_build(&["okta-oauth"]);
+    cmd.args(["--target", &host])
+        .env("CARGO_TARGET_DIR", &dir)
+        .env("RUSTFLAGS", "-C relocation-model=static");
     if let Some(found) = static_openssl() {
         link_openssl_statically(&mut cmd, found);
     }
@@ -195,6 +178,16 @@ fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
     c
+}
+
+/// `cargo build --release --locked` of these packages.
+fn release_build(packages: &[&str]) -> Command {
+    let mut cmd = cargo();
+    cmd.args(["build", "--release", "--locked"]);
+    for package in packages {
+        cmd.args(["-p", package]);
+    }
+    cmd
 }
 
 /// Links OpenSSL statically, from `lib` and `include`, into what `cmd` builds.
