@@ -21,7 +21,7 @@ mod quickstart_user;
 mod scopes_cmd;
 
 use connect::{AdminOpts, OrgOpts};
-use lazy::Lazy;
+use lazy::{Lazy, Used};
 
 /// Scoped OAuth 2.0 tokens for Okta's management APIs, instead of all-powerful API tokens:
 /// keys and JWKS, service apps, grants and admin roles, client-credentials tokens with DPoP, API
@@ -45,8 +45,9 @@ struct Cli {
     org: OrgOpts,
     #[command(flatten)]
     admin: AdminOpts,
+    // Last, so that `Used` sees the options above (see `lazy::parse`).
     #[command(subcommand)]
-    command: Command,
+    command: Used<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,7 +113,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let cli = Cli::parse_from(args);
+    let cli: Cli = lazy::parse(args);
     if let Err(e) = config::get() {
         eprintln!("error: {e}");
         return ExitCode::from(1);
@@ -121,7 +122,7 @@ fn main() -> ExitCode {
         files::set_passphrase_file(path.clone());
     }
     let out = out::Out { json: cli.json };
-    let result = match &cli.command {
+    let result = match &cli.command.0 {
         Command::Quickstart(c) => c.run(&cli.org, &cli.admin, &out),
         Command::Keygen(c) => c.run(&out),
         Command::Jwks(c) => c.run(&out),
@@ -163,6 +164,89 @@ fn main() -> ExitCode {
         Err(e) => {
             out.note(&format!("error: {e:#}"));
             ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use clap::{CommandFactory as _, Parser as _};
+
+    use super::{Cli, lazy};
+
+    fn words(line: &str) -> Vec<OsString> {
+        std::iter::once("okta-oauth")
+            .chain(line.split_whitespace())
+            .map(OsString::from)
+            .collect()
+    }
+
+    /// The subcommands clap is given for `line`.
+    fn given(line: &str) -> Vec<String> {
+        let args = words(line);
+        let cmd = lazy::with_arguments(&args, Cli::command);
+        cmd.get_subcommands()
+            .map(|sc| sc.get_name().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_run_gives_clap_only_the_subcommand_it_names() {
+        let token = ["token".to_owned()];
+        for line in [
+            "token --client-id 0oa1 --private-key k.pem",
+            "--org https://example.okta.com token",
+            "--org=https://example.okta.com -v --json token",
+            "--passphrase-file p --authorization-server default token --json",
+            "--token-file t token",
+        ] {
+            assert_eq!(given(line), token, "{line}");
+        }
+        assert_eq!(given("api GET /api/v1/users"), ["api"]);
+        // Words that are values of the top-level options are not subcommands.
+        assert_eq!(given("--org api token"), token);
+        assert_eq!(given("--token-file keygen token"), token);
+        // No subcommand named, or none that exists: clap is given none, the parse fails and the
+        // whole tree parses again.
+        for line in [
+            "",
+            "--json",
+            "tokn",
+            "-- token",
+            "help token",
+            "--org token",
+        ] {
+            assert!(given(line).is_empty(), "{line}");
+        }
+        // Outside a run, every subcommand.
+        assert_eq!(
+            Cli::command().get_subcommands().count(),
+            given("").len() + 19
+        );
+    }
+
+    #[test]
+    fn one_subcommand_parses_as_all() {
+        for line in [
+            "token --client-id 0oa1 --private-key k.pem --scopes okta.users.read",
+            "--org https://example.okta.com token --client-id 0oa1 --private-key k.pem --json",
+            "-v token --client-id 0oa1 --private-key k.pem --dpop always",
+            "api GET /api/v1/users --all --org https://example.okta.com",
+            "app list --token-file t",
+            "keygen --kty EC --json",
+            "--json scopes --search groups",
+            "decode eyJhbGciOiJub25lIn0.e30.",
+            "emulator --port 0 --users 3",
+        ] {
+            let args = words(line);
+            let one = lazy::with_arguments(&args, || Cli::try_parse_from(&args));
+            let all = Cli::try_parse_from(&args);
+            match (one, all) {
+                (Ok(one), Ok(all)) => assert_eq!(format!("{one:?}"), format!("{all:?}"), "{line}"),
+                (one, all) => panic!("{line}: one subcommand {one:?}, all of them {all:?}"),
+            }
         }
     }
 }
