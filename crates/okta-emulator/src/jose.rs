@@ -174,8 +174,10 @@ pub(crate) fn check_public_jwk(jwk: &Map<String, Value>) -> Result<(), String> {
                     "The EC key in the 'jwks' has coordinates of the wrong length.".to_owned(),
                 );
             }
-            // josekit builds the key through OpenSSL, which refuses points off the curve.
-            verifier(jwk, curve_alg(len))
+            // josekit builds the key through OpenSSL, which refuses points off the curve. The
+            // verifier is kept: a DPoP proof brings its key on every request, and building it
+            // again each time cost as much as checking the signature.
+            cached_verifier(jwk, curve_alg(len))
                 .map_err(|()| "The EC key in the 'jwks' is not a point on its curve.".to_owned())?;
         }
         _ => return Err("The 'kty' of a key in the 'jwks' must be 'RSA' or 'EC'.".to_owned()),
@@ -211,8 +213,16 @@ pub(crate) fn alg_fits(jwk: &Map<String, Value>, alg: &str) -> bool {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Verifiers this thread built (what the cache is for).
+    static BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// A josekit verifier for a public JWK and an algorithm.
 fn verifier(jwk: &Map<String, Value>, alg: &str) -> Result<Box<dyn JwsVerifier>, ()> {
+    #[cfg(test)]
+    BUILT.set(BUILT.get() + 1);
     let mut public = Map::new();
     for m in ["kty", "n", "e", "crv", "x", "y"] {
         if let Some(v) = jwk.get(m) {
@@ -350,6 +360,21 @@ mod tests {
             parse_json(br#"{"s":"{\"a\":1,\"a\":2}"}"#).is_some(),
             "strings are not objects"
         );
+    }
+
+    #[test]
+    fn a_proof_key_is_built_into_a_verifier_once() {
+        use josekit::jwk::alg::ec::{EcCurve, EcKeyPair};
+        let pair = EcKeyPair::generate(EcCurve::P256).unwrap_or_else(|e| panic!("{e}"));
+        let jwk = pair.to_jwk_public_key();
+        let jwk: &Map<String, Value> = jwk.as_ref();
+        let before = BUILT.get();
+        // What every DPoP proof goes through: the key's checks, then the signature's.
+        for _ in 0..3 {
+            assert_eq!(check_public_jwk(jwk), Ok(()));
+            assert!(!verify(jwk, "ES256", b"input", &[0; 64]));
+        }
+        assert_eq!(BUILT.get() - before, 1);
     }
 
     #[test]
