@@ -146,8 +146,15 @@ thread_local! {
 /// one subcommand that succeeds is the parse the whole tree gives: clap itself found that
 /// subcommand where the whole tree would look for one (the CLI test `one_subcommand_parses_as_all`
 /// compares the two).
+///
+/// `--version` is the one failure not parsed again: its text names the program and the
+/// subcommands on the way, which the tree of one subcommand has too.
 pub(crate) fn parse<C: Parser>(args: Vec<OsString>) -> C {
-    with_arguments(&args, || C::try_parse_from(&args)).unwrap_or_else(|_| C::parse_from(args))
+    match with_arguments(&args, || C::try_parse_from(&args)) {
+        Ok(parsed) => parsed,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => e.exit(),
+        Err(_) => C::parse_from(args),
+    }
 }
 
 /// Runs `f`, in which [`Used`] gives clap only the subcommand `args` names.

@@ -249,4 +249,27 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_version_of_one_subcommand_reads_as_with_all() {
+        for line in [
+            "-V",
+            "--version",
+            "token -V",
+            "--json token --version",
+            "app list -V",
+        ] {
+            let args = words(line);
+            let one = lazy::with_arguments(&args, || Cli::try_parse_from(&args));
+            let all = Cli::try_parse_from(&args);
+            match (one, all) {
+                (Err(one), Err(all)) => {
+                    assert_eq!(one.kind(), clap::error::ErrorKind::DisplayVersion, "{line}");
+                    assert_eq!(one.kind(), all.kind(), "{line}");
+                    assert_eq!(one.to_string(), all.to_string(), "{line}");
+                }
+                (one, all) => panic!("{line}: one subcommand {one:?}, all of them {all:?}"),
+            }
+        }
+    }
 }
