@@ -53,23 +53,33 @@ impl<T> std::ops::Deref for Lazy<T> {
     }
 }
 
-impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
-    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Self)
-    }
+/// `FromArgMatches` for a wrapper of one `T`: the matches are `T`'s.
+macro_rules! matches_of_the_wrapped {
+    ($wrapper:ident) => {
+        impl<T: FromArgMatches> FromArgMatches for $wrapper<T> {
+            fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+                T::from_arg_matches(matches).map(Self)
+            }
 
-    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Self)
-    }
+            fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+                T::from_arg_matches_mut(matches).map(Self)
+            }
 
-    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
-    }
+            fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+                self.0.update_from_arg_matches(matches)
+            }
 
-    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
-    }
+            fn update_from_arg_matches_mut(
+                &mut self,
+                matches: &mut ArgMatches,
+            ) -> Result<(), clap::Error> {
+                self.0.update_from_arg_matches_mut(matches)
+            }
+        }
+    };
 }
+
+matches_of_the_wrapped!(Lazy);
 
 /// The derive sets the variant's own doc comment (and attributes) on the subcommand after the
 /// payload's definition, so the variant's text wins over the payload's. A deferred definition
@@ -209,23 +219,7 @@ fn named_subcommand<'a>(top: &Command, args: &'a [OsString]) -> Option<&'a str> 
 #[derive(Debug)]
 pub(crate) struct Used<T>(pub(crate) T);
 
-impl<T: FromArgMatches> FromArgMatches for Used<T> {
-    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Self)
-    }
-
-    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Self)
-    }
-
-    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
-    }
-
-    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
-    }
-}
+matches_of_the_wrapped!(Used);
 
 /// Adds to `cmd` the subcommands of `all` that this run may use.
 fn keep_used(cmd: Command, all: &Command) -> Command {

@@ -227,6 +227,13 @@ mod tests {
         );
     }
 
+    /// `line` parsed with clap given one subcommand, then with all of them.
+    fn both_parses(line: &str) -> (Result<Cli, clap::Error>, Result<Cli, clap::Error>) {
+        let args = words(line);
+        let one = lazy::with_arguments(&args, || Cli::try_parse_from(&args));
+        (one, Cli::try_parse_from(&args))
+    }
+
     #[test]
     fn one_subcommand_parses_as_all() {
         for line in [
@@ -240,10 +247,7 @@ mod tests {
             "decode eyJhbGciOiJub25lIn0.e30.",
             "emulator --port 0 --users 3",
         ] {
-            let args = words(line);
-            let one = lazy::with_arguments(&args, || Cli::try_parse_from(&args));
-            let all = Cli::try_parse_from(&args);
-            match (one, all) {
+            match both_parses(line) {
                 (Ok(one), Ok(all)) => assert_eq!(format!("{one:?}"), format!("{all:?}"), "{line}"),
                 (one, all) => panic!("{line}: one subcommand {one:?}, all of them {all:?}"),
             }
@@ -259,10 +263,7 @@ mod tests {
             "--json token --version",
             "app list -V",
         ] {
-            let args = words(line);
-            let one = lazy::with_arguments(&args, || Cli::try_parse_from(&args));
-            let all = Cli::try_parse_from(&args);
-            match (one, all) {
+            match both_parses(line) {
                 (Err(one), Err(all)) => {
                     assert_eq!(one.kind(), clap::error::ErrorKind::DisplayVersion, "{line}");
                     assert_eq!(one.kind(), all.kind(), "{line}");
