@@ -12,7 +12,7 @@
 //! link the shared unwinder as before.
 
 use std::env;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
@@ -44,5 +44,5 @@ fn static_unwinder() -> Option<PathBuf> {
         .filter(|out| out.status.success())?;
     // A compiler without the file prints its bare name back.
     let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
-    (path.is_absolute() && Path::new(&path).is_file()).then_some(path)
+    (path.is_absolute() && path.is_file()).then_some(path)
 }
