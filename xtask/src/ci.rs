@@ -1,6 +1,8 @@
 //! `cargo xtask ci`: the one command CI and developers run.
 
-use anyhow::Result;
+use std::path::Path;
+
+use anyhow::{Result, bail};
 
 /// Runs one step and notes how long it took, so the time budget of CI can be watched.
 fn step(
@@ -17,6 +19,7 @@ fn step(
 use crate::cargo;
 
 pub(crate) fn run() -> Result<()> {
+    prerequisites()?;
     let mut times = Vec::new();
     step(&mut times, "fmt", || {
         crate::run(cargo().args(["fmt", "--all", "--check"]))
@@ -33,6 +36,9 @@ pub(crate) fn run() -> Result<()> {
         ]))
     })?;
     step(&mut times, "modules", crate::modules::run)?;
+    // The committed extract of Okta's OpenAPI documents against the documents themselves (where
+    // ../shared is beside the repository), and the scope catalogs against the extract.
+    step(&mut times, "contract", || crate::contract::run(true))?;
     step(&mut times, "test", || {
         crate::run(
             cargo()
@@ -81,4 +87,82 @@ fn ignored_cli_tests(filter: &str) -> Result<()> {
         "--",
         "--ignored",
     ]))
+}
+
+/// What the steps run besides cargo, by Debian package, and how to tell it is here: the same
+/// list `.ci/run` installs from.
+const PACKAGES: [(&str, Need); 12] = [
+    ("pkg-config", Need::Command("pkg-config")),
+    ("openssl", Need::Command("openssl")),
+    ("curl", Need::Command("curl")),
+    ("python3", Need::Command("python3")),
+    ("python3-venv", Need::PythonVenv),
+    ("nodejs", Need::Command("node")),
+    ("npm", Need::Command("npm")),
+    ("chromium", Need::File("/usr/bin/chromium")),
+    ("chromium-driver", Need::File("/usr/bin/chromedriver")),
+    ("redis-server", Need::Command("redis-server")),
+    ("redis-tools", Need::Command("redis-cli")),
+    ("bsdutils", Need::Command("script")),
+];
+
+/// How a package is known to be installed.
+enum Need {
+    /// A program on `PATH`.
+    Command(&'static str),
+    /// A file at a fixed path (the browser tests use Debian's paths).
+    File(&'static str),
+    /// Python's `venv` and `ensurepip` (`.interop/` is a virtual environment).
+    PythonVenv,
+}
+
+impl Need {
+    fn met(&self) -> bool {
+        match self {
+            Need::Command(name) => on_path(name),
+            Need::File(path) => Path::new(path).is_file(),
+            Need::PythonVenv => std::process::Command::new("python3")
+                .args(["-c", "import venv, ensurepip"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success()),
+        }
+    }
+}
+
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+}
+
+/// Stops before anything is built when a step would fail for a missing Debian package, naming
+/// the packages and the one command that installs them.
+fn prerequisites() -> Result<()> {
+    let missing: Vec<&str> = PACKAGES
+        .iter()
+        .filter(|(_, need)| !need.met())
+        .map(|(package, _)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sudo = if is_root() { "" } else { "sudo " };
+    bail!(
+        "this machine lacks Debian packages that the tests use: {list}\n\
+         install them with:\n\n    {sudo}apt-get install --no-install-recommends {list}\n\n\
+         (or run `bash .ci/run`, which installs what is missing, then runs `cargo xtask ci`)",
+        list = missing.join(" ")
+    )
+}
+
+/// Whether this process runs as root (no `sudo` in the advice then), from `/proc/self/status`.
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|ids| ids.split_whitespace().next())
+            == Some("0")
+    })
 }

@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod ci;
+mod contract;
 mod dist;
 mod fixtures;
 mod fuzz;
@@ -43,9 +44,12 @@ Commands:
                      in an optimised build with overflow checks (--dev: the dev profile, as ci
                      does); a panic is minimised and saved
                      under xtask/fuzz/, which `cargo test -p xtask` replays
-  scopes [--check]   the scope catalog (each Okta operation's OAuth scopes) from Okta's contract in
-                     ../shared/okta-openapi, written into okta-flows and the emulator (--check:
-                     compare only)
+  contract [--check] extract what the tests need from Okta's OpenAPI documents in
+                     ../shared/okta-openapi (operations, status codes, schemas, scopes; no prose)
+                     into crates/okta-emulator/tests/fixtures/okta-contract, then the scope
+                     catalogs (--check: compare only; without ../shared, the catalogs alone)
+  scopes [--check]   the scope catalog (each Okta operation's OAuth scopes) from the committed
+                     extract, written into okta-flows and the emulator (--check: compare only)
   modules            the architecture's rules in the sources: no module circles inside a crate, no
                      clock, environment, file or socket in okta-jwk and okta-assertion, no network
                      I/O in the command line
@@ -72,6 +76,8 @@ fn main() -> Result<()> {
         ["dist"] => dist::run_dist(),
         ["bench"] | ["bench", "--all"] => bench::run_all(),
         ["release", version] => release::run_release(version),
+        ["contract"] => contract::run(false),
+        ["contract", "--check"] => contract::run(true),
         ["scopes"] => scopes::run(false),
         ["scopes", "--check"] => scopes::run(true),
         [] | ["help" | "--help" | "-h"] => {

@@ -1,14 +1,15 @@
-//! `cargo xtask scopes`: the scope catalog, generated from Okta's Management API contract
-//! (`../shared/okta-openapi/okta-management-minimal.yaml`, beside the repository). Each
-//! operation's OAuth scopes (its `security` requirement `oauth2`) go into a compact table,
+//! `cargo xtask scopes`: the scope catalog, generated from the committed extract of Okta's
+//! Management API contract (`tests/fixtures/okta-contract/scopes.json`,
+//! which `cargo xtask contract` makes from `../shared/okta-openapi/okta-management-minimal.yaml`).
+//! Each operation's OAuth scopes (its `security` requirement `oauth2`) go into a compact table,
 //! written twice: for okta-flows and for the emulator, which shares no code with the client
-//! crates. The contract itself stays out of the repository.
+//! crates.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use serde_json::Value;
 
 use crate::root;
 
@@ -18,11 +19,6 @@ pub(crate) const TARGETS: [&str; 2] = [
     "crates/okta-emulator/src/catalog.rs",
 ];
 
-/// The contract, beside the repository.
-pub(crate) fn contract() -> PathBuf {
-    root().join("../shared/okta-openapi/okta-management-minimal.yaml")
-}
-
 /// One operation: method, path template, the scopes it requires (all of them).
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Operation {
@@ -31,45 +27,31 @@ pub(crate) struct Operation {
     pub(crate) scopes: Vec<String>,
 }
 
-/// The operations of the document, and its version.
-pub(crate) fn read(path: &Path) -> Result<(String, Vec<Operation>)> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let doc: serde_norway::Value =
-        serde_norway::from_str(&text).with_context(|| format!("{} is not YAML", path.display()))?;
-    let version = doc
-        .get("info")
-        .and_then(|i| i.get("version"))
-        .and_then(serde_norway::Value::as_str)
-        .context("the document has no info.version")?
-        .to_owned();
+/// The operations of an OpenAPI document, sorted, each with its OAuth scopes.
+pub(crate) fn operations(doc: &Value) -> Result<Vec<Operation>> {
     let paths = doc
         .get("paths")
-        .and_then(serde_norway::Value::as_mapping)
+        .and_then(Value::as_object)
         .context("the document has no paths")?;
     let mut ops = Vec::new();
     for (path, item) in paths {
-        let path = path.as_str().context("a path that is not text")?;
-        let Some(item) = item.as_mapping() else {
+        let Some(item) = item.as_object() else {
             continue;
         };
         for (method, op) in item {
-            let Some(method) = method.as_str() else {
-                continue;
-            };
-            if !["get", "post", "put", "patch", "delete"].contains(&method) {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
                 continue;
             }
             let mut scopes = BTreeSet::new();
             for requirement in op
                 .get("security")
-                .and_then(serde_norway::Value::as_sequence)
+                .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
             {
                 for s in requirement
                     .get("oauth2")
-                    .and_then(serde_norway::Value::as_sequence)
+                    .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
                 {
@@ -78,13 +60,13 @@ pub(crate) fn read(path: &Path) -> Result<(String, Vec<Operation>)> {
             }
             ops.push(Operation {
                 method: method.to_ascii_uppercase(),
-                path: path.to_owned(),
+                path: path.clone(),
                 scopes: scopes.into_iter().collect(),
             });
         }
     }
     ops.sort();
-    Ok((version, ops))
+    Ok(ops)
 }
 
 /// The generated Rust source.
@@ -142,16 +124,10 @@ pub(crate) fn render(version: &str, ops: &[Operation]) -> String {
     out
 }
 
-/// `cargo xtask scopes [--check]`: writes the tables, or checks they are what the contract says.
+/// `cargo xtask scopes [--check]`: writes the tables from the committed extract, or checks
+/// that they are what it says.
 pub(crate) fn run(check: bool) -> Result<()> {
-    let path = contract();
-    if !path.exists() {
-        bail!(
-            "{} is missing: the scope catalog is generated from Okta's contract beside the repository",
-            path.display()
-        );
-    }
-    let (version, ops) = read(&path)?;
+    let (version, ops) = crate::contract::committed_scopes()?;
     if ops.iter().any(|o| o.scopes.len() > 255) {
         bail!("an operation with more scopes than the table's indexes hold");
     }
@@ -186,16 +162,10 @@ pub(crate) fn run(check: bool) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// The committed tables are the contract's (CI has `../shared`; elsewhere the check needs it).
+    /// The committed tables are what the committed extract of Okta's contract says (on any
+    /// clone; `cargo xtask contract --check` compares the extract with Okta's documents).
     #[test]
     fn the_committed_catalog_matches_oktas_contract() -> Result<()> {
-        if !contract().exists() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "shared/okta-openapi is missing beside the repository: CI checks the catalog"
-            );
-            return Ok(());
-        }
         run(true)
     }
 

@@ -1,8 +1,9 @@
-//! The emulator's answers checked against Okta's published OpenAPI documents (issue 14,
-//! section 4): for each operation exercised, the status must be one the contract declares, the
-//! Content-Type JSON, and the body valid against the operation's response schema (error bodies
-//! against Okta's `Error` schema). The documents are read from `shared/okta-openapi/` beside the
-//! repository (never copied into it).
+//! The emulator's answers checked against Okta's published OpenAPI documents: for each
+//! operation exercised, the status must be one the contract declares, the Content-Type JSON, and
+//! the body valid against the operation's response schema (error bodies against Okta's `Error`
+//! schema). The facts are read from `tests/fixtures/okta-contract/`, extracted from Okta's
+//! documents (`okta/okta-management-openapi-spec`, `dist/current`, version in each file) by
+//! `cargo xtask contract`, which CI keeps current.
 //!
 //! OpenAPI 3.0 is not quite JSON Schema: `nullable: true` becomes a `null` type, and a
 //! `discriminator`'s `oneOf` (whose branches all share the parent's properties) becomes `anyOf`.
@@ -13,12 +14,14 @@ use serde_json::{Value, json};
 
 use crate::{Got, World, delete, get, post_form, post_json};
 
-/// `shared/okta-openapi`, found above this crate (the repository's or the package's folder).
-fn openapi_dir() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|a| a.join("shared/okta-openapi"))
-        .find(|d| d.join("okta-management-oauth-subset.json").is_file())
+/// One file of the committed extract of Okta's OpenAPI documents.
+fn extract(file: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/okta-contract")
+        .join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (made by `cargo xtask contract`)", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// OpenAPI 3.0's dialect turned into JSON Schema.
@@ -105,47 +108,39 @@ struct Contract {
 }
 
 impl Contract {
-    /// The Management API document (the OAuth-for-Okta subset).
-    fn load() -> Option<Contract> {
-        let dir = openapi_dir()?;
-        let text = std::fs::read_to_string(dir.join("okta-management-oauth-subset.json")).ok()?;
-        let mut spec: Value = serde_json::from_str(&text).ok()?;
+    /// The Management API document's operations that the tests check.
+    fn load() -> Contract {
+        let mut spec = extract("management.json");
         to_json_schema(&mut spec);
-        Some(Contract { spec })
+        Contract { spec }
     }
 
-    /// The OAuth document, with its two known defects mended as its README says:
-    /// `JsonSigningWebKey` loses its `oneOf` (each branch is `allOf` it: an endless loop), and
-    /// `TokenResponseTokenType` gains `DPoP` (RFC 9449 §5, which Okta sends).
-    fn load_oauth() -> Option<Contract> {
-        let dir = openapi_dir()?;
-        let text = std::fs::read_to_string(dir.join("okta-oauth-minimal.yaml")).ok()?;
-        let mut spec: Value = serde_norway::from_str(&text).ok()?;
-        let schemas = spec.pointer_mut("/components/schemas")?;
+    /// The OAuth document, with its two known defects mended: `JsonSigningWebKey` loses its
+    /// `oneOf` (each branch is `allOf` it: an endless loop), and `TokenResponseTokenType` gains
+    /// `DPoP` (RFC 9449 §5, which Okta sends).
+    fn load_oauth() -> Contract {
+        let mut spec = extract("oauth.json");
+        let schemas = &mut spec["components"]["schemas"];
         schemas["JsonSigningWebKey"]
-            .as_object_mut()?
+            .as_object_mut()
+            .expect("the extract has JsonSigningWebKey")
             .remove("oneOf");
         schemas["TokenResponseTokenType"]["enum"]
-            .as_array_mut()?
+            .as_array_mut()
+            .expect("the extract has TokenResponseTokenType")
             .push(json!("DPoP"));
         to_json_schema(&mut spec);
-        Some(Contract { spec })
-    }
-
-    /// The whole Management API document (3.4 MB of YAML): groups and the user lifecycle are not
-    /// in the OAuth-for-Okta subset.
-    fn load_full() -> Option<Contract> {
-        let dir = openapi_dir()?;
-        let text = std::fs::read_to_string(dir.join("okta-management-minimal.yaml")).ok()?;
-        let mut spec: Value = serde_norway::from_str(&text).ok()?;
-        to_json_schema(&mut spec);
-        Some(Contract { spec })
+        Contract { spec }
     }
 
     /// Checks one answer of `method path` (a path template of the contract).
     fn check(&self, method: &str, path: &str, got: &Got) {
         let op = &self.spec["paths"][path][method.to_ascii_lowercase()];
-        assert!(op.is_object(), "{method} {path} is not in the contract");
+        assert!(
+            op.is_object(),
+            "{method} {path} is not in the extract: add its path to EXTRACTS in \
+             xtask/src/contract.rs and run `cargo xtask contract`"
+        );
         let status = got.status.to_string();
         check_headers(method, path, got);
         let response = &op["responses"][&status];
@@ -244,14 +239,7 @@ impl Contract {
 
 #[test]
 fn the_management_answers_follow_oktas_contract() {
-    let Some(contract) = Contract::load() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "shared/okta-openapi is missing beside the repository: CI checks the contract"
-        );
-        eprintln!("note: shared/okta-openapi not found; the contract check did not run");
-        return;
-    };
+    let contract = Contract::load();
     let w = World::new(false);
     let auth = w.ssws();
     let h = [("Authorization", auth.as_str())];
@@ -363,13 +351,7 @@ fn the_management_answers_follow_oktas_contract() {
 
 #[test]
 fn the_contract_check_refuses_what_the_contract_does_not_allow() {
-    let Some(contract) = Contract::load() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "shared/okta-openapi is missing"
-        );
-        return;
-    };
+    let contract = Contract::load();
     let got = |status: u16, body: &str| Got {
         status,
         headers: vec![
@@ -402,7 +384,7 @@ fn the_contract_check_refuses_what_the_contract_does_not_allow() {
         "an empty list is what the contract allows"
     );
 
-    let oauth = Contract::load_oauth().expect("the OAuth document reads");
+    let oauth = Contract::load_oauth();
     let token = |body: &str| {
         let check = std::panic::AssertUnwindSafe(|| {
             oauth.check("POST", "/oauth2/v1/token", &got(200, body));
@@ -424,13 +406,7 @@ fn the_contract_check_refuses_what_the_contract_does_not_allow() {
 
 #[test]
 fn the_oauth_answers_follow_oktas_contract() {
-    let Some(contract) = Contract::load_oauth() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "shared/okta-openapi is missing"
-        );
-        return;
-    };
+    let contract = Contract::load_oauth();
     let w = World::new(false);
     let auth = w.ssws();
     let h = [("Authorization", auth.as_str())];
@@ -529,13 +505,7 @@ fn the_oauth_answers_follow_oktas_contract() {
 
 #[test]
 fn the_directory_answers_follow_oktas_contract() {
-    let Some(contract) = Contract::load_full() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "shared/okta-openapi is missing beside the repository: CI checks the contract"
-        );
-        return;
-    };
+    let contract = Contract::load();
     let w = World::new(false);
     let auth = w.ssws();
     let h = [("Authorization", auth.as_str())];
