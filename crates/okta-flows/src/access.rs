@@ -2,8 +2,8 @@
 //! person signs in to (web with a client secret, native or single-page with PKCE), assign users
 //! and groups to it, and give a user the admin role their own token needs.
 
+use crate::method::Method;
 use serde_json::{Value, json};
-use ureq::http::Method;
 
 use crate::admin::{RegisteredApp, RoleAssignment, role_body, role_from, text, typed};
 use crate::api::{Credential, made_but_unread};

@@ -1,10 +1,10 @@
 //! The admin steps of Okta's guide, with an API token: create a service app with its JWKS, grant
 //! it Okta scopes, give it an admin role. POSTs are never retried blindly.
 
+use crate::method::Method;
 use okta_assertion::ClientId;
 use okta_jwk::Jwks;
 use serde_json::{Value, json};
-use ureq::http::Method;
 
 use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;

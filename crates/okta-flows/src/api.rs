@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
-use ureq::http::Method;
+use crate::method::Method;
 
 use crate::retry::Attempt;
 use crate::secrets::SswsToken;
@@ -103,20 +103,6 @@ pub(crate) fn made_but_unread<T>(result: Result<T>, check: &'static str) -> Resu
     })
 }
 
-/// Methods are case-sensitive (RFC 9110 §9.1): `Method::from_bytes(b"get")` is not GET, and
-/// would be neither retried as idempotent nor accepted as a DPoP `htm`.
-fn checked_method(method: &Method) -> Result<()> {
-    let token = method.as_str();
-    if !token.is_empty() && token.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(())
-    } else {
-        Err(Error::InvalidInput {
-            what: "HTTP method",
-            reason: "methods are case-sensitive (RFC 9110 §9.1): use Method::GET, not \"get\"",
-        })
-    }
-}
-
 impl Okta {
     /// Sends one request to `path` (`/api/v1/users?limit=10`) or to a full URL of this org.
     ///
@@ -140,7 +126,6 @@ impl Okta {
         body: Option<&Value>,
         check: &'static str,
     ) -> Result<ApiResponse> {
-        checked_method(&method)?;
         let url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
             let url = url::Url::parse(path_or_url).map_err(|_| Error::InvalidInput {
                 what: "URL",
@@ -355,7 +340,10 @@ impl Okta {
         };
         let mut jitter = [0u8; 1];
         let _ = okta_assertion::RandomSource::fill(&self.shared.rng, &mut jitter);
-        Some((wait + Duration::from_millis(u64::from(jitter[0]))).min(max_wait))
+        Some(
+            wait.saturating_add(Duration::from_millis(u64::from(jitter[0])))
+                .min(max_wait),
+        )
     }
 
     /// Pages of a list, fetched lazily by following `Link: rel="next"`. For the items one by

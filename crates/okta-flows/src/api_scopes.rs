@@ -2,8 +2,8 @@
 //! Management API's operations declares (generated into `catalog.rs` by `cargo xtask scopes`).
 //!
 //! ```
-//! use okta_flows::api_scopes;
-//! let op = api_scopes::operation("GET", "/api/v1/groups/00g1abcd/users?limit=5").unwrap();
+//! use okta_flows::{Method, api_scopes};
+//! let op = api_scopes::operation(Method::GET, "/api/v1/groups/00g1abcd/users?limit=5").unwrap();
 //! assert_eq!(op.template(), "/api/v1/groups/{groupId}/users");
 //! assert_eq!(op.scopes()[0].as_str(), "okta.groups.read");
 //! assert_eq!(api_scopes::suggestion("okta.user.read"), Some("okta.users.read"));
@@ -11,6 +11,7 @@
 
 use crate::catalog::{CONTRACT_VERSION, OPERATIONS, SCOPES};
 use crate::ids::Scope;
+use crate::method::Method;
 
 /// The version of Okta's contract the catalog was generated from.
 pub const CONTRACT: &str = CONTRACT_VERSION;
@@ -79,14 +80,14 @@ pub fn covers(held: &str, needed: &str) -> bool {
 /// The operation `method path` calls: the path may be a full URL and carry a query; ids match
 /// the template's `{…}` segments; a literal segment beats a `{…}` one (`/api/v1/users/me` over
 /// `/api/v1/users/{id}`). `None` when the contract has no such operation.
-pub fn operation(method: &str, path: &str) -> Option<ApiOperation> {
+pub fn operation(method: Method, path: &str) -> Option<ApiOperation> {
     let path = match path.find("://") {
         Some(i) => path[i + 3..].find('/').map_or("/", |j| &path[i + 3 + j..]),
         None => path,
     };
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let asked: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let method = method.to_ascii_uppercase();
+    let method = method.as_str();
     let mut best: Option<(usize, ApiOperation)> = None;
     for (m, template, scopes) in OPERATIONS.iter() {
         if *m != method {
@@ -217,13 +218,17 @@ mod tests {
 
     #[test]
     fn concrete_paths_find_their_templates() {
-        let op = operation("get", "https://example.okta.com/api/v1/users/00u1?expand=x").unwrap();
+        let op = operation(
+            Method::GET,
+            "https://example.okta.com/api/v1/users/00u1?expand=x",
+        )
+        .unwrap();
         assert_eq!(op.template(), "/api/v1/users/{id}");
         assert_eq!(op.scope_names().collect::<Vec<_>>(), ["okta.users.read"]);
-        assert!(operation("GET", "/api/v1/nothing/here").is_none());
-        assert!(operation("GET", "/api/v1/apps").is_some());
+        assert!(operation(Method::GET, "/api/v1/nothing/here").is_none());
+        assert!(operation(Method::GET, "/api/v1/apps").is_some());
         // Both scopes of an operation that needs two.
-        let push = operation("GET", "/api/v1/apps/0oa1/group-push/mappings").unwrap();
+        let push = operation(Method::GET, "/api/v1/apps/0oa1/group-push/mappings").unwrap();
         assert_eq!(push.scope_names().count(), 2);
         assert_eq!(push.missing(&["okta.apps.read"]), ["okta.groups.read"]);
     }

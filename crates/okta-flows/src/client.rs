@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::method::Method;
 use okta_assertion::{DpopNonce, Endpoint, OsRandom, UnixTime};
-use ureq::http::Method;
 
 use crate::error::{Error, Result};
 use crate::ids::AuthServerId;
@@ -133,6 +133,19 @@ impl RetryPolicy {
     pub fn pace(mut self, pace: bool) -> RetryPolicy {
         self.pace = pace;
         self
+    }
+
+    /// Refuses waits of more than a day ([`OktaBuilder::build`] calls it): Okta's rate-limit
+    /// windows reset within minutes, so a longer wait is a mistake, and an unbounded one would
+    /// overflow the clock.
+    fn check(&self) -> Result<()> {
+        if self.max_wait > crate::transport::LONGEST || self.backoff > crate::transport::LONGEST {
+            return Err(Error::InvalidInput {
+                what: "the retry policy",
+                reason: "max_wait and backoff must be at most a day",
+            });
+        }
+        Ok(())
     }
 }
 
@@ -268,8 +281,10 @@ impl OktaBuilder {
         Ok(self)
     }
 
-    /// Builds the client.
+    /// Builds the client. Fails with [`Error::InvalidInput`] for a `User-Agent` that is not a
+    /// valid header value, a zero timeout, or a timeout or retry wait of more than a day.
     pub fn build(mut self) -> Result<Okta> {
+        self.retry.check()?;
         if self.org.is_loopback() {
             // The org is on this machine (the emulator): a proxy could not reach it.
             self.agent.proxy = None;
@@ -505,7 +520,7 @@ impl Okta {
                 Err(e) => (e.status(), None, None),
             };
             tracer(&Trace {
-                method: method.clone(),
+                method: *method,
                 url: shown.to_string(),
                 status,
                 elapsed: start.elapsed(),

@@ -3,8 +3,8 @@
 //! holds permissions; a resource set (`/api/v1/iam/resource-sets`) names what they apply to;
 //! the two are assigned together to a client or a user ([`Role::Custom`]).
 
+use crate::method::Method;
 use serde_json::{Value, json};
-use ureq::http::Method;
 
 use crate::admin::{text, typed};
 use crate::api::{Credential, made_but_unread};

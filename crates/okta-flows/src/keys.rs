@@ -6,7 +6,7 @@ use std::sync::Arc;
 use okta_jwk::{KeyPair, PublicJwk};
 use serde_json::Value;
 
-use ureq::http::Method;
+use crate::method::Method;
 
 use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;

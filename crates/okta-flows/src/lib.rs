@@ -49,6 +49,7 @@ mod files;
 mod iam;
 mod ids;
 mod keys;
+mod method;
 mod oauth;
 mod org;
 mod provision;
@@ -79,6 +80,7 @@ pub use ids::{
     Role, RoleAssignmentId, Scope, StandardRole, UserId,
 };
 pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
+pub use method::Method;
 pub use oauth::{ClientAuth, Introspection};
 pub use org::OrgUrl;
 pub use provision::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
@@ -96,9 +98,6 @@ pub use tokens::{
 };
 pub use user::{Pkce, SignIn, UserTokenSource, UserTokens, free_loopback_port};
 pub use user_plan::{UserAccess, UserAccessPlan, UserStep};
-
-/// The HTTP method type of [`Okta::call`] (the `http` crate's, as ureq re-exports it).
-pub use ureq::http::Method;
 
 /// The types of the JWT layer that this crate's API takes and returns.
 pub use okta_assertion::{ClientId, DpopKey, Endpoint, UnixTime};

@@ -3,7 +3,7 @@
 use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId};
 use serde_json::Value;
 
-use ureq::http::Method;
+use crate::method::Method;
 
 use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result};

@@ -3,9 +3,9 @@
 //! ([`ServiceAppPlan::run`]) or lists the requests a run would send
 //! ([`ServiceAppPlan::requests`]), so a dry run cannot drift from what is done.
 
+use crate::method::Method;
 use okta_jwk::Jwks;
 use serde_json::Value;
-use ureq::http::Method;
 
 use crate::admin::{RegisteredApp, grant_body, role_body, service_app_body};
 use crate::api::Credential;

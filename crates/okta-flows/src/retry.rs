@@ -42,7 +42,7 @@ impl Okta {
         let waited = std::cell::Cell::new(Duration::ZERO);
         let sleep = |wait: Duration| {
             let wait = wait.min(budget.saturating_sub(waited.get()));
-            waited.set(waited.get() + wait);
+            waited.set(waited.get().saturating_add(wait));
             std::thread::sleep(wait);
         };
         let (mut waits, mut challenges) = (0u32, 0u32);

@@ -3,12 +3,12 @@
 
 use std::sync::{Arc, OnceLock};
 
+use crate::method::Method;
 use okta_assertion::{
     CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId, DpopKey, Htm, Htu, UnixTime,
 };
 use okta_jwk::{Algorithm, Signer};
 use serde_json::Value;
-use ureq::http::Method;
 
 use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result, safe};
@@ -466,10 +466,11 @@ impl TokenRequest {
     /// them required), or `None` when the contract has no such operation or gives it none.
     ///
     /// ```
-    /// let request = okta_flows::TokenRequest::for_call("GET", "/api/v1/groups/00g1/users").unwrap();
+    /// use okta_flows::{Method, TokenRequest};
+    /// let request = TokenRequest::for_call(Method::GET, "/api/v1/groups/00g1/users").unwrap();
     /// assert_eq!(request.requested()[0].as_str(), "okta.groups.read");
     /// ```
-    pub fn for_call(method: &str, path: &str) -> Option<TokenRequest> {
+    pub fn for_call(method: Method, path: &str) -> Option<TokenRequest> {
         let scopes = crate::api_scopes::operation(method, path)?.scopes();
         (!scopes.is_empty()).then(|| TokenRequest::new(scopes).require_all())
     }

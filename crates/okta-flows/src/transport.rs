@@ -239,7 +239,38 @@ pub(crate) struct AgentSettings {
     pub(crate) proxy: Option<ProxyUrl>,
 }
 
+/// The longest timeout or wait a caller may set: a day. Longer ones are a mistake (a unit
+/// mix-up, `Duration::MAX`), and would overflow when added to the clock.
+pub(crate) const LONGEST: Duration = Duration::from_secs(24 * 60 * 60);
+
+impl AgentSettings {
+    /// Refuses settings that could only fail later, inside the HTTP client: a zero or
+    /// unbounded timeout, a `User-Agent` that is not a valid header value (RFC 9110 §5.5).
+    pub(crate) fn check(&self) -> Result<()> {
+        for (what, timeout) in [
+            ("the connect timeout", self.connect_timeout),
+            ("the total timeout", self.timeout),
+        ] {
+            if timeout.is_zero() || timeout > LONGEST {
+                return Err(Error::InvalidInput {
+                    what,
+                    reason: "it must be more than zero and at most a day",
+                });
+            }
+        }
+        let visible = |c: char| c == ' ' || c == '\t' || c.is_ascii_graphic();
+        if self.user_agent.is_empty() || !self.user_agent.chars().all(visible) {
+            return Err(Error::InvalidInput {
+                what: "the User-Agent",
+                reason: "it must be printable ASCII, without line breaks or control characters",
+            });
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn agent(s: &AgentSettings) -> Result<ureq::Agent> {
+    s.check()?;
     let proxy = match &s.proxy {
         Some(p) => Some(
             ureq::Proxy::new(p.expose_secret()).map_err(|_| Error::InvalidInput {
@@ -327,7 +358,7 @@ impl ureq::unversioned::resolver::Resolver for CachingResolver {
 /// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error (C2).
 pub(crate) fn send(
     agent: &ureq::Agent,
-    method: &ureq::http::Method,
+    method: &crate::method::Method,
     url: &url::Url,
     headers: &[(&str, &str)],
     body: Option<(&str, Vec<u8>)>,
@@ -335,7 +366,7 @@ pub(crate) fn send(
 ) -> Result<Reply> {
     let endpoint = format!("{method} {}", url.path());
     let mut builder = ureq::http::Request::builder()
-        .method(method.clone())
+        .method(method.to_http())
         .uri(url.as_str());
     for (n, v) in headers {
         builder = builder.header(*n, *v);

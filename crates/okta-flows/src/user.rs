@@ -11,8 +11,8 @@ use okta_jwk::__private::base64url;
 use okta_jwk::{Algorithm, Jwks};
 use serde_json::Value;
 
+use crate::method::Method;
 use okta_assertion::{ClientId, UnixTime};
-use ureq::http::Method;
 
 use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result, safe};

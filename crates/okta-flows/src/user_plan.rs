@@ -4,8 +4,8 @@
 //! ([`UserAccessPlan::run`]) or lists the requests a run would send
 //! ([`UserAccessPlan::requests`]).
 
+use crate::method::Method;
 use serde_json::{Value, json};
-use ureq::http::Method;
 
 use crate::access::{OidcApp, User};
 use crate::admin::{RegisteredApp, grant_body, role_body};

@@ -51,11 +51,21 @@ impl TokenCmd {
     }
 }
 
+/// A method as typed: `get` is `GET`; only the five Okta's APIs use.
+pub(crate) fn parse_method(text: &str) -> Result<Method> {
+    let method: Method = text.to_ascii_uppercase().parse()?;
+    if [Method::HEAD, Method::OPTIONS].contains(&method) {
+        bail!("unsupported method {text:?}: Okta's APIs use GET, POST, PUT, PATCH and DELETE");
+    }
+    Ok(method)
+}
+
 /// `okta-oauth api`.
 #[derive(Debug, Args)]
 pub(crate) struct ApiCmd {
     /// HTTP method (GET, POST, PUT, DELETE).
-    method: String,
+    #[arg(value_parser = parse_method)]
+    method: Method,
     /// Path on the org, e.g. `/api/v1/users?limit=200`.
     path: String,
     /// JSON body from this file (`-` for standard input).
@@ -98,7 +108,7 @@ impl ApiCmd {
 
     /// The operation this call is, in Okta's contract.
     fn operation(&self) -> Option<okta_flows::api_scopes::ApiOperation> {
-        okta_flows::api_scopes::operation(&self.method, &self.path)
+        okta_flows::api_scopes::operation(self.method, &self.path)
     }
 
     /// The scopes to ask for: those configured (`--scopes`, `OKTA_CLIENT_SCOPES`, okta.yaml),
@@ -199,11 +209,7 @@ impl ApiCmd {
 
     fn call(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
         let okta = org.okta()?;
-        let method = self.method.to_ascii_uppercase();
-        if !["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&method.as_str()) {
-            bail!("unsupported method {:?}", self.method);
-        }
-        let method = Method::from_bytes(method.as_bytes())?;
+        let method = self.method;
         if !self.path.starts_with('/') {
             bail!("the path starts with / (e.g. /api/v1/users)");
         }

@@ -61,7 +61,7 @@ impl ScopesCmd {
             [m, p] => (m.clone(), p.clone()),
             _ => bail!("give the method and the path: okta-oauth scopes 'GET /api/v1/groups'"),
         };
-        match api_scopes::operation(&method, &path) {
+        match api_scopes::operation(crate::org_cmd::parse_method(&method)?, &path) {
             Some(op) => {
                 show(out, &op);
                 Ok(())

@@ -22,35 +22,52 @@ fn mocked(server: &MockServer) -> Okta {
 }
 
 #[test]
-fn a_lowercase_method_is_refused_before_sending() {
+fn a_lowercase_or_misspelt_method_does_not_parse() {
     // On main, `call(cred, "get", …)` was treated as a POST (outcome unknown on a failure) and,
-    // with a DPoP token, failed as "signing failed". Methods are case-sensitive (RFC 9110 §9.1).
+    // with a DPoP token, failed as "signing failed"; later `TokenRequest::for_call("GTE", …)`
+    // compiled and returned `None`. Methods are case-sensitive (RFC 9110 §9.1), and a method is
+    // now this crate's own type: a typo is a typed error where the text is read.
+    for text in ["get", "GTE", "", "GET ", "PROPFIND"] {
+        let err = text.parse::<Method>().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidInput {
+                    what: "the HTTP method",
+                    ..
+                }
+            ),
+            "{text:?}: {err}"
+        );
+    }
+    assert!(
+        "get"
+            .parse::<Method>()
+            .unwrap_err()
+            .to_string()
+            .contains("case-sensitive")
+    );
+    // The typed constant goes through, and the parsed one is the same.
     let server = MockServer::start();
     let any = server.mock(|when, then| {
-        when.path("/api/v1/users");
+        when.path("/api/v1/users").method(httpmock::Method::GET);
         then.status(200)
             .header("content-type", "application/json")
             .body("[]");
     });
     let okta = mocked(&server);
     let ssws = SswsToken::new("00secret-ssws");
-    let lower = Method::from_bytes(b"get").unwrap();
-    let err = okta.call(&ssws, lower, "/api/v1/users", None).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::InvalidInput {
-                what: "HTTP method",
-                ..
-            }
-        ),
-        "{err}"
-    );
-    assert_eq!(any.calls(), 0);
-    // The typed constant goes through.
+    okta.call(&ssws, "GET".parse().unwrap(), "/api/v1/users", None)
+        .unwrap();
     okta.call(&ssws, Method::GET, "/api/v1/users", None)
         .unwrap();
-    assert_eq!(any.calls(), 1);
+    assert_eq!(any.calls(), 2);
+    assert_eq!(
+        TokenRequest::for_call(Method::GET, "/api/v1/groups/00g1/users")
+            .unwrap()
+            .requested(),
+        scopes(&["okta.groups.read"])
+    );
 }
 
 #[test]
@@ -303,4 +320,64 @@ fn a_panicking_signer_leaves_no_caller_waiting() {
         .expect("a caller after the panic got an answer");
     assert!(got.is_ok(), "{got:?}");
     assert_eq!(source.tokens_fetched(), 2);
+}
+
+#[test]
+fn a_user_agent_that_is_no_header_value_is_refused_when_built() {
+    // On main `user_agent("myapp/1.0\n")` built, and the first call panicked inside ureq
+    // (`InvalidHeaderValue`). RFC 9110 §5.5: a field value has no CR, LF or NUL.
+    let org = || OrgUrl::parse("https://example.okta.com").unwrap();
+    for bad in [
+        "myapp/1.0\n",
+        "a\r\nX-Injected: 1",
+        "nul\0",
+        "",
+        "caf\u{e9}",
+    ] {
+        let err = Okta::builder(org()).user_agent(bad).build().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidInput {
+                    what: "the User-Agent",
+                    ..
+                }
+            ),
+            "{bad:?}: {err}"
+        );
+    }
+    Okta::builder(org())
+        .user_agent("myapp/1.0 (ops; +https://example.com)")
+        .build()
+        .unwrap();
+}
+
+#[test]
+fn zero_and_unbounded_timeouts_and_waits_are_refused_when_built() {
+    // On main `timeouts(ZERO, ZERO)` was accepted (every request then failed as a timeout), and
+    // `max_wait(Duration::MAX).backoff(Duration::MAX)` panicked with "overflow when adding
+    // durations" on the first 429 without a reset.
+    use std::time::Duration;
+    let org = || OrgUrl::parse("https://example.okta.com").unwrap();
+    let refused = |b: okta_flows::OktaBuilder| match b.build() {
+        Err(Error::InvalidInput { .. }) => true,
+        Err(other) => panic!("another error: {other}"),
+        Ok(_) => false,
+    };
+    let second = Duration::from_secs(1);
+    assert!(refused(
+        Okta::builder(org()).timeouts(Duration::ZERO, Duration::ZERO)
+    ));
+    assert!(refused(
+        Okta::builder(org()).timeouts(second, Duration::ZERO)
+    ));
+    assert!(refused(
+        Okta::builder(org()).timeouts(Duration::MAX, second)
+    ));
+    let unbounded = okta_flows::RetryPolicy::default()
+        .max_wait(Duration::MAX)
+        .backoff(Duration::MAX);
+    assert!(refused(Okta::builder(org()).retry(unbounded)));
+    let day = Duration::from_secs(86_400);
+    assert!(!refused(Okta::builder(org()).timeouts(second, day)));
 }
