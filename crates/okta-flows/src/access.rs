@@ -2,7 +2,6 @@
 //! person signs in to (web with a client secret, native or single-page with PKCE), assign users
 //! and groups to it, and give a user the admin role their own token needs.
 
-use crate::method::Method;
 use serde_json::{Value, json};
 
 use crate::admin::{RegisteredApp, RoleAssignment, role_body, role_from, text, typed};
@@ -10,6 +9,7 @@ use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, GroupId, Role, RoleAssignmentId, UserId};
+use crate::method::Method;
 
 /// The kind of OIDC app a person signs in to (Okta's `settings.oauthClient.application_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

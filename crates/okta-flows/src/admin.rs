@@ -1,7 +1,6 @@
 //! The admin steps of Okta's guide, with an API token: create a service app with its JWKS, grant
 //! it Okta scopes, give it an admin role. POSTs are never retried blindly.
 
-use crate::method::Method;
 use okta_assertion::ClientId;
 use okta_jwk::Jwks;
 use serde_json::{Value, json};
@@ -10,6 +9,7 @@ use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, DpopBinding, GrantId, Role, RoleAssignmentId, Scope, StandardRole};
+use crate::method::Method;
 use crate::org::OrgUrl;
 use crate::secrets::ClientSecret;
 
@@ -37,6 +37,40 @@ impl std::fmt::Debug for RegisteredApp {
 }
 
 impl RegisteredApp {
+    /// An app known by its ids, as another tool or a test knows it: not DPoP-bound as far as
+    /// this says, no client secret, and [`RegisteredApp::raw`] holding just `id` and `label`.
+    ///
+    /// ```
+    /// use okta_flows::{AppId, ClientId, RegisteredApp};
+    /// let app = RegisteredApp::new(AppId::new("0oa1abc")?, ClientId::new("0oa1abc")?, "reporting")
+    ///     .with_dpop_bound(true);
+    /// assert_eq!(app.dpop_bound(), Some(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(id: AppId, client_id: ClientId, name: impl Into<String>) -> RegisteredApp {
+        let name = name.into();
+        RegisteredApp {
+            raw: json!({"id": id.as_str(), "label": name}),
+            id,
+            client_id,
+            name,
+            dpop_bound: None,
+            client_secret: None,
+        }
+    }
+
+    /// Says whether the app requires DPoP-bound tokens (`dpop_bound_access_tokens`).
+    pub fn with_dpop_bound(mut self, bound: bool) -> RegisteredApp {
+        self.dpop_bound = Some(bound);
+        self
+    }
+
+    /// The app's client secret (an app with client-secret authentication).
+    pub fn with_client_secret(mut self, secret: ClientSecret) -> RegisteredApp {
+        self.client_secret = Some(secret);
+        self
+    }
+
     /// The app id (`0oa…`).
     pub fn id(&self) -> &AppId {
         &self.id

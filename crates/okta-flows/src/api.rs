@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
-use crate::method::Method;
 
+use crate::method::Method;
 use crate::retry::Attempt;
 use crate::secrets::SswsToken;
 use crate::tokens::{Token, TokenType};

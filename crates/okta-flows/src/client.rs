@@ -4,11 +4,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::method::Method;
 use okta_assertion::{DpopNonce, Endpoint, OsRandom, UnixTime};
 
 use crate::error::{Error, Result};
 use crate::ids::AuthServerId;
+use crate::method::Method;
 use crate::org::OrgUrl;
 use crate::secrets::ProxyUrl;
 use crate::transport::{AgentSettings, agent};

@@ -3,7 +3,6 @@
 //! holds permissions; a resource set (`/api/v1/iam/resource-sets`) names what they apply to;
 //! the two are assigned together to a client or a user ([`Role::Custom`]).
 
-use crate::method::Method;
 use serde_json::{Value, json};
 
 use crate::admin::{text, typed};
@@ -11,6 +10,7 @@ use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;
 use crate::error::Result;
 use crate::ids::{CustomRoleId, GroupId, ResourceSetId, Role, Scope};
+use crate::method::Method;
 use crate::org::OrgUrl;
 
 /// A custom admin role.

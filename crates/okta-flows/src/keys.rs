@@ -6,12 +6,11 @@ use std::sync::Arc;
 use okta_jwk::{KeyPair, PublicJwk};
 use serde_json::Value;
 
-use crate::method::Method;
-
 use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, AppKeyId, Scope};
+use crate::method::Method;
 use crate::tokens::{DpopMode, ServiceCredentials, TokenRequest};
 
 /// Okta allows at most 50 keys per app.

@@ -3,10 +3,9 @@
 use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId};
 use serde_json::Value;
 
-use crate::method::Method;
-
 use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result};
+use crate::method::Method;
 use crate::tokens::ServiceCredentials;
 use crate::transport::MAX_JSON;
 

@@ -3,7 +3,6 @@
 //! ([`ServiceAppPlan::run`]) or lists the requests a run would send
 //! ([`ServiceAppPlan::requests`]), so a dry run cannot drift from what is done.
 
-use crate::method::Method;
 use okta_jwk::Jwks;
 use serde_json::Value;
 
@@ -12,6 +11,7 @@ use crate::api::Credential;
 use crate::client::Okta;
 use crate::error::Result;
 use crate::ids::{AppId, DpopBinding, Role, Scope};
+use crate::method::Method;
 
 /// A service app with its key, grants and role, to be made so.
 ///

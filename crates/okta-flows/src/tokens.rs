@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::method::Method;
 use okta_assertion::{
     CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId, DpopKey, Htm, Htu, UnixTime,
 };
@@ -13,6 +12,7 @@ use serde_json::Value;
 use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
+use crate::method::Method;
 use crate::retry::Attempt;
 use crate::secrets::AccessToken;
 use crate::transport::MAX_JSON;
@@ -352,6 +352,36 @@ impl std::fmt::Debug for Token {
 }
 
 impl Token {
+    /// A bearer access token obtained elsewhere (another client, a test), to use with
+    /// [`Okta::call`] and [`Okta::pages`]: `expires_at` and `scopes` as its issuer said.
+    ///
+    /// ```
+    /// use okta_flows::{AccessToken, Token, TokenType, UnixTime};
+    /// let token = Token::bearer(AccessToken::new("eyJ…"), UnixTime(1_900_000_000), vec!["okta.users.read".into()]);
+    /// assert_eq!(token.token_type(), TokenType::Bearer);
+    /// assert!(format!("{token:?}").contains("redacted"));
+    /// ```
+    pub fn bearer(access: AccessToken, expires_at: UnixTime, scopes: Vec<String>) -> Token {
+        Token::from_parts(access, TokenType::Bearer, expires_at, scopes, None)
+    }
+
+    /// A DPoP-bound access token obtained elsewhere, with the key it is bound to: every request
+    /// made with it carries a proof from `key` (RFC 9449 §7).
+    pub fn dpop(
+        access: AccessToken,
+        key: Arc<DpopKey>,
+        expires_at: UnixTime,
+        scopes: Vec<String>,
+    ) -> Token {
+        Token::from_parts(
+            access,
+            TokenType::DPoP,
+            expires_at,
+            scopes,
+            Some(BoundKey::ready(key)),
+        )
+    }
+
     /// The private JWK of the DPoP key, when this token was restored from a store with it.
     pub(crate) fn saved_dpop_key(&self) -> Option<&okta_jwk::PrivateJwk> {
         self.dpop.as_ref()?.saved.as_ref()

@@ -11,12 +11,12 @@ use okta_jwk::__private::base64url;
 use okta_jwk::{Algorithm, Jwks};
 use serde_json::Value;
 
-use crate::method::Method;
 use okta_assertion::{ClientId, UnixTime};
 
 use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
+use crate::method::Method;
 use crate::oauth::ClientAuth;
 use crate::secrets::{
     AccessToken, AuthorizationCode, IdToken, OAuthState, PkceVerifier, RefreshToken,
@@ -105,6 +105,19 @@ pub struct UserTokens {
     pub id_token: Option<IdToken>,
     /// Its claims.
     pub id_claims: Option<serde_json::Map<String, Value>>,
+}
+
+impl UserTokens {
+    /// A user's tokens obtained elsewhere (or in a test): the access token alone; set
+    /// `refresh`, `id_token` and `id_claims` as needed.
+    pub fn new(access: Token) -> UserTokens {
+        UserTokens {
+            access,
+            refresh: None,
+            id_token: None,
+            id_claims: None,
+        }
+    }
 }
 
 /// A loopback port that is free now, for a redirect URI that has to be registered with the app

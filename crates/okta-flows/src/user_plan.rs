@@ -4,7 +4,6 @@
 //! ([`UserAccessPlan::run`]) or lists the requests a run would send
 //! ([`UserAccessPlan::requests`]).
 
-use crate::method::Method;
 use serde_json::{Value, json};
 
 use crate::access::{OidcApp, User};
@@ -13,6 +12,7 @@ use crate::api::Credential;
 use crate::client::Okta;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, Role, Scope};
+use crate::method::Method;
 use crate::provision::PlannedRequest;
 use crate::secrets::ClientSecret;
 

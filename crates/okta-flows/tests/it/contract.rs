@@ -381,3 +381,59 @@ fn zero_and_unbounded_timeouts_and_waits_are_refused_when_built() {
     let day = Duration::from_secs(86_400);
     assert!(!refused(Okta::builder(org()).timeouts(second, day)));
 }
+
+#[test]
+fn tokens_and_apps_obtained_elsewhere_can_be_built_and_used() {
+    // On main `Token`, `RegisteredApp` and `UserTokens` had no public constructor: a token from
+    // another client could not be used with `call` or `pages`, nor an app faked in a test.
+    use okta_flows::{AppId, RegisteredApp, Token, TokenType, UserTokens};
+    for dpop in [false, true] {
+        let s = Setup::new(jwk::KeySpec::Ec(jwk::Curve::P256), dpop, 3);
+        let key = Arc::new(okta_flows::DpopKey::generate(jwk::Algorithm::ES256).unwrap());
+        let mut creds = s.creds(DpopMode::Auto);
+        if dpop {
+            creds = creds.dpop_key(key.clone());
+        }
+        let got = s
+            .okta
+            .client_credentials(&creds, &TokenRequest::new(scopes(&["okta.users.read"])))
+            .unwrap();
+        let access = AccessToken::new(got.access_token().expose_secret());
+        let mine = if dpop {
+            Token::dpop(access, key, got.expires_at(), got.scopes().to_vec())
+        } else {
+            Token::bearer(access, got.expires_at(), got.scopes().to_vec())
+        };
+        assert_eq!(mine.token_type(), got.token_type());
+        assert_eq!(
+            mine.token_type(),
+            if dpop {
+                TokenType::DPoP
+            } else {
+                TokenType::Bearer
+            }
+        );
+        let users = s
+            .okta
+            .pages(&mine, "/api/v1/users?limit=2")
+            .items()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        assert_eq!(users.len(), 3);
+        let held = UserTokens::new(mine);
+        assert!(held.refresh.is_none() && held.id_token.is_none());
+        s.okta
+            .call(&held.access, Method::GET, "/api/v1/users?limit=1", None)
+            .unwrap();
+    }
+    let app = RegisteredApp::new(
+        AppId::new("0oa1abc").unwrap(),
+        ClientId::new("0oa1abc").unwrap(),
+        "reporting",
+    )
+    .with_dpop_bound(true)
+    .with_client_secret(ClientSecret::new("a-secret-of-forty-characters-or-more-xx"));
+    assert_eq!(app.dpop_bound(), Some(true));
+    assert_eq!(app.raw()["label"], "reporting");
+    assert!(!format!("{app:?}").contains("a-secret-of"));
+}
