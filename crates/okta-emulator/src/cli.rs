@@ -70,7 +70,7 @@ pub struct Args {
     pub device_interval: u64,
 }
 
-fn parse_fault(text: &str) -> Result<FaultRule, String> {
+fn parse_fault(text: &str) -> Result<FaultRule, crate::FaultError> {
     text.parse()
 }
 

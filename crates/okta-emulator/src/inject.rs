@@ -14,7 +14,7 @@ impl FaultState {
         let mut rules = self.lock();
         let at = rules
             .iter()
-            .position(|r| (r.route == "*" || r.route == route.name) && applies(&r.fault))?;
+            .position(|r| r.route.covers(route.name) && applies(&r.fault))?;
         let fire = match rules[at].trigger {
             Trigger::Always => true,
             Trigger::Next(n) => {
@@ -28,7 +28,7 @@ impl FaultState {
             Trigger::Probability(p) => {
                 let mut b = [0u8; 4];
                 org.rng.fill(&mut b);
-                f64::from(u32::from_be_bytes(b)) / f64::from(u32::MAX) < p
+                f64::from(u32::from_be_bytes(b)) / f64::from(u32::MAX) < p.get()
             }
         };
         fire.then(|| rules[at].fault.clone())
@@ -75,7 +75,9 @@ impl FaultState {
                 .with_header("X-Rate-Limit-Limit", "600")
                 .with_header("X-Rate-Limit-Remaining", "0");
                 match reset {
-                    Reset::In(s) => r = r.with_header("X-Rate-Limit-Reset", (now + s).to_string()),
+                    Reset::In(s) => {
+                        r = r.with_header("X-Rate-Limit-Reset", now.saturating_add(s).to_string());
+                    }
                     Reset::Missing => {}
                     Reset::Garbage => r = r.with_header("X-Rate-Limit-Reset", "abc"),
                     Reset::Past => {

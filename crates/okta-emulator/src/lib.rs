@@ -49,7 +49,7 @@ pub use config::{
     Config, DEFAULT_PASSWORD, DpopPolicy, JwksListShape, NoScopeError, RateLimits, RedirectMatch,
     SeedUsers, ServerLimits,
 };
-pub use faults::{Fault, FaultRule, Reset, Trigger};
+pub use faults::{Fault, FaultError, FaultRoute, FaultRule, Probability, Reset, Trigger};
 
 use org::{App, Grant, Org, Role};
 
@@ -75,11 +75,26 @@ pub enum Error {
     /// A seeded app was refused (the message is the emulator's answer).
     #[error("the app was refused: {0}")]
     Seed(String),
+    /// A seeded app names an admin role Okta does not have (`READ_ONLY_ADMN`).
+    #[error(
+        "{role:?} is not one of Okta's standard admin roles (SUPER_ADMIN, ORG_ADMIN, APP_ADMIN, USER_ADMIN, HELP_DESK_ADMIN, READ_ONLY_ADMIN, MOBILE_ADMIN, API_ACCESS_MANAGEMENT_ADMIN, REPORT_ADMIN, GROUP_MEMBERSHIP_ADMIN)"
+    )]
+    UnknownRole {
+        /// The role as given.
+        role: String,
+    },
+    /// A seeded app is granted a scope Okta's org authorization server does not have.
+    #[error("{scope:?} is not an Okta API scope the org authorization server grants")]
+    UnknownScope {
+        /// The scope as given.
+        scope: String,
+    },
 }
 
 /// One request as the emulator saw it (checklist E14). Holds no secrets: no tokens, assertions,
 /// proofs, codes or query values.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Event {
     /// The `X-Okta-Request-Id` it was answered with.
     pub request_id: String,
@@ -339,7 +354,25 @@ impl Emulator {
     }
 
     /// Creates a service app directly, as an admin would in the console; returns its client id.
+    /// Refuses a role or scope Okta does not have ([`Error::UnknownRole`],
+    /// [`Error::UnknownScope`]) before anything is made.
     pub fn seed_service_app(&self, seed: SeedApp) -> Result<String, Error> {
+        if let Some(role) = seed
+            .roles
+            .iter()
+            .find(|r| routes::resource::role_label(r).is_none())
+        {
+            return Err(Error::UnknownRole { role: role.clone() });
+        }
+        if let Some(scope) = seed
+            .scopes
+            .iter()
+            .find(|s| !routes::OKTA_SCOPES.contains(&s.as_str()))
+        {
+            return Err(Error::UnknownScope {
+                scope: scope.clone(),
+            });
+        }
         let jwks = serde_json::json!({"keys": seed.jwks});
         let keys = routes::check_jwks(&self.org, &jwks)
             .map_err(|r| Error::Seed(String::from_utf8_lossy(r.body_bytes()).into_owned()))?;

@@ -248,7 +248,11 @@ async fn connection(mut stream: TcpStream, org: Arc<Org>, limits: ServerLimits) 
                 _ => return,
             }
         }
-        let deadline = Instant::now() + limits.request_timeout;
+        // A timeout too long for the clock (`Duration::MAX`) waits a year instead.
+        let deadline = Instant::now()
+            .checked_add(limits.request_timeout)
+            .or_else(|| Instant::now().checked_add(Duration::from_secs(365 * 86_400)))
+            .unwrap_or_else(Instant::now);
         let head = match read_head(&mut stream, &mut buf, deadline).await {
             Ok(Some(head)) => head,
             Ok(None) => return,

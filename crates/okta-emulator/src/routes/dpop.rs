@@ -103,10 +103,10 @@ pub(crate) fn check(org: &Org, req: &Req, expect: &Expect<'_>) -> Result<String,
     }
     let iat = claims.get("iat").and_then(Value::as_u64).ok_or(IAT)?;
     let now = org.now();
-    if iat > now + org.config.leeway {
+    if iat > now.saturating_add(org.config.leeway) {
         return Err(FUTURE);
     }
-    if now > iat + MAX_AGE {
+    if now > iat.saturating_add(MAX_AGE) {
         return Err(TOO_OLD);
     }
     let jti = claims
@@ -137,7 +137,11 @@ pub(crate) fn check(org: &Org, req: &Req, expect: &Expect<'_>) -> Result<String,
     state.proof_jtis.retain(|_, until| *until > now);
     if state
         .proof_jtis
-        .insert(key, iat + MAX_AGE + org.config.leeway)
+        .insert(
+            key,
+            iat.saturating_add(MAX_AGE)
+                .saturating_add(org.config.leeway),
+        )
         .is_some()
     {
         return Err(REPLAY);

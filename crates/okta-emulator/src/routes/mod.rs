@@ -15,6 +15,7 @@ macro_rules! try_resp {
 }
 
 mod apps;
+pub(crate) use apps::OKTA_SCOPES;
 pub(crate) use apps::check_jwks_for_seed as check_jwks;
 mod assignments;
 mod authorize;

@@ -226,10 +226,10 @@ fn check_assertion(
         .ok_or_else(|| {
             client("The client_assertion must contain the 'exp' claim as seconds since epoch.")
         })?;
-    if now >= exp + leeway {
+    if now >= exp.saturating_add(leeway) {
         return Err(client("The client_assertion token is expired."));
     }
-    if exp > now + LIFETIME {
+    if exp > now.saturating_add(LIFETIME) {
         return Err(client(
             "The client_assertion token has an expiration too far into the future.",
         ));
@@ -237,7 +237,7 @@ fn check_assertion(
     match jwt.claims.get("iat") {
         None => {}
         Some(v) => match v.as_u64() {
-            Some(iat) if iat > now + leeway => {
+            Some(iat) if iat > now.saturating_add(leeway) => {
                 return Err(client(
                     "The client_assertion token must be issued before the current time.",
                 ));
@@ -251,7 +251,7 @@ fn check_assertion(
         let mut state = org.state();
         state
             .assertion_jtis
-            .retain(|_, until| *until + leeway > now);
+            .retain(|_, until| until.saturating_add(leeway) > now);
         if state
             .assertion_jtis
             .insert((app.id.clone(), jti), exp)

@@ -1,6 +1,6 @@
 //! Fault injection (E13), rate limits (§A.12) and the event log (E14).
 
-use okta_emulator::{Fault, FaultRule, Reset};
+use okta_emulator::{Fault, FaultRoute, FaultRule, Reset};
 use serde_json::json;
 
 use crate::{World, get};
@@ -16,11 +16,12 @@ fn users(w: &World) -> crate::Got {
 fn each_fault_shows_on_the_wire() {
     let w = World::new(false);
     w.org
-        .inject(FaultRule::next("users", 2, Fault::Status(503)));
+        .inject(FaultRule::next(FaultRoute::Users, 2, Fault::Status(503)));
     assert_eq!(users(&w).status, 503);
     assert_eq!(users(&w).json()["errorCode"], "E0000009");
     assert_eq!(users(&w).status, 200, "next=2 means two");
-    w.org.inject(FaultRule::next("users", 1, Fault::Html(502)));
+    w.org
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::Html(502)));
     let got = users(&w);
     assert_eq!(
         (got.status, got.header("content-type")),
@@ -31,8 +32,11 @@ fn each_fault_shows_on_the_wire() {
         (Reset::Missing, false),
         (Reset::Garbage, true),
     ] {
-        w.org
-            .inject(FaultRule::next("users", 1, Fault::RateLimited(reset)));
+        w.org.inject(FaultRule::next(
+            FaultRoute::Users,
+            1,
+            Fault::RateLimited(reset),
+        ));
         let got = users(&w);
         assert_eq!(got.status, 429);
         assert_eq!(got.json()["errorCode"], "E0000047");
@@ -43,7 +47,7 @@ fn each_fault_shows_on_the_wire() {
         );
     }
     w.org
-        .inject(FaultRule::next("users", 1, Fault::Concurrency));
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::Concurrency));
     let got = users(&w);
     assert_eq!(
         (
@@ -53,37 +57,45 @@ fn each_fault_shows_on_the_wire() {
         (Some("0"), Some("0"))
     );
     w.org
-        .inject(FaultRule::next("users", 1, Fault::TruncatedJson));
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::TruncatedJson));
     assert!(serde_json::from_str::<serde_json::Value>(&users(&w).body).is_err());
-    w.org
-        .inject(FaultRule::next("users", 1, Fault::WrongContentType));
+    w.org.inject(FaultRule::next(
+        FaultRoute::Users,
+        1,
+        Fault::WrongContentType,
+    ));
     assert_eq!(users(&w).header("content-type"), Some("text/plain"));
-    w.org
-        .inject(FaultRule::next("users", 1, Fault::Huge(3_000_000)));
+    w.org.inject(FaultRule::next(
+        FaultRoute::Users,
+        1,
+        Fault::Huge(3_000_000),
+    ));
     assert!(users(&w).body.len() >= 3_000_000);
     w.org
-        .inject(FaultRule::next("users", 1, Fault::Redirect(307)));
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::Redirect(307)));
     let got = users(&w);
     assert_eq!(
         (got.status, got.header("location")),
         (307, Some("https://evil.example/steal"))
     );
     w.org
-        .inject(FaultRule::next("users", 1, Fault::LinkForeign));
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::LinkForeign));
     assert!(
         users(&w)
             .all("link")
             .iter()
             .any(|l| l.contains("https://evil.example") && l.contains("next"))
     );
-    w.org.inject(FaultRule::next("users", 1, Fault::LinkLoop));
+    w.org
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::LinkLoop));
     let got = users(&w);
     assert!(
         got.all("link")
             .iter()
             .any(|l| l.contains(&w.url("/api/v1/users?limit=2")) && l.contains("next"))
     );
-    w.org.inject(FaultRule::next("users", 1, Fault::Slow(20)));
+    w.org
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::Slow(20)));
     let start = std::time::Instant::now();
     assert_eq!(users(&w).status, 200);
     assert!(
@@ -98,21 +110,24 @@ fn token_faults() {
     let dk = crate::Key::fixture("p256", None);
     let p = crate::proof(&dk, "POST", &w.token_url(), &[], &[]);
     w.org
-        .inject(FaultRule::next("token", 1, Fault::NonceMissing));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::NonceMissing));
     let got = w.token_request(&w.assertion(), "okta.users.read", Some(&p));
     assert_eq!(got.json()["error"], "use_dpop_nonce");
     assert!(got.header("dpop-nonce").is_none());
     let p = crate::proof(&dk, "POST", &w.token_url(), &[], &[]);
     w.org
-        .inject(FaultRule::next("token", 1, Fault::NonceDuplicate));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::NonceDuplicate));
     assert_eq!(
         w.token_request(&w.assertion(), "okta.users.read", Some(&p))
             .all("dpop-nonce")
             .len(),
         2
     );
-    w.org
-        .inject(FaultRule::next("token", 1, Fault::TokenTypeBearer));
+    w.org.inject(FaultRule::next(
+        FaultRoute::Token,
+        1,
+        Fault::TokenTypeBearer,
+    ));
     let nonce = json!(w.org.dpop_nonce());
     let p = crate::proof(
         &dk,
@@ -127,8 +142,11 @@ fn token_faults() {
         "Bearer"
     );
     for value in [json!(0), json!(-1), json!("3600"), json!(1e12)] {
-        w.org
-            .inject(FaultRule::next("token", 1, Fault::ExpiresIn(value.clone())));
+        w.org.inject(FaultRule::next(
+            FaultRoute::Token,
+            1,
+            Fault::ExpiresIn(value.clone()),
+        ));
         let p = crate::proof(
             &dk,
             "POST",
@@ -143,7 +161,7 @@ fn token_faults() {
         );
     }
     w.org
-        .inject(FaultRule::always("token", Fault::NonceForever));
+        .inject(FaultRule::always(FaultRoute::Token, Fault::NonceForever));
     for _ in 0..3 {
         let p = crate::proof(
             &dk,
@@ -160,7 +178,7 @@ fn token_faults() {
     }
     w.org.clear_faults();
     w.org
-        .inject(FaultRule::next("token", 1, Fault::TruncatedJson));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::TruncatedJson));
     assert_eq!(
         w.token_request(&w.assertion(), "okta.users.read", None)
             .body,
@@ -171,14 +189,14 @@ fn token_faults() {
 #[test]
 fn fault_rules_parse_from_text() {
     let r: FaultRule = "users:503:next=2".parse().unwrap();
-    assert_eq!(r, FaultRule::next("users", 2, Fault::Status(503)));
+    assert_eq!(r, FaultRule::next(FaultRoute::Users, 2, Fault::Status(503)));
     assert_eq!(
         "token:nonce-missing".parse::<FaultRule>().unwrap(),
-        FaultRule::next("token", 1, Fault::NonceMissing)
+        FaultRule::next(FaultRoute::Token, 1, Fault::NonceMissing)
     );
     assert_eq!(
         "*:429-garbage:always".parse::<FaultRule>().unwrap(),
-        FaultRule::always("*", Fault::RateLimited(Reset::Garbage))
+        FaultRule::always(FaultRoute::Any, Fault::RateLimited(Reset::Garbage))
     );
     assert_eq!(
         "token:expires-in=\"3600\""
@@ -197,6 +215,44 @@ fn fault_rules_parse_from_text() {
     ] {
         assert!(bad.parse::<FaultRule>().is_err(), "{bad}");
     }
+}
+
+#[test]
+fn a_misspelt_route_or_an_impossible_probability_is_refused_when_made() {
+    // On main `FaultRule::next("user", …)` was accepted and never fired (the route is `users`),
+    // and `Trigger::Probability(f64::NAN)` was accepted and never fired either.
+    use okta_emulator::{FaultError, Probability};
+    assert_eq!(
+        "user:503".parse::<FaultRule>(),
+        Err(FaultError::UnknownRoute("user".into()))
+    );
+    assert!(matches!(
+        "user".parse::<FaultRoute>(),
+        Err(FaultError::UnknownRoute(_))
+    ));
+    for p in [f64::NAN, -0.1, 1.5, f64::INFINITY] {
+        assert!(matches!(
+            Probability::new(p),
+            Err(FaultError::Probability(_))
+        ));
+    }
+    for text in ["users:503:p=NaN", "users:503:p=inf"] {
+        assert!(matches!(
+            text.parse::<FaultRule>(),
+            Err(FaultError::Probability(_))
+        ));
+    }
+    // A rule made from the typed parts fires, on the route it names.
+    let w = World::new(false);
+    w.org.inject(FaultRule::sometimes(
+        FaultRoute::Users,
+        Probability::new(1.0).unwrap(),
+        Fault::Status(503),
+    ));
+    assert_eq!(users(&w).status, 503);
+    assert_eq!(users(&w).status, 503);
+    w.org.clear_faults();
+    assert_eq!(users(&w).status, 200);
 }
 
 #[test]

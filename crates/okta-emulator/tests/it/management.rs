@@ -455,3 +455,40 @@ fn the_state_file_keeps_apps_and_the_admin_token_across_restarts() {
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_seeded_app_with_a_misspelt_role_or_scope_is_refused() {
+    // On main `SeedApp::role("READ_ONLY_ADMN")` was accepted: the app then held a role Okta
+    // does not have, and every call it made was refused with 403 for no visible reason.
+    use okta_emulator::{Error, SeedApp};
+    let w = World::new(false);
+    let key = || vec![crate::Key::fixture("p256", Some("seed-1")).public];
+    let err = w
+        .org
+        .seed_service_app(SeedApp::new("typo", key()).role("READ_ONLY_ADMN"))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UnknownRole { role } if role == "READ_ONLY_ADMN"),
+        "{err}"
+    );
+    let err = w
+        .org
+        .seed_service_app(SeedApp::new("typo", key()).scopes(&["okta.user.read"]))
+        .unwrap_err();
+    assert!(matches!(err, Error::UnknownScope { .. }), "{err}");
+    let apps = get(&w.url("/api/v1/apps"), &h(&ssws(&w))).json();
+    assert!(
+        apps.as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["label"] != "typo"),
+        "nothing is made"
+    );
+    w.org
+        .seed_service_app(
+            SeedApp::new("right", key())
+                .role("READ_ONLY_ADMIN")
+                .scopes(&["okta.users.read"]),
+        )
+        .unwrap();
+}

@@ -655,3 +655,32 @@ fn the_default_custom_server_wants_its_own_audience_and_mints_no_okta_scopes() {
         "Not found: Resource not found: nope (AuthorizationServer)",
     );
 }
+
+#[test]
+fn times_at_the_end_of_the_clock_are_refused_not_overflowed() {
+    // On main an assertion with `exp` of u64::MAX overflowed `exp + leeway` inside the token
+    // endpoint (caught, answered 500). Every time a client sends is a number to check, not to add
+    // to: each such assertion gets Okta's 401 invalid_client.
+    let w = World::new(false);
+    for claims in [
+        vec![("exp", json!(u64::MAX))],
+        vec![("iat", json!(u64::MAX))],
+        vec![("iat", json!(u64::MAX)), ("exp", json!(u64::MAX))],
+    ] {
+        let got = w.token_request(&w.assertion_with(&claims), "okta.users.read", None);
+        assert_eq!(got.status, 401, "{claims:?}: {}", got.body);
+        assert_eq!(got.json()["error"], "invalid_client", "{}", got.body);
+    }
+    // A DPoP proof from the end of time is "issued in the future", not a server error.
+    let dk = crate::Key::fixture("p256", None);
+    let p = proof(
+        &dk,
+        "POST",
+        &w.token_url(),
+        &[],
+        &[("iat", json!(u64::MAX))],
+    );
+    let got = w.token_request(&w.assertion(), "okta.users.read", Some(&p));
+    assert_eq!(got.status, 400, "{}", got.body);
+    assert_eq!(got.json()["error"], "invalid_dpop_proof", "{}", got.body);
+}

@@ -2,7 +2,7 @@
 //! reproduced with the emulator's fault injection: a typed error or a bounded recovery, no
 //! panic, no secret in any error.
 
-use okta_emulator::{Fault, FaultRule, Reset};
+use okta_emulator::{Fault, FaultRoute, FaultRule, Reset};
 use okta_flows::{Credential, DpopMode, Error, TokenRequest, TokenSource};
 use okta_jwk::{Curve, KeySpec};
 use serde_json::json;
@@ -28,7 +28,7 @@ fn assert_no_secret(s: &Setup, err: &Error) {
 fn case_38_nonce_challenge_without_a_nonce_or_forever() {
     let s = dpop_setup();
     s.org
-        .inject(FaultRule::next("token", 1, Fault::NonceMissing));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::NonceMissing));
     let err = s
         .okta
         .client_credentials(&s.creds(DpopMode::Always), &request())
@@ -37,7 +37,7 @@ fn case_38_nonce_challenge_without_a_nonce_or_forever() {
     assert_no_secret(&s, &err);
     s.org.clear_events();
     s.org
-        .inject(FaultRule::always("token", Fault::NonceForever));
+        .inject(FaultRule::always(FaultRoute::Token, Fault::NonceForever));
     let err = s
         .okta
         .client_credentials(&s.creds(DpopMode::Always), &request())
@@ -50,7 +50,7 @@ fn case_38_nonce_challenge_without_a_nonce_or_forever() {
     );
     s.org.clear_faults();
     s.org
-        .inject(FaultRule::next("token", 1, Fault::NonceDuplicate));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::NonceDuplicate));
     let err = s
         .okta
         .client_credentials(&s.creds(DpopMode::Always), &request())
@@ -62,7 +62,8 @@ fn case_38_nonce_challenge_without_a_nonce_or_forever() {
 fn cases_39_and_40_html_pages_and_truncated_json() {
     let s = Setup::simple();
     // A gateway that keeps failing: after the bounded retries (issue 13), Okta's page is shown.
-    s.org.inject(FaultRule::always("token", Fault::Html(502)));
+    s.org
+        .inject(FaultRule::always(FaultRoute::Token, Fault::Html(502)));
     let err = s
         .okta
         .client_credentials(&s.creds(DpopMode::Auto), &request())
@@ -75,15 +76,18 @@ fn cases_39_and_40_html_pages_and_truncated_json() {
         "{shown}"
     );
     s.org
-        .inject(FaultRule::next("token", 1, Fault::TruncatedJson));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::TruncatedJson));
     let err = s
         .okta
         .client_credentials(&s.creds(DpopMode::Auto), &request())
         .unwrap_err();
     assert!(matches!(err, Error::Unexpected { .. }), "{err}");
     assert_no_secret(&s, &err);
-    s.org
-        .inject(FaultRule::next("token", 1, Fault::WrongContentType));
+    s.org.inject(FaultRule::next(
+        FaultRoute::Token,
+        1,
+        Fault::WrongContentType,
+    ));
     let err = s
         .okta
         .client_credentials(&s.creds(DpopMode::Auto), &request())
@@ -92,7 +96,7 @@ fn cases_39_and_40_html_pages_and_truncated_json() {
     // Nothing was cached by the failures: a token source asks again and succeeds.
     let source = TokenSource::new(s.okta.clone(), s.creds(DpopMode::Auto), request());
     s.org
-        .inject(FaultRule::next("token", 1, Fault::Status(500)));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Status(500)));
     assert!(source.token().is_err());
     assert!(source.token().is_ok());
     assert_eq!(source.tokens_fetched(), 2);
@@ -102,16 +106,22 @@ fn cases_39_and_40_html_pages_and_truncated_json() {
 fn cases_41_to_43_token_responses() {
     let s = dpop_setup();
     let creds = s.creds(DpopMode::Always);
-    s.org
-        .inject(FaultRule::next("token", 1, Fault::TokenTypeBearer));
+    s.org.inject(FaultRule::next(
+        FaultRoute::Token,
+        1,
+        Fault::TokenTypeBearer,
+    ));
     let err = s.okta.client_credentials(&creds, &request()).unwrap_err();
     assert!(
         matches!(err, Error::TokenResponse(ref m) if m.contains("RFC 9449")),
         "{err}"
     );
     for value in [json!(0), json!(-1), json!("3600"), json!(1e12), json!(null)] {
-        s.org
-            .inject(FaultRule::next("token", 1, Fault::ExpiresIn(value.clone())));
+        s.org.inject(FaultRule::next(
+            FaultRoute::Token,
+            1,
+            Fault::ExpiresIn(value.clone()),
+        ));
         let err = s.okta.client_credentials(&creds, &request()).unwrap_err();
         assert!(matches!(err, Error::TokenResponse(_)), "{value}: {err}");
     }
@@ -152,7 +162,7 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
     .build()
     .unwrap();
     s.org.inject(FaultRule::next(
-        "users",
+        FaultRoute::Users,
         1,
         Fault::RateLimited(Reset::In(1)),
     ));
@@ -166,8 +176,10 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
     // A reset further away than one wait (issue 13): refused at once, saying when it resets,
     // rather than waiting only to be refused again.
     s.org.clear_events();
-    s.org
-        .inject(FaultRule::always("users", Fault::RateLimited(Reset::Far)));
+    s.org.inject(FaultRule::always(
+        FaultRoute::Users,
+        Fault::RateLimited(Reset::Far),
+    ));
     let err = patient
         .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap_err();
@@ -186,8 +198,10 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
     // Missing, garbage, past, concurrency: backoff, bounded, then a typed error.
     for reset in [Reset::Missing, Reset::Garbage, Reset::Past] {
         s.org.clear_events();
-        s.org
-            .inject(FaultRule::always("users", Fault::RateLimited(reset)));
+        s.org.inject(FaultRule::always(
+            FaultRoute::Users,
+            Fault::RateLimited(reset),
+        ));
         let start = std::time::Instant::now();
         let err = s
             .okta
@@ -201,7 +215,8 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
         assert_eq!(s.org.events().len(), 4, "one try and three retries");
         s.org.clear_faults();
     }
-    s.org.inject(FaultRule::always("users", Fault::Concurrency));
+    s.org
+        .inject(FaultRule::always(FaultRoute::Users, Fault::Concurrency));
     assert!(matches!(
         s.okta
             .call(ssws, okta_flows::Method::GET, "/api/v1/users", None),
@@ -211,7 +226,7 @@ fn case_44_rate_limits_are_waited_out_within_bounds() {
     // A POST is not retried on 429.
     s.org.clear_events();
     s.org.inject(FaultRule::next(
-        "grants",
+        FaultRoute::Grants,
         1,
         Fault::RateLimited(Reset::In(1)),
     ));
@@ -233,7 +248,7 @@ fn case_45_a_failing_page_says_what_was_fetched() {
     let ssws: &dyn Credential = &(s.admin);
     // Two 503s on the walk are retried; the list is whole.
     s.org
-        .inject(FaultRule::next("users", 2, Fault::Status(503)));
+        .inject(FaultRule::next(FaultRoute::Users, 2, Fault::Status(503)));
     let total: usize = s
         .okta
         .pages(ssws, "/api/v1/users?limit=200")
@@ -244,7 +259,8 @@ fn case_45_a_failing_page_says_what_was_fetched() {
     let mut walk = s.okta.pages(ssws, "/api/v1/users?limit=200");
     assert_eq!(walk.next().unwrap().unwrap().len(), 200);
     assert_eq!(walk.next().unwrap().unwrap().len(), 200);
-    s.org.inject(FaultRule::always("users", Fault::Status(503)));
+    s.org
+        .inject(FaultRule::always(FaultRoute::Users, Fault::Status(503)));
     let err = walk.next().unwrap().unwrap_err();
     assert!(
         matches!(
@@ -265,7 +281,7 @@ fn case_46_a_post_that_fails_is_not_retried() {
     let s = Setup::simple();
     s.org.clear_events();
     s.org
-        .inject(FaultRule::next("grants", 1, Fault::Status(500)));
+        .inject(FaultRule::next(FaultRoute::Grants, 1, Fault::Status(500)));
     let err = s
         .okta
         .add_grant(
@@ -291,25 +307,31 @@ fn cases_47_to_50_bodies_redirects_and_links() {
     let s = Setup::simple();
     let ssws: &dyn Credential = &(s.admin);
     // 47: a body over the cap.
-    s.org
-        .inject(FaultRule::next("users", 1, Fault::Huge(9 * 1024 * 1024)));
+    s.org.inject(FaultRule::next(
+        FaultRoute::Users,
+        1,
+        Fault::Huge(9 * 1024 * 1024),
+    ));
     let err = s
         .okta
         .call(ssws, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap_err();
     assert!(err.to_string().contains("larger than"), "{err}");
-    s.org
-        .inject(FaultRule::next("token", 1, Fault::Huge(2 * 1024 * 1024)));
+    s.org.inject(FaultRule::next(
+        FaultRoute::Token,
+        1,
+        Fault::Huge(2 * 1024 * 1024),
+    ));
     assert!(
         s.okta
             .client_credentials(&s.creds(DpopMode::Auto), &request())
             .is_err()
     );
     // 48: redirects are never followed, with credentials or without.
-    for route in ["token", "users"] {
+    for route in [FaultRoute::Token, FaultRoute::Users] {
         s.org
             .inject(FaultRule::next(route, 1, Fault::Redirect(307)));
-        let err = if route == "token" {
+        let err = if route == FaultRoute::Token {
             s.okta
                 .client_credentials(&s.creds(DpopMode::Auto), &request())
                 .unwrap_err()
@@ -326,7 +348,7 @@ fn cases_47_to_50_bodies_redirects_and_links() {
     }
     // 49: a next link to another host is refused, after the first page.
     s.org
-        .inject(FaultRule::next("users", 1, Fault::LinkForeign));
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::LinkForeign));
     let mut walk = s.okta.pages(ssws, "/api/v1/users?limit=5");
     assert!(walk.next().unwrap().is_ok());
     let err = walk.next().unwrap().unwrap_err();
@@ -345,7 +367,8 @@ fn cases_47_to_50_bodies_redirects_and_links() {
         Err(Error::NotThisOrg { .. })
     ));
     // 50: a loop.
-    s.org.inject(FaultRule::always("users", Fault::LinkLoop));
+    s.org
+        .inject(FaultRule::always(FaultRoute::Users, Fault::LinkLoop));
     let results: Vec<_> = s.okta.pages(ssws, "/api/v1/users?limit=5").collect();
     assert_eq!(results.len(), 2);
     assert!(

@@ -2,7 +2,7 @@
 //! error tells the user.
 
 use httpmock::prelude::*;
-use okta_emulator::{Fault, FaultRule};
+use okta_emulator::{Fault, FaultRoute, FaultRule};
 use okta_flows::{
     ClientId, DpopMode, Error, Okta, OrgUrl, ServiceCredentials, SswsToken, TokenRequest, jwk,
 };
@@ -26,8 +26,11 @@ fn a_created_app_whose_answer_cannot_be_read_is_outcome_unknown() {
     // On main a 2xx with another Content-Type was a plain parse error, inviting a retry that
     // would create a second app.
     let s = Setup::simple();
-    s.org
-        .inject(FaultRule::next("apps", 1, Fault::WrongContentType));
+    s.org.inject(FaultRule::next(
+        FaultRoute::Apps,
+        1,
+        Fault::WrongContentType,
+    ));
     let jwks = jwk::Jwks::new(vec![s.key.public_jwk().clone()]);
     let err = s
         .okta
@@ -66,8 +69,11 @@ fn a_created_app_whose_answer_cannot_be_read_is_outcome_unknown() {
         .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err}");
     // A GET whose answer cannot be read is still a plain unexpected answer: nothing was made.
-    s.org
-        .inject(FaultRule::next("apps", 1, Fault::WrongContentType));
+    s.org.inject(FaultRule::next(
+        FaultRoute::Apps,
+        1,
+        Fault::WrongContentType,
+    ));
     let err = s.okta.list_apps(&s.admin).unwrap_err();
     assert!(matches!(err, Error::Unexpected { .. }), "{err}");
 }
@@ -80,7 +86,7 @@ fn a_bad_gateway_at_the_token_endpoint_is_retried_with_a_new_assertion() {
     for status in [502, 503, 504] {
         s.org.clear_events();
         s.org
-            .inject(FaultRule::next("token", 1, Fault::Status(status)));
+            .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Status(status)));
         let token = s
             .okta
             .client_credentials(&s.creds(DpopMode::Always), &request())
@@ -100,7 +106,7 @@ fn a_bad_gateway_at_the_token_endpoint_is_retried_with_a_new_assertion() {
     // A 500 is not a gateway's: not retried.
     s.org.clear_events();
     s.org
-        .inject(FaultRule::next("token", 1, Fault::Status(500)));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Status(500)));
     let err = s
         .okta
         .client_credentials(&s.creds(DpopMode::Always), &request())

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use okta_emulator::{Fault, FaultRule};
+use okta_emulator::{Fault, FaultRoute, FaultRule};
 use okta_flows::{ClientAuth, ClientId, Credential, DpopMode, Error, TokenRequest};
 use okta_jwk::{Curve, KeyPair, KeySpec};
 use serde_json::json;
@@ -458,7 +458,7 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
     let admin: &dyn Credential = &(s.admin);
     let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
     s.org
-        .inject(FaultRule::next("token", 1, Fault::Status(500)));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Status(500)));
     assert!(
         s.okta
             .rotate_app_key(

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use okta_emulator::{Fault, FaultRule};
+use okta_emulator::{Fault, FaultRoute, FaultRule};
 use serde_json::Value;
 
 use super::{Org, ok, run, tmp};
@@ -295,7 +295,7 @@ fn the_others_take_over_from_a_lock_holder_killed_mid_fetch() {
     let url = format!("{}?lock_ttl_ms=1500", redis.url());
     // The first token request hangs for long enough to be killed in.
     org.emulator
-        .inject(FaultRule::next("token", 1, Fault::Stall(20_000)));
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Stall(20_000)));
     let holder = host_env(&org, "fleet-kill-holder", &url);
     let mut child = super::command(&["token", "--json"], &refs(&holder))
         .stdout(Stdio::null())

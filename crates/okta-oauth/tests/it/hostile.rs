@@ -583,11 +583,13 @@ fn a_token_cache_readable_by_others_is_warned_about_and_made_private() {
 #[test]
 fn rate_limits_far_away_fail_at_once_and_the_trace_shows_every_exchange() {
     // Item 15: on main a far reset cost 3 × 60 s, and -v showed fewer exchanges than were sent.
-    use okta_emulator::{Fault, FaultRule, Reset};
+    use okta_emulator::{Fault, FaultRoute, FaultRule, Reset};
     let org = Org::new("rate-far");
     let env = org.env();
-    org.emulator
-        .inject(FaultRule::always("token", Fault::RateLimited(Reset::Far)));
+    org.emulator.inject(FaultRule::always(
+        FaultRoute::Token,
+        Fault::RateLimited(Reset::Far),
+    ));
     org.emulator.clear_events();
     let started = std::time::Instant::now();
     let out = run(&["token", "-v", "--token-cache", "none"], &env, None);
@@ -603,7 +605,7 @@ fn rate_limits_far_away_fail_at_once_and_the_trace_shows_every_exchange() {
     org.emulator.clear_faults();
     // A near reset is waited out; each try is traced and was sent.
     org.emulator.inject(FaultRule::next(
-        "users",
+        FaultRoute::Users,
         1,
         Fault::RateLimited(Reset::In(1)),
     ));
