@@ -283,6 +283,25 @@ pub enum Error {
         "a token store needs a cache secret to encrypt tokens under: this signer's private key is not in memory, so configure one (ServiceCredentials::with_cache_secret), or use no store; tokens are never stored in clear"
     )]
     CacheSecretNeeded,
+    /// A token came back living no longer than the token source's margin: every call would
+    /// fetch a new one, so the cache would be off without a word.
+    #[error(
+        "the token lives {lifetime} s, no longer than the cache margin of {margin} s: every call would fetch a new token; set a shorter margin (TokenSource::margin)"
+    )]
+    MarginTooLong {
+        /// The margin, in seconds.
+        margin: u64,
+        /// How long the token lives, in seconds.
+        lifetime: u64,
+    },
+    /// Another caller of the same token source has been fetching a token for longer than the
+    /// source waits ([`crate::TokenSource::wait_at_most`]): a signer that hangs (a stuck KMS)
+    /// does not block every caller for good.
+    #[error("another caller has been fetching a token for more than {waited:?}; gave up waiting")]
+    FetchTimedOut {
+        /// How long this caller waited.
+        waited: std::time::Duration,
+    },
 }
 
 /// Shorthand for results of this crate.

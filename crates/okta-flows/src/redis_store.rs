@@ -117,7 +117,20 @@ impl RedisStore {
                 "timeout_ms" => timeout = millis()?,
                 "lock_ttl_ms" => lock_ttl = millis()?,
                 "ca_file" => ca_file = Some(value.into_owned()),
-                _ => kept.push((name.into_owned(), value.into_owned())),
+                // The redis crate's own: the protocol anywhere, and for a Unix socket the
+                // database and the credentials. It ignores every other name, so a misspelt
+                // parameter would be dropped without a word.
+                "protocol" => kept.push((name.into_owned(), value.into_owned())),
+                "db" | "user" | "pass" if scheme.ends_with("+unix") || scheme == "unix" => {
+                    kept.push((name.into_owned(), value.into_owned()));
+                }
+                other => {
+                    return Err(RedisUrlError(format!(
+                        "unknown parameter {:?}: this crate's are timeout_ms, lock_ttl_ms and \
+                         ca_file; Redis's are protocol, and db, user and pass for a Unix socket",
+                        safe_name(other)
+                    )));
+                }
             }
         }
         let kept: String = url::form_urlencoded::Serializer::new(String::new())
@@ -390,6 +403,11 @@ fn tls_roots(root: &[u8]) -> redis::TlsCertificates {
     }
 }
 
+/// A parameter's name as given, cut short and without control characters, for an error.
+fn safe_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(40).collect()
+}
+
 /// The CA certificates of `?ca_file=`: PEM, at most 1 MiB.
 fn read_ca(path: &std::path::Path) -> Result<Vec<u8>, RedisUrlError> {
     use std::io::Read as _;
@@ -549,6 +567,14 @@ mod tests {
                 "ca_file /nonexistent/ca.pem",
             ),
             ("127.0.0.1:6379", "no scheme"),
+            // On main a misspelt parameter went to the redis crate, which ignores it: the
+            // command timeout stayed 500 ms without a word.
+            (
+                "redis://127.0.0.1?timout_ms=5",
+                "unknown parameter \"timout_ms\"",
+            ),
+            ("redis://127.0.0.1?db=2", "unknown parameter \"db\""),
+            ("redis://127.0.0.1?protocol=resp9", "protocol"),
         ] {
             let err = RedisStore::open(bad).unwrap_err().to_string();
             assert!(err.contains(says), "{bad}: {err}");

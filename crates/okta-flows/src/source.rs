@@ -3,11 +3,20 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::client::Okta;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{FileStore, StoreError, TokenStore};
 use crate::tokens::{ServiceCredentials, Token, TokenRequest};
+
+/// How long a caller waits for another caller's fetch by default: two total request timeouts
+/// (a token request and its nonce retry) and a little more.
+const DEFAULT_PATIENCE: Duration = Duration::from_secs(75);
+
+/// The longest margin: an hour, the life of every access token of Okta's org authorization
+/// server (the one that mints Okta API scopes).
+const LONGEST_MARGIN: u64 = 3600;
 
 /// A token cache for one set of credentials and scopes: reuses the token until `margin` seconds
 /// before it expires, and refreshes it once however many threads ask at the same moment (C8).
@@ -17,6 +26,7 @@ pub struct TokenSource {
     creds: ServiceCredentials,
     request: TokenRequest,
     margin: u64,
+    patience: Duration,
     state: Mutex<SourceState>,
     ready: Condvar,
     fetched: AtomicU64,
@@ -46,6 +56,7 @@ impl TokenSource {
             creds,
             request,
             margin: 60,
+            patience: DEFAULT_PATIENCE,
             state: Mutex::new(SourceState::default()),
             ready: Condvar::new(),
             fetched: AtomicU64::new(0),
@@ -82,10 +93,33 @@ impl TokenSource {
         self
     }
 
-    /// Refresh this many seconds before expiry (default 60).
-    pub fn margin(mut self, seconds: u64) -> TokenSource {
+    /// Refresh this many seconds before expiry (default 60). Refuses an hour or more with
+    /// [`Error::InvalidInput`]: Okta's org authorization server issues tokens for an hour, so
+    /// the cache would never keep one. A token that comes back living no longer than the margin
+    /// (a custom server's short policy) fails with [`Error::MarginTooLong`].
+    pub fn margin(mut self, seconds: u64) -> Result<TokenSource> {
+        if seconds >= LONGEST_MARGIN {
+            return Err(Error::InvalidInput {
+                what: "the token cache margin",
+                reason: "it must be under an hour, the life of a token of Okta's org authorization server",
+            });
+        }
         self.margin = seconds;
-        self
+        Ok(self)
+    }
+
+    /// How long a caller waits while another caller of this source fetches a token (default
+    /// 75 s), before failing with [`Error::FetchTimedOut`]: a signer that hangs (a stuck KMS)
+    /// must not block every thread of the program. Refuses zero and more than a day.
+    pub fn wait_at_most(mut self, patience: Duration) -> Result<TokenSource> {
+        if patience.is_zero() || patience > crate::transport::LONGEST {
+            return Err(Error::InvalidInput {
+                what: "the wait for another caller's fetch",
+                reason: "it must be more than zero and at most a day",
+            });
+        }
+        self.patience = patience;
+        Ok(self)
     }
 
     /// How many tokens this source has requested from Okta.
@@ -99,6 +133,7 @@ impl TokenSource {
     /// fetches in turn: none is left waiting.
     pub fn token(&self) -> Result<Token> {
         let mut state = crate::client::lock(&self.state);
+        let started = Instant::now();
         loop {
             if let Some(t) = &state.token
                 && t.expires_at() > self.okta.now().plus(self.margin)
@@ -108,10 +143,15 @@ impl TokenSource {
             if !state.fetching {
                 break;
             }
+            let waited = started.elapsed();
+            let Some(left) = self.patience.checked_sub(waited).filter(|l| !l.is_zero()) else {
+                return Err(Error::FetchTimedOut { waited });
+            };
             state = self
                 .ready
-                .wait(state)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+                .wait_timeout(state, left)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
         }
         state.fetching = true;
         drop(state);
@@ -130,6 +170,14 @@ impl TokenSource {
                 .get_or_fetch(&self.okta, &self.creds, &self.request, self.margin, fetch)
         };
         if let Ok(t) = &result {
+            let lifetime = t.expires_at().since(self.okta.now());
+            if lifetime <= self.margin {
+                drop(guard);
+                return Err(Error::MarginTooLong {
+                    margin: self.margin,
+                    lifetime,
+                });
+            }
             guard.token = Some(t.clone());
         }
         drop(guard);

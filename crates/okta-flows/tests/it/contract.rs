@@ -437,3 +437,132 @@ fn tokens_and_apps_obtained_elsewhere_can_be_built_and_used() {
     assert_eq!(app.raw()["label"], "reporting");
     assert!(!format!("{app:?}").contains("a-secret-of"));
 }
+
+/// A signer that says when it is entered, then blocks until told to go on (a stuck KMS).
+struct Stuck {
+    key: jwk::KeyPair,
+    entered: std::sync::Mutex<std::sync::mpsc::Sender<()>>,
+    gate: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl jwk::Signer for Stuck {
+    fn algorithm(&self) -> jwk::Algorithm {
+        self.key.algorithm()
+    }
+    fn public_jwk(&self) -> &jwk::PublicJwk {
+        self.key.public_jwk()
+    }
+    fn sign(&self, input: &[u8]) -> okta_jwk::Result<Vec<u8>> {
+        let _ = self.entered.lock().unwrap().send(());
+        let _ = self.gate.lock().unwrap().recv();
+        self.key.sign(input)
+    }
+}
+
+#[test]
+fn a_caller_waits_for_another_callers_fetch_only_so_long() {
+    // On main `TokenSource::token()` waited with no deadline while another thread fetched: a
+    // signer that hangs blocked every caller of the source for good.
+    use std::time::{Duration, Instant};
+    let s = Setup::simple();
+    let (go_on, gate) = std::sync::mpsc::channel();
+    let (entered, inside) = std::sync::mpsc::channel();
+    let signer = Arc::new(Stuck {
+        key: jwk::KeyPair::from_pem(s.key.to_pkcs8_pem().unwrap().expose_secret()).unwrap(),
+        entered: std::sync::Mutex::new(entered),
+        gate: std::sync::Mutex::new(gate),
+    });
+    let creds = ServiceCredentials::new(s.client_id.clone(), signer);
+    let source = Arc::new(
+        TokenSource::new(
+            s.okta.clone(),
+            creds,
+            TokenRequest::scopes(&["okta.users.read"]).unwrap(),
+        )
+        .wait_at_most(Duration::from_millis(300))
+        .unwrap(),
+    );
+    let fetcher = {
+        let source = source.clone();
+        std::thread::spawn(move || source.token().map(|t| t.token_type()))
+    };
+    // The second caller finds the first one fetching (it is stuck in the signer), and gives up
+    // after its wait rather than never.
+    inside
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the first caller reached the signer");
+    let started = Instant::now();
+    let err = source.token().unwrap_err();
+    assert!(matches!(err, Error::FetchTimedOut { .. }), "{err}");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(err.to_string().contains("gave up waiting"), "{err}");
+    go_on.send(()).unwrap();
+    // Each later signature (the nonce retry, if any) goes through at once.
+    std::thread::spawn(move || {
+        while inside.recv().is_ok() {
+            if go_on.send(()).is_err() {
+                break;
+            }
+        }
+    });
+    assert!(fetcher.join().unwrap().is_ok(), "the stuck fetch finishes");
+    assert!(source.token().is_ok(), "and its token serves the others");
+    for refused in [Duration::ZERO, Duration::from_secs(86_401)] {
+        assert!(matches!(
+            TokenSource::new(
+                s.okta.clone(),
+                s.creds(DpopMode::Auto),
+                TokenRequest::default()
+            )
+            .wait_at_most(refused),
+            Err(Error::InvalidInput { .. })
+        ));
+    }
+}
+
+#[test]
+fn a_margin_the_token_cannot_outlive_is_refused_not_silently_uncached() {
+    // On main a margin longer than the token's life turned the cache off without a word: every
+    // call fetched a new token.
+    use okta_emulator::{Fault, FaultRoute, FaultRule};
+    let s = Setup::simple();
+    let source = || {
+        TokenSource::new(
+            s.okta.clone(),
+            s.creds(DpopMode::Auto),
+            TokenRequest::scopes(&["okta.users.read"]).unwrap(),
+        )
+    };
+    assert!(matches!(
+        source().margin(3600),
+        Err(Error::InvalidInput { .. })
+    ));
+    // A token of 30 s against the default margin of 60 s: a typed error, not a fetch per call.
+    s.org.inject(FaultRule::next(
+        FaultRoute::Token,
+        1,
+        Fault::ExpiresIn(json!(30)),
+    ));
+    let short = source();
+    let err = short.token().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::MarginTooLong {
+                margin: 60,
+                lifetime: 30
+            }
+        ),
+        "{err}"
+    );
+    // With a margin it can outlive, the same short token is kept and reused.
+    s.org.inject(FaultRule::next(
+        FaultRoute::Token,
+        1,
+        Fault::ExpiresIn(json!(30)),
+    ));
+    let fitting = source().margin(10).unwrap();
+    fitting.token().unwrap();
+    fitting.token().unwrap();
+    assert_eq!(fitting.tokens_fetched(), 1);
+}
