@@ -8,7 +8,7 @@
 #[non_exhaustive]
 pub enum Error {
     /// The signing key or a key used for verification was unusable.
-    #[error("key problem")]
+    #[error("the key: {0}")]
     Key(#[from] okta_jwk::Error),
     /// A client id that is empty, too long, or holds characters Okta never issues.
     #[error("client id is not acceptable: {reason}")]

@@ -58,7 +58,7 @@ use org::{App, Grant, Org, Role};
 #[non_exhaustive]
 pub enum Error {
     /// The port could not be bound.
-    #[error("cannot listen on 127.0.0.1:{port}")]
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind {
         /// The port asked for.
         port: u16,
@@ -69,9 +69,24 @@ pub enum Error {
     /// The token-signing keys could not be made.
     #[error("cannot make the org's token-signing keys: {0}")]
     Keys(String),
-    /// The state file could not be read.
-    #[error("cannot read the state file {0}")]
-    State(String),
+    /// The state file could not be read (its `io::ErrorKind` is the source's).
+    #[error("cannot read the state file {}: {source}", path.display())]
+    StateRead {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The state file is not one this emulator wrote.
+    #[error("the state file {} does not parse: {source}", path.display())]
+    StateParse {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
     /// A seeded app was refused (the message is the emulator's answer).
     #[error("the app was refused: {0}")]
     Seed(String),
@@ -229,11 +244,15 @@ impl Emulator {
             .map_err(Error::Keys)?;
         let saved = match &config.state_file {
             Some(path) if path.exists() => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| Error::State(format!("{}: {e}", path.display())))?;
+                let bytes = std::fs::read(path).map_err(|source| Error::StateRead {
+                    path: path.clone(),
+                    source,
+                })?;
                 Some(
-                    serde_json::from_slice(&bytes)
-                        .map_err(|e| Error::State(format!("{}: {e}", path.display())))?,
+                    serde_json::from_slice(&bytes).map_err(|source| Error::StateParse {
+                        path: path.clone(),
+                        source,
+                    })?,
                 )
             }
             _ => None,

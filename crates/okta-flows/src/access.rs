@@ -74,7 +74,7 @@ impl std::str::FromStr for OidcAppKind {
             "native" => Ok(OidcAppKind::Native),
             "spa" | "browser" => Ok(OidcAppKind::Spa),
             _ => Err(Error::InvalidInput {
-                what: "app type",
+                what: "the app type",
                 reason: "it is web, native or spa",
             }),
         }
@@ -102,7 +102,7 @@ impl OidcApp {
         redirect_uris: Vec<String>,
     ) -> Result<OidcApp> {
         let bad = |reason| Error::InvalidInput {
-            what: "redirect URI",
+            what: "the redirect URI",
             reason,
         };
         if redirect_uris.is_empty() {
@@ -183,6 +183,7 @@ fn unexpected(endpoint: &str, reason: &str) -> Error {
         endpoint: endpoint.to_owned(),
         reason: reason.to_owned(),
         request_id: None,
+        source: None,
     }
 }
 
@@ -196,7 +197,7 @@ fn user_segment(login_or_id: &str) -> Result<String> {
         || login_or_id == ".."
     {
         return Err(Error::InvalidInput {
-            what: "user",
+            what: "the user",
             reason: "a login or user id is 1 to 256 characters, none of them control characters",
         });
     }

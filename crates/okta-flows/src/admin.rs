@@ -161,6 +161,7 @@ pub(crate) fn text(v: &Value, pointer: &str, endpoint: &str) -> Result<String> {
             endpoint: endpoint.to_owned(),
             reason: format!("the answer has no {pointer}"),
             request_id: None,
+            source: None,
         })
 }
 
@@ -177,6 +178,7 @@ pub(crate) fn typed<T, E>(
         endpoint: endpoint.to_owned(),
         reason: format!("{pointer} is not {what}"),
         request_id: None,
+        source: None,
     })
 }
 
@@ -344,6 +346,7 @@ impl Okta {
             endpoint: path.to_owned(),
             reason: "not a list".into(),
             request_id: r.request_id.clone(),
+            source: None,
         })?;
         list.iter().map(|v| item(v, path)).collect()
     }

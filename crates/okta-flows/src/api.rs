@@ -89,6 +89,7 @@ pub(crate) fn made_but_unread<T>(result: Result<T>, check: &'static str) -> Resu
             endpoint,
             reason,
             request_id,
+            ..
         } => Error::OutcomeUnknown {
             endpoint,
             reason: format!(
@@ -128,7 +129,7 @@ impl Okta {
     ) -> Result<ApiResponse> {
         let url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
             let url = url::Url::parse(path_or_url).map_err(|_| Error::InvalidInput {
-                what: "URL",
+                what: "the URL",
                 reason: "it does not parse",
             })?;
             if !self.shared.org.same_origin(&url) {
@@ -550,11 +551,17 @@ impl RawPage {
             endpoint: self.endpoint.clone(),
             reason,
             request_id: None,
+            source: None,
         };
         let text = std::str::from_utf8(&self.body)
             .map_err(|_| unexpected("a list page must be a JSON array (it is not UTF-8)".into()))?;
-        let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text)
-            .map_err(|e| unexpected(format!("a list page must be a JSON array ({e})")))?;
+        let items: Vec<&serde_json::value::RawValue> =
+            serde_json::from_str(text).map_err(|e| Error::Unexpected {
+                endpoint: self.endpoint.clone(),
+                reason: format!("a list page must be a JSON array ({e})"),
+                request_id: None,
+                source: Some(Box::new(e)),
+            })?;
         Ok(items
             .into_iter()
             .map(serde_json::value::RawValue::get)

@@ -492,6 +492,7 @@ impl Okta {
             endpoint: "GET /.well-known/…".into(),
             reason: "no metadata document".into(),
             request_id: None,
+            source: None,
         }))
     }
 

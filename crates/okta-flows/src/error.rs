@@ -73,6 +73,11 @@ impl fmt::Display for Problem {
 
 /// Everything that can go wrong talking to Okta. No variant holds a token, an assertion, a proof
 /// or a key.
+///
+/// Each error's `Display` is a whole sentence, its cause included (`signing the client
+/// assertion: …`), so `{err}` alone says what happened; [`std::error::Error::source`] also
+/// returns the cause, typed, for programs that look inside. Printing the whole chain, skip a
+/// cause whose text already ends the message before it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -84,9 +89,9 @@ pub enum Error {
     },
     /// A value given to this crate is not acceptable (an id, a scope, a method, a path, a
     /// setting); nothing was sent.
-    #[error("invalid {what}: {reason}")]
+    #[error("{what} is not acceptable: {reason}")]
     InvalidInput {
-        /// What was given (`an app id`, `the HTTP method`).
+        /// What was given, with its article (`an app id`, `the HTTP method`).
         what: &'static str,
         /// The rule it broke.
         reason: &'static str,
@@ -95,7 +100,7 @@ pub enum Error {
     #[error("the system's random number generator failed")]
     Random,
     /// An ID token was refused (signature, issuer, audience, times).
-    #[error("the ID token was refused")]
+    #[error("the ID token was refused: {source}")]
     IdToken {
         /// Why.
         #[source]
@@ -109,7 +114,7 @@ pub enum Error {
     },
     /// The loopback listener for a sign-in redirect could not be opened ("address in use",
     /// "permission denied": see the source).
-    #[error("cannot listen on {address} for the sign-in redirect")]
+    #[error("cannot listen on {address} for the sign-in redirect: {source}")]
     Listen {
         /// The address (`127.0.0.1:8765`).
         address: String,
@@ -118,7 +123,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A file this crate keeps (a token cache, a user token file) could not be written or read.
-    #[error("{action} {path}")]
+    #[error("{action} {path}: {source}")]
     File {
         /// What was being done (`writing the user token file`).
         action: &'static str,
@@ -130,7 +135,7 @@ pub enum Error {
     },
     /// The request never got an answer (DNS, connect, TLS, timeout, reset, or a proxy that
     /// could not be reached or refused to connect).
-    #[error("{endpoint}: no answer from Okta{}", proxy.as_ref().map(|p| format!(" through the proxy {p}")).unwrap_or_default())]
+    #[error("{endpoint}: no answer from Okta{}: {source}", proxy.as_ref().map(|p| format!(" through the proxy {p}")).unwrap_or_default())]
     Transport {
         /// What was called (`POST /oauth2/v1/token`).
         endpoint: String,
@@ -168,6 +173,9 @@ pub enum Error {
         reason: String,
         /// The request id, if there was one.
         request_id: Option<String>,
+        /// What could not read it (the JSON parser's error), when something did.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// Rate limited, and the retries allowed are spent (or the request is not safe to retry).
     #[error("{endpoint}: rate limited by Okta (HTTP 429){}", reset.map(|r| format!("; the limit resets at {r} (Unix time)")).unwrap_or_default())]
@@ -251,13 +259,13 @@ pub enum Error {
         url: String,
     },
     /// Signing the client assertion failed.
-    #[error("signing the client assertion")]
+    #[error("signing the client assertion: {0}")]
     ClientAssertion(#[source] okta_assertion::Error),
     /// Making a DPoP proof failed.
-    #[error("making a DPoP proof")]
+    #[error("making a DPoP proof: {0}")]
     DpopProof(#[source] okta_assertion::Error),
     /// A URL or value for a JWT claim was refused (an endpoint from discovery, a client id).
-    #[error("{what}")]
+    #[error("{what}: {source}")]
     Claim {
         /// What it was (`the token endpoint from discovery`).
         what: &'static str,
@@ -266,7 +274,7 @@ pub enum Error {
         source: okta_assertion::Error,
     },
     /// A key problem: the DPoP key could not be made or read back, or a key did not verify.
-    #[error("{action}")]
+    #[error("{action}: {source}")]
     Key {
         /// What was being done (`reading the DPoP key saved with the token`).
         action: &'static str,
@@ -275,7 +283,7 @@ pub enum Error {
         source: okta_jwk::Error,
     },
     /// A signing key given by a [`crate::LazySigner`] could not be loaded.
-    #[error("loading the private key")]
+    #[error("loading the private key: {0}")]
     KeyLoad(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A token source has a store, but nothing to seal its entries under: the signer cannot
     /// derive a secret from its key (a KMS or an HSM) and no cache secret was configured.

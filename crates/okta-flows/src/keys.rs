@@ -72,6 +72,7 @@ fn key_from(v: &Value, endpoint: &str) -> Result<AppKey> {
             endpoint: endpoint.to_owned(),
             reason: "a key without an Okta id".into(),
             request_id: None,
+            source: None,
         })?;
     Ok(AppKey {
         id,
@@ -95,6 +96,7 @@ impl Okta {
             endpoint: path.clone(),
             reason: "no list of keys".into(),
             request_id: None,
+            source: None,
         })?;
         list.iter().map(|k| key_from(k, &path)).collect()
     }

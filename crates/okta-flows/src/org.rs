@@ -52,7 +52,7 @@ impl OrgUrl {
     /// origin: `.evil.example/x` would otherwise make `https://org.okta.com.evil.example/x`.
     pub(crate) fn join(&self, path: &str) -> Result<url::Url> {
         let refuse = |reason| Error::InvalidInput {
-            what: "path",
+            what: "the path",
             reason,
         };
         if !path.starts_with('/') || path.starts_with("//") {

@@ -51,7 +51,7 @@ impl ProxyUrl {
         credentials: Option<(&str, &str)>,
     ) -> crate::Result<ProxyUrl> {
         let bad = || crate::Error::InvalidInput {
-            what: "proxy",
+            what: "the proxy URL",
             reason: "the host is not a host name or URL",
         };
         let text = if host.contains("://") {

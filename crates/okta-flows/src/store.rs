@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use okta_assertion::UnixTime;
@@ -15,11 +16,25 @@ use serde::{Deserialize, Serialize};
 
 /// Why a store could not answer: it is down, slow, full or refused the command. Holds no entry
 /// and no credential of the store (a Redis password is never in it).
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{store}: {reason}")]
+#[derive(Debug, Clone)]
 pub struct StoreError {
     store: String,
     reason: String,
+    cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.store, self.reason)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl StoreError {
@@ -28,6 +43,20 @@ impl StoreError {
         StoreError {
             store: store.into(),
             reason: reason.into(),
+            cause: None,
+        }
+    }
+
+    /// An error of the store described as `store`, caused by `source` (an `io::Error`, whose
+    /// kind a caller can then read): the reason is its text.
+    pub fn caused_by(
+        store: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> StoreError {
+        StoreError {
+            store: store.into(),
+            reason: source.to_string(),
+            cause: Some(Arc::new(source)),
         }
     }
 
@@ -196,12 +225,12 @@ impl FileStore {
     }
 
     fn write(&self, contents: &Contents) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(contents).map_err(|e| self.error(&e))?;
-        crate::files::write_private_file(&self.path, &bytes).map_err(|e| self.error(&e))
+        let bytes = serde_json::to_vec(contents).map_err(|e| self.error(e))?;
+        crate::files::write_private_file(&self.path, &bytes).map_err(|e| self.error(e))
     }
 
-    fn error(&self, e: &dyn std::fmt::Display) -> StoreError {
-        StoreError::new(self.describe(), e.to_string())
+    fn error(&self, e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+        StoreError::caused_by(self.describe(), e)
     }
 }
 

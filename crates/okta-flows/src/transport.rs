@@ -78,8 +78,12 @@ impl Reply {
     /// [`Response::json`] into any type.
     pub(crate) fn json_as<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         self.require_json()?;
-        serde_json::from_slice(&self.body)
-            .map_err(|e| self.unexpected(format!("the JSON does not parse ({e})")))
+        serde_json::from_slice(&self.body).map_err(|e| Error::Unexpected {
+            endpoint: self.endpoint.clone(),
+            reason: format!("the JSON does not parse ({e})"),
+            request_id: self.request_id(),
+            source: Some(Box::new(e)),
+        })
     }
 
     /// `Content-Type: application/json` (C4), or the error that says what came instead.
@@ -107,6 +111,7 @@ impl Reply {
             endpoint: self.endpoint.clone(),
             reason,
             request_id: self.request_id(),
+            source: None,
         }
     }
 
@@ -274,7 +279,7 @@ pub(crate) fn agent(s: &AgentSettings) -> Result<ureq::Agent> {
     let proxy = match &s.proxy {
         Some(p) => Some(
             ureq::Proxy::new(p.expose_secret()).map_err(|_| Error::InvalidInput {
-                what: "proxy URL",
+                what: "the proxy URL",
                 reason: "ureq does not accept it as a proxy (http, https, socks4, socks5)",
             })?,
         ),
@@ -376,7 +381,7 @@ pub(crate) fn send(
         builder = builder.header("Content-Type", content_type);
     }
     let request = builder.body(bytes).map_err(|_| Error::InvalidInput {
-        what: "request",
+        what: "the request",
         reason: "a header name or value is not valid HTTP",
     })?;
     let proxy = || {
@@ -423,6 +428,7 @@ pub(crate) fn send(
                 endpoint: endpoint.clone(),
                 reason: format!("the body is larger than {max_body} bytes"),
                 request_id: None,
+                source: None,
             },
             other => Error::Transport {
                 endpoint: endpoint.clone(),
@@ -435,6 +441,7 @@ pub(crate) fn send(
             endpoint,
             reason: format!("the body is larger than {max_body} bytes"),
             request_id: None,
+            source: None,
         });
     }
     Ok(Reply {

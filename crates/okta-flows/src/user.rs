@@ -147,7 +147,7 @@ impl Okta {
     ) -> Result<SignIn> {
         if !path.starts_with('/') || path.contains(['?', '#']) {
             return Err(Error::InvalidInput {
-                what: "redirect path",
+                what: "the redirect path",
                 reason: "it starts with / and has no query or fragment",
             });
         }
@@ -354,7 +354,7 @@ impl Okta {
     /// Fetches a JWKS from a URL of this org (a `jwks_uri`), for checking tokens.
     pub fn fetch_jwks_at(&self, url: &str) -> Result<Jwks> {
         let url = url::Url::parse(url).map_err(|_| Error::InvalidInput {
-            what: "JWKS URL",
+            what: "the JWKS URL",
             reason: "it does not parse",
         })?;
         if !self.shared.org.same_origin(&url) {
@@ -424,7 +424,12 @@ impl SignIn {
                     }
                     std::thread::sleep(Duration::from_millis(20));
                 }
-                Err(_) => return Err(Error::SignIn("the loopback listener failed".into())),
+                Err(source) => {
+                    return Err(Error::Listen {
+                        address: self.redirect_uri.clone(),
+                        source,
+                    });
+                }
             }
         }
     }

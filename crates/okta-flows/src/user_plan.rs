@@ -258,6 +258,7 @@ impl Okta {
                 endpoint: path,
                 reason: "the answer has no client_secret".into(),
                 request_id: r.request_id.clone(),
+                source: None,
             })
     }
 }

@@ -173,7 +173,7 @@ pub enum Error {
         reason: &'static str,
     },
     /// Signing failed inside the crypto backend or an external signer (KMS, HSM, command).
-    #[error("signing with {alg} failed")]
+    #[error("signing with {alg} failed{}", source.as_ref().map(|s| format!(": {s}")).unwrap_or_default())]
     Signing {
         /// The algorithm.
         alg: Algorithm,

@@ -162,7 +162,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            out.note(&format!("error: {e:#}"));
+            out.note(&format!("error: {}", out::error_text(&e)));
             ExitCode::from(1)
         }
     }

@@ -99,7 +99,7 @@ impl ApiCmd {
                 ))
             }
             Err(e) if !self.user && !self.ssws => Err(match self.scope_help(org, admin, &e) {
-                Some(help) => anyhow::anyhow!("{e:#}\n{help}"),
+                Some(help) => anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e)),
                 None => e,
             }),
             other => other,

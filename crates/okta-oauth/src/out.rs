@@ -143,3 +143,47 @@ pub(crate) fn render_step(step: &serde_json::Value) -> String {
     }
     text
 }
+
+/// An error and its causes, each said once: okta-flows' errors include their cause in their own
+/// text, so a cause that already ends the message before it is not repeated.
+pub(crate) fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.ends_with(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_the_message_already_says_is_not_repeated() {
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl std::fmt::Display for Outer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "signing the client assertion: {}", self.0)
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let e = anyhow::Error::new(Outer(std::io::Error::other("no answer")))
+            .context("getting a token");
+        assert_eq!(
+            error_text(&e),
+            "getting a token: signing the client assertion: no answer"
+        );
+    }
+}

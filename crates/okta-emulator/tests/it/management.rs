@@ -451,8 +451,17 @@ fn the_state_file_keeps_apps_and_the_admin_token_across_restarts() {
     std::fs::write(&path, b"{broken").unwrap();
     assert!(matches!(
         okta_emulator::Emulator::start(config()),
-        Err(okta_emulator::Error::State(_))
+        Err(okta_emulator::Error::StateParse { .. })
     ));
+    // One that cannot be read keeps the io::ErrorKind (on main both were a String).
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    match okta_emulator::Emulator::start(config()) {
+        Err(okta_emulator::Error::StateRead { source, .. }) => {
+            assert_eq!(source.kind(), std::io::ErrorKind::IsADirectory, "{source}");
+        }
+        other => panic!("{other:?}"),
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

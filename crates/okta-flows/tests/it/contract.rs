@@ -106,7 +106,13 @@ fn a_path_cannot_leave_the_org() {
     ] {
         let err = okta.call(&ssws, Method::GET, path, None).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidInput { what: "path", .. }),
+            matches!(
+                err,
+                Error::InvalidInput {
+                    what: "the path",
+                    ..
+                }
+            ),
             "{path}: {err}"
         );
         assert!(okta.pages(&ssws, path).next().unwrap().is_err(), "{path}");
@@ -565,4 +571,75 @@ fn a_margin_the_token_cannot_outlive_is_refused_not_silently_uncached() {
     fitting.token().unwrap();
     fitting.token().unwrap();
     assert_eq!(fitting.tokens_fetched(), 1);
+}
+
+/// A signer whose KMS cannot be reached.
+struct Unreachable(jwk::KeyPair);
+
+impl jwk::Signer for Unreachable {
+    fn algorithm(&self) -> jwk::Algorithm {
+        self.0.algorithm()
+    }
+    fn public_jwk(&self) -> &jwk::PublicJwk {
+        self.0.public_jwk()
+    }
+    fn sign(&self, _input: &[u8]) -> okta_jwk::Result<Vec<u8>> {
+        Err(okta_jwk::Error::Signing {
+            alg: self.0.algorithm(),
+            source: Some(Box::new(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the KMS at kms.example did not answer",
+            ))),
+        })
+    }
+}
+
+#[test]
+fn an_error_says_its_cause_and_keeps_it_typed() {
+    // On main `Display` of a signing failure said only "signing the client assertion", and the
+    // io::Error of the signer could not be reached from the error's own text.
+    use std::error::Error as _;
+    let s = Setup::simple();
+    let signer = Arc::new(Unreachable(
+        jwk::KeyPair::from_pem(s.key.to_pkcs8_pem().unwrap().expose_secret()).unwrap(),
+    ));
+    let creds = ServiceCredentials::new(s.client_id.clone(), signer);
+    let err = s
+        .okta
+        .client_credentials(&creds, &TokenRequest::scopes(&["okta.users.read"]).unwrap())
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("signing the client assertion: "), "{text}");
+    assert!(text.contains("did not answer"), "{text}");
+    // The cause is still there, typed, down the chain.
+    let mut cause = err.source();
+    let mut kind = None;
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            kind = Some(io.kind());
+        }
+        cause = c.source();
+    }
+    assert_eq!(kind, Some(std::io::ErrorKind::TimedOut));
+}
+
+#[test]
+fn a_store_error_keeps_the_io_error_behind_it() {
+    // On main `StoreError` kept only the text of the file's io::Error.
+    use okta_flows::{FileStore, TokenStore, UnixTime};
+    use std::error::Error as _;
+    let dir = std::env::temp_dir().join(format!("okta-flows-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let blocker = dir.join("not-a-folder");
+    std::fs::write(&blocker, b"x").unwrap();
+    let store = FileStore::new(blocker.join("tokens.json"));
+    let err = store
+        .save("entry", b"sealed", UnixTime(1), UnixTime(2))
+        .unwrap_err();
+    let io = err
+        .source()
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .expect("the io::Error is the source");
+    assert_eq!(io.kind(), std::io::ErrorKind::NotADirectory, "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -498,7 +498,10 @@ fn a_deferred_key_is_parsed_only_when_a_token_must_be_signed() {
     let broken = run("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
     let err = broken.token().unwrap_err();
     assert!(matches!(err, Error::KeyLoad(_)), "{err:?}");
-    assert_eq!(err.to_string(), "loading the private key");
+    assert!(
+        err.to_string().starts_with("loading the private key: "),
+        "{err}"
+    );
     assert!(
         std::error::Error::source(&err).is_some(),
         "the cause is kept"
