@@ -20,6 +20,7 @@ use crate::cargo;
 
 pub(crate) fn run() -> Result<()> {
     prerequisites()?;
+    msrv()?;
     let mut times = Vec::new();
     step(&mut times, "fmt", || {
         crate::run(cargo().args(["fmt", "--all", "--check"]))
@@ -165,4 +166,55 @@ fn is_root() -> bool {
             .and_then(|ids| ids.split_whitespace().next())
             == Some("0")
     })
+}
+
+/// The workspace's `rust-version` is the toolchain these checks run on, so the minimum it
+/// claims is the one tested: a newer `rustc` here would leave it untested.
+fn msrv() -> Result<()> {
+    let manifest = std::fs::read_to_string(crate::root().join("Cargo.toml"))?;
+    let stated = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .map(|v| v.trim().trim_matches('"').to_owned())
+        .ok_or_else(|| anyhow::anyhow!("Cargo.toml states no rust-version"))?;
+    let rustc = crate::output(
+        std::process::Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+            .arg("--version"),
+    )?;
+    let running = rustc
+        .split_whitespace()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("rustc --version said {rustc:?}"))?;
+    if !same_minor(running, &stated) {
+        bail!(
+            "the workspace states rust-version {stated}, but the checks run on rustc {running}: \
+             set rust-version to {running} in Cargo.toml (the toolchain these checks test), or \
+             run them with rustc {stated}"
+        );
+    }
+    Ok(())
+}
+
+/// Whether two versions have the same major and minor numbers (`1.95.0` and `1.95`).
+fn same_minor(a: &str, b: &str) -> bool {
+    let two = |v: &str| v.split('.').take(2).map(str::to_owned).collect::<Vec<_>>();
+    two(a) == two(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_by_major_and_minor() {
+        assert!(same_minor("1.95.0", "1.95"));
+        assert!(same_minor("1.95.2", "1.95.0"));
+        assert!(!same_minor("1.96.0", "1.95"));
+        assert!(!same_minor("1.9.0", "1.95"));
+    }
+
+    #[test]
+    fn the_stated_rust_version_is_the_running_toolchain() -> Result<()> {
+        msrv()
+    }
 }

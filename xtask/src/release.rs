@@ -68,8 +68,16 @@ pub(crate) fn bump_manifest(manifest: &str, old: Version, new: Version) -> Resul
         }
         let ours = (section == "[workspace.package]" && line.starts_with("version = "))
             || (section == "[workspace.dependencies]" && line.contains("path = \"crates/"));
+        let (old_exact, new_exact) = (
+            format!("version = \"={old}\""),
+            format!("version = \"={new}\""),
+        );
         if ours && line.contains(&old_v) {
             out.push_str(&line.replacen(&old_v, &new_v, 1));
+            changed += 1;
+        } else if ours && line.contains(&old_exact) {
+            // An exact requirement (okta-jwk's, whose hidden items its dependents use).
+            out.push_str(&line.replacen(&old_exact, &new_exact, 1));
             changed += 1;
         } else {
             out.push_str(line);
@@ -194,7 +202,7 @@ mod tests {
 
     use super::*;
 
-    const MANIFEST: &str = "[workspace]\nmembers = []\n\n[workspace.package]\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace.dependencies]\nokta-jwk = { path = \"crates/okta-jwk\", version = \"0.1.0\" }\nother = { version = \"0.1.0\" }\n";
+    const MANIFEST: &str = "[workspace]\nmembers = []\n\n[workspace.package]\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace.dependencies]\nokta-jwk = { path = \"crates/okta-jwk\", version = \"=0.1.0\" }\nokta-flows = { path = \"crates/okta-flows\", version = \"0.1.0\" }\nother = { version = \"0.1.0\" }\n";
 
     #[test]
     fn versions_parse_and_order() {
@@ -227,8 +235,12 @@ mod tests {
                     1
                 )
                 .replace(
-                    "okta-jwk\", version = \"0.1.0\"",
-                    "okta-jwk\", version = \"0.2.0\""
+                    "okta-jwk\", version = \"=0.1.0\"",
+                    "okta-jwk\", version = \"=0.2.0\""
+                )
+                .replace(
+                    "okta-flows\", version = \"0.1.0\"",
+                    "okta-flows\", version = \"0.2.0\""
                 )
         );
         assert!(bumped.contains("other = { version = \"0.1.0\" }"));

@@ -87,10 +87,11 @@ fn main() {
         users: u32::MAX,
         management: u32::MAX,
     };
-    let org = Emulator::start(Config {
-        rate_limits: limits,
-        users: SeedUsers { count: 100_000 },
-        ..Config::default()
+    let org = Emulator::start({
+        let mut config = Config::default();
+        config.rate_limits = limits;
+        config.users = SeedUsers { count: 100_000 };
+        config
     })
     .unwrap();
     let agent: ureq::Agent = ureq::Agent::config_builder()

@@ -109,8 +109,10 @@ pub struct SeedUsers {
 /// The password of every user of a default org, for the sign-in and activation pages.
 pub const DEFAULT_PASSWORD: &str = "Emulator-Passw0rd";
 
-/// Everything about an emulated org.
+/// Everything about an emulated org. Start from [`Config::default`] and set what differs
+/// (`config.users = SeedUsers { count: 100 }`): fields may be added in a minor release.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// Port on 127.0.0.1; 0 picks a free one (the default).
     pub port: u16,

@@ -40,14 +40,15 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let org = Emulator::start(Config {
-        users: SeedUsers { count: 100_000 },
-        rate_limits: RateLimits {
+    let org = Emulator::start({
+        let mut config = Config::default();
+        config.users = SeedUsers { count: 100_000 };
+        config.rate_limits = RateLimits {
             oauth: 2000,
             users: 1200,
             management: 1200,
-        },
-        ..Config::default()
+        };
+        config
     })
     .unwrap();
     let okta = Okta::builder(OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap())

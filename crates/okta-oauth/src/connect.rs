@@ -50,11 +50,9 @@ pub(crate) fn local_org(
     verbose: bool,
     out: &crate::out::Out,
 ) -> Result<(okta_emulator::Emulator, Okta, SswsToken, String)> {
-    let mut config = okta_emulator::Config {
-        users: okta_emulator::SeedUsers { count: 25 },
-        state_file: Some(state_file),
-        ..Default::default()
-    };
+    let mut config = okta_emulator::Config::default();
+    config.users = okta_emulator::SeedUsers { count: 25 };
+    config.state_file = Some(state_file);
     if login.is_some() {
         // No person at hand: the local org signs this user in without its page.
         config.default_login = login;

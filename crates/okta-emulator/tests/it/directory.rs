@@ -608,9 +608,10 @@ fn the_state_file_keeps_users_groups_and_secrets() {
     std::fs::create_dir_all(&dir).unwrap();
     let state = dir.join("state.json");
     let _ = std::fs::remove_file(&state);
-    let config = || okta_emulator::Config {
-        state_file: Some(state.clone()),
-        ..Default::default()
+    let config = || {
+        let mut config = okta_emulator::Config::default();
+        config.state_file = Some(state.clone());
+        config
     };
     let (user, gid, app, secret_count) = {
         let w = World::with(config(), "p256", false);

@@ -257,13 +257,14 @@ fn a_misspelt_route_or_an_impossible_probability_is_refused_when_made() {
 
 #[test]
 fn rate_limits_count_per_bucket_and_answer_429_with_e0000047() {
-    let config = okta_emulator::Config {
-        rate_limits: okta_emulator::RateLimits {
+    let config = {
+        let mut config = okta_emulator::Config::default();
+        config.rate_limits = okta_emulator::RateLimits {
             oauth: 100,
             users: 3,
             management: 100,
-        },
-        ..Default::default()
+        };
+        config
     };
     let w = World::with(config, "p256", false);
     let remaining: Vec<String> = (0..3)

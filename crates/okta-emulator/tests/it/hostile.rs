@@ -232,12 +232,13 @@ fn honest_framings_still_work_chunked_pipelined_and_expect_continue() {
 
 #[test]
 fn a_dribbled_body_or_head_is_cut_off_at_the_request_timeout() {
-    let config = okta_emulator::Config {
-        limits: okta_emulator::ServerLimits {
+    let config = {
+        let mut config = okta_emulator::Config::default();
+        config.limits = okta_emulator::ServerLimits {
             request_timeout: Duration::from_secs(1),
             ..Default::default()
-        },
-        ..Default::default()
+        };
+        config
     };
     let org = okta_emulator::Emulator::start(config).unwrap();
     let port: u16 = org.url().rsplit(':').next().unwrap().parse().unwrap();

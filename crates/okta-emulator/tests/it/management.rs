@@ -313,9 +313,10 @@ fn the_other_list_shapes() {
         (okta_emulator::JwksListShape::Array, ""),
     ] {
         let w = World::with(
-            okta_emulator::Config {
-                jwks_list_shape: shape,
-                ..Default::default()
+            {
+                let mut config = okta_emulator::Config::default();
+                config.jwks_list_shape = shape;
+                config
             },
             "p256",
             false,
@@ -411,9 +412,10 @@ fn the_state_file_keeps_apps_and_the_admin_token_across_restarts() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("org.json");
     let _ = std::fs::remove_file(&path);
-    let config = || okta_emulator::Config {
-        state_file: Some(path.clone()),
-        ..Default::default()
+    let config = || {
+        let mut config = okta_emulator::Config::default();
+        config.state_file = Some(path.clone());
+        config
     };
     let (token, id) = {
         let w = World::with(config(), "p256", false);

@@ -10,9 +10,10 @@ fn bearer(w: &World) -> String {
 
 #[test]
 fn users_with_ssws_and_bearer_paginate_to_the_end() {
-    let config = okta_emulator::Config {
-        users: okta_emulator::SeedUsers { count: 450 },
-        ..Default::default()
+    let config = {
+        let mut config = okta_emulator::Config::default();
+        config.users = okta_emulator::SeedUsers { count: 450 };
+        config
     };
     let w = World::with(config, "p256", false);
     let token = bearer(&w);
@@ -462,9 +463,10 @@ fn an_ssws_token_without_a_space_is_accepted_unless_refused() {
         &[("Authorization", joined.as_str())],
     );
     assert_eq!(got.status, 200, "{}", got.body);
-    let strict = okta_emulator::Emulator::start(okta_emulator::Config {
-        ssws_without_space: false,
-        ..okta_emulator::Config::default()
+    let strict = okta_emulator::Emulator::start({
+        let mut config = okta_emulator::Config::default();
+        config.ssws_without_space = false;
+        config
     })
     .unwrap();
     let joined = format!("SSWS{}", strict.admin_token());

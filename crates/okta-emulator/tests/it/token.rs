@@ -440,9 +440,10 @@ fn form_and_grant_rules() {
 
 #[test]
 fn no_scope_error_is_configurable() {
-    let config = okta_emulator::Config {
-        no_scope_error: okta_emulator::NoScopeError::AccessDenied,
-        ..Default::default()
+    let config = {
+        let mut config = okta_emulator::Config::default();
+        config.no_scope_error = okta_emulator::NoScopeError::AccessDenied;
+        config
     };
     let w = World::with(config, "p256", false);
     let got = w.token_request(&w.assertion(), "okta.groups.read", None);

@@ -244,9 +244,10 @@ fn a_user_token_needs_the_users_admin_role() {
 
 fn page_world() -> World {
     World::with(
-        Config {
-            default_login: None,
-            ..Config::default()
+        {
+            let mut config = Config::default();
+            config.default_login = None;
+            config
         },
         "p256",
         false,
@@ -365,9 +366,10 @@ fn the_sign_in_page_refuses_an_unassigned_user_after_the_password() {
 fn device_world() -> (World, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(crate::now()));
     let w = World::with(
-        Config {
-            clock: clock.clone(),
-            ..Config::default()
+        {
+            let mut config = Config::default();
+            config.clock = clock.clone();
+            config
         },
         "p256",
         false,

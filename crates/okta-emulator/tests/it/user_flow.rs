@@ -368,9 +368,10 @@ fn cases_55_to_59_pkce_codes_and_redirects() {
 
 #[test]
 fn loopback_redirects_may_use_any_port_when_configured() {
-    let config = okta_emulator::Config {
-        redirect_match: okta_emulator::RedirectMatch::AnyLoopbackPort,
-        ..Default::default()
+    let config = {
+        let mut config = okta_emulator::Config::default();
+        config.redirect_match = okta_emulator::RedirectMatch::AnyLoopbackPort;
+        config
     };
     let w = World::with(config, "p256", false);
     let id = native(&w);

@@ -60,9 +60,10 @@ pub fn binding(dpop: bool) -> DpopBinding {
 
 impl Setup {
     pub fn new(spec: KeySpec, dpop: bool, users: usize) -> Setup {
-        let org = Emulator::start(Config {
-            users: SeedUsers { count: users },
-            ..Config::default()
+        let org = Emulator::start({
+            let mut config = Config::default();
+            config.users = SeedUsers { count: users };
+            config
         })
         .unwrap();
         let okta = Okta::builder(OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap())

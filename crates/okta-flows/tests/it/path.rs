@@ -539,10 +539,11 @@ fn a_role_assignment_can_be_taken_away() {
 #[test]
 fn a_cold_run_after_an_earlier_one_starts_from_what_it_learnt() {
     use okta_flows::{Okta, OrgUrl, Scope, ServiceCredentials, SswsToken, StandardRole};
-    let org = okta_emulator::Emulator::start(okta_emulator::Config {
+    let org = okta_emulator::Emulator::start({
+        let mut config = okta_emulator::Config::default();
         // Nonces change every second and stay valid three periods: a saved one goes stale soon.
-        nonce_period: 1,
-        ..okta_emulator::Config::default()
+        config.nonce_period = 1;
+        config
     })
     .unwrap();
     let fresh = || {

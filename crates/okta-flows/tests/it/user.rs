@@ -518,9 +518,10 @@ fn key_rules_are_checked_before_sending_and_every_list_shape_is_read() {
         okta_emulator::JwksListShape::Keys,
         okta_emulator::JwksListShape::Array,
     ] {
-        let org = okta_emulator::Emulator::start(okta_emulator::Config {
-            jwks_list_shape: shape,
-            ..Default::default()
+        let org = okta_emulator::Emulator::start({
+            let mut config = okta_emulator::Config::default();
+            config.jwks_list_shape = shape;
+            config
         })
         .unwrap();
         let okta = okta_flows::Okta::builder(

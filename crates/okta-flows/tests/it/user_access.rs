@@ -57,9 +57,10 @@ fn browse(url: String) -> std::thread::JoinHandle<u16> {
 
 #[test]
 fn a_web_app_signs_its_assigned_user_in_with_its_secret_and_the_role_opens_the_api() {
-    let o = org(Config {
-        default_login: Some("user1@example.com".into()),
-        ..Config::default()
+    let o = org({
+        let mut config = Config::default();
+        config.default_login = Some("user1@example.com".into());
+        config
     });
     let (port, redirect) = free_redirect();
     let spec = OidcApp::new("guide web app", OidcAppKind::Web, vec![redirect]).unwrap();
@@ -243,10 +244,11 @@ fn a_native_app_signs_in_with_the_device_grant_slowing_down_when_told() {
         .unwrap()
         .as_secs();
     let clock = Arc::new(ManualClock::new(now));
-    let o = org(Config {
-        device_interval: 1,
-        clock: clock.clone(),
-        ..Config::default()
+    let o = org({
+        let mut config = Config::default();
+        config.device_interval = 1;
+        config.clock = clock.clone();
+        config
     });
     let spec = OidcApp::new(
         "device app",

@@ -204,9 +204,10 @@ impl Drop for Browser {
 fn browser_login_in_headless_chromium_through_the_sign_in_page() {
     let dir = tmp("browser");
     // The sign-in page, not the scripted sign-in.
-    let org = Emulator::start(Config {
-        default_login: None,
-        ..Config::default()
+    let org = Emulator::start({
+        let mut config = Config::default();
+        config.default_login = None;
+        config
     })
     .unwrap();
     let env = [

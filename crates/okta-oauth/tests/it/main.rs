@@ -251,9 +251,10 @@ struct Org {
 
 impl Org {
     fn new(name: &str) -> Org {
-        let emulator = Emulator::start(Config {
-            users: okta_emulator::SeedUsers { count: 450 },
-            ..Config::default()
+        let emulator = Emulator::start({
+            let mut config = Config::default();
+            config.users = okta_emulator::SeedUsers { count: 450 };
+            config
         })
         .unwrap();
         let dir = tmp(name);

@@ -18,12 +18,9 @@ struct UserOrg {
 
 impl UserOrg {
     /// An org whose scripted sign-in is `login`, with these extra settings.
-    fn new(name: &str, login: &str, config: Config) -> UserOrg {
-        let emulator = Emulator::start(Config {
-            default_login: Some(login.to_owned()),
-            ..config
-        })
-        .unwrap();
+    fn new(name: &str, login: &str, mut config: Config) -> UserOrg {
+        config.default_login = Some(login.to_owned());
+        let emulator = Emulator::start(config).unwrap();
         let dir = tmp(name);
         let env = vec![
             ("OKTA_CLIENT_ORGURL".to_owned(), emulator.url().to_owned()),
@@ -432,14 +429,11 @@ fn login_refuses_what_cannot_work_before_anything_is_sent() {
 
 #[test]
 fn login_with_the_device_grant_prints_the_code_and_polls_until_approved() {
-    let org = UserOrg::new(
-        "device",
-        "user1@example.com",
-        Config {
-            device_interval: 1,
-            ..Config::default()
-        },
-    );
+    let org = UserOrg::new("device", "user1@example.com", {
+        let mut config = Config::default();
+        config.device_interval = 1;
+        config
+    });
     let env = org.env();
     let created: Value = serde_json::from_str(&ok(&run(
         &[
