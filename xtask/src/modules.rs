@@ -56,6 +56,46 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
+/// What the command line must not know of Okta: its error codes, its message texts and the JSON
+/// paths of its answers. Okta's decisions are okta-flows' (its `OktaCode`, its diagnosis, its
+/// typed answers), so a library caller gets the same help as the command line. Searched in the
+/// code and its strings, not in comments.
+const OKTA_KNOWLEDGE: &[&str] = &[
+    "E00000",
+    "errorCode",
+    "errorSummary",
+    "error_description",
+    "invalid_scope",
+    "insufficient_scope",
+    "invalid_client",
+    "invalid_grant",
+    "invalid_token",
+    "invalid_request",
+    "unauthorized_client",
+    "invalid_dpop_proof",
+    "use_dpop_nonce",
+    "access_denied",
+    "authorization_pending",
+    "slow_down",
+    "expired_token",
+    "not assigned to the client application",
+    "Api validation failed",
+    "You do not have permission",
+    "Invalid token provided",
+    "Invalid session",
+    "\"/settings/",
+    "\"/credentials/",
+    "\"/profile/",
+    "\"/_links",
+];
+
+/// Words that must not appear in a crate's code or its strings, with the rule each one breaks.
+const FORBIDDEN_TEXT: &[(&str, &[&str], &str)] = &[(
+    "okta-oauth",
+    OKTA_KNOWLEDGE,
+    "Okta's codes, texts and JSON paths are okta-flows' to know, not the command line's",
+)];
+
 pub(crate) fn run() -> Result<()> {
     let mut problems = Vec::new();
     let crates = root().join("crates");
@@ -70,17 +110,22 @@ pub(crate) fn run() -> Result<()> {
             continue;
         }
         problems.extend(circles(&files).into_iter().map(|c| format!("{name}: {c}")));
-        for (krate, words, rule) in FORBIDDEN {
-            if *krate != name {
-                continue;
-            }
-            for (file, text) in files.values() {
-                for (line_no, line) in code_lines(text) {
-                    for word in *words {
-                        if line.contains(word) {
-                            problems.push(format!(
-                                "{name}: {rule}, but src/{file}:{line_no} has `{word}`"
-                            ));
+        for (rules, lines) in [
+            (FORBIDDEN, code_lines as fn(&str) -> Vec<(usize, String)>),
+            (FORBIDDEN_TEXT, code_and_strings),
+        ] {
+            for (krate, words, rule) in rules {
+                if *krate != name {
+                    continue;
+                }
+                for (file, text) in files.values() {
+                    for (line_no, line) in lines(text) {
+                        for word in *words {
+                            if line.contains(word) {
+                                problems.push(format!(
+                                    "{name}: {rule}, but src/{file}:{line_no} has `{word}`"
+                                ));
+                            }
                         }
                     }
                 }
@@ -147,6 +192,23 @@ fn code_lines(text: &str) -> Vec<(usize, String)> {
         .map(|(i, l)| (i + 1, code_only(l)))
         .filter(|(_, l)| !l.trim().is_empty())
         .collect()
+}
+
+/// The lines (numbered from 1) before the file's `#[cfg(test)]` module, each without its `// …`
+/// comment, string literals kept.
+fn code_and_strings(text: &str) -> Vec<(usize, String)> {
+    text.lines()
+        .enumerate()
+        .take_while(|(_, l)| l.trim() != "#[cfg(test)]")
+        .map(|(i, l)| (i + 1, without_comment(l)))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with("///"))
+        .collect()
+}
+
+/// A line up to its `//` comment (one outside a string literal): as many characters as
+/// [`code_only`] keeps, which stops there.
+fn without_comment(line: &str) -> String {
+    line.chars().take(code_only(line).chars().count()).collect()
 }
 
 /// A line's code: what is in string literals becomes spaces, and a `//` comment ends the line.
@@ -506,6 +568,17 @@ mod tests {
             ("tokens", "use crate::cache::Layers;\n"),
         ]);
         assert_eq!(circles(&reexported).len(), 1, "{:?}", circles(&reexported));
+    }
+
+    #[test]
+    fn okta_knowledge_is_found_in_strings_but_not_in_comments() {
+        let text = "let a = \"E0000006\"; // E0000090 is fine here\nlet b = 1; // \"/settings/x\"\n/// invalid_scope in a doc\nlet c = e.is(x) && t.contains(\"not assigned to the client application\");\n";
+        let found: Vec<usize> = code_and_strings(text)
+            .into_iter()
+            .filter(|(_, l)| OKTA_KNOWLEDGE.iter().any(|w| l.contains(w)))
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(found, [1, 4]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;
+use crate::code::OktaCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, DpopBinding, GrantId, Role, RoleAssignmentId, Scope, StandardRole};
 use crate::method::Method;
@@ -95,6 +96,18 @@ impl RegisteredApp {
     /// creation).
     pub fn client_secret(&self) -> Option<&ClientSecret> {
         self.client_secret.as_ref()
+    }
+
+    /// The sign-in redirect URIs Okta lists for the app (`settings.oauthClient.redirect_uris`);
+    /// none for a service app.
+    pub fn redirect_uris(&self) -> Vec<&str> {
+        self.raw
+            .pointer("/settings/oauthClient/redirect_uris")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
     }
 
     /// The JSON Okta returned, without the client secret (see [`RegisteredApp::client_secret`]).
@@ -266,7 +279,7 @@ impl Okta {
     pub fn delete_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
         let path = format!("/api/v1/apps/{id}");
         match self.call(cred, Method::DELETE, &path, None) {
-            Err(e) if e.okta_code() == Some("E0000056") => {
+            Err(e) if e.is(&OktaCode::AppNotDeactivated) => {
                 self.deactivate_app(cred, id)?;
                 self.call(cred, Method::DELETE, &path, None).map(|_| ())
             }

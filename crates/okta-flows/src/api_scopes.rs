@@ -10,7 +10,7 @@
 //! ```
 
 use crate::catalog::{CONTRACT_VERSION, OPERATIONS, SCOPES};
-use crate::ids::Scope;
+use crate::ids::{Scope, StandardRole};
 use crate::method::Method;
 
 /// The version of Okta's contract the catalog was generated from.
@@ -145,7 +145,7 @@ pub fn search(term: &str) -> Vec<ApiOperation> {
 /// reads; for changes the narrowest standard role whose permissions cover them (Okta's
 /// "Standard administrator roles and permissions"), `SUPER_ADMIN` for roles themselves, and
 /// `ORG_ADMIN` otherwise.
-pub fn suggested_role(scopes: &[&str]) -> &'static str {
+pub fn suggested_role(scopes: &[&str]) -> StandardRole {
     let manages = |prefixes: &[&str]| {
         scopes
             .iter()
@@ -153,17 +153,17 @@ pub fn suggested_role(scopes: &[&str]) -> &'static str {
             .all(|s| prefixes.iter().any(|p| s.starts_with(p)))
     };
     if scopes.iter().all(|s| s.ends_with(".read")) {
-        "READ_ONLY_ADMIN"
+        StandardRole::ReadOnlyAdmin
     } else if scopes.iter().any(|s| s.starts_with("okta.roles.")) {
-        "SUPER_ADMIN"
+        StandardRole::SuperAdmin
     } else if manages(&["okta.apps.", "okta.appGrants.", "okta.clients."]) {
-        "APP_ADMIN"
+        StandardRole::AppAdmin
     } else if manages(&["okta.users.", "okta.groups."]) {
-        "USER_ADMIN"
+        StandardRole::UserAdmin
     } else if manages(&["okta.authorizationServers."]) {
-        "API_ACCESS_MANAGEMENT_ADMIN"
+        StandardRole::ApiAccessManagementAdmin
     } else {
-        "ORG_ADMIN"
+        StandardRole::OrgAdmin
     }
 }
 
@@ -235,14 +235,23 @@ mod tests {
 
     #[test]
     fn hints_name_the_narrowest_standard_role() {
-        assert_eq!(suggested_role(&["okta.apps.read"]), "READ_ONLY_ADMIN");
-        assert_eq!(suggested_role(&["okta.apps.manage"]), "APP_ADMIN");
         assert_eq!(
-            suggested_role(&["okta.users.manage", "okta.groups.read"]),
+            suggested_role(&["okta.apps.read"]).as_str(),
+            "READ_ONLY_ADMIN"
+        );
+        assert_eq!(suggested_role(&["okta.apps.manage"]).as_str(), "APP_ADMIN");
+        assert_eq!(
+            suggested_role(&["okta.users.manage", "okta.groups.read"]).as_str(),
             "USER_ADMIN"
         );
-        assert_eq!(suggested_role(&["okta.roles.manage"]), "SUPER_ADMIN");
-        assert_eq!(suggested_role(&["okta.policies.manage"]), "ORG_ADMIN");
+        assert_eq!(
+            suggested_role(&["okta.roles.manage"]).as_str(),
+            "SUPER_ADMIN"
+        );
+        assert_eq!(
+            suggested_role(&["okta.policies.manage"]).as_str(),
+            "ORG_ADMIN"
+        );
     }
 
     #[test]

@@ -44,6 +44,21 @@ pub enum AuthServer {
     Custom(AuthServerId),
 }
 
+impl AuthServer {
+    /// The scopes of `scopes` this server will refuse: only the org authorization server mints
+    /// Okta API scopes (`okta.*`); a custom server answers them with `invalid_scope`.
+    pub fn refused_scopes<'a, S: AsRef<str>>(&self, scopes: &'a [S]) -> Vec<&'a str> {
+        match self {
+            AuthServer::Org => Vec::new(),
+            AuthServer::Custom(_) => scopes
+                .iter()
+                .map(AsRef::as_ref)
+                .filter(|s| s.starts_with("okta."))
+                .collect(),
+        }
+    }
+}
+
 /// The OAuth endpoints of an authorization server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

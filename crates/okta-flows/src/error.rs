@@ -316,13 +316,19 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// Okta's error code, when Okta answered with one.
-    pub fn okta_code(&self) -> Option<&str> {
+    /// Okta's error code, typed, when Okta answered with one (its text is in
+    /// [`Problem::code`]).
+    pub fn okta_code(&self) -> Option<crate::OktaCode> {
         match self {
-            Error::Okta { problem, .. } => problem.code.as_deref(),
+            Error::Okta { problem, .. } => problem.code.as_deref().map(crate::OktaCode::parse),
             Error::Pagination { source, .. } => source.okta_code(),
             _ => None,
         }
+    }
+
+    /// Whether Okta answered with this code.
+    pub fn is(&self, code: &crate::OktaCode) -> bool {
+        self.okta_code().as_ref() == Some(code)
     }
 
     /// The HTTP status, when there was an answer.

@@ -43,7 +43,10 @@ pub mod api_scopes;
 mod cache;
 mod catalog;
 mod client;
+mod code;
 mod device;
+mod diagnose;
+mod ensure;
 mod error;
 mod files;
 mod iam;
@@ -71,7 +74,10 @@ pub use api::{ApiResponse, Authorization, Credential, Items, Pages, RawPage, Raw
 pub use client::{
     AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace,
 };
+pub use code::OktaCode;
 pub use device::DeviceSignIn;
+pub use diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
+pub use ensure::Ensured;
 pub use error::{Error, Problem, RateLimit, Result};
 pub use files::write_private_file;
 pub use iam::{CustomRole, ResourceSet, all_users, permissions_for, users_of_group};

@@ -43,6 +43,23 @@ impl OrgUrl {
         }
     }
 
+    /// Splits an issuer as Okta writes it into the org and the custom authorization server it
+    /// names: `https://example.okta.com/oauth2/default` is the org and `default`; an org URL
+    /// alone (the org authorization server's issuer) names none.
+    ///
+    /// ```
+    /// use okta_flows::OrgUrl;
+    /// assert_eq!(OrgUrl::split_issuer("https://example.okta.com/oauth2/aus1/"), ("https://example.okta.com", Some("aus1")));
+    /// assert_eq!(OrgUrl::split_issuer("https://example.okta.com"), ("https://example.okta.com", None));
+    /// ```
+    pub fn split_issuer(text: &str) -> (&str, Option<&str>) {
+        let trimmed = text.trim().trim_end_matches('/');
+        match trimmed.split_once("/oauth2/") {
+            Some((org, id)) => (org, Some(id)),
+            None => (trimmed, None),
+        }
+    }
+
     /// The URL as text, without a trailing slash: `https://example.okta.com`.
     pub fn as_str(&self) -> &str {
         self.0.as_str().trim_end_matches('/')

@@ -158,11 +158,7 @@ impl OrgOpts {
     /// `--authorization-server`, `OKTA_OAUTH_AUTHORIZATION_SERVER`, or an org URL ending in
     /// `/oauth2/{id}` (the issuer of a custom server).
     fn server<'t>(&self, text: &'t str) -> Result<(&'t str, Option<AuthServerId>)> {
-        let trimmed = text.trim().trim_end_matches('/');
-        let (org, from_url) = match trimmed.split_once("/oauth2/") {
-            Some((org, id)) => (org, Some(id)),
-            None => (trimmed, None),
-        };
+        let (org, from_url) = OrgUrl::split_issuer(text);
         let named = self.authorization_server.clone().or_else(|| {
             std::env::var("OKTA_OAUTH_AUTHORIZATION_SERVER")
                 .ok()
@@ -180,21 +176,17 @@ impl OrgOpts {
         Ok((org, Some(id)))
     }
 
-    /// A warning when a custom authorization server is asked for Okta API scopes.
+    /// A warning when a custom authorization server is asked for scopes it will refuse.
     pub(crate) fn scope_warning(&self, scopes: &[String]) -> Option<String> {
         let text = self.org_text()?;
         let (_, Some(id)) = self.server(&text).ok()? else {
             return None;
         };
-        let okta: Vec<&str> = scopes
-            .iter()
-            .map(String::as_str)
-            .filter(|s| s.starts_with("okta."))
-            .collect();
-        (!okta.is_empty()).then(|| {
+        let refused = AuthServer::Custom(id.clone()).refused_scopes(scopes);
+        (!refused.is_empty()).then(|| {
             format!(
-                "warning: only the org authorization server mints Okta API scopes ({}); the custom server {id} will refuse them (invalid_scope). Leave out --authorization-server to use the org server",
-                okta.join(" ")
+                "warning: only the org authorization server mints Okta API scopes ({}); the custom server {id} will refuse them. Leave out --authorization-server to use the org server",
+                refused.join(" ")
             )
         })
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use okta_flows::{ClientAuth, ClientId, ClientSecret, ServiceCredentials, UserTokenSource};
+use okta_flows::{ClientAuth, ClientId, ClientSecret, Fix, ServiceCredentials, UserTokenSource};
 use serde_json::json;
 
 use crate::connect::OrgOpts;
@@ -281,22 +281,19 @@ impl LoginCmd {
     }
 }
 
-/// What to do about the sign-in failures people meet first.
+/// What to do about the sign-in failures people meet first, as okta-flows diagnoses them.
 fn explain(e: okta_flows::Error, client: &HeldClient) -> anyhow::Error {
-    let text = e.to_string();
     let id = client.client_id.as_str();
-    let hint = if text.contains("not assigned to the client application") {
-        Some(format!(
+    let sent_secret = client.method != ClientAuthArg::None;
+    let hint = match okta_flows::diagnose_sign_in(&e, &client.client_id, sent_secret) {
+        Some(Fix::AssignUserToApp { .. }) => Some(format!(
             "assign the user to the app first: okta-oauth app assign {id} --user LOGIN (with an API token)"
-        ))
-    } else if e.okta_code() == Some("invalid_client") && client.method == ClientAuthArg::None {
-        Some("this app authenticates with a client secret (a web app): give --client-secret-file FILE, set OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret in okta.yaml".to_owned())
-    } else if e.okta_code() == Some("unauthorized_client") {
-        Some(format!(
+        )),
+        Some(Fix::GiveClientSecret) => Some("this app authenticates with a client secret (a web app): give --client-secret-file FILE, set OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret in okta.yaml".to_owned()),
+        Some(Fix::AllowGrantType { .. }) => Some(format!(
             "the app does not allow this grant: `okta-oauth app get {id}` shows its grant types (the device grant needs a native app)"
-        ))
-    } else {
-        None
+        )),
+        _ => None,
     };
     match hint {
         Some(h) => anyhow::anyhow!("{e}; hint: {h}"),

@@ -2,7 +2,10 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use okta_flows::{AppId, Credential, GrantId, Method, Role, Scope, StandardRole, TokenType};
+use okta_flows::{
+    AppId, Caller, ClientId, Credential, Diagnosis, Fix, GrantId, Method, Role, Scope,
+    StandardRole, TokenType,
+};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
@@ -51,20 +54,52 @@ impl TokenCmd {
     }
 }
 
-/// A method as typed: `get` is `GET`; only the five Okta's APIs use.
-pub(crate) fn parse_method(text: &str) -> Result<Method> {
-    let method: Method = text.to_ascii_uppercase().parse()?;
-    if [Method::HEAD, Method::OPTIONS].contains(&method) {
-        bail!("unsupported method {text:?}: Okta's APIs use GET, POST, PUT, PATCH and DELETE");
+/// A diagnosis in words, each fix a command that runs as printed.
+fn render_diagnosis(d: &Diagnosis, client: Option<&ClientId>) -> String {
+    let call = d.operation.as_deref().unwrap_or("this call");
+    let needed = d.needed.join(" ");
+    let mut text = String::new();
+    let mut grants = Vec::new();
+    for fix in &d.fixes {
+        match fix {
+            Fix::AssignUserRole { role } => text.push_str(&format!(
+                "The user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token): okta-oauth role assign --user LOGIN {role}"
+            )),
+            Fix::AssignAppRole { client, role } => text.push_str(&format!(
+                "{call} needs {needed} and an admin role that allows it; the app has the scope but its role does not. Assign one: okta-oauth role assign {client} {role}"
+            )),
+            Fix::RequestScopes { scopes } => text.push_str(&format!(
+                "{call} needs {needed} (Okta's contract). The app {} holds grants for it: request it (--scopes {}).",
+                client.map(ClientId::as_str).unwrap_or("in use"),
+                scopes.join(" ")
+            )),
+            Fix::GrantScope { client, scope } => grants.push((client, scope)),
+            _ => {}
+        }
     }
-    Ok(method)
+    if let Some((client, _)) = grants.first().copied() {
+        let missing: Vec<&str> = grants.iter().map(|(_, s)| s.as_str()).collect();
+        text.push_str(&format!("{call} needs {needed} (Okta's contract)."));
+        if d.grants_read {
+            text.push_str(&format!(
+                " The app {client} holds no grant for {}. Grant it:",
+                missing.join(" ")
+            ));
+        } else {
+            text.push_str(" (No API token is configured, so the app's grants were not read.) If the app lacks the grant:");
+        }
+        for (client, scope) in &grants {
+            text.push_str(&format!("\n  okta-oauth grant add {client} {scope}"));
+        }
+    }
+    text
 }
 
 /// `okta-oauth api`.
 #[derive(Debug, Args)]
 pub(crate) struct ApiCmd {
     /// HTTP method (GET, POST, PUT, DELETE).
-    #[arg(value_parser = parse_method)]
+    #[arg(value_parser = crate::scopes_cmd::parse_method)]
     method: Method,
     /// Path on the org, e.g. `/api/v1/users?limit=200`.
     path: String,
@@ -87,22 +122,15 @@ pub(crate) struct ApiCmd {
 impl ApiCmd {
     pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
         let result = self.call(org, admin, out);
-        match result {
-            Err(e)
-                if self.user
-                    && e.downcast_ref::<okta_flows::Error>()
-                        .and_then(okta_flows::Error::okta_code)
-                        == Some("E0000006") =>
-            {
-                Err(anyhow::anyhow!(
-                    "{e}\nThe user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token): okta-oauth role assign --user LOGIN READ_ONLY_ADMIN"
-                ))
-            }
-            Err(e) if !self.user && !self.ssws => Err(match self.scope_help(org, admin, &e) {
-                Some(help) => anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e)),
-                None => e,
-            }),
-            other => other,
+        let Err(e) = result else {
+            return result;
+        };
+        if self.ssws {
+            return Err(e);
+        }
+        match self.diagnosis(org, admin, &e) {
+            Some(help) => Err(anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e))),
+            None => Err(e),
         }
     }
 
@@ -137,74 +165,26 @@ impl ApiCmd {
         }
     }
 
-    /// What to do about a refusal that scopes or roles explain: the scope the operation needs,
-    /// whether the app holds a grant for it (read with the API token when one is configured),
-    /// and the command that fixes it.
-    fn scope_help(&self, org: &OrgOpts, admin: &AdminOpts, e: &anyhow::Error) -> Option<String> {
-        let code = e
+    /// What to do about a refusal that scopes or roles explain, as okta-flows diagnoses it
+    /// (the app's grants read with the API token when one is configured), in words.
+    fn diagnosis(&self, org: &OrgOpts, admin: &AdminOpts, e: &anyhow::Error) -> Option<String> {
+        let error = e
             .chain()
-            .find_map(|c| c.downcast_ref::<okta_flows::Error>())
-            .and_then(okta_flows::Error::okta_code)?
-            .to_owned();
-        if !matches!(
-            code.as_str(),
-            "invalid_scope" | "insufficient_scope" | "E0000006"
-        ) {
-            return None;
-        }
-        let op = self.operation()?;
-        let needed: Vec<&str> = op.scope_names().collect();
-        if needed.is_empty() {
-            return None;
-        }
-        let client = self.service.client_id().ok()?;
-        let call = format!("{} {}", op.method(), op.template());
-        if code == "E0000006" {
-            let role = okta_flows::api_scopes::suggested_role(&needed);
-            return Some(format!(
-                "{call} needs {} and an admin role that allows it; the app has the scope but its role does not. Assign one: okta-oauth role assign {client} {role}",
-                needed.join(" ")
-            ));
-        }
-        let held = org.okta().ok().and_then(|okta| {
-            let ssws = admin.ssws().ok()?;
-            let app = AppId::new(client.as_str()).ok()?;
-            okta.list_grants(&ssws, &app).ok()
-        });
-        let missing: Vec<&str> = match &held {
-            Some(grants) => {
-                let names: Vec<&str> = grants.iter().map(|g| g.scope.as_str()).collect();
-                needed
-                    .iter()
-                    .copied()
-                    .filter(|n| !names.iter().any(|h| okta_flows::api_scopes::covers(h, n)))
-                    .collect()
+            .find_map(|c| c.downcast_ref::<okta_flows::Error>())?;
+        let okta = org.okta().ok()?;
+        let client;
+        let ssws = admin.ssws().ok();
+        let caller = if self.user {
+            Caller::User
+        } else {
+            client = self.service.client_id().ok()?;
+            Caller::App {
+                client: &client,
+                admin: ssws.as_ref().map(|s| s as &dyn Credential),
             }
-            None => needed.clone(),
         };
-        let mut text = format!("{call} needs {} (Okta's contract).", needed.join(" "));
-        match (&held, missing.is_empty()) {
-            (Some(_), true) => text.push_str(&format!(
-                " The app {client} holds grants for it: request it (--scopes {}).",
-                needed.join(" ")
-            )),
-            (Some(_), false) => {
-                text.push_str(&format!(
-                    " The app {client} holds no grant for {}. Grant it:",
-                    missing.join(" ")
-                ));
-                for m in &missing {
-                    text.push_str(&format!("\n  okta-oauth grant add {client} {m}"));
-                }
-            }
-            (None, _) => {
-                text.push_str(" (No API token is configured, so the app's grants were not read.) If the app lacks the grant:");
-                for m in &missing {
-                    text.push_str(&format!("\n  okta-oauth grant add {client} {m}"));
-                }
-            }
-        }
-        Some(text)
+        let found = okta.diagnose_call(error, self.method, &self.path, caller)?;
+        Some(render_diagnosis(&found, caller.client()))
     }
 
     fn call(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
@@ -550,14 +530,21 @@ impl GrantCmd {
         match self {
             GrantCmd::Add { app, scope } => {
                 crate::scopes_cmd::check_known(&[scope])?;
-                let g = okta.add_grant(
+                let ensured = okta.ensure_grant(
                     cred,
                     &AppId::new(app.as_str())?,
                     &Scope::new(scope.as_str())?,
                 )?;
+                let made = ensured.was_made();
+                let g = ensured.into_inner();
                 out.data(
-                    &format!("granted {} ({})", g.scope, g.id),
-                    &json!({"id": g.id.as_str(), "scope": g.scope.as_str()}),
+                    &format!(
+                        "{} {} ({})",
+                        if made { "granted" } else { "already granted:" },
+                        g.scope,
+                        g.id
+                    ),
+                    &json!({"id": g.id.as_str(), "scope": g.scope.as_str(), "already": !made}),
                 );
             }
             GrantCmd::List { app } => {
@@ -698,27 +685,30 @@ impl RoleCmd {
                     }
                     _ => bail!("give a standard role, or --custom ROLE --resource-set SET"),
                 };
-                let r = match (client, user) {
+                let ensured = match (client, user) {
                     (Some(client), _) => {
-                        okta.assign_role(cred, &okta_flows::ClientId::new(client.as_str())?, &role)?
+                        okta.ensure_role(cred, &okta_flows::ClientId::new(client.as_str())?, &role)?
                     }
                     (None, Some(login)) => {
                         let u = okta.find_user(cred, login)?;
-                        match okta.assign_user_role(cred, &u.id, &role) {
-                            // E0000090: the user holds it already, which is what was asked.
-                            Err(e) if e.okta_code() == Some("E0000090") => okta
-                                .list_user_roles(cred, &u.id)?
-                                .into_iter()
-                                .find(|r| r.is(&role))
-                                .context("Okta said the role is assigned, but does not list it")?,
-                            other => other?,
-                        }
+                        okta.ensure_user_role(cred, &u.id, &role)?
                     }
                     (None, None) => bail!("give a client or --user"),
                 };
+                let made = ensured.was_made();
+                let r = ensured.into_inner();
                 out.data(
-                    &format!("assigned {} ({})", r.role_type, r.id),
-                    &json!({"id": r.id.as_str(), "type": r.role_type}),
+                    &format!(
+                        "{} {} ({})",
+                        if made {
+                            "assigned"
+                        } else {
+                            "already assigned:"
+                        },
+                        r.role_type,
+                        r.id
+                    ),
+                    &json!({"id": r.id.as_str(), "type": r.role_type, "already": !made}),
                 );
             }
             RoleCmd::List { client, user } => {

@@ -188,11 +188,7 @@ fn run(
         _ => {}
     })?;
     let app = done.app;
-    let registered = app
-        .raw()
-        .pointer("/settings/oauthClient/redirect_uris")
-        .and_then(Value::as_array)
-        .is_some_and(|uris| uris.iter().any(|u| u.as_str() == Some(redirect.as_str())));
+    let registered = app.redirect_uris().contains(&redirect.as_str());
     if !registered {
         anyhow::bail!(
             "the web app {} an earlier run made does not list the redirect URI {redirect}: run with the --port it was made with, or add the URI to the app (PUT /api/v1/apps/{})",

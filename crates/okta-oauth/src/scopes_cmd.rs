@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 use clap::Args;
-use okta_flows::api_scopes;
+use okta_flows::{Method, api_scopes};
 use serde_json::json;
 
 use crate::out::Out;
@@ -61,7 +61,7 @@ impl ScopesCmd {
             [m, p] => (m.clone(), p.clone()),
             _ => bail!("give the method and the path: okta-oauth scopes 'GET /api/v1/groups'"),
         };
-        match api_scopes::operation(crate::org_cmd::parse_method(&method)?, &path) {
+        match api_scopes::operation(parse_method(&method)?, &path) {
             Some(op) => {
                 show(out, &op);
                 Ok(())
@@ -94,4 +94,13 @@ pub(crate) fn check_known<S: AsRef<str>>(scopes: &[S]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A method as typed: `get` is `GET`; only the five Okta's APIs use.
+pub(crate) fn parse_method(text: &str) -> Result<Method> {
+    let method: Method = text.to_ascii_uppercase().parse()?;
+    if [Method::HEAD, Method::OPTIONS].contains(&method) {
+        bail!("unsupported method {text:?}: Okta's APIs use GET, POST, PUT, PATCH and DELETE");
+    }
+    Ok(method)
 }

@@ -10,6 +10,7 @@
 
 mod battery;
 mod contract;
+mod decisions;
 mod faults;
 mod path;
 mod shapes;

@@ -119,7 +119,10 @@ fn always_mode_never_sends_a_token_request_without_a_proof() {
             &TokenRequest::scopes(&["okta.users.read"]).unwrap(),
         )
         .unwrap_err();
-    assert_eq!(never.okta_code(), Some("invalid_dpop_proof"));
+    assert_eq!(
+        never.okta_code(),
+        Some(okta_flows::OktaCode::InvalidDpopProof)
+    );
     assert!(
         never.to_string().contains("hint: the app requires DPoP"),
         "{never}"
@@ -189,7 +192,7 @@ fn admin_calls_list_grants_and_roles_and_delete_apps() {
     s.okta.delete_app(ssws, dcr.id()).unwrap();
     assert_eq!(
         s.okta.get_app(ssws, dcr.id()).unwrap_err().okta_code(),
-        Some("E0000007")
+        Some(okta_flows::OktaCode::NotFound)
     );
     assert!(
         okta_flows::AppId::new("../users").is_err(),
@@ -209,7 +212,7 @@ fn okta_errors_carry_code_request_id_and_hint() {
             &TokenRequest::scopes(&["okta.groups.read"]).unwrap(),
         )
         .unwrap_err();
-    assert_eq!(err.okta_code(), Some("invalid_scope"));
+    assert_eq!(err.okta_code(), Some(okta_flows::OktaCode::InvalidScope));
     // A token without the users scope: 403 insufficient_scope from WWW-Authenticate (empty body).
     s.okta
         .add_grant(
@@ -231,7 +234,7 @@ fn okta_errors_carry_code_request_id_and_hint() {
         .unwrap_err();
     assert_eq!(
         (err.status(), err.okta_code()),
-        (Some(403), Some("insufficient_scope"))
+        (Some(403), Some(okta_flows::OktaCode::InsufficientScope))
     );
     let shown = err.to_string();
     assert!(shown.contains("request id"), "{shown}");
@@ -263,7 +266,7 @@ fn okta_errors_carry_code_request_id_and_hint() {
         .okta
         .call(&t, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap_err();
-    assert_eq!(err.okta_code(), Some("E0000006"));
+    assert_eq!(err.okta_code(), Some(okta_flows::OktaCode::NoPermission));
     assert!(err.to_string().contains("assign one"), "{err}");
 }
 
@@ -401,7 +404,7 @@ fn discovery_reads_the_emulators_endpoints() {
     ))
     .discover()
     .unwrap_err();
-    assert_eq!(nope.okta_code(), Some("E0000007"));
+    assert_eq!(nope.okta_code(), Some(okta_flows::OktaCode::NotFound));
     let token = okta
         .client_credentials(
             &s.creds(DpopMode::Auto),
@@ -530,7 +533,7 @@ fn a_role_assignment_can_be_taken_away() {
         .okta
         .unassign_role(&s.admin, &s.client_id, &assigned.id)
         .unwrap_err();
-    assert_eq!(again.okta_code(), Some("E0000007"));
+    assert_eq!(again.okta_code(), Some(okta_flows::OktaCode::NotFound));
 }
 
 /// Issue 15, item 3: what a run learnt of an app's DPoP and of the org's nonce is kept in the

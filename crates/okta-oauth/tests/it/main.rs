@@ -313,6 +313,59 @@ impl Org {
 }
 
 #[test]
+fn granting_or_assigning_again_succeeds_and_says_already() {
+    // On main `grant add` and `role assign APP ROLE` failed a second time (exit 1: Okta's 400
+    // E0000001 for the grant, 409 E0000090 for the role), while `role assign --user` succeeded.
+    let org = Org::new("again");
+    let env = org.env();
+    let id = org
+        .env
+        .iter()
+        .find(|(k, _)| k == "OKTA_CLIENT_CLIENTID")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    let said = ok(&run(&["grant", "add", &id, "okta.users.read"], &env, None));
+    assert!(
+        said.starts_with("already granted: okta.users.read"),
+        "{said}"
+    );
+    let said = ok(&run(
+        &["role", "assign", &id, "READ_ONLY_ADMIN"],
+        &env,
+        None,
+    ));
+    assert!(
+        said.starts_with("already assigned: READ_ONLY_ADMIN"),
+        "{said}"
+    );
+    let json: Value = serde_json::from_str(&ok(&run(
+        &["grant", "add", &id, "okta.users.read", "--json"],
+        &env,
+        None,
+    )))
+    .unwrap();
+    assert_eq!(json["already"], true);
+    // A new one is still made, and said so.
+    let said = ok(&run(&["grant", "add", &id, "okta.groups.read"], &env, None));
+    assert!(said.starts_with("granted okta.groups.read"), "{said}");
+    for _ in 0..2 {
+        ok(&run(
+            &[
+                "role",
+                "assign",
+                "--user",
+                "user3@example.com",
+                "READ_ONLY_ADMIN",
+            ],
+            &env,
+            None,
+        ));
+    }
+    let grants = ok(&run(&["grant", "list", &id], &env, None));
+    assert_eq!(grants.lines().count(), 2, "{grants}");
+}
+
+#[test]
 fn token_is_fetched_once_for_many_runs_and_api_lists_everything() {
     let org = Org::new("token");
     let env = org.env();

@@ -1,0 +1,218 @@
+//! What to do about a refusal: an error, plus what the library can read (Okta's contract, the
+//! app's grants), becomes typed fixes. The command line only renders them; a library caller
+//! gets the same help.
+
+use okta_assertion::ClientId;
+
+use crate::api::Credential;
+use crate::api_scopes::{self, ApiOperation};
+use crate::client::Okta;
+use crate::code::OktaCode;
+use crate::error::Error;
+use crate::ids::{AppId, StandardRole};
+use crate::method::Method;
+
+/// Who made a refused call.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub enum Caller<'a> {
+    /// A service app, by its client id; with an admin credential (an API token), its grants
+    /// are read to say which are missing.
+    App {
+        /// The app's client id.
+        client: &'a ClientId,
+        /// A credential that may read the app's grants.
+        admin: Option<&'a dyn Credential>,
+    },
+    /// A signed-in user, with their own token.
+    User,
+}
+
+impl<'a> Caller<'a> {
+    /// The app's client id, for an app.
+    pub fn client(&self) -> Option<&'a ClientId> {
+        match self {
+            Caller::App { client, .. } => Some(client),
+            Caller::User => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Caller<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Caller::App { client, admin } => f
+                .debug_struct("App")
+                .field("client", client)
+                .field("admin", &admin.is_some())
+                .finish(),
+            Caller::User => f.write_str("User"),
+        }
+    }
+}
+
+/// One thing to do about a refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fix {
+    /// Grant the app this scope (`POST /api/v1/apps/{id}/grants`).
+    GrantScope {
+        /// The app.
+        client: ClientId,
+        /// The scope.
+        scope: String,
+    },
+    /// The app holds grants that cover the call: ask for these scopes in the token request.
+    RequestScopes {
+        /// The scopes the call needs.
+        scopes: Vec<String>,
+    },
+    /// Assign the app an admin role that allows the call (its token has the scope, but no role
+    /// lets it act: Okta's 403 E0000006).
+    AssignAppRole {
+        /// The app.
+        client: ClientId,
+        /// The narrowest standard role that allows it.
+        role: StandardRole,
+    },
+    /// Give the signed-in user an admin role that allows the call (a user's token acts with the
+    /// user's roles).
+    AssignUserRole {
+        /// The narrowest standard role that allows it.
+        role: StandardRole,
+    },
+    /// Assign the user to the app: Okta signs in only assigned users.
+    AssignUserToApp {
+        /// The app.
+        client: ClientId,
+    },
+    /// The app authenticates with a client secret (a web app): give it.
+    GiveClientSecret,
+    /// The app does not allow the grant type used (the device grant needs a native app).
+    AllowGrantType {
+        /// The app.
+        client: ClientId,
+    },
+}
+
+/// Why a call was refused, and what fixes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Diagnosis {
+    /// The code Okta answered with.
+    pub code: OktaCode,
+    /// The call, as Okta's contract names it (`GET /api/v1/groups/{groupId}`), when it is one.
+    pub operation: Option<String>,
+    /// The scopes the contract says the call needs.
+    pub needed: Vec<String>,
+    /// Whether the app's grants were read (an admin credential was given and worked); when
+    /// not, [`Fix::GrantScope`]s name every needed scope, "if the app lacks it".
+    pub grants_read: bool,
+    /// What to do, in order.
+    pub fixes: Vec<Fix>,
+}
+
+impl Okta {
+    /// What fixes `error`, the answer to `method path` made by `caller`: for `invalid_scope`
+    /// and `insufficient_scope` the scopes Okta's contract says the call needs, against the
+    /// app's grants when they can be read; for 403 E0000006 the narrowest standard admin role
+    /// that allows it. `None` for other errors, and for calls the contract does not know.
+    pub fn diagnose_call(
+        &self,
+        error: &Error,
+        method: Method,
+        path: &str,
+        caller: Caller<'_>,
+    ) -> Option<Diagnosis> {
+        let code = error.okta_code()?;
+        if !matches!(
+            code,
+            OktaCode::InvalidScope | OktaCode::InsufficientScope | OktaCode::NoPermission
+        ) {
+            return None;
+        }
+        let op = api_scopes::operation(method, path)?;
+        let needed: Vec<String> = op.scope_names().map(str::to_owned).collect();
+        if needed.is_empty() {
+            return None;
+        }
+        let mut diagnosis = Diagnosis {
+            operation: Some(format!("{} {}", op.method(), op.template())),
+            needed,
+            grants_read: false,
+            fixes: Vec::new(),
+            code: code.clone(),
+        };
+        match (code, caller) {
+            (OktaCode::NoPermission, Caller::User) => {
+                diagnosis.fixes.push(Fix::AssignUserRole {
+                    role: role_for(&op),
+                });
+            }
+            (OktaCode::NoPermission, Caller::App { client, .. }) => {
+                diagnosis.fixes.push(Fix::AssignAppRole {
+                    client: client.clone(),
+                    role: role_for(&op),
+                });
+            }
+            (_, Caller::User) => {}
+            (_, Caller::App { client, admin }) => {
+                let held = admin.and_then(|admin| {
+                    let app = AppId::new(client.as_str()).ok()?;
+                    self.list_grants(admin, &app).ok()
+                });
+                diagnosis.grants_read = held.is_some();
+                let missing: Vec<String> = match &held {
+                    Some(grants) => {
+                        let names: Vec<&str> = grants.iter().map(|g| g.scope.as_str()).collect();
+                        op.missing(&names).into_iter().map(str::to_owned).collect()
+                    }
+                    None => diagnosis.needed.clone(),
+                };
+                if held.is_some() && missing.is_empty() {
+                    diagnosis.fixes.push(Fix::RequestScopes {
+                        scopes: diagnosis.needed.clone(),
+                    });
+                }
+                for scope in missing {
+                    diagnosis.fixes.push(Fix::GrantScope {
+                        client: client.clone(),
+                        scope,
+                    });
+                }
+            }
+        }
+        Some(diagnosis)
+    }
+}
+
+/// What fixes a refused sign-in of the app `client`, as far as the error tells:
+/// an unassigned user, a web app's missing secret (`sent_secret` false), a grant type the app
+/// does not allow.
+pub fn diagnose_sign_in(error: &Error, client: &ClientId, sent_secret: bool) -> Option<Fix> {
+    let said = match error {
+        Error::SignIn(text) => text.as_str(),
+        Error::Okta { problem, .. } => problem.message.as_deref().unwrap_or_default(),
+        _ => "",
+    };
+    // Okta's words when the user is not assigned to the app (an `access_denied` on the
+    // redirect, or the token endpoint's refusal).
+    if said.contains("not assigned to the client application") {
+        return Some(Fix::AssignUserToApp {
+            client: client.clone(),
+        });
+    }
+    match error.okta_code()? {
+        OktaCode::InvalidClient if !sent_secret => Some(Fix::GiveClientSecret),
+        OktaCode::UnauthorizedClient => Some(Fix::AllowGrantType {
+            client: client.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The narrowest standard role that allows the operation.
+fn role_for(op: &ApiOperation) -> StandardRole {
+    let needed: Vec<&str> = op.scope_names().collect();
+    api_scopes::suggested_role(&needed)
+}
