@@ -193,3 +193,24 @@ fn an_app_without_a_role_is_told_which_role_to_assign() {
         }]
     );
 }
+
+#[test]
+fn a_refused_sign_in_is_diagnosed() {
+    let client = ClientId::new("0oa1web").unwrap();
+    // Okta's redirect for a user the app is not assigned to: access_denied, "User is not
+    // assigned to the client application."
+    let unassigned = Error::SignIn(
+        "the authorization server answered access_denied: User is not assigned to the client application."
+            .into(),
+    );
+    assert_eq!(
+        okta_flows::diagnose_sign_in(&unassigned, &client, true),
+        Some(Fix::AssignUserToApp {
+            client: client.clone()
+        })
+    );
+    assert_eq!(
+        okta_flows::diagnose_sign_in(&Error::PageLoop, &client, false),
+        None
+    );
+}
