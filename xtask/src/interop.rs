@@ -412,7 +412,7 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
                 .as_ref()
                 .err()
                 .and_then(okta_flows::Error::okta_code)
-                == Some(okta_flows::OktaCode::InvalidClient),
+                == Some(okta_flows::ErrorCode::InvalidClient),
             "an unknown key was not refused: {refused:?}"
         );
         // Authorization Code + PKCE through the scripted sign-in, with a browser played here:
@@ -470,7 +470,7 @@ fn oidc_provider(peers: &Peers, dir: &Path) -> Result<usize> {
                 .as_ref()
                 .err()
                 .and_then(okta_flows::Error::okta_code)
-                == Some(okta_flows::OktaCode::InvalidClient),
+                == Some(okta_flows::ErrorCode::InvalidClient),
             "a wrong client secret was not refused: {:?}",
             refused.map(|_| ())
         );

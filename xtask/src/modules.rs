@@ -57,7 +57,7 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
 ];
 
 /// What the command line must not know of Okta: its error codes, its message texts and the JSON
-/// paths of its answers. Okta's decisions are okta-flows' (its `OktaCode`, its diagnosis, its
+/// paths of its answers. Okta's decisions are okta-flows' (its `ErrorCode`, its diagnosis, its
 /// typed answers), so a library caller gets the same help as the command line. Searched in the
 /// code and its strings, not in comments.
 const OKTA_KNOWLEDGE: &[&str] = &[

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::api::{Credential, made_but_unread};
 use crate::client::Okta;
-use crate::code::OktaCode;
+use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, DpopBinding, GrantId, Role, RoleAssignmentId, Scope, StandardRole};
 use crate::method::Method;
@@ -279,7 +279,7 @@ impl Okta {
     pub fn delete_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
         let path = format!("/api/v1/apps/{id}");
         match self.call(cred, Method::DELETE, &path, None) {
-            Err(e) if e.is(&OktaCode::AppNotDeactivated) => {
+            Err(e) if e.is(&ErrorCode::AppNotDeactivated) => {
                 self.deactivate_app(cred, id)?;
                 self.call(cred, Method::DELETE, &path, None).map(|_| ())
             }

@@ -7,36 +7,36 @@ use std::fmt;
 macro_rules! codes {
     ($( $(#[$doc:meta])* $name:ident = $text:literal, )*) => {
         /// An error code Okta answered with. Codes this crate does not know are
-        /// [`OktaCode::Other`], with Okta's text.
+        /// [`ErrorCode::Other`], with Okta's text.
         ///
         /// ```
-        /// use okta_flows::OktaCode;
-        /// assert_eq!(OktaCode::parse("E0000006"), OktaCode::NoPermission);
-        /// assert_eq!(OktaCode::parse("invalid_scope").as_str(), "invalid_scope");
-        /// assert_eq!(OktaCode::parse("E0000999"), OktaCode::Other("E0000999".into()));
+        /// use okta_flows::ErrorCode;
+        /// assert_eq!(ErrorCode::parse("E0000006"), ErrorCode::NoPermission);
+        /// assert_eq!(ErrorCode::parse("invalid_scope").as_str(), "invalid_scope");
+        /// assert_eq!(ErrorCode::parse("E0000999"), ErrorCode::Other("E0000999".into()));
         /// ```
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
-        pub enum OktaCode {
+        pub enum ErrorCode {
             $( $(#[$doc])* $name, )*
             /// A code this crate has no name for, as Okta sent it.
             Other(String),
         }
 
-        impl OktaCode {
+        impl ErrorCode {
             /// The code Okta's text names.
-            pub fn parse(text: &str) -> OktaCode {
+            pub fn parse(text: &str) -> ErrorCode {
                 match text {
-                    $( $text => OktaCode::$name, )*
-                    other => OktaCode::Other(other.to_owned()),
+                    $( $text => ErrorCode::$name, )*
+                    other => ErrorCode::Other(other.to_owned()),
                 }
             }
 
             /// The code as Okta writes it (`E0000006`, `invalid_scope`).
             pub fn as_str(&self) -> &str {
                 match self {
-                    $( OktaCode::$name => $text, )*
-                    OktaCode::Other(text) => text,
+                    $( ErrorCode::$name => $text, )*
+                    ErrorCode::Other(text) => text,
                 }
             }
         }
@@ -99,7 +99,7 @@ codes! {
     ExpiredToken = "expired_token",
 }
 
-impl fmt::Display for OktaCode {
+impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -119,13 +119,13 @@ mod tests {
             "use_dpop_nonce",
             "expired_token",
         ] {
-            let code = OktaCode::parse(text);
-            assert!(!matches!(code, OktaCode::Other(_)), "{text}");
+            let code = ErrorCode::parse(text);
+            assert!(!matches!(code, ErrorCode::Other(_)), "{text}");
             assert_eq!(code.as_str(), text);
         }
         assert_eq!(
-            OktaCode::parse("e0000006"),
-            OktaCode::Other("e0000006".into())
+            ErrorCode::parse("e0000006"),
+            ErrorCode::Other("e0000006".into())
         );
     }
 }

@@ -8,7 +8,7 @@ use okta_assertion::ClientId;
 use serde_json::Value;
 
 use crate::client::{OAuthEndpoint, Okta};
-use crate::code::OktaCode;
+use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
 use crate::oauth::ClientAuth;
@@ -179,17 +179,17 @@ impl Okta {
             match answer {
                 Ok(body) => return self.user_tokens(&body, &device.client_id, None),
                 Err(e) => match e.okta_code() {
-                    Some(OktaCode::AuthorizationPending) => {}
-                    Some(OktaCode::SlowDown) => {
+                    Some(ErrorCode::AuthorizationPending) => {}
+                    Some(ErrorCode::SlowDown) => {
                         device.interval = device.interval.saturating_add(Duration::from_secs(5));
                     }
-                    Some(OktaCode::ExpiredToken) => {
+                    Some(ErrorCode::ExpiredToken) => {
                         return Err(Error::SignIn(
                             "the device code expired before the sign-in was approved; start again"
                                 .into(),
                         ));
                     }
-                    Some(OktaCode::AccessDenied) => {
+                    Some(ErrorCode::AccessDenied) => {
                         let why = match &e {
                             Error::Okta { problem, .. } => problem.message.clone(),
                             _ => None,

@@ -7,7 +7,7 @@ use okta_assertion::ClientId;
 use crate::api::Credential;
 use crate::api_scopes::{self, ApiOperation};
 use crate::client::Okta;
-use crate::code::OktaCode;
+use crate::code::ErrorCode;
 use crate::error::Error;
 use crate::ids::{AppId, StandardRole};
 use crate::method::Method;
@@ -100,7 +100,7 @@ pub enum Fix {
 #[non_exhaustive]
 pub struct Diagnosis {
     /// The code Okta answered with.
-    pub code: OktaCode,
+    pub code: ErrorCode,
     /// The call, as Okta's contract names it (`GET /api/v1/groups/{groupId}`), when it is one.
     pub operation: Option<String>,
     /// The scopes the contract says the call needs.
@@ -127,7 +127,7 @@ impl Okta {
         let code = error.okta_code()?;
         if !matches!(
             code,
-            OktaCode::InvalidScope | OktaCode::InsufficientScope | OktaCode::NoPermission
+            ErrorCode::InvalidScope | ErrorCode::InsufficientScope | ErrorCode::NoPermission
         ) {
             return None;
         }
@@ -144,12 +144,12 @@ impl Okta {
             code: code.clone(),
         };
         match (code, caller) {
-            (OktaCode::NoPermission, Caller::User) => {
+            (ErrorCode::NoPermission, Caller::User) => {
                 diagnosis.fixes.push(Fix::AssignUserRole {
                     role: role_for(&op),
                 });
             }
-            (OktaCode::NoPermission, Caller::App { client, .. }) => {
+            (ErrorCode::NoPermission, Caller::App { client, .. }) => {
                 diagnosis.fixes.push(Fix::AssignAppRole {
                     client: client.clone(),
                     role: role_for(&op),
@@ -203,8 +203,8 @@ pub fn diagnose_sign_in(error: &Error, client: &ClientId, sent_secret: bool) -> 
         });
     }
     match error.okta_code()? {
-        OktaCode::InvalidClient if !sent_secret => Some(Fix::GiveClientSecret),
-        OktaCode::UnauthorizedClient => Some(Fix::AllowGrantType {
+        ErrorCode::InvalidClient if !sent_secret => Some(Fix::GiveClientSecret),
+        ErrorCode::UnauthorizedClient => Some(Fix::AllowGrantType {
             client: client.clone(),
         }),
         _ => None,

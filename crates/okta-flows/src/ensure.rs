@@ -7,7 +7,7 @@ use okta_assertion::ClientId;
 use crate::admin::{Grant, RoleAssignment};
 use crate::api::Credential;
 use crate::client::Okta;
-use crate::code::OktaCode;
+use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, Role, Scope, UserId};
 
@@ -89,7 +89,7 @@ impl Okta {
             return Ok(Ensured::Already(r));
         }
         match self.assign_role(cred, client, role) {
-            Err(e) if e.is(&OktaCode::RoleAlreadyAssigned) => found_after(find()?, e),
+            Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => found_after(find()?, e),
             other => other.map(Ensured::Made),
         }
     }
@@ -111,7 +111,7 @@ impl Okta {
             return Ok(Ensured::Already(r));
         }
         match self.assign_user_role(cred, user, role) {
-            Err(e) if e.is(&OktaCode::RoleAlreadyAssigned) => found_after(find()?, e),
+            Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => found_after(find()?, e),
             other => other.map(Ensured::Made),
         }
     }

@@ -318,16 +318,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Okta's error code, typed, when Okta answered with one (its text is in
     /// [`Problem::code`]).
-    pub fn okta_code(&self) -> Option<crate::OktaCode> {
+    pub fn okta_code(&self) -> Option<crate::ErrorCode> {
         match self {
-            Error::Okta { problem, .. } => problem.code.as_deref().map(crate::OktaCode::parse),
+            Error::Okta { problem, .. } => problem.code.as_deref().map(crate::ErrorCode::parse),
             Error::Pagination { source, .. } => source.okta_code(),
             _ => None,
         }
     }
 
     /// Whether Okta answered with this code.
-    pub fn is(&self, code: &crate::OktaCode) -> bool {
+    pub fn is(&self, code: &crate::ErrorCode) -> bool {
         self.okta_code().as_ref() == Some(code)
     }
 

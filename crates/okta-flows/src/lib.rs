@@ -74,7 +74,7 @@ pub use api::{ApiResponse, Authorization, Credential, Items, Pages, RawPage, Raw
 pub use client::{
     AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace,
 };
-pub use code::OktaCode;
+pub use code::ErrorCode;
 pub use device::DeviceSignIn;
 pub use diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
 pub use ensure::Ensured;

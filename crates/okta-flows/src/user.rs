@@ -14,7 +14,7 @@ use serde_json::Value;
 use okta_assertion::{ClientId, UnixTime};
 
 use crate::client::{OAuthEndpoint, Okta};
-use crate::code::OktaCode;
+use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
 use crate::method::Method;
@@ -721,7 +721,7 @@ impl UserTokenSource {
                 .refresh(self.auth(), &self.client_id, &refresh, None)
             {
                 Ok(fresh) => fresh,
-                Err(e) if e.is(&OktaCode::InvalidGrant) => {
+                Err(e) if e.is(&ErrorCode::InvalidGrant) => {
                     let _ = std::fs::remove_file(&self.path);
                     return Err(Error::SignIn(
                         "the refresh token is no longer valid: sign in again".into(),

@@ -10,7 +10,7 @@ use crate::access::{OidcApp, User};
 use crate::admin::{RegisteredApp, grant_body, role_body};
 use crate::api::Credential;
 use crate::client::Okta;
-use crate::code::OktaCode;
+use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, Role, Scope};
 use crate::method::Method;
@@ -150,7 +150,7 @@ impl UserAccessPlan {
             on_step(UserStep::UserAlreadyHasRole(&self.role));
         } else {
             match okta.assign_user_role(admin, &user.id, &self.role) {
-                Err(e) if e.is(&OktaCode::RoleAlreadyAssigned) => {}
+                Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => {}
                 other => {
                     other?;
                 }

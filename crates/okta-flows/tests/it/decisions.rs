@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use okta_flows::{
-    Caller, ClientId, DpopBinding, Ensured, Error, Fix, Method, OktaCode, Scope,
+    Caller, ClientId, DpopBinding, Ensured, Error, ErrorCode, Fix, Method, Scope,
     ServiceCredentials, StandardRole, TokenRequest, TokenSource,
 };
 use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
@@ -162,7 +162,7 @@ fn an_app_without_a_role_is_told_which_role_to_assign() {
         .okta
         .call(&tokens, Method::GET, "/api/v1/users", None)
         .unwrap_err();
-    assert_eq!(err.okta_code(), Some(OktaCode::NoPermission));
+    assert_eq!(err.okta_code(), Some(ErrorCode::NoPermission));
     let found = s
         .okta
         .diagnose_call(

@@ -126,7 +126,7 @@ fn an_unknown_key_names_the_kid_that_was_sent() {
     );
     let creds = ServiceCredentials::new(s.client_id.clone(), stranger);
     let err = s.okta.client_credentials(&creds, &request()).unwrap_err();
-    assert_eq!(err.okta_code(), Some(okta_flows::OktaCode::InvalidClient));
+    assert_eq!(err.okta_code(), Some(okta_flows::ErrorCode::InvalidClient));
     let shown = err.to_string();
     assert!(shown.contains("\"not-registered-1\""), "{shown}");
     assert!(shown.contains("/credentials/jwks"), "{shown}");

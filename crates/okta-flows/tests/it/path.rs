@@ -121,7 +121,7 @@ fn always_mode_never_sends_a_token_request_without_a_proof() {
         .unwrap_err();
     assert_eq!(
         never.okta_code(),
-        Some(okta_flows::OktaCode::InvalidDpopProof)
+        Some(okta_flows::ErrorCode::InvalidDpopProof)
     );
     assert!(
         never.to_string().contains("hint: the app requires DPoP"),
@@ -192,7 +192,7 @@ fn admin_calls_list_grants_and_roles_and_delete_apps() {
     s.okta.delete_app(ssws, dcr.id()).unwrap();
     assert_eq!(
         s.okta.get_app(ssws, dcr.id()).unwrap_err().okta_code(),
-        Some(okta_flows::OktaCode::NotFound)
+        Some(okta_flows::ErrorCode::NotFound)
     );
     assert!(
         okta_flows::AppId::new("../users").is_err(),
@@ -212,7 +212,7 @@ fn okta_errors_carry_code_request_id_and_hint() {
             &TokenRequest::scopes(&["okta.groups.read"]).unwrap(),
         )
         .unwrap_err();
-    assert_eq!(err.okta_code(), Some(okta_flows::OktaCode::InvalidScope));
+    assert_eq!(err.okta_code(), Some(okta_flows::ErrorCode::InvalidScope));
     // A token without the users scope: 403 insufficient_scope from WWW-Authenticate (empty body).
     s.okta
         .add_grant(
@@ -234,7 +234,7 @@ fn okta_errors_carry_code_request_id_and_hint() {
         .unwrap_err();
     assert_eq!(
         (err.status(), err.okta_code()),
-        (Some(403), Some(okta_flows::OktaCode::InsufficientScope))
+        (Some(403), Some(okta_flows::ErrorCode::InsufficientScope))
     );
     let shown = err.to_string();
     assert!(shown.contains("request id"), "{shown}");
@@ -266,7 +266,7 @@ fn okta_errors_carry_code_request_id_and_hint() {
         .okta
         .call(&t, okta_flows::Method::GET, "/api/v1/users", None)
         .unwrap_err();
-    assert_eq!(err.okta_code(), Some(okta_flows::OktaCode::NoPermission));
+    assert_eq!(err.okta_code(), Some(okta_flows::ErrorCode::NoPermission));
     assert!(err.to_string().contains("assign one"), "{err}");
 }
 
@@ -404,7 +404,7 @@ fn discovery_reads_the_emulators_endpoints() {
     ))
     .discover()
     .unwrap_err();
-    assert_eq!(nope.okta_code(), Some(okta_flows::OktaCode::NotFound));
+    assert_eq!(nope.okta_code(), Some(okta_flows::ErrorCode::NotFound));
     let token = okta
         .client_credentials(
             &s.creds(DpopMode::Auto),
@@ -533,7 +533,7 @@ fn a_role_assignment_can_be_taken_away() {
         .okta
         .unassign_role(&s.admin, &s.client_id, &assigned.id)
         .unwrap_err();
-    assert_eq!(again.okta_code(), Some(okta_flows::OktaCode::NotFound));
+    assert_eq!(again.okta_code(), Some(okta_flows::ErrorCode::NotFound));
 }
 
 /// Issue 15, item 3: what a run learnt of an app's DPoP and of the org's nonce is kept in the

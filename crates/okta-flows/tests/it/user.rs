@@ -200,7 +200,7 @@ fn sign_in_exchange_refresh_introspect_revoke() {
         .okta
         .refresh(ClientAuth::Public(&id), &id, &refresh, None)
         .unwrap_err();
-    assert_eq!(err.okta_code(), Some(okta_flows::OktaCode::InvalidGrant));
+    assert_eq!(err.okta_code(), Some(okta_flows::ErrorCode::InvalidGrant));
 }
 
 #[test]
@@ -436,7 +436,7 @@ fn rotation_resumes_from_every_point_of_interruption() {
                 &TokenRequest::scopes(&scopes(&["okta.users.read"])).unwrap(),
             )
             .unwrap_err();
-        assert_eq!(old.okta_code(), Some(okta_flows::OktaCode::InvalidClient));
+        assert_eq!(old.okta_code(), Some(okta_flows::ErrorCode::InvalidClient));
         // Running it again changes nothing.
         let again = s
             .okta

@@ -138,7 +138,10 @@ fn a_web_app_signs_its_assigned_user_in_with_its_secret_and_the_role_opens_the_a
             None,
         )
         .unwrap_err();
-    assert_eq!(denied.okta_code(), Some(okta_flows::OktaCode::NoPermission));
+    assert_eq!(
+        denied.okta_code(),
+        Some(okta_flows::ErrorCode::NoPermission)
+    );
     let role = o
         .okta
         .assign_user_role(&o.admin, &user.id, &StandardRole::ReadOnlyAdmin.into())
@@ -188,7 +191,7 @@ fn a_web_app_signs_its_assigned_user_in_with_its_secret_and_the_role_opens_the_a
             None,
         )
         .unwrap_err();
-    assert_eq!(err.okta_code(), Some(okta_flows::OktaCode::InvalidClient));
+    assert_eq!(err.okta_code(), Some(okta_flows::ErrorCode::InvalidClient));
 
     o.okta
         .unassign(&o.admin, app.id(), &Assignee::User(user.id.clone()))
