@@ -143,8 +143,9 @@ pub fn search(term: &str) -> Vec<ApiOperation> {
 
 /// A standard admin role that allows what these scopes do, for a hint: `READ_ONLY_ADMIN` for
 /// reads; for changes the narrowest standard role whose permissions cover them (Okta's
-/// "Standard administrator roles and permissions"), `SUPER_ADMIN` for roles themselves, and
-/// `ORG_ADMIN` otherwise.
+/// "Standard administrator roles and permissions": `USER_ADMIN` for users, `APP_ADMIN` for apps),
+/// `SUPER_ADMIN` for roles themselves, and `ORG_ADMIN` otherwise (groups among them: only the
+/// org and super admins create or delete groups).
 pub fn suggested_role(scopes: &[&str]) -> StandardRole {
     let manages = |prefixes: &[&str]| {
         scopes
@@ -158,7 +159,9 @@ pub fn suggested_role(scopes: &[&str]) -> StandardRole {
         StandardRole::SuperAdmin
     } else if manages(&["okta.apps.", "okta.appGrants.", "okta.clients."]) {
         StandardRole::AppAdmin
-    } else if manages(&["okta.users.", "okta.groups."]) {
+    } else if manages(&["okta.users."]) {
+        // Okta's table: the Group Administrator creates, changes and deletes users; creating or
+        // deleting groups is for the org and super admins.
         StandardRole::UserAdmin
     } else if manages(&["okta.authorizationServers."]) {
         StandardRole::ApiAccessManagementAdmin
@@ -243,6 +246,11 @@ mod tests {
         assert_eq!(
             suggested_role(&["okta.users.manage", "okta.groups.read"]).as_str(),
             "USER_ADMIN"
+        );
+        // Okta's table: group admins do not create groups; org admins do.
+        assert_eq!(
+            suggested_role(&["okta.groups.manage"]).as_str(),
+            "ORG_ADMIN"
         );
         assert_eq!(
             suggested_role(&["okta.roles.manage"]).as_str(),

@@ -75,6 +75,17 @@ pub enum Fix {
         /// The narrowest standard role that allows it.
         role: StandardRole,
     },
+    /// The app acts through a custom role: it must hold these permissions, and its resource set
+    /// these resources (Okta's permissions catalog and resource-set resources for the scopes the
+    /// call needs).
+    ExtendCustomRole {
+        /// The app.
+        client: ClientId,
+        /// The permissions the call needs.
+        permissions: Vec<String>,
+        /// The resources (REST URLs of the org) the call acts on.
+        resources: Vec<String>,
+    },
     /// Give the signed-in user an admin role that allows the call (a user's token acts with the
     /// user's roles).
     AssignUserRole {
@@ -149,11 +160,31 @@ impl Okta {
                     role: role_for(&op),
                 });
             }
-            (ErrorCode::NoPermission, Caller::App { client, .. }) => {
-                diagnosis.fixes.push(Fix::AssignAppRole {
-                    client: client.clone(),
-                    role: role_for(&op),
+            (ErrorCode::NoPermission, Caller::App { client, admin }) => {
+                let custom = admin.is_some_and(|admin| {
+                    self.list_roles(admin, client)
+                        .is_ok_and(|roles| roles.iter().any(|r| r.role_type == "CUSTOM"))
                 });
+                let scopes = crate::ids::Scope::list(&diagnosis.needed).unwrap_or_default();
+                let needs = crate::privileges::permissions_for(&scopes).and_then(|permissions| {
+                    Ok((
+                        permissions,
+                        crate::privileges::resources_for(self.org(), &scopes)?,
+                    ))
+                });
+                match (custom, needs) {
+                    (true, Ok((permissions, resources))) => {
+                        diagnosis.fixes.push(Fix::ExtendCustomRole {
+                            client: client.clone(),
+                            permissions,
+                            resources,
+                        });
+                    }
+                    _ => diagnosis.fixes.push(Fix::AssignAppRole {
+                        client: client.clone(),
+                        role: role_for(&op),
+                    }),
+                }
             }
             (_, Caller::User) => {}
             (_, Caller::App { client, admin }) => {
@@ -169,10 +200,24 @@ impl Okta {
                     }
                     None => diagnosis.needed.clone(),
                 };
-                if held.is_some() && missing.is_empty() {
-                    diagnosis.fixes.push(Fix::RequestScopes {
-                        scopes: diagnosis.needed.clone(),
-                    });
+                if let (Some(grants), true) = (&held, missing.is_empty()) {
+                    // Ask for what the app holds: the scope itself, or the `.manage` grant that
+                    // serves a `.read` need (asking for a `.read` it is not granted would fail).
+                    let mut scopes: Vec<String> = Vec::new();
+                    for need in &diagnosis.needed {
+                        let exact = grants.iter().find(|g| g.scope.as_str() == need);
+                        let covering = exact.or_else(|| {
+                            grants
+                                .iter()
+                                .find(|g| api_scopes::covers(g.scope.as_str(), need))
+                        });
+                        if let Some(g) = covering
+                            && !scopes.iter().any(|s| s == g.scope.as_str())
+                        {
+                            scopes.push(g.scope.as_str().to_owned());
+                        }
+                    }
+                    diagnosis.fixes.push(Fix::RequestScopes { scopes });
                 }
                 for scope in missing {
                     diagnosis.fixes.push(Fix::GrantScope {

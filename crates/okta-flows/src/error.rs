@@ -291,6 +291,15 @@ pub enum Error {
         "a token store needs a cache secret to encrypt tokens under: this signer's private key is not in memory, so configure one (ServiceCredentials::with_cache_secret), or use no store; tokens are never stored in clear"
     )]
     CacheSecretNeeded,
+    /// A least-privilege custom role was asked for a scope that no custom-role permission serves
+    /// (the System Log, roles themselves): a standard admin role is needed for it.
+    #[error(
+        "no custom-role permission serves {scope}: give the app a standard admin role for it instead"
+    )]
+    NoCustomPermission {
+        /// The scope.
+        scope: String,
+    },
     /// A token came back living no longer than the token source's margin: every call would
     /// fetch a new one, so the cache would be off without a word.
     #[error(

@@ -43,12 +43,6 @@ pub fn users_of_group(org: &OrgUrl, group: &GroupId) -> String {
     format!("{}/api/v1/groups/{group}/users", org.as_str())
 }
 
-/// The permissions a custom role needs to do what these scopes allow: Okta's permissions for
-/// the management API are named as its scopes are (`okta.users.read`, `okta.groups.manage`).
-pub fn permissions_for(scopes: &[Scope]) -> Vec<String> {
-    scopes.iter().map(|s| s.as_str().to_owned()).collect()
-}
-
 fn segment(key: &str) -> String {
     url::form_urlencoded::byte_serialize(key.as_bytes())
         .collect::<String>()
@@ -127,7 +121,7 @@ impl Okta {
                 cred,
                 label,
                 &format!("Made by okta-oauth for {}", crate::ids::join(scopes)),
-                &permissions_for(scopes),
+                &crate::privileges::permissions_for(scopes)?,
             )?,
         };
         let set_label = format!("{label} resources");

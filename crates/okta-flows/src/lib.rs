@@ -55,6 +55,7 @@ mod keys;
 mod method;
 mod oauth;
 mod org;
+mod privileges;
 mod provision;
 #[cfg(feature = "redis")]
 mod redis_store;
@@ -80,7 +81,7 @@ pub use diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
 pub use ensure::Ensured;
 pub use error::{Error, Problem, RateLimit, Result};
 pub use files::write_private_file;
-pub use iam::{CustomRole, ResourceSet, all_users, permissions_for, users_of_group};
+pub use iam::{CustomRole, ResourceSet, all_users, users_of_group};
 pub use ids::{
     AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, GroupId, ResourceSetId,
     Role, RoleAssignmentId, Scope, StandardRole, UserId,
@@ -89,6 +90,7 @@ pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use method::Method;
 pub use oauth::{ClientAuth, Introspection};
 pub use org::OrgUrl;
+pub use privileges::{permissions_for, resources_for, resources_within};
 pub use provision::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
 #[cfg(feature = "redis")]
 pub use redis_store::{RedisStore, RedisUrlError};

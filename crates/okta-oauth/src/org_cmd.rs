@@ -65,6 +65,15 @@ fn render_diagnosis(d: &Diagnosis, client: Option<&ClientId>) -> String {
             Fix::AssignUserRole { role } => text.push_str(&format!(
                 "The user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token): okta-oauth role assign --user LOGIN {role}"
             )),
+            Fix::ExtendCustomRole {
+                client,
+                permissions,
+                resources,
+            } => text.push_str(&format!(
+                "{call} needs {needed}; the app {client} acts through a custom role, which must hold the permissions {} and whose resource set must hold {}. Make one that does: okta-oauth role custom LABEL --scopes \"{needed}\", then okta-oauth role assign {client} --custom LABEL --resource-set \"LABEL resources\"",
+                permissions.join(" "),
+                resources.join(" ")
+            )),
             Fix::AssignAppRole { client, role } => text.push_str(&format!(
                 "{call} needs {needed} and an admin role that allows it; the app has the scope but its role does not. Assign one: okta-oauth role assign {client} {role}"
             )),
@@ -626,19 +635,11 @@ impl RoleCmd {
                     scopes.split([' ', ',']).filter(|s| !s.is_empty()).collect();
                 crate::scopes_cmd::check_known(&scopes)?;
                 let scopes = Scope::list(&scopes)?;
-                let resources = if groups.is_empty() {
-                    vec![okta_flows::all_users(okta.org())]
-                } else {
-                    groups
-                        .iter()
-                        .map(|g| {
-                            Ok(okta_flows::users_of_group(
-                                okta.org(),
-                                &okta_flows::GroupId::new(g.as_str())?,
-                            ))
-                        })
-                        .collect::<Result<Vec<_>>>()?
-                };
+                let groups = groups
+                    .iter()
+                    .map(|g| okta_flows::GroupId::new(g.as_str()))
+                    .collect::<okta_flows::Result<Vec<_>>>()?;
+                let resources = okta_flows::resources_within(okta.org(), &scopes, &groups)?;
                 let role = okta.least_privilege_role(cred, label, &scopes, &resources)?;
                 let Role::Custom { role, resource_set } = role else {
                     bail!("Okta answered with a role that is not custom");

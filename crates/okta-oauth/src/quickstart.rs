@@ -127,15 +127,13 @@ impl Quickstart {
         let record_file = dir.join("quickstart.json");
         let role = if self.least_privilege {
             let scopes = Scope::list(&scopes)?;
-            let role = okta.least_privilege_role(
-                &ssws,
-                LEAST_PRIVILEGE_ROLE,
-                &scopes,
-                &[okta_flows::all_users(okta.org())],
-            )?;
+            let resources = okta_flows::resources_for(okta.org(), &scopes)?;
+            let role =
+                okta.least_privilege_role(&ssws, LEAST_PRIVILEGE_ROLE, &scopes, &resources)?;
             out.step(&format!(
-                "the custom role {LEAST_PRIVILEGE_ROLE:?} grants {} over every user, and nothing else",
-                okta_flows::permissions_for(&scopes).join(" ")
+                "the custom role {LEAST_PRIVILEGE_ROLE:?} grants {} over {}, and nothing else",
+                okta_flows::permissions_for(&scopes)?.join(" "),
+                resources.join(" ")
             ));
             role
         } else {
@@ -272,8 +270,9 @@ impl Quickstart {
         let role = if self.least_privilege {
             let scopes = Scope::list(scopes)?;
             steps.push(json!({"step": format!(
-                "find or create the custom role {LEAST_PRIVILEGE_ROLE:?} (POST /api/v1/iam/roles, permissions {}) and its resource set of every user (POST /api/v1/iam/resource-sets); their ids below are placeholders",
-                okta_flows::permissions_for(&scopes).join(" ")
+                "find or create the custom role {LEAST_PRIVILEGE_ROLE:?} (POST /api/v1/iam/roles, permissions {}) and its resource set of {} (POST /api/v1/iam/resource-sets); their ids below are placeholders",
+                okta_flows::permissions_for(&scopes)?.join(" "),
+                okta_flows::resources_for(&org, &scopes)?.join(" ")
             )}));
             okta_flows::Role::Custom {
                 role: okta_flows::CustomRoleId::new("new-custom-role")?,

@@ -362,8 +362,9 @@ pub(crate) fn describe(org: &Org, binding: &CustomBinding, v: &mut Value) {
     );
 }
 
-/// Whether a custom assignment allows this call: the role's permissions cover every scope the
-/// operation needs (`okta.X.manage` covers `okta.X.read`, as for scopes), and the resource set
+/// Whether a custom assignment allows this call: the role holds the permission the operation
+/// needs ([`permission_for`]; a `manage` permission includes its `read`, and group `manage`
+/// includes `members.manage`, as Okta's permissions catalog says), and the resource set
 /// holds the resource. A resource covers itself and what is under it; a group's users
 /// (`/api/v1/groups/{id}/users`) also cover each member (`/api/v1/users/{userId}`), but not
 /// the list of every user.
@@ -375,10 +376,11 @@ pub(crate) fn allows(org: &Org, binding: &CustomBinding, needed: &[&str], req: &
     ) else {
         return false;
     };
-    let permitted = needed.iter().all(|need| {
-        role.permissions
-            .iter()
-            .any(|p| p == need || *p == need.replace(".read", ".manage"))
+    let permitted = needed.iter().all(|scope| {
+        let Some(need) = permission_for(scope, &req.method, &req.path) else {
+            return false;
+        };
+        role.permissions.iter().any(|held| includes(held, need))
     });
     if !permitted {
         return false;
@@ -406,6 +408,44 @@ pub(crate) fn allows(org: &Org, binding: &CustomBinding, needed: &[&str], req: &
         crate::users::find_in(org, &state, user)
             .is_some_and(|i| everyone || group.is_some_and(|g| g.members.contains(&i)))
     })
+}
+
+/// The admin permission a custom role needs for a call that a token's `scope` allows (Okta's
+/// permissions catalog: `okta.users.create` to create a user, `okta.groups.create` to create a
+/// group, `okta.groups.members.manage` for a group's members, `okta.authzServers.*` for
+/// authorization servers, `okta.X.read` and `okta.X.manage` otherwise). `None` for a scope no
+/// custom-role permission serves.
+pub(crate) fn permission_for(scope: &str, method: &str, path: &str) -> Option<&'static str> {
+    let read = method.eq_ignore_ascii_case("GET");
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    Some(match (scope, segments.as_slice()) {
+        ("okta.users.read" | "okta.users.manage", _) if read => "okta.users.read",
+        ("okta.users.manage", ["api", "v1", "users"]) => "okta.users.create",
+        ("okta.users.manage", _) => "okta.users.manage",
+        ("okta.groups.read" | "okta.groups.manage", _) if read => "okta.groups.read",
+        ("okta.groups.manage", ["api", "v1", "groups"]) => "okta.groups.create",
+        ("okta.groups.manage", ["api", "v1", "groups", _, "users", _]) => {
+            "okta.groups.members.manage"
+        }
+        ("okta.groups.manage", _) => "okta.groups.manage",
+        ("okta.apps.read" | "okta.apps.manage", _) if read => "okta.apps.read",
+        ("okta.apps.manage", _) => "okta.apps.manage",
+        ("okta.authorizationServers.read" | "okta.authorizationServers.manage", _) if read => {
+            "okta.authzServers.read"
+        }
+        ("okta.authorizationServers.manage", _) => "okta.authzServers.manage",
+        _ => return None,
+    })
+}
+
+/// Whether holding the permission `held` grants `need`: the same one, the `manage` of a `read`,
+/// or group `manage` for group members.
+fn includes(held: &str, need: &str) -> bool {
+    held == need
+        || need
+            .strip_suffix(".read")
+            .is_some_and(|base| held.strip_suffix(".manage") == Some(base))
+        || (held == "okta.groups.manage" && need == "okta.groups.members.manage")
 }
 
 /// The scopes Okta's contract gives the operation `method path` (from the emulator's own copy

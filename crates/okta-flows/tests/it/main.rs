@@ -12,6 +12,7 @@ mod battery;
 mod contract;
 mod decisions;
 mod faults;
+mod least_privilege;
 mod path;
 mod shapes;
 mod stores;

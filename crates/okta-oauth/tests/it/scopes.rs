@@ -358,3 +358,51 @@ fn quickstart_least_privilege_uses_a_custom_role_and_plans_it() {
     assert!(plan.contains("\"type\":\"CUSTOM\""), "{plan}");
     assert!(org.events().is_empty());
 }
+
+#[test]
+fn quickstart_least_privilege_with_two_scopes_calls_an_endpoint_of_each() {
+    // On main the custom role applied to every user only: `GET /api/v1/groups` with the app's
+    // token answered 403 E0000006, and the hint then recommended READ_ONLY_ADMIN.
+    let dir = tmp("quickstart-least-two");
+    let state = dir.to_str().unwrap();
+    let org = Emulator::start(Config::default()).unwrap();
+    let admin = [
+        ("OKTA_CLIENT_TOKEN", org.admin_token()),
+        ("XDG_STATE_HOME", state),
+    ];
+    let done: Value = serde_json::from_str(&ok(&run(
+        &[
+            "quickstart",
+            "--least-privilege",
+            "--scopes",
+            "okta.users.read okta.groups.read",
+            "--org",
+            org.url(),
+            "--allow-http-loopback",
+            "--json",
+        ],
+        &admin,
+        None,
+    )))
+    .unwrap();
+    let client = done["client_id"].as_str().unwrap();
+    let key = done["private_key"].as_str().unwrap();
+    let app = [
+        ("XDG_STATE_HOME", state),
+        ("OKTA_CLIENT_ORGURL", org.url()),
+        ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+        ("OKTA_CLIENT_CLIENTID", client),
+        ("OKTA_CLIENT_PRIVATEKEY", key),
+        ("OKTA_CLIENT_SCOPES", "okta.users.read okta.groups.read"),
+    ];
+    for path in ["/api/v1/users", "/api/v1/groups"] {
+        let listed: Value =
+            serde_json::from_str(&ok(&run(&["api", "GET", path, "--json"], &app, None))).unwrap();
+        assert!(listed.as_array().is_some_and(|a| !a.is_empty()), "{path}");
+    }
+    // A call neither scope allows is refused, and the help names no standard role.
+    let out = run(&["api", "GET", "/api/v1/apps"], &app, None);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(!said.contains("READ_ONLY_ADMIN"), "{said}");
+}
