@@ -6,11 +6,11 @@ use okta_jwk::Jwks;
 use serde_json::{Value, json};
 
 use crate::api::{Credential, made_but_unread};
-use crate::client::Okta;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, DpopBinding, GrantId, Role, RoleAssignmentId, Scope, StandardRole};
 use crate::method::Method;
+use crate::okta::Okta;
 use crate::org::OrgUrl;
 use crate::secrets::ClientSecret;
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use okta_assertion::UnixTime;
 use serde_json::Value;
 
-use crate::client::Okta;
 use crate::error::{Error, Result, safe};
+use crate::okta::Okta;
 
 use crate::method::Method;
 use crate::retry::Attempt;
@@ -282,7 +282,7 @@ impl Okta {
             num("x-rate-limit-reset"),
         ) && limit > 0
         {
-            crate::client::lock(&self.shared.transport.pace_until)
+            crate::okta::lock(&self.shared.transport.pace_until)
                 .insert(bucket.to_owned(), UnixTime(reset));
         }
     }
@@ -295,7 +295,7 @@ impl Okta {
         if !retry.pace {
             return Ok(Duration::ZERO);
         }
-        let until = crate::client::lock(&self.shared.transport.pace_until).remove(bucket);
+        let until = crate::okta::lock(&self.shared.transport.pace_until).remove(bucket);
         let Some(reset) = until.filter(|r| *r >= self.now()) else {
             return Ok(Duration::ZERO);
         };
@@ -721,7 +721,7 @@ mod tests {
     fn rate_limit_waits() -> Result<()> {
         use std::sync::Arc;
         struct At(u64);
-        impl crate::client::Clock for At {
+        impl crate::settings::Clock for At {
             fn now(&self) -> UnixTime {
                 UnixTime(self.0)
             }
@@ -805,7 +805,7 @@ mod tests {
     fn rate_limit_headers_at_the_ends_of_u64_are_capped_waits() -> Result<()> {
         use std::sync::Arc;
         struct At(u64);
-        impl crate::client::Clock for At {
+        impl crate::settings::Clock for At {
             fn now(&self) -> UnixTime {
                 UnixTime(self.0)
             }
@@ -837,7 +837,7 @@ mod tests {
             ]);
             okta.note_rate("/api/v1/users", &paced);
             assert_eq!(
-                crate::client::lock(&okta.shared.transport.pace_until).get("/api/v1/users"),
+                crate::okta::lock(&okta.shared.transport.pace_until).get("/api/v1/users"),
                 Some(&UnixTime(u64::MAX))
             );
         }

@@ -10,10 +10,11 @@ use okta_assertion::UnixTime;
 use okta_jwk::PrivateJwk;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{AuthServer, Okta};
 use crate::error::{Error, Result};
+use crate::okta::Okta;
 use crate::seal::{CacheSecret, sha256_b64};
 use crate::secrets::AccessToken;
+use crate::settings::AuthServer;
 use crate::store::{StoreError, TokenStore};
 use crate::tokens::{BoundKey, ServiceCredentials, Token, TokenRequest, TokenType};
 
@@ -258,7 +259,7 @@ impl Layers {
     }
 
     fn usable(&self, layer: &Layer) -> bool {
-        let mut down = crate::client::lock(&layer.down_until);
+        let mut down = crate::okta::lock(&layer.down_until);
         match *down {
             Some(until) if Instant::now() < until => false,
             Some(_) => {
@@ -271,7 +272,7 @@ impl Layers {
 
     /// Leaves a failed store alone for a while, and says so the first time.
     fn failed(&self, layer: &Layer, e: &StoreError) {
-        *crate::client::lock(&layer.down_until) = Some(Instant::now() + DOWN_FOR);
+        *crate::okta::lock(&layer.down_until) = Some(Instant::now() + DOWN_FOR);
         if !layer.reported.swap(true, Ordering::SeqCst)
             && let Some(report) = &self.report
         {

@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 use okta_assertion::ClientId;
 use serde_json::Value;
 
-use crate::client::{OAuthEndpoint, Okta};
 use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
 use crate::oauth::ClientAuth;
+use crate::okta::Okta;
 use crate::secrets::DeviceCode;
+use crate::settings::OAuthEndpoint;
 use crate::user::{DEVICE_GRANT, UserTokens};
 
 /// A device sign-in in progress: show [`DeviceSignIn::verification_uri`] and

@@ -6,11 +6,11 @@ use okta_assertion::ClientId;
 
 use crate::api::Credential;
 use crate::api_scopes::{self, ApiOperation};
-use crate::client::Okta;
 use crate::code::ErrorCode;
 use crate::error::Error;
 use crate::ids::{AppId, StandardRole};
 use crate::method::Method;
+use crate::okta::Okta;
 
 /// Who made a refused call.
 #[derive(Clone, Copy)]

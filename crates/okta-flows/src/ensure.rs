@@ -6,10 +6,10 @@ use okta_assertion::ClientId;
 
 use crate::admin::{Grant, RoleAssignment};
 use crate::api::Credential;
-use crate::client::Okta;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, Role, Scope, UserId};
+use crate::okta::Okta;
 
 /// What an `ensure_*` call found: it made the thing, or the thing was there already.
 ///

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 
 use crate::admin::{text, typed};
 use crate::api::{Credential, made_but_unread};
-use crate::client::Okta;
 use crate::error::Result;
 use crate::ids::{CustomRoleId, GroupId, ResourceSetId, Role, Scope};
 use crate::method::Method;
+use crate::okta::Okta;
 use crate::org::OrgUrl;
 
 /// A custom admin role.

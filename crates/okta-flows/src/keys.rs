@@ -7,10 +7,10 @@ use okta_jwk::{KeyPair, PublicJwk};
 use serde_json::Value;
 
 use crate::api::{Credential, made_but_unread};
-use crate::client::Okta;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, AppKeyId, Scope};
 use crate::method::Method;
+use crate::okta::Okta;
 use crate::tokens::{DpopMode, ServiceCredentials, TokenRequest};
 
 /// Okta allows at most 50 keys per app.

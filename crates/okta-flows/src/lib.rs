@@ -42,7 +42,6 @@ mod api;
 pub mod api_scopes;
 mod cache;
 mod catalog;
-mod client;
 mod code;
 mod device;
 mod diagnose;
@@ -54,6 +53,7 @@ mod ids;
 mod keys;
 mod method;
 mod oauth;
+mod okta;
 mod org;
 mod privileges;
 mod provision;
@@ -62,6 +62,7 @@ mod redis_store;
 mod retry;
 mod seal;
 mod secrets;
+mod settings;
 mod source;
 mod store;
 mod tokens;
@@ -72,9 +73,6 @@ mod user_plan;
 pub use access::{Assignee, OidcApp, OidcAppKind, User};
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
 pub use api::{ApiResponse, Authorization, Credential, Items, Pages, RawPage, RawPages};
-pub use client::{
-    AuthServer, Clock, Discovery, OAuthEndpoint, Okta, OktaBuilder, RetryPolicy, SystemClock, Trace,
-};
 pub use code::ErrorCode;
 pub use device::DeviceSignIn;
 pub use diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
@@ -89,6 +87,7 @@ pub use ids::{
 pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use method::Method;
 pub use oauth::{ClientAuth, Introspection};
+pub use okta::{Okta, OktaBuilder};
 pub use org::OrgUrl;
 pub use privileges::{permissions_for, resources_for, resources_within};
 pub use provision::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
@@ -99,6 +98,7 @@ pub use secrets::{
     AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, OAuthState, PkceVerifier,
     ProxyUrl, RefreshToken, SswsToken,
 };
+pub use settings::{AuthServer, Clock, Discovery, OAuthEndpoint, RetryPolicy, SystemClock, Trace};
 pub use source::TokenSource;
 pub use store::{FileStore, StoreError, StoreLock, TokenStore};
 pub use tokens::{

@@ -3,9 +3,10 @@
 use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId};
 use serde_json::Value;
 
-use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result};
 use crate::method::Method;
+use crate::okta::Okta;
+use crate::settings::OAuthEndpoint;
 use crate::tokens::ServiceCredentials;
 use crate::transport::MAX_JSON;
 

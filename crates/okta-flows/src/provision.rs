@@ -8,10 +8,10 @@ use serde_json::Value;
 
 use crate::admin::{RegisteredApp, grant_body, role_body, service_app_body};
 use crate::api::Credential;
-use crate::client::Okta;
 use crate::error::Result;
 use crate::ids::{AppId, DpopBinding, Role, Scope};
 use crate::method::Method;
+use crate::okta::Okta;
 
 /// A service app with its key, grants and role, to be made so.
 ///

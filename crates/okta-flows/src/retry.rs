@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use crate::client::Okta;
 use crate::error::{Error, Result};
+use crate::okta::Okta;
 use crate::transport::Reply;
 
 /// What one attempt's answer asks for.

@@ -9,12 +9,13 @@ use okta_assertion::{
 use okta_jwk::{Algorithm, Signer};
 use serde_json::Value;
 
-use crate::client::{OAuthEndpoint, Okta};
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
 use crate::method::Method;
+use crate::okta::Okta;
 use crate::retry::Attempt;
 use crate::secrets::AccessToken;
+use crate::settings::OAuthEndpoint;
 use crate::transport::MAX_JSON;
 
 /// When to use DPoP at the token endpoint.

@@ -13,15 +13,16 @@ use serde_json::Value;
 
 use okta_assertion::{ClientId, UnixTime};
 
-use crate::client::{OAuthEndpoint, Okta};
 use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
 use crate::method::Method;
 use crate::oauth::ClientAuth;
+use crate::okta::Okta;
 use crate::secrets::{
     AccessToken, AuthorizationCode, IdToken, OAuthState, PkceVerifier, RefreshToken,
 };
+use crate::settings::OAuthEndpoint;
 use crate::tokens::{Token, TokenType};
 use crate::transport::MAX_JSON;
 
@@ -320,8 +321,8 @@ impl Okta {
         let issuer = match &self.shared.discovery {
             Some(d) => d.issuer.clone(),
             None => match &self.shared.server {
-                crate::client::AuthServer::Org => self.shared.org.as_str().to_owned(),
-                crate::client::AuthServer::Custom(id) => {
+                crate::settings::AuthServer::Org => self.shared.org.as_str().to_owned(),
+                crate::settings::AuthServer::Custom(id) => {
                     format!("{}/oauth2/{id}", self.shared.org.as_str())
                 }
             },
@@ -654,7 +655,7 @@ impl UserTokenSource {
         let lock = crate::store::lock_file(&self.path);
         self.save(tokens)?;
         drop(lock);
-        *crate::client::lock(&self.memory) = Some(tokens.access.clone());
+        *crate::okta::lock(&self.memory) = Some(tokens.access.clone());
         Ok(())
     }
 
@@ -692,7 +693,7 @@ impl UserTokenSource {
     /// usable refresh token, an error that says to sign in again.
     pub fn token(&self) -> Result<Token> {
         let fresh_until = self.okta.now().plus(self.margin);
-        if let Some(t) = crate::client::lock(&self.memory)
+        if let Some(t) = crate::okta::lock(&self.memory)
             .as_ref()
             .filter(|t| t.expires_at() > fresh_until)
         {
@@ -732,7 +733,7 @@ impl UserTokenSource {
             self.save(&fresh)?;
             fresh.access
         };
-        *crate::client::lock(&self.memory) = Some(token.clone());
+        *crate::okta::lock(&self.memory) = Some(token.clone());
         Ok(token)
     }
 }

@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use crate::access::{OidcApp, User};
 use crate::admin::{RegisteredApp, grant_body, role_body};
 use crate::api::Credential;
-use crate::client::Okta;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, Role, Scope};
 use crate::method::Method;
+use crate::okta::Okta;
 use crate::provision::PlannedRequest;
 use crate::secrets::ClientSecret;
 
