@@ -9,7 +9,7 @@ use crate::api::{Credential, made_but_unread};
 use crate::error::{Error, Result};
 use crate::ids::{AppId, GroupId, Role, RoleAssignmentId, UserId};
 use crate::method::Method;
-use crate::okta::Okta;
+use crate::shared::Okta;
 
 /// The kind of OIDC app a person signs in to (Okta's `settings.oauthClient.application_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -224,124 +224,132 @@ impl RegisteredApp {
     }
 }
 
-impl Okta {
-    /// Creates the OIDC app a person signs in to, through the Apps API. For a web app, Okta's
-    /// answer carries the client secret, once: [`RegisteredApp::client_secret`].
-    pub fn create_oidc_app(&self, cred: &dyn Credential, app: &OidcApp) -> Result<RegisteredApp> {
-        let check = "list the apps (GET /api/v1/apps) before creating again";
-        let r = self.call_checked(cred, Method::POST, "/api/v1/apps", Some(&app.body()), check)?;
-        made_but_unread(self.app_from(r.body), check)
-    }
+pub(crate) fn create_oidc_app(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &OidcApp,
+) -> Result<RegisteredApp> {
+    let check = "list the apps (GET /api/v1/apps) before creating again";
+    let r = okta.call_checked(cred, Method::POST, "/api/v1/apps", Some(&app.body()), check)?;
+    made_but_unread(okta.app_from(r.body), check)
+}
 
-    /// A user by login or id (`GET /api/v1/users/{login}`).
-    pub fn find_user(&self, cred: &dyn Credential, login_or_id: &str) -> Result<User> {
-        let path = format!("/api/v1/users/{}", user_segment(login_or_id)?);
-        let v = self.call(cred, Method::GET, &path, None)?.body;
-        Ok(User {
-            id: typed(&v, "/id", &path, "a user id", UserId::new)?,
-            login: text(&v, "/profile/login", &path)?,
-            status: text(&v, "/status", &path)?,
-        })
-    }
+pub(crate) fn find_user(okta: &Okta, cred: &dyn Credential, login_or_id: &str) -> Result<User> {
+    let path = format!("/api/v1/users/{}", user_segment(login_or_id)?);
+    let v = okta.call(cred, Method::GET, &path, None)?.body;
+    Ok(User {
+        id: typed(&v, "/id", &path, "a user id", UserId::new)?,
+        login: text(&v, "/profile/login", &path)?,
+        status: text(&v, "/status", &path)?,
+    })
+}
 
-    /// Assigns a user to an app (`POST /api/v1/apps/{appId}/users`): they may sign in to it.
-    /// Assigning someone who is assigned already changes nothing.
-    pub fn assign_user(&self, cred: &dyn Credential, app: &AppId, user: &UserId) -> Result<()> {
-        let path = format!("/api/v1/apps/{app}/users");
-        let body = json!({"id": user.as_str(), "scope": "USER"});
-        let check = "list the app's users (GET /api/v1/apps/{id}/users)";
-        self.call_checked(cred, Method::POST, &path, Some(&body), check)
-            .map(|_| ())
-    }
+pub(crate) fn assign_user(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    user: &UserId,
+) -> Result<()> {
+    let path = format!("/api/v1/apps/{app}/users");
+    let body = json!({"id": user.as_str(), "scope": "USER"});
+    let check = "list the app's users (GET /api/v1/apps/{id}/users)";
+    okta.call_checked(cred, Method::POST, &path, Some(&body), check)
+        .map(|_| ())
+}
 
-    /// Assigns a group to an app (`PUT /api/v1/apps/{appId}/groups/{groupId}`): every member may
-    /// sign in. Idempotent.
-    pub fn assign_group(&self, cred: &dyn Credential, app: &AppId, group: &GroupId) -> Result<()> {
-        let path = format!("/api/v1/apps/{app}/groups/{group}");
-        self.call(cred, Method::PUT, &path, Some(&json!({})))
-            .map(|_| ())
-    }
+pub(crate) fn assign_group(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    group: &GroupId,
+) -> Result<()> {
+    let path = format!("/api/v1/apps/{app}/groups/{group}");
+    okta.call(cred, Method::PUT, &path, Some(&json!({})))
+        .map(|_| ())
+}
 
-    /// Takes an assignment away; the user (or the group's members) can no longer sign in, unless
-    /// another assignment lets them.
-    pub fn unassign(&self, cred: &dyn Credential, app: &AppId, who: &Assignee) -> Result<()> {
-        let path = match who {
-            Assignee::User(u) => format!("/api/v1/apps/{app}/users/{u}"),
-            Assignee::Group(g) => format!("/api/v1/apps/{app}/groups/{g}"),
-        };
-        self.call(cred, Method::DELETE, &path, None).map(|_| ())
-    }
+pub(crate) fn unassign(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    who: &Assignee,
+) -> Result<()> {
+    let path = match who {
+        Assignee::User(u) => format!("/api/v1/apps/{app}/users/{u}"),
+        Assignee::Group(g) => format!("/api/v1/apps/{app}/groups/{g}"),
+    };
+    okta.call(cred, Method::DELETE, &path, None).map(|_| ())
+}
 
-    /// Who is assigned to the app: its users, then its groups (all pages).
-    pub fn list_assignments(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<Assignee>> {
-        let mut out = Vec::new();
-        for (tail, make) in [
-            (
-                "users",
-                (|id| UserId::new(id).map(Assignee::User)) as fn(String) -> Result<Assignee>,
-            ),
-            ("groups", |id| GroupId::new(id).map(Assignee::Group)),
-        ] {
-            let path = format!("/api/v1/apps/{app}/{tail}");
-            for item in self.pages(cred, &path).items() {
-                let item = item?;
-                let id = item["id"]
-                    .as_str()
-                    .ok_or_else(|| unexpected(&path, "an assignment has no id"))?;
-                out.push(
-                    make(id.to_owned())
-                        .map_err(|_| unexpected(&path, "an id is not an Okta id"))?,
-                );
-            }
-        }
-        Ok(out)
-    }
-
-    /// Whether `user` may sign in to `app` by a direct assignment
-    /// (`GET /api/v1/apps/{appId}/users/{userId}`: 200 or 404).
-    pub fn is_assigned(&self, cred: &dyn Credential, app: &AppId, user: &UserId) -> Result<bool> {
-        let path = format!("/api/v1/apps/{app}/users/{user}");
-        match self.call(cred, Method::GET, &path, None) {
-            Ok(_) => Ok(true),
-            Err(e) if e.status() == Some(404) => Ok(false),
-            Err(e) => Err(e),
+pub(crate) fn list_assignments(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+) -> Result<Vec<Assignee>> {
+    let mut out = Vec::new();
+    for (tail, make) in [
+        (
+            "users",
+            (|id| UserId::new(id).map(Assignee::User)) as fn(String) -> Result<Assignee>,
+        ),
+        ("groups", |id| GroupId::new(id).map(Assignee::Group)),
+    ] {
+        let path = format!("/api/v1/apps/{app}/{tail}");
+        for item in okta.pages(cred, &path).items() {
+            let item = item?;
+            let id = item["id"]
+                .as_str()
+                .ok_or_else(|| unexpected(&path, "an assignment has no id"))?;
+            out.push(
+                make(id.to_owned()).map_err(|_| unexpected(&path, "an id is not an Okta id"))?,
+            );
         }
     }
+    Ok(out)
+}
 
-    /// Gives a user an admin role (`POST /api/v1/users/{userId}/roles`). A user's own access
-    /// token acts with the scopes it holds *and* the permissions of the user's roles: without
-    /// one, Okta answers 403 E0000006.
-    pub fn assign_user_role(
-        &self,
-        cred: &dyn Credential,
-        user: &UserId,
-        role: &Role,
-    ) -> Result<RoleAssignment> {
-        let path = format!("/api/v1/users/{user}/roles");
-        let check = "list the user's roles (GET /api/v1/users/{id}/roles)";
-        let r = self.call_checked(cred, Method::POST, &path, Some(&role_body(role)), check)?;
-        made_but_unread(role_from(&r.body, &path), check)
+pub(crate) fn is_assigned(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    user: &UserId,
+) -> Result<bool> {
+    let path = format!("/api/v1/apps/{app}/users/{user}");
+    match okta.call(cred, Method::GET, &path, None) {
+        Ok(_) => Ok(true),
+        Err(e) if e.status() == Some(404) => Ok(false),
+        Err(e) => Err(e),
     }
+}
 
-    /// The user's admin roles.
-    pub fn list_user_roles(
-        &self,
-        cred: &dyn Credential,
-        user: &UserId,
-    ) -> Result<Vec<RoleAssignment>> {
-        self.list(cred, &format!("/api/v1/users/{user}/roles"), role_from)
-    }
+pub(crate) fn assign_user_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    user: &UserId,
+    role: &Role,
+) -> Result<RoleAssignment> {
+    let path = format!("/api/v1/users/{user}/roles");
+    let check = "list the user's roles (GET /api/v1/users/{id}/roles)";
+    let r = okta.call_checked(cred, Method::POST, &path, Some(&role_body(role)), check)?;
+    made_but_unread(role_from(&r.body, &path), check)
+}
 
-    /// Takes an admin role away from a user.
-    pub fn unassign_user_role(
-        &self,
-        cred: &dyn Credential,
-        user: &UserId,
-        assignment: &RoleAssignmentId,
-    ) -> Result<()> {
-        let path = format!("/api/v1/users/{user}/roles/{assignment}");
-        self.call(cred, Method::DELETE, &path, None).map(|_| ())
-    }
+pub(crate) fn list_user_roles(
+    okta: &Okta,
+    cred: &dyn Credential,
+    user: &UserId,
+) -> Result<Vec<RoleAssignment>> {
+    okta.list(cred, &format!("/api/v1/users/{user}/roles"), role_from)
+}
+
+pub(crate) fn unassign_user_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    user: &UserId,
+    assignment: &RoleAssignmentId,
+) -> Result<()> {
+    let path = format!("/api/v1/users/{user}/roles/{assignment}");
+    okta.call(cred, Method::DELETE, &path, None).map(|_| ())
 }
 
 #[cfg(test)]

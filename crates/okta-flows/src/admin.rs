@@ -10,9 +10,9 @@ use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, DpopBinding, GrantId, Role, RoleAssignmentId, Scope, StandardRole};
 use crate::method::Method;
-use crate::okta::Okta;
 use crate::org::OrgUrl;
 use crate::secrets::ClientSecret;
+use crate::shared::Okta;
 
 /// An app as Okta registered it.
 #[derive(Clone, PartialEq)]
@@ -196,157 +196,6 @@ pub(crate) fn typed<T, E>(
 }
 
 impl Okta {
-    /// Registers a service app (`private_key_jwt`, client credentials) through Dynamic Client
-    /// Registration, `POST /oauth2/v1/clients`.
-    pub fn register_service_app(
-        &self,
-        cred: &dyn Credential,
-        name: &str,
-        jwks: &Jwks,
-    ) -> Result<RegisteredApp> {
-        let body = json!({
-            "client_name": name, "response_types": ["token"], "grant_types": ["client_credentials"],
-            "token_endpoint_auth_method": "private_key_jwt", "application_type": "service", "jwks": jwks,
-        });
-        let r = self.call_checked(
-            cred,
-            Method::POST,
-            "/oauth2/v1/clients",
-            Some(&body),
-            "list the apps (GET /api/v1/apps) before registering again",
-        )?;
-        let endpoint = "POST /oauth2/v1/clients";
-        let client_id = typed(
-            &r.body,
-            "/client_id",
-            endpoint,
-            "a client id",
-            ClientId::new,
-        )?;
-        let id = typed(&r.body, "/client_id", endpoint, "an Okta id", AppId::new)?;
-        let mut raw = r.body;
-        let client_secret = take_secret(&mut raw, "/client_secret");
-        Ok(RegisteredApp {
-            id,
-            client_id,
-            name: name.to_owned(),
-            dpop_bound: None,
-            client_secret,
-            raw,
-        })
-    }
-
-    /// Creates a service app through the Apps API, `POST /api/v1/apps`, with DPoP required or
-    /// not.
-    pub fn create_service_app(
-        &self,
-        cred: &dyn Credential,
-        name: &str,
-        jwks: &Jwks,
-        dpop: DpopBinding,
-    ) -> Result<RegisteredApp> {
-        let check = "list the apps (GET /api/v1/apps) before creating again";
-        let body = service_app_body(name, jwks, dpop);
-        let r = self.call_checked(cred, Method::POST, "/api/v1/apps", Some(&body), check)?;
-        made_but_unread(self.app_from(r.body), check)
-    }
-
-    /// An app by id (Apps API).
-    pub fn get_app(&self, cred: &dyn Credential, id: &AppId) -> Result<RegisteredApp> {
-        let path = format!("/api/v1/apps/{id}");
-        self.app_from(self.call(cred, Method::GET, &path, None)?.body)
-    }
-
-    /// Every app (all pages).
-    pub fn list_apps(&self, cred: &dyn Credential) -> Result<Vec<RegisteredApp>> {
-        let mut out = Vec::new();
-        for app in self.pages(cred, "/api/v1/apps").items() {
-            out.push(self.app_from(app?)?);
-        }
-        Ok(out)
-    }
-
-    /// Deactivates an app (`POST /api/v1/apps/{id}/lifecycle/deactivate`): its clients get no
-    /// more tokens.
-    pub fn deactivate_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
-        let path = format!("/api/v1/apps/{id}/lifecycle/deactivate");
-        let check = "get the app (GET /api/v1/apps/{id}) to see its status";
-        self.call_checked(cred, Method::POST, &path, None, check)
-            .map(|_| ())
-    }
-
-    /// Deletes an app. Okta deletes only inactive apps, so an active one is deactivated first.
-    pub fn delete_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
-        let path = format!("/api/v1/apps/{id}");
-        match self.call(cred, Method::DELETE, &path, None) {
-            Err(e) if e.is(&ErrorCode::AppNotDeactivated) => {
-                self.deactivate_app(cred, id)?;
-                self.call(cred, Method::DELETE, &path, None).map(|_| ())
-            }
-            other => other.map(|_| ()),
-        }
-    }
-
-    /// Grants an Okta scope to an app (`issuer` is the org). Not retried: on an unclear failure,
-    /// [`Error::OutcomeUnknown`] says to list the grants.
-    pub fn add_grant(&self, cred: &dyn Credential, app: &AppId, scope: &Scope) -> Result<Grant> {
-        let path = format!("/api/v1/apps/{app}/grants");
-        let check = "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again";
-        let body = grant_body(&self.shared.org, scope);
-        let r = self.call_checked(cred, Method::POST, &path, Some(&body), check)?;
-        made_but_unread(grant_from(&r.body, &path), check)
-    }
-
-    /// The app's grants.
-    pub fn list_grants(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<Grant>> {
-        let path = format!("/api/v1/apps/{app}/grants");
-        self.list(cred, &path, grant_from)
-    }
-
-    /// Revokes a grant.
-    pub fn revoke_grant(&self, cred: &dyn Credential, app: &AppId, grant: &GrantId) -> Result<()> {
-        let path = format!("/api/v1/apps/{app}/grants/{grant}");
-        self.call(cred, Method::DELETE, &path, None).map(|_| ())
-    }
-
-    /// Assigns an admin role to a client. Without one, Okta answers the app's API calls with
-    /// 403 E0000006.
-    pub fn assign_role(
-        &self,
-        cred: &dyn Credential,
-        client: &ClientId,
-        role: &Role,
-    ) -> Result<RoleAssignment> {
-        let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
-        let check = "list the client's roles (GET /oauth2/v1/clients/{id}/roles)";
-        let r = self.call_checked(cred, Method::POST, &path, Some(&role_body(role)), check)?;
-        made_but_unread(role_from(&r.body, &path), check)
-    }
-
-    /// Takes an admin role assignment away from a client.
-    pub fn unassign_role(
-        &self,
-        cred: &dyn Credential,
-        client: &ClientId,
-        assignment: &RoleAssignmentId,
-    ) -> Result<()> {
-        let path = format!(
-            "/oauth2/v1/clients/{}/roles/{assignment}",
-            client_segment(client)?
-        );
-        self.call(cred, Method::DELETE, &path, None).map(|_| ())
-    }
-
-    /// The client's admin roles.
-    pub fn list_roles(
-        &self,
-        cred: &dyn Credential,
-        client: &ClientId,
-    ) -> Result<Vec<RoleAssignment>> {
-        let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
-        self.list(cred, &path, role_from)
-    }
-
     /// GETs a JSON array and reads each item with `item`.
     pub(crate) fn list<T>(
         &self,
@@ -379,7 +228,7 @@ impl Okta {
             .pointer("/settings/oauthClient/dpop_bound_access_tokens")
             .and_then(Value::as_bool);
         if dpop_bound == Some(true) {
-            self.shared.dpop.set_required(client_id.as_str());
+            self.dpop().set_required(client_id.as_str());
         }
         let client_secret = take_secret(&mut v, "/credentials/oauthClient/client_secret");
         Ok(RegisteredApp {
@@ -391,6 +240,150 @@ impl Okta {
             raw: v,
         })
     }
+}
+
+pub(crate) fn register_service_app(
+    okta: &Okta,
+    cred: &dyn Credential,
+    name: &str,
+    jwks: &Jwks,
+) -> Result<RegisteredApp> {
+    let body = json!({
+        "client_name": name, "response_types": ["token"], "grant_types": ["client_credentials"],
+        "token_endpoint_auth_method": "private_key_jwt", "application_type": "service", "jwks": jwks,
+    });
+    let r = okta.call_checked(
+        cred,
+        Method::POST,
+        "/oauth2/v1/clients",
+        Some(&body),
+        "list the apps (GET /api/v1/apps) before registering again",
+    )?;
+    let endpoint = "POST /oauth2/v1/clients";
+    let client_id = typed(
+        &r.body,
+        "/client_id",
+        endpoint,
+        "a client id",
+        ClientId::new,
+    )?;
+    let id = typed(&r.body, "/client_id", endpoint, "an Okta id", AppId::new)?;
+    let mut raw = r.body;
+    let client_secret = take_secret(&mut raw, "/client_secret");
+    Ok(RegisteredApp {
+        id,
+        client_id,
+        name: name.to_owned(),
+        dpop_bound: None,
+        client_secret,
+        raw,
+    })
+}
+
+pub(crate) fn create_service_app(
+    okta: &Okta,
+    cred: &dyn Credential,
+    name: &str,
+    jwks: &Jwks,
+    dpop: DpopBinding,
+) -> Result<RegisteredApp> {
+    let check = "list the apps (GET /api/v1/apps) before creating again";
+    let body = service_app_body(name, jwks, dpop);
+    let r = okta.call_checked(cred, Method::POST, "/api/v1/apps", Some(&body), check)?;
+    made_but_unread(okta.app_from(r.body), check)
+}
+
+pub(crate) fn get_app(okta: &Okta, cred: &dyn Credential, id: &AppId) -> Result<RegisteredApp> {
+    let path = format!("/api/v1/apps/{id}");
+    okta.app_from(okta.call(cred, Method::GET, &path, None)?.body)
+}
+
+pub(crate) fn list_apps(okta: &Okta, cred: &dyn Credential) -> Result<Vec<RegisteredApp>> {
+    let mut out = Vec::new();
+    for app in okta.pages(cred, "/api/v1/apps").items() {
+        out.push(okta.app_from(app?)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn deactivate_app(okta: &Okta, cred: &dyn Credential, id: &AppId) -> Result<()> {
+    let path = format!("/api/v1/apps/{id}/lifecycle/deactivate");
+    let check = "get the app (GET /api/v1/apps/{id}) to see its status";
+    okta.call_checked(cred, Method::POST, &path, None, check)
+        .map(|_| ())
+}
+
+pub(crate) fn delete_app(okta: &Okta, cred: &dyn Credential, id: &AppId) -> Result<()> {
+    let path = format!("/api/v1/apps/{id}");
+    match okta.call(cred, Method::DELETE, &path, None) {
+        Err(e) if e.is(&ErrorCode::AppNotDeactivated) => {
+            okta.deactivate_app(cred, id)?;
+            okta.call(cred, Method::DELETE, &path, None).map(|_| ())
+        }
+        other => other.map(|_| ()),
+    }
+}
+
+pub(crate) fn add_grant(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    scope: &Scope,
+) -> Result<Grant> {
+    let path = format!("/api/v1/apps/{app}/grants");
+    let check = "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again";
+    let body = grant_body(okta.org_url(), scope);
+    let r = okta.call_checked(cred, Method::POST, &path, Some(&body), check)?;
+    made_but_unread(grant_from(&r.body, &path), check)
+}
+
+pub(crate) fn list_grants(okta: &Okta, cred: &dyn Credential, app: &AppId) -> Result<Vec<Grant>> {
+    let path = format!("/api/v1/apps/{app}/grants");
+    okta.list(cred, &path, grant_from)
+}
+
+pub(crate) fn revoke_grant(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    grant: &GrantId,
+) -> Result<()> {
+    let path = format!("/api/v1/apps/{app}/grants/{grant}");
+    okta.call(cred, Method::DELETE, &path, None).map(|_| ())
+}
+
+pub(crate) fn assign_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    client: &ClientId,
+    role: &Role,
+) -> Result<RoleAssignment> {
+    let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
+    let check = "list the client's roles (GET /oauth2/v1/clients/{id}/roles)";
+    let r = okta.call_checked(cred, Method::POST, &path, Some(&role_body(role)), check)?;
+    made_but_unread(role_from(&r.body, &path), check)
+}
+
+pub(crate) fn unassign_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    client: &ClientId,
+    assignment: &RoleAssignmentId,
+) -> Result<()> {
+    let path = format!(
+        "/oauth2/v1/clients/{}/roles/{assignment}",
+        client_segment(client)?
+    );
+    okta.call(cred, Method::DELETE, &path, None).map(|_| ())
+}
+
+pub(crate) fn list_roles(
+    okta: &Okta,
+    cred: &dyn Credential,
+    client: &ClientId,
+) -> Result<Vec<RoleAssignment>> {
+    let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
+    okta.list(cred, &path, role_from)
 }
 
 /// A client id as a path segment: Okta's client ids are URL-safe, but RFC 6749 allows more.

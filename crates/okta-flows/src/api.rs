@@ -8,7 +8,7 @@ use okta_assertion::UnixTime;
 use serde_json::Value;
 
 use crate::error::{Error, Result, safe};
-use crate::okta::Okta;
+use crate::shared::Okta;
 
 use crate::method::Method;
 use crate::retry::Attempt;
@@ -105,20 +105,6 @@ pub(crate) fn made_but_unread<T>(result: Result<T>, check: &'static str) -> Resu
 }
 
 impl Okta {
-    /// Sends one request to `path` (`/api/v1/users?limit=10`) or to a full URL of this org.
-    ///
-    /// Retries 429 (and 503/504) for idempotent methods only, waiting as `X-Rate-Limit-Reset`
-    /// says; a POST that fails without an answer is reported as [`Error::OutcomeUnknown`].
-    pub fn call(
-        &self,
-        cred: &dyn Credential,
-        method: Method,
-        path_or_url: &str,
-        body: Option<&Value>,
-    ) -> Result<ApiResponse> {
-        self.call_checked(cred, method, path_or_url, body, CHECK_CHANGE)
-    }
-
     pub(crate) fn call_checked(
         &self,
         cred: &dyn Credential,
@@ -132,14 +118,14 @@ impl Okta {
                 what: "the URL",
                 reason: "it does not parse",
             })?;
-            if !self.shared.org.same_origin(&url) {
+            if !self.org_url().same_origin(&url) {
                 return Err(Error::NotThisOrg {
                     url: safe(path_or_url, 100),
                 });
             }
             url
         } else {
-            self.shared.org.join(path_or_url)?
+            self.org_url().join(path_or_url)?
         };
         let reply = self.exchange(cred, &method, &url, body, check)?;
         let read = || -> Result<ApiResponse> {
@@ -177,20 +163,15 @@ impl Okta {
         check: &'static str,
     ) -> Result<Reply> {
         let bucket = url.path().to_owned();
-        let origin = self.shared.org.as_str().to_owned();
+        let origin = self.org_url().as_str().to_owned();
         let idempotent = method.is_idempotent();
         self.with_retries(RS_NONCE_RETRIES, Some(&bucket), |waits| {
             let (authorization, proof) = match cred.authorization()? {
                 Authorization::Ssws(s) => (format!("SSWS {}", s.expose_secret()), None),
                 Authorization::Token(t) => {
-                    let nonce = self.shared.dpop.nonce(&origin);
-                    let proof = t.proof_with(
-                        method,
-                        url.as_str(),
-                        self.now(),
-                        nonce.as_ref(),
-                        &self.shared.rng,
-                    )?;
+                    let nonce = self.dpop().nonce(&origin);
+                    let proof =
+                        t.proof_with(method, url.as_str(), self.now(), nonce.as_ref(), self.rng())?;
                     let scheme = match t.token_type() {
                         TokenType::DPoP => "DPoP",
                         _ => "Bearer",
@@ -224,8 +205,7 @@ impl Okta {
                 }
                 Err(e) => return Err(e),
             };
-            self.shared
-                .dpop
+            self.dpop()
                 .remember_nonce(&origin, reply.header("dpop-nonce"));
             self.note_rate(&bucket, &reply);
             Ok(match reply.status {
@@ -282,7 +262,7 @@ impl Okta {
             num("x-rate-limit-reset"),
         ) && limit > 0
         {
-            crate::okta::lock(&self.shared.transport.pace_until)
+            crate::shared::lock(&self.transport().pace_until)
                 .insert(bucket.to_owned(), UnixTime(reset));
         }
     }
@@ -291,11 +271,11 @@ impl Okta {
     /// are left (C13 pacing). A reset further away than one wait is an error at once: the
     /// request would only be refused.
     pub(crate) fn pace(&self, bucket: &str) -> Result<Duration> {
-        let retry = self.shared.transport.retry;
+        let retry = self.transport().retry;
         if !retry.pace {
             return Ok(Duration::ZERO);
         }
-        let until = crate::okta::lock(&self.shared.transport.pace_until).remove(bucket);
+        let until = crate::shared::lock(&self.transport().pace_until).remove(bucket);
         let Some(reset) = until.filter(|r| *r >= self.now()) else {
             return Ok(Duration::ZERO);
         };
@@ -315,7 +295,7 @@ impl Okta {
     /// the concurrency form (`Limit: 0`). `None` when the reset is further away than
     /// `RetryPolicy::max_wait`: waiting that long would only be refused again.
     pub(crate) fn rate_limit_wait(&self, reply: &Reply, attempt: u32) -> Option<Duration> {
-        let max_wait = self.shared.transport.retry.max_wait;
+        let max_wait = self.transport().retry.max_wait;
         let reset = reply.header("x-rate-limit-reset").and_then(|v| {
             v.split(',')
                 .filter_map(|x| x.trim().parse::<u64>().ok())
@@ -340,32 +320,40 @@ impl Okta {
             _ => self.backoff(attempt),
         };
         let mut jitter = [0u8; 1];
-        let _ = okta_assertion::RandomSource::fill(&self.shared.rng, &mut jitter);
+        let _ = okta_assertion::RandomSource::fill(self.rng(), &mut jitter);
         Some(
             wait.saturating_add(Duration::from_millis(u64::from(jitter[0])))
                 .min(max_wait),
         )
     }
+}
 
-    /// Pages of a list, fetched lazily by following `Link: rel="next"`. For the items one by
-    /// one, see [`Pages::items`].
-    pub fn pages<'a>(&'a self, cred: &'a dyn Credential, path: &str) -> Pages<'a> {
-        let first = self.shared.org.join(path);
-        let prefix = first
-            .as_ref()
-            .map(|u| u.path().to_owned())
-            .unwrap_or_default();
-        Pages {
-            okta: self,
-            cred,
-            next: Some(first),
-            path: prefix,
-            seen: HashSet::new(),
-            pages: 0,
-            items: 0,
-            max_pages: 100_000,
-        }
+pub(crate) fn pages<'a>(okta: &'a Okta, cred: &'a dyn Credential, path: &str) -> Pages<'a> {
+    let first = okta.org_url().join(path);
+    let prefix = first
+        .as_ref()
+        .map(|u| u.path().to_owned())
+        .unwrap_or_default();
+    Pages {
+        okta,
+        cred,
+        next: Some(first),
+        path: prefix,
+        seen: HashSet::new(),
+        pages: 0,
+        items: 0,
+        max_pages: 100_000,
     }
+}
+
+pub(crate) fn call(
+    okta: &Okta,
+    cred: &dyn Credential,
+    method: Method,
+    path_or_url: &str,
+    body: Option<&Value>,
+) -> Result<ApiResponse> {
+    okta.call_checked(cred, method, path_or_url, body, CHECK_CHANGE)
 }
 
 /// A lazy walk over a paginated list (C14). Each item is one page; a failure after the first
@@ -489,7 +477,7 @@ impl Pages<'_> {
         };
         if let Some(next) = next {
             self.next = Some(match url::Url::parse(&next) {
-                Ok(u) if self.okta.shared.org.same_origin(&u) && u.path() == self.path => Ok(u),
+                Ok(u) if self.okta.org_url().same_origin(&u) && u.path() == self.path => Ok(u),
                 _ => Err(Error::ForeignLink {
                     link: safe(&next, 100),
                 }),
@@ -837,7 +825,7 @@ mod tests {
             ]);
             okta.note_rate("/api/v1/users", &paced);
             assert_eq!(
-                crate::okta::lock(&okta.shared.transport.pace_until).get("/api/v1/users"),
+                crate::shared::lock(&okta.transport().pace_until).get("/api/v1/users"),
                 Some(&UnixTime(u64::MAX))
             );
         }

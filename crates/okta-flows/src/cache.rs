@@ -11,10 +11,10 @@ use okta_jwk::PrivateJwk;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::okta::Okta;
 use crate::seal::{CacheSecret, sha256_b64};
 use crate::secrets::AccessToken;
 use crate::settings::AuthServer;
+use crate::shared::Okta;
 use crate::store::{StoreError, TokenStore};
 use crate::tokens::{BoundKey, ServiceCredentials, Token, TokenRequest, TokenType};
 
@@ -202,28 +202,22 @@ impl Layers {
         let okta = ask.okta;
         let client = ask.creds.client_id().as_str();
         let hint_name = hint_name(okta, ask.creds);
-        let origin = okta.shared.org.as_str().to_owned();
+        let origin = okta.org_url().as_str().to_owned();
         let now = okta.now().secs();
         if let Some(hint) = self.hint(&hint_name, ask.secret) {
             if hint.required {
-                okta.shared.dpop.set_required(client);
+                okta.dpop().set_required(client);
             }
-            if okta.shared.dpop.nonce(&origin).is_none()
+            if okta.dpop().nonce(&origin).is_none()
                 && now.saturating_sub(hint.nonce_seen) < NONCE_KEPT
             {
-                okta.shared
-                    .dpop
-                    .remember_nonce(&origin, hint.nonce.as_deref());
+                okta.dpop().remember_nonce(&origin, hint.nonce.as_deref());
             }
         }
         let token = fetch()?;
         let hint = DpopHint {
-            required: token.token_type() == TokenType::DPoP || okta.shared.dpop.is_required(client),
-            nonce: okta
-                .shared
-                .dpop
-                .nonce(&origin)
-                .map(|n| n.as_str().to_owned()),
+            required: token.token_type() == TokenType::DPoP || okta.dpop().is_required(client),
+            nonce: okta.dpop().nonce(&origin).map(|n| n.as_str().to_owned()),
             nonce_seen: now,
         };
         let sealed = serde_json::to_vec(&hint)
@@ -259,7 +253,7 @@ impl Layers {
     }
 
     fn usable(&self, layer: &Layer) -> bool {
-        let mut down = crate::okta::lock(&layer.down_until);
+        let mut down = crate::shared::lock(&layer.down_until);
         match *down {
             Some(until) if Instant::now() < until => false,
             Some(_) => {
@@ -272,7 +266,7 @@ impl Layers {
 
     /// Leaves a failed store alone for a while, and says so the first time.
     fn failed(&self, layer: &Layer, e: &StoreError) {
-        *crate::okta::lock(&layer.down_until) = Some(Instant::now() + DOWN_FOR);
+        *crate::shared::lock(&layer.down_until) = Some(Instant::now() + DOWN_FOR);
         if !layer.reported.swap(true, Ordering::SeqCst)
             && let Some(report) = &self.report
         {
@@ -287,7 +281,7 @@ fn entry_name(okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) -
     scopes.sort_unstable();
     let identity = format!(
         "{}\n{}\n{}\n{}\n{}",
-        okta.shared.org.as_str(),
+        okta.org_url().as_str(),
         server(okta),
         creds.client_id().as_str(),
         scopes.join(" "),
@@ -300,7 +294,7 @@ fn entry_name(okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) -
 fn hint_name(okta: &Okta, creds: &ServiceCredentials) -> String {
     let identity = format!(
         "dpop\n{}\n{}\n{}",
-        okta.shared.org.as_str(),
+        okta.org_url().as_str(),
         server(okta),
         creds.client_id().as_str()
     );
@@ -308,7 +302,7 @@ fn hint_name(okta: &Okta, creds: &ServiceCredentials) -> String {
 }
 
 fn server(okta: &Okta) -> String {
-    match &okta.shared.server {
+    match okta.server() {
         AuthServer::Org => String::new(),
         AuthServer::Custom(id) => id.to_string(),
     }

@@ -11,9 +11,9 @@ use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
 use crate::oauth::ClientAuth;
-use crate::okta::Okta;
 use crate::secrets::DeviceCode;
 use crate::settings::OAuthEndpoint;
+use crate::shared::Okta;
 use crate::user::{DEVICE_GRANT, UserTokens};
 
 /// A device sign-in in progress: show [`DeviceSignIn::verification_uri`] and
@@ -107,102 +107,94 @@ fn seconds(
     }
 }
 
-impl Okta {
-    /// Starts a device sign-in (`POST /v1/device/authorize` with `client_id` and `scope`): the
-    /// app must allow the device grant (Okta: native apps).
-    pub fn start_device_sign_in(
-        &self,
-        auth: ClientAuth<'_>,
-        scopes: &[Scope],
-    ) -> Result<DeviceSignIn> {
-        let scope = crate::ids::join(scopes);
-        let mut fields = vec![("scope", scope.as_str())];
-        let client_id = auth.client_id().clone();
-        if let ClientAuth::PrivateKeyJwt(_) | ClientAuth::SecretBasic { .. } = auth {
-            fields.push(("client_id", client_id.as_str()));
-        }
-        let reply = self.oauth_post(OAuthEndpoint::DeviceAuthorize, auth, &fields)?;
-        let v = reply.json()?;
-        let text = |name: &str, max: usize| {
-            v[name]
-                .as_str()
-                .filter(|t| !t.is_empty() && t.len() <= max && !t.chars().any(char::is_control))
-                .map(str::to_owned)
-                .ok_or_else(|| Error::TokenResponse(format!("{name} is missing or malformed")))
-        };
-        let device_code = DeviceCode::new(text("device_code", 2048)?);
-        let user_code = text("user_code", 64)?;
-        let verification_uri = shown_url(&v, "verification_uri")?
-            .ok_or_else(|| Error::TokenResponse("verification_uri is missing".into()))?;
-        let verification_uri_complete = shown_url(&v, "verification_uri_complete")?;
-        let expires_in = seconds(&v, "expires_in", 600, 1..=86_400)?;
-        // RFC 8628 §3.2: 5 seconds when the server does not say.
-        let interval = seconds(&v, "interval", 5, 1..=300)?;
-        Ok(DeviceSignIn {
-            device_code,
-            user_code: safe(&user_code, 64),
-            verification_uri,
-            verification_uri_complete,
-            expires_at: Instant::now() + Duration::from_secs(expires_in),
-            interval: Duration::from_secs(interval),
-            client_id,
-            scopes: scopes.to_vec(),
-        })
+pub(crate) fn start_device_sign_in(
+    okta: &Okta,
+    auth: ClientAuth<'_>,
+    scopes: &[Scope],
+) -> Result<DeviceSignIn> {
+    let scope = crate::ids::join(scopes);
+    let mut fields = vec![("scope", scope.as_str())];
+    let client_id = auth.client_id().clone();
+    if let ClientAuth::PrivateKeyJwt(_) | ClientAuth::SecretBasic { .. } = auth {
+        fields.push(("client_id", client_id.as_str()));
     }
+    let reply = okta.oauth_post(OAuthEndpoint::DeviceAuthorize, auth, &fields)?;
+    let v = reply.json()?;
+    let text = |name: &str, max: usize| {
+        v[name]
+            .as_str()
+            .filter(|t| !t.is_empty() && t.len() <= max && !t.chars().any(char::is_control))
+            .map(str::to_owned)
+            .ok_or_else(|| Error::TokenResponse(format!("{name} is missing or malformed")))
+    };
+    let device_code = DeviceCode::new(text("device_code", 2048)?);
+    let user_code = text("user_code", 64)?;
+    let verification_uri = shown_url(&v, "verification_uri")?
+        .ok_or_else(|| Error::TokenResponse("verification_uri is missing".into()))?;
+    let verification_uri_complete = shown_url(&v, "verification_uri_complete")?;
+    let expires_in = seconds(&v, "expires_in", 600, 1..=86_400)?;
+    // RFC 8628 §3.2: 5 seconds when the server does not say.
+    let interval = seconds(&v, "interval", 5, 1..=300)?;
+    Ok(DeviceSignIn {
+        device_code,
+        user_code: safe(&user_code, 64),
+        verification_uri,
+        verification_uri_complete,
+        expires_at: Instant::now() + Duration::from_secs(expires_in),
+        interval: Duration::from_secs(interval),
+        client_id,
+        scopes: scopes.to_vec(),
+    })
+}
 
-    /// Polls the token endpoint until the user approves (the tokens), denies, or the code
-    /// expires; `authorization_pending` waits the interval, `slow_down` adds 5 seconds to it
-    /// (RFC 8628 §3.5). `wait` does the waiting (`std::thread::sleep` in a program; a test may
-    /// pass a clock of its own).
-    pub fn finish_device_sign_in(
-        &self,
-        mut device: DeviceSignIn,
-        auth: ClientAuth<'_>,
-        wait: &mut dyn FnMut(Duration),
-    ) -> Result<UserTokens> {
-        loop {
-            if Instant::now() + device.interval >= device.expires_at {
-                return Err(Error::SignIn(
-                    "the device code expired before the sign-in was approved; start again".into(),
-                ));
-            }
-            wait(device.interval);
-            let mut fields = vec![
-                ("grant_type", DEVICE_GRANT),
-                ("device_code", device.device_code.expose_secret()),
-            ];
-            if let ClientAuth::PrivateKeyJwt(_) | ClientAuth::SecretBasic { .. } = auth {
-                fields.push(("client_id", device.client_id.as_str()));
-            }
-            let answer = self
-                .oauth_post(OAuthEndpoint::Token, auth, &fields)
-                .and_then(|r| r.json());
-            match answer {
-                Ok(body) => return self.user_tokens(&body, &device.client_id, None),
-                Err(e) => match e.okta_code() {
-                    Some(ErrorCode::AuthorizationPending) => {}
-                    Some(ErrorCode::SlowDown) => {
-                        device.interval = device.interval.saturating_add(Duration::from_secs(5));
-                    }
-                    Some(ErrorCode::ExpiredToken) => {
-                        return Err(Error::SignIn(
-                            "the device code expired before the sign-in was approved; start again"
-                                .into(),
-                        ));
-                    }
-                    Some(ErrorCode::AccessDenied) => {
-                        let why = match &e {
-                            Error::Okta { problem, .. } => problem.message.clone(),
-                            _ => None,
-                        };
-                        return Err(Error::SignIn(format!(
-                            "the authorization server answered access_denied: {}",
-                            why.as_deref().unwrap_or("the sign-in was denied")
-                        )));
-                    }
-                    _ => return Err(e),
-                },
-            }
+pub(crate) fn finish_device_sign_in(
+    okta: &Okta,
+    mut device: DeviceSignIn,
+    auth: ClientAuth<'_>,
+    wait: &mut dyn FnMut(Duration),
+) -> Result<UserTokens> {
+    loop {
+        if Instant::now() + device.interval >= device.expires_at {
+            return Err(Error::SignIn(
+                "the device code expired before the sign-in was approved; start again".into(),
+            ));
+        }
+        wait(device.interval);
+        let mut fields = vec![
+            ("grant_type", DEVICE_GRANT),
+            ("device_code", device.device_code.expose_secret()),
+        ];
+        if let ClientAuth::PrivateKeyJwt(_) | ClientAuth::SecretBasic { .. } = auth {
+            fields.push(("client_id", device.client_id.as_str()));
+        }
+        let answer = okta
+            .oauth_post(OAuthEndpoint::Token, auth, &fields)
+            .and_then(|r| r.json());
+        match answer {
+            Ok(body) => return okta.user_tokens(&body, &device.client_id, None),
+            Err(e) => match e.okta_code() {
+                Some(ErrorCode::AuthorizationPending) => {}
+                Some(ErrorCode::SlowDown) => {
+                    device.interval = device.interval.saturating_add(Duration::from_secs(5));
+                }
+                Some(ErrorCode::ExpiredToken) => {
+                    return Err(Error::SignIn(
+                        "the device code expired before the sign-in was approved; start again"
+                            .into(),
+                    ));
+                }
+                Some(ErrorCode::AccessDenied) => {
+                    let why = match &e {
+                        Error::Okta { problem, .. } => problem.message.clone(),
+                        _ => None,
+                    };
+                    return Err(Error::SignIn(format!(
+                        "the authorization server answered access_denied: {}",
+                        why.as_deref().unwrap_or("the sign-in was denied")
+                    )));
+                }
+                _ => return Err(e),
+            },
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::code::ErrorCode;
 use crate::error::Error;
 use crate::ids::{AppId, StandardRole};
 use crate::method::Method;
-use crate::okta::Okta;
+use crate::shared::Okta;
 
 /// Who made a refused call.
 #[derive(Clone, Copy)]
@@ -123,112 +123,106 @@ pub struct Diagnosis {
     pub fixes: Vec<Fix>,
 }
 
-impl Okta {
-    /// What fixes `error`, the answer to `method path` made by `caller`: for `invalid_scope`
-    /// and `insufficient_scope` the scopes Okta's contract says the call needs, against the
-    /// app's grants when they can be read; for 403 E0000006 the narrowest standard admin role
-    /// that allows it. `None` for other errors, and for calls the contract does not know.
-    pub fn diagnose_call(
-        &self,
-        error: &Error,
-        method: Method,
-        path: &str,
-        caller: Caller<'_>,
-    ) -> Option<Diagnosis> {
-        let code = error.okta_code()?;
-        if !matches!(
-            code,
-            ErrorCode::InvalidScope | ErrorCode::InsufficientScope | ErrorCode::NoPermission
-        ) {
-            return None;
+pub(crate) fn diagnose_call(
+    okta: &Okta,
+    error: &Error,
+    method: Method,
+    path: &str,
+    caller: Caller<'_>,
+) -> Option<Diagnosis> {
+    let code = error.okta_code()?;
+    if !matches!(
+        code,
+        ErrorCode::InvalidScope | ErrorCode::InsufficientScope | ErrorCode::NoPermission
+    ) {
+        return None;
+    }
+    let op = api_scopes::operation(method, path)?;
+    let needed: Vec<String> = op.scope_names().map(str::to_owned).collect();
+    if needed.is_empty() {
+        return None;
+    }
+    let mut diagnosis = Diagnosis {
+        operation: Some(format!("{} {}", op.method(), op.template())),
+        needed,
+        grants_read: false,
+        fixes: Vec::new(),
+        code: code.clone(),
+    };
+    match (code, caller) {
+        (ErrorCode::NoPermission, Caller::User) => {
+            diagnosis.fixes.push(Fix::AssignUserRole {
+                role: role_for(&op),
+            });
         }
-        let op = api_scopes::operation(method, path)?;
-        let needed: Vec<String> = op.scope_names().map(str::to_owned).collect();
-        if needed.is_empty() {
-            return None;
-        }
-        let mut diagnosis = Diagnosis {
-            operation: Some(format!("{} {}", op.method(), op.template())),
-            needed,
-            grants_read: false,
-            fixes: Vec::new(),
-            code: code.clone(),
-        };
-        match (code, caller) {
-            (ErrorCode::NoPermission, Caller::User) => {
-                diagnosis.fixes.push(Fix::AssignUserRole {
-                    role: role_for(&op),
-                });
-            }
-            (ErrorCode::NoPermission, Caller::App { client, admin }) => {
-                let custom = admin.is_some_and(|admin| {
-                    self.list_roles(admin, client)
-                        .is_ok_and(|roles| roles.iter().any(|r| r.role_type == "CUSTOM"))
-                });
-                let scopes = crate::ids::Scope::list(&diagnosis.needed).unwrap_or_default();
-                let needs = crate::privileges::permissions_for(&scopes).and_then(|permissions| {
-                    Ok((
+        (ErrorCode::NoPermission, Caller::App { client, admin }) => {
+            let custom = admin.is_some_and(|admin| {
+                okta.list_roles(admin, client)
+                    .is_ok_and(|roles| roles.iter().any(|r| r.role_type == "CUSTOM"))
+            });
+            let scopes = crate::ids::Scope::list(&diagnosis.needed).unwrap_or_default();
+            let needs = crate::privileges::permissions_for(&scopes).and_then(|permissions| {
+                Ok((
+                    permissions,
+                    crate::privileges::resources_for(okta.org(), &scopes)?,
+                ))
+            });
+            match (custom, needs) {
+                (true, Ok((permissions, resources))) => {
+                    diagnosis.fixes.push(Fix::ExtendCustomRole {
+                        client: client.clone(),
                         permissions,
-                        crate::privileges::resources_for(self.org(), &scopes)?,
-                    ))
-                });
-                match (custom, needs) {
-                    (true, Ok((permissions, resources))) => {
-                        diagnosis.fixes.push(Fix::ExtendCustomRole {
-                            client: client.clone(),
-                            permissions,
-                            resources,
-                        });
-                    }
-                    _ => diagnosis.fixes.push(Fix::AssignAppRole {
-                        client: client.clone(),
-                        role: role_for(&op),
-                    }),
-                }
-            }
-            (_, Caller::User) => {}
-            (_, Caller::App { client, admin }) => {
-                let held = admin.and_then(|admin| {
-                    let app = AppId::new(client.as_str()).ok()?;
-                    self.list_grants(admin, &app).ok()
-                });
-                diagnosis.grants_read = held.is_some();
-                let missing: Vec<String> = match &held {
-                    Some(grants) => {
-                        let names: Vec<&str> = grants.iter().map(|g| g.scope.as_str()).collect();
-                        op.missing(&names).into_iter().map(str::to_owned).collect()
-                    }
-                    None => diagnosis.needed.clone(),
-                };
-                if let (Some(grants), true) = (&held, missing.is_empty()) {
-                    // Ask for what the app holds: the scope itself, or the `.manage` grant that
-                    // serves a `.read` need (asking for a `.read` it is not granted would fail).
-                    let mut scopes: Vec<String> = Vec::new();
-                    for need in &diagnosis.needed {
-                        let exact = grants.iter().find(|g| g.scope.as_str() == need);
-                        let covering = exact.or_else(|| {
-                            grants
-                                .iter()
-                                .find(|g| api_scopes::covers(g.scope.as_str(), need))
-                        });
-                        if let Some(g) = covering
-                            && !scopes.iter().any(|s| s == g.scope.as_str())
-                        {
-                            scopes.push(g.scope.as_str().to_owned());
-                        }
-                    }
-                    diagnosis.fixes.push(Fix::RequestScopes { scopes });
-                }
-                for scope in missing {
-                    diagnosis.fixes.push(Fix::GrantScope {
-                        client: client.clone(),
-                        scope,
+                        resources,
                     });
                 }
+                _ => diagnosis.fixes.push(Fix::AssignAppRole {
+                    client: client.clone(),
+                    role: role_for(&op),
+                }),
             }
         }
-        Some(diagnosis)
+        (_, Caller::User) => {}
+        (_, Caller::App { client, admin }) => {
+            let held = admin.and_then(|admin| {
+                let app = AppId::new(client.as_str()).ok()?;
+                okta.list_grants(admin, &app).ok()
+            });
+            diagnosis.grants_read = held.is_some();
+            let missing: Vec<String> = match &held {
+                Some(grants) => {
+                    let names: Vec<&str> = grants.iter().map(|g| g.scope.as_str()).collect();
+                    op.missing(&names).into_iter().map(str::to_owned).collect()
+                }
+                None => diagnosis.needed.clone(),
+            };
+            if let (Some(grants), true) = (&held, missing.is_empty()) {
+                // Ask for what the app holds: the scope itself, or the `.manage` grant that
+                // serves a `.read` need (asking for a `.read` it is not granted would fail).
+                let mut scopes: Vec<String> = Vec::new();
+                for need in &diagnosis.needed {
+                    let exact = grants.iter().find(|g| g.scope.as_str() == need);
+                    let covering = exact.or_else(|| {
+                        grants
+                            .iter()
+                            .find(|g| api_scopes::covers(g.scope.as_str(), need))
+                    });
+                    if let Some(g) = covering
+                        && !scopes.iter().any(|s| s == g.scope.as_str())
+                    {
+                        scopes.push(g.scope.as_str().to_owned());
+                    }
+                }
+                diagnosis.fixes.push(Fix::RequestScopes { scopes });
+            }
+            for scope in missing {
+                diagnosis.fixes.push(Fix::GrantScope {
+                    client: client.clone(),
+                    scope,
+                });
+            }
+        }
     }
+    Some(diagnosis)
 }
 
 /// What fixes a refused sign-in of the app `client`, as far as the error tells:

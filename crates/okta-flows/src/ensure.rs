@@ -9,7 +9,7 @@ use crate::api::Credential;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, Role, Scope, UserId};
-use crate::okta::Okta;
+use crate::shared::Okta;
 
 /// What an `ensure_*` call found: it made the thing, or the thing was there already.
 ///
@@ -52,82 +52,74 @@ impl<T> Ensured<T> {
     }
 }
 
-impl Okta {
-    /// The app holds a grant for `scope`: the existing one, or a new one. (Okta refuses a second
-    /// grant of the same scope with 400 E0000001.)
-    pub fn ensure_grant(
-        &self,
-        cred: &dyn Credential,
-        app: &AppId,
-        scope: &Scope,
-    ) -> Result<Ensured<Grant>> {
-        if let Some(g) = self
-            .list_grants(cred, app)?
+pub(crate) fn ensure_grant(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    scope: &Scope,
+) -> Result<Ensured<Grant>> {
+    if let Some(g) = okta
+        .list_grants(cred, app)?
+        .into_iter()
+        .find(|g| g.scope == *scope)
+    {
+        return Ok(Ensured::Already(g));
+    }
+    okta.add_grant(cred, app, scope).map(Ensured::Made)
+}
+
+pub(crate) fn ensure_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    client: &ClientId,
+    role: &Role,
+) -> Result<Ensured<RoleAssignment>> {
+    let find = || -> Result<Option<RoleAssignment>> {
+        Ok(okta
+            .list_roles(cred, client)?
             .into_iter()
-            .find(|g| g.scope == *scope)
-        {
-            return Ok(Ensured::Already(g));
-        }
-        self.add_grant(cred, app, scope).map(Ensured::Made)
+            .find(|r| r.is(role)))
+    };
+    if let Some(r) = find()? {
+        return Ok(Ensured::Already(r));
     }
+    match okta.assign_role(cred, client, role) {
+        Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => found_after(find()?, e),
+        other => other.map(Ensured::Made),
+    }
+}
 
-    /// The client holds `role`: the existing assignment, or a new one. (Okta refuses a second
-    /// assignment of the same role with 409 E0000090; one made meanwhile is found and returned.)
-    pub fn ensure_role(
-        &self,
-        cred: &dyn Credential,
-        client: &ClientId,
-        role: &Role,
-    ) -> Result<Ensured<RoleAssignment>> {
-        let find = || -> Result<Option<RoleAssignment>> {
-            Ok(self
-                .list_roles(cred, client)?
-                .into_iter()
-                .find(|r| r.is(role)))
-        };
-        if let Some(r) = find()? {
-            return Ok(Ensured::Already(r));
-        }
-        match self.assign_role(cred, client, role) {
-            Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => found_after(find()?, e),
-            other => other.map(Ensured::Made),
-        }
+pub(crate) fn ensure_user_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    user: &UserId,
+    role: &Role,
+) -> Result<Ensured<RoleAssignment>> {
+    let find = || -> Result<Option<RoleAssignment>> {
+        Ok(okta
+            .list_user_roles(cred, user)?
+            .into_iter()
+            .find(|r| r.is(role)))
+    };
+    if let Some(r) = find()? {
+        return Ok(Ensured::Already(r));
     }
+    match okta.assign_user_role(cred, user, role) {
+        Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => found_after(find()?, e),
+        other => other.map(Ensured::Made),
+    }
+}
 
-    /// The user holds `role`: the existing assignment, or a new one.
-    pub fn ensure_user_role(
-        &self,
-        cred: &dyn Credential,
-        user: &UserId,
-        role: &Role,
-    ) -> Result<Ensured<RoleAssignment>> {
-        let find = || -> Result<Option<RoleAssignment>> {
-            Ok(self
-                .list_user_roles(cred, user)?
-                .into_iter()
-                .find(|r| r.is(role)))
-        };
-        if let Some(r) = find()? {
-            return Ok(Ensured::Already(r));
-        }
-        match self.assign_user_role(cred, user, role) {
-            Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => found_after(find()?, e),
-            other => other.map(Ensured::Made),
-        }
+pub(crate) fn ensure_assigned(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    user: &UserId,
+) -> Result<Ensured<()>> {
+    if okta.is_assigned(cred, app, user)? {
+        return Ok(Ensured::Already(()));
     }
-
-    /// The user is assigned to the app (may sign in to it): directly already, or now.
-    pub fn ensure_assigned(
-        &self,
-        cred: &dyn Credential,
-        app: &AppId,
-        user: &UserId,
-    ) -> Result<Ensured<()>> {
-        if self.is_assigned(cred, app, user)? {
-            return Ok(Ensured::Already(()));
-        }
-        self.assign_user(cred, app, user).map(Ensured::Made)
-    }
+    okta.assign_user(cred, app, user).map(Ensured::Made)
 }
 
 /// Okta said the role is assigned already: the assignment, as listed, or that error when the

@@ -10,8 +10,8 @@ use crate::api::{Credential, made_but_unread};
 use crate::error::Result;
 use crate::ids::{CustomRoleId, GroupId, ResourceSetId, Role, Scope};
 use crate::method::Method;
-use crate::okta::Okta;
 use crate::org::OrgUrl;
+use crate::shared::Okta;
 
 /// A custom admin role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,96 +49,90 @@ fn segment(key: &str) -> String {
         .replace('+', "%20")
 }
 
-impl Okta {
-    /// A custom role by id or label, if it exists.
-    pub fn find_custom_role(&self, cred: &dyn Credential, key: &str) -> Result<Option<CustomRole>> {
-        let path = format!("/api/v1/iam/roles/{}", segment(key));
-        match self.call(cred, Method::GET, &path, None) {
-            Ok(r) => Ok(Some(custom_role(&r.body, &path)?)),
-            Err(e) if e.status() == Some(404) => Ok(None),
-            Err(e) => Err(e),
-        }
+pub(crate) fn find_custom_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    key: &str,
+) -> Result<Option<CustomRole>> {
+    let path = format!("/api/v1/iam/roles/{}", segment(key));
+    match okta.call(cred, Method::GET, &path, None) {
+        Ok(r) => Ok(Some(custom_role(&r.body, &path)?)),
+        Err(e) if e.status() == Some(404) => Ok(None),
+        Err(e) => Err(e),
     }
+}
 
-    /// Creates a custom role with these permissions (`POST /api/v1/iam/roles`).
-    pub fn create_custom_role(
-        &self,
-        cred: &dyn Credential,
-        label: &str,
-        description: &str,
-        permissions: &[String],
-    ) -> Result<CustomRole> {
-        let path = "/api/v1/iam/roles";
-        let body = json!({"label": label, "description": description, "permissions": permissions});
-        let check = "look the role up by its label (GET /api/v1/iam/roles/{label})";
-        let r = self.call_checked(cred, Method::POST, path, Some(&body), check)?;
-        made_but_unread(custom_role(&r.body, path), check)
-    }
+pub(crate) fn create_custom_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    label: &str,
+    description: &str,
+    permissions: &[String],
+) -> Result<CustomRole> {
+    let path = "/api/v1/iam/roles";
+    let body = json!({"label": label, "description": description, "permissions": permissions});
+    let check = "look the role up by its label (GET /api/v1/iam/roles/{label})";
+    let r = okta.call_checked(cred, Method::POST, path, Some(&body), check)?;
+    made_but_unread(custom_role(&r.body, path), check)
+}
 
-    /// A resource set by id or label, if it exists.
-    pub fn find_resource_set(
-        &self,
-        cred: &dyn Credential,
-        key: &str,
-    ) -> Result<Option<ResourceSet>> {
-        let path = format!("/api/v1/iam/resource-sets/{}", segment(key));
-        match self.call(cred, Method::GET, &path, None) {
-            Ok(r) => Ok(Some(resource_set(&r.body, &path)?)),
-            Err(e) if e.status() == Some(404) => Ok(None),
-            Err(e) => Err(e),
-        }
+pub(crate) fn find_resource_set(
+    okta: &Okta,
+    cred: &dyn Credential,
+    key: &str,
+) -> Result<Option<ResourceSet>> {
+    let path = format!("/api/v1/iam/resource-sets/{}", segment(key));
+    match okta.call(cred, Method::GET, &path, None) {
+        Ok(r) => Ok(Some(resource_set(&r.body, &path)?)),
+        Err(e) if e.status() == Some(404) => Ok(None),
+        Err(e) => Err(e),
     }
+}
 
-    /// Creates a resource set of these resources (REST URLs of the org: [`all_users`],
-    /// [`users_of_group`]).
-    pub fn create_resource_set(
-        &self,
-        cred: &dyn Credential,
-        label: &str,
-        description: &str,
-        resources: &[String],
-    ) -> Result<ResourceSet> {
-        let path = "/api/v1/iam/resource-sets";
-        let body = json!({"label": label, "description": description, "resources": resources});
-        let check = "look the resource set up by its label (GET /api/v1/iam/resource-sets/{label})";
-        let r = self.call_checked(cred, Method::POST, path, Some(&body), check)?;
-        made_but_unread(resource_set(&r.body, path), check)
-    }
+pub(crate) fn create_resource_set(
+    okta: &Okta,
+    cred: &dyn Credential,
+    label: &str,
+    description: &str,
+    resources: &[String],
+) -> Result<ResourceSet> {
+    let path = "/api/v1/iam/resource-sets";
+    let body = json!({"label": label, "description": description, "resources": resources});
+    let check = "look the resource set up by its label (GET /api/v1/iam/resource-sets/{label})";
+    let r = okta.call_checked(cred, Method::POST, path, Some(&body), check)?;
+    made_but_unread(resource_set(&r.body, path), check)
+}
 
-    /// The custom role `label` with the permissions these scopes need, bound to the resource
-    /// set `{label} resources` of `resources`: each found by its label, or created. The
-    /// [`Role`] to assign ([`Okta::assign_role`], [`Okta::assign_user_role`]).
-    pub fn least_privilege_role(
-        &self,
-        cred: &dyn Credential,
-        label: &str,
-        scopes: &[Scope],
-        resources: &[String],
-    ) -> Result<Role> {
-        let role = match self.find_custom_role(cred, label)? {
-            Some(r) => r,
-            None => self.create_custom_role(
-                cred,
-                label,
-                &format!("Made by okta-oauth for {}", crate::ids::join(scopes)),
-                &crate::privileges::permissions_for(scopes)?,
-            )?,
-        };
-        let set_label = format!("{label} resources");
-        let set = match self.find_resource_set(cred, &set_label)? {
-            Some(s) => s,
-            None => self.create_resource_set(
-                cred,
-                &set_label,
-                &format!("What the custom role {label} applies to"),
-                resources,
-            )?,
-        };
-        Ok(Role::Custom {
-            role: role.id,
-            resource_set: set.id,
-        })
-    }
+pub(crate) fn least_privilege_role(
+    okta: &Okta,
+    cred: &dyn Credential,
+    label: &str,
+    scopes: &[Scope],
+    resources: &[String],
+) -> Result<Role> {
+    let role = match okta.find_custom_role(cred, label)? {
+        Some(r) => r,
+        None => okta.create_custom_role(
+            cred,
+            label,
+            &format!("Made by okta-oauth for {}", crate::ids::join(scopes)),
+            &crate::privileges::permissions_for(scopes)?,
+        )?,
+    };
+    let set_label = format!("{label} resources");
+    let set = match okta.find_resource_set(cred, &set_label)? {
+        Some(s) => s,
+        None => okta.create_resource_set(
+            cred,
+            &set_label,
+            &format!("What the custom role {label} applies to"),
+            resources,
+        )?,
+    };
+    Ok(Role::Custom {
+        role: role.id,
+        resource_set: set.id,
+    })
 }
 
 fn custom_role(v: &Value, path: &str) -> Result<CustomRole> {

@@ -10,7 +10,7 @@ use crate::api::{Credential, made_but_unread};
 use crate::error::{Error, Result, safe};
 use crate::ids::{AppId, AppKeyId, Scope};
 use crate::method::Method;
-use crate::okta::Okta;
+use crate::shared::Okta;
 use crate::tokens::{DpopMode, ServiceCredentials, TokenRequest};
 
 /// Okta allows at most 50 keys per app.
@@ -82,130 +82,125 @@ fn key_from(v: &Value, endpoint: &str) -> Result<AppKey> {
     })
 }
 
-impl Okta {
-    /// The app's keys. Accepts each list shape Okta is known to send: `{"jwks":{"keys":[…]}}`,
-    /// `{"keys":[…]}` and `[…]` (Okta's Apps API reference gives the array).
-    pub fn list_app_keys(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<AppKey>> {
-        let path = keys_path(app);
-        let body = self.call(cred, Method::GET, &path, None)?.body;
-        let list = body
-            .pointer("/jwks/keys")
-            .or_else(|| body.get("keys"))
-            .unwrap_or(&body);
-        let list = list.as_array().ok_or_else(|| Error::Unexpected {
-            endpoint: path.clone(),
-            reason: "no list of keys".into(),
-            request_id: None,
-            source: None,
+pub(crate) fn list_app_keys(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+) -> Result<Vec<AppKey>> {
+    let path = keys_path(app);
+    let body = okta.call(cred, Method::GET, &path, None)?.body;
+    let list = body
+        .pointer("/jwks/keys")
+        .or_else(|| body.get("keys"))
+        .unwrap_or(&body);
+    let list = list.as_array().ok_or_else(|| Error::Unexpected {
+        endpoint: path.clone(),
+        reason: "no list of keys".into(),
+        request_id: None,
+        source: None,
+    })?;
+    list.iter().map(|k| key_from(k, &path)).collect()
+}
+
+pub(crate) fn add_app_key(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    key: &PublicJwk,
+    active: bool,
+) -> Result<AppKey> {
+    let existing = okta.list_app_keys(cred, app)?;
+    let refuse = |reason| Err(Error::AppKeyRefused { reason });
+    let Some(kid) = key.kid() else {
+        return refuse("a key added to an app needs a kid");
+    };
+    if existing.len() >= MAX_APP_KEYS {
+        return refuse("the app already has 50 keys, Okta's limit: delete an inactive one first");
+    }
+    if existing
+        .iter()
+        .any(|k| k.kid.as_deref() == Some(kid.as_str()))
+    {
+        return refuse("the app already has a key with this kid");
+    }
+    let mut body =
+        serde_json::to_value(key.clone().with_use(okta_jwk::KeyUse::Sig)).map_err(|_| {
+            Error::AppKeyRefused {
+                reason: "the key does not serialise as JSON",
+            }
         })?;
-        list.iter().map(|k| key_from(k, &path)).collect()
-    }
+    body["status"] = Value::String(if active { "ACTIVE" } else { "INACTIVE" }.into());
+    let path = keys_path(app);
+    let check =
+        "list the app's keys (GET /api/v1/apps/{id}/credentials/jwks) before adding it again";
+    let r = okta.call_checked(cred, Method::POST, &path, Some(&body), check)?;
+    made_but_unread(key_from(&r.body, &path), check)
+}
 
-    /// Adds a key, checking Okta's rules first: at most 50 keys, a `kid`, and no `kid` twice.
-    pub fn add_app_key(
-        &self,
-        cred: &dyn Credential,
-        app: &AppId,
-        key: &PublicJwk,
-        active: bool,
-    ) -> Result<AppKey> {
-        let existing = self.list_app_keys(cred, app)?;
-        let refuse = |reason| Err(Error::AppKeyRefused { reason });
-        let Some(kid) = key.kid() else {
-            return refuse("a key added to an app needs a kid");
-        };
-        if existing.len() >= MAX_APP_KEYS {
-            return refuse(
-                "the app already has 50 keys, Okta's limit: delete an inactive one first",
-            );
-        }
-        if existing
-            .iter()
-            .any(|k| k.kid.as_deref() == Some(kid.as_str()))
-        {
-            return refuse("the app already has a key with this kid");
-        }
-        let mut body =
-            serde_json::to_value(key.clone().with_use(okta_jwk::KeyUse::Sig)).map_err(|_| {
-                Error::AppKeyRefused {
-                    reason: "the key does not serialise as JSON",
-                }
-            })?;
-        body["status"] = Value::String(if active { "ACTIVE" } else { "INACTIVE" }.into());
-        let path = keys_path(app);
-        let check =
-            "list the app's keys (GET /api/v1/apps/{id}/credentials/jwks) before adding it again";
-        let r = self.call_checked(cred, Method::POST, &path, Some(&body), check)?;
-        made_but_unread(key_from(&r.body, &path), check)
-    }
+pub(crate) fn set_app_key_active(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    key: &AppKeyId,
+    active: bool,
+) -> Result<AppKey> {
+    let action = if active { "activate" } else { "deactivate" };
+    let path = format!("{}/{key}/lifecycle/{action}", keys_path(app));
+    let check = "list the app's keys to see their status";
+    let r = okta.call_checked(cred, Method::POST, &path, None, check)?;
+    made_but_unread(key_from(&r.body, &path), check)
+}
 
-    /// Activates or deactivates a key (Okta refuses to deactivate the last active key of a
-    /// `private_key_jwt` app).
-    pub fn set_app_key_active(
-        &self,
-        cred: &dyn Credential,
-        app: &AppId,
-        key: &AppKeyId,
-        active: bool,
-    ) -> Result<AppKey> {
-        let action = if active { "activate" } else { "deactivate" };
-        let path = format!("{}/{key}/lifecycle/{action}", keys_path(app));
-        let check = "list the app's keys to see their status";
-        let r = self.call_checked(cred, Method::POST, &path, None, check)?;
-        made_but_unread(key_from(&r.body, &path), check)
-    }
+pub(crate) fn delete_app_key(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+    key: &AppKeyId,
+) -> Result<()> {
+    let path = format!("{}/{key}", keys_path(app));
+    okta.call(cred, Method::DELETE, &path, None).map(|_| ())
+}
 
-    /// Deletes an inactive key.
-    pub fn delete_app_key(&self, cred: &dyn Credential, app: &AppId, key: &AppKeyId) -> Result<()> {
-        let path = format!("{}/{key}", keys_path(app));
-        self.call(cred, Method::DELETE, &path, None).map(|_| ())
-    }
-
-    /// Rotates the app to `new_key`: add it (active), prove a token can be had with it, then
-    /// deactivate and delete every other key. Each step looks at the app's keys first, so after
-    /// an interruption anywhere the same call finishes the job; the old keys are only touched
-    /// after the new one has worked, so the app always has an active key that signs.
-    pub fn rotate_app_key(
-        &self,
-        admin: &dyn Credential,
-        app_id: &AppId,
-        new_key: Arc<KeyPair>,
-        proof_scopes: &[Scope],
-        dpop: DpopMode,
-    ) -> Result<Rotation> {
-        let mut report = Rotation::default();
-        let kid = new_key.kid().as_str().to_owned();
-        let keys = self.list_app_keys(admin, app_id)?;
-        match keys.iter().find(|k| k.kid.as_deref() == Some(kid.as_str())) {
-            None => {
-                self.add_app_key(admin, app_id, new_key.public_jwk(), true)?;
-                report.added = true;
-            }
-            Some(k) if !k.active => {
-                self.set_app_key_active(admin, app_id, &k.id, true)?;
-                report.activated = true;
-            }
-            Some(_) => {}
+pub(crate) fn rotate_app_key(
+    okta: &Okta,
+    admin: &dyn Credential,
+    app_id: &AppId,
+    new_key: Arc<KeyPair>,
+    proof_scopes: &[Scope],
+    dpop: DpopMode,
+) -> Result<Rotation> {
+    let mut report = Rotation::default();
+    let kid = new_key.kid().as_str().to_owned();
+    let keys = okta.list_app_keys(admin, app_id)?;
+    match keys.iter().find(|k| k.kid.as_deref() == Some(kid.as_str())) {
+        None => {
+            okta.add_app_key(admin, app_id, new_key.public_jwk(), true)?;
+            report.added = true;
         }
-        let client_id =
-            okta_assertion::ClientId::new(app_id.as_str()).map_err(|source| Error::Claim {
-                what: "the app id as a client id",
-                source,
-            })?;
-        let creds = ServiceCredentials::new(client_id, new_key).dpop(dpop);
-        self.client_credentials(&creds, &TokenRequest::new(proof_scopes.to_vec()))?;
-        for k in self
-            .list_app_keys(admin, app_id)?
-            .into_iter()
-            .filter(|k| k.kid.as_deref() != Some(kid.as_str()))
-        {
-            if k.active {
-                self.set_app_key_active(admin, app_id, &k.id, false)?;
-                report.deactivated.push(k.id.clone());
-            }
-            self.delete_app_key(admin, app_id, &k.id)?;
-            report.deleted.push(k.id);
+        Some(k) if !k.active => {
+            okta.set_app_key_active(admin, app_id, &k.id, true)?;
+            report.activated = true;
         }
-        Ok(report)
+        Some(_) => {}
     }
+    let client_id =
+        okta_assertion::ClientId::new(app_id.as_str()).map_err(|source| Error::Claim {
+            what: "the app id as a client id",
+            source,
+        })?;
+    let creds = ServiceCredentials::new(client_id, new_key).dpop(dpop);
+    okta.client_credentials(&creds, &TokenRequest::new(proof_scopes.to_vec()))?;
+    for k in okta
+        .list_app_keys(admin, app_id)?
+        .into_iter()
+        .filter(|k| k.kid.as_deref() != Some(kid.as_str()))
+    {
+        if k.active {
+            okta.set_app_key_active(admin, app_id, &k.id, false)?;
+            report.deactivated.push(k.id.clone());
+        }
+        okta.delete_app_key(admin, app_id, &k.id)?;
+        report.deleted.push(k.id);
+    }
+    Ok(report)
 }

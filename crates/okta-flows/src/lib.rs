@@ -45,6 +45,7 @@ mod catalog;
 mod code;
 mod device;
 mod diagnose;
+mod discovery;
 mod ensure;
 mod error;
 mod files;
@@ -63,6 +64,7 @@ mod retry;
 mod seal;
 mod secrets;
 mod settings;
+mod shared;
 mod source;
 mod store;
 mod tokens;
@@ -87,7 +89,7 @@ pub use ids::{
 pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use method::Method;
 pub use oauth::{ClientAuth, Introspection};
-pub use okta::{Okta, OktaBuilder};
+pub use okta::OktaBuilder;
 pub use org::OrgUrl;
 pub use privileges::{permissions_for, resources_for, resources_within};
 pub use provision::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
@@ -99,6 +101,7 @@ pub use secrets::{
     ProxyUrl, RefreshToken, SswsToken,
 };
 pub use settings::{AuthServer, Clock, Discovery, OAuthEndpoint, RetryPolicy, SystemClock, Trace};
+pub use shared::Okta;
 pub use source::TokenSource;
 pub use store::{FileStore, StoreError, StoreLock, TokenStore};
 pub use tokens::{

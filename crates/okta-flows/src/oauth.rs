@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::method::Method;
-use crate::okta::Okta;
 use crate::settings::OAuthEndpoint;
+use crate::shared::Okta;
 use crate::tokens::ServiceCredentials;
 use crate::transport::MAX_JSON;
 
@@ -89,7 +89,7 @@ impl Okta {
                 let builder =
                     ClientAssertionBuilder::new(creds.client_id().clone(), endpoint.clone());
                 let assertion = builder
-                    .sign(creds.signer()?.as_ref(), self.now(), &self.shared.rng)
+                    .sign(creds.signer()?.as_ref(), self.now(), self.rng())
                     .map_err(Error::ClientAssertion)?;
                 form.append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE);
                 form.append_pair("client_assertion", assertion.expose_secret());
@@ -142,26 +142,28 @@ impl Okta {
             Err(reply.problem())
         }
     }
+}
 
-    /// Revokes an access or refresh token (`token_type_hint` optional). Okta answers 200 even for
-    /// an unknown token, so as not to say which tokens exist.
-    pub fn revoke(&self, auth: ClientAuth<'_>, token: &str, hint: Option<&str>) -> Result<()> {
-        let mut fields = vec![("token", token)];
-        if let Some(h) = hint {
-            fields.push(("token_type_hint", h));
-        }
-        self.oauth_post(OAuthEndpoint::Revoke, auth, &fields)
-            .map(|_| ())
+pub(crate) fn revoke(
+    okta: &Okta,
+    auth: ClientAuth<'_>,
+    token: &str,
+    hint: Option<&str>,
+) -> Result<()> {
+    let mut fields = vec![("token", token)];
+    if let Some(h) = hint {
+        fields.push(("token_type_hint", h));
     }
+    okta.oauth_post(OAuthEndpoint::Revoke, auth, &fields)
+        .map(|_| ())
+}
 
-    /// Asks whether a token is active, and what it carries.
-    pub fn introspect(&self, auth: ClientAuth<'_>, token: &str) -> Result<Introspection> {
-        let reply = self.oauth_post(OAuthEndpoint::Introspect, auth, &[("token", token)])?;
-        let raw = reply.json()?;
-        let active = raw
-            .get("active")
-            .and_then(Value::as_bool)
-            .ok_or_else(|| reply.unexpected("no boolean \"active\"".into()))?;
-        Ok(Introspection { active, raw })
-    }
+pub(crate) fn introspect(okta: &Okta, auth: ClientAuth<'_>, token: &str) -> Result<Introspection> {
+    let reply = okta.oauth_post(OAuthEndpoint::Introspect, auth, &[("token", token)])?;
+    let raw = reply.json()?;
+    let active = raw
+        .get("active")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| reply.unexpected("no boolean \"active\"".into()))?;
+    Ok(Introspection { active, raw })
 }

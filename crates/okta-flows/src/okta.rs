@@ -1,10 +1,14 @@
 //! One `Okta` value per org: its URL, authorization server, HTTP agent and policies.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use okta_assertion::{DpopNonce, Endpoint, OsRandom, UnixTime};
+use okta_assertion::Endpoint;
+
+use okta_assertion::ClientId;
+use okta_jwk::{Jwks, KeyPair, PublicJwk};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::method::Method;
@@ -13,7 +17,15 @@ use crate::secrets::ProxyUrl;
 use crate::settings::{
     AuthServer, Clock, Discovery, OAuthEndpoint, RetryPolicy, SystemClock, Trace, Tracer,
 };
+use crate::shared::{Okta, Transport};
 use crate::transport::{AgentSettings, agent};
+use crate::{
+    ApiResponse, AppId, AppKey, AppKeyId, Assignee, Caller, ClientAuth, ClientSecret, Credential,
+    CustomRole, DeviceSignIn, Diagnosis, DpopBinding, DpopMode, Ensured, Grant, GrantId, GroupId,
+    Introspection, OidcApp, Pages, RefreshToken, RegisteredApp, ResourceSet, Role, RoleAssignment,
+    RoleAssignmentId, Rotation, Scope, ServiceCredentials, SignIn, Token, TokenRequest, User,
+    UserId, UserTokens,
+};
 
 /// Builds an [`Okta`].
 #[derive(Clone)]
@@ -101,94 +113,19 @@ impl OktaBuilder {
             // The org is on this machine (the emulator): a proxy could not reach it.
             self.agent.proxy = None;
         }
-        Ok(Okta {
-            shared: Arc::new(Shared {
-                transport: Transport {
-                    agent: agent(&self.agent)?,
-                    tracer: self.tracer,
-                    retry: self.retry,
-                    pace_until: Mutex::new(HashMap::new()),
-                },
-                dpop: DpopState::default(),
-                discovery: self.discovery,
-                org: self.org,
-                server: self.server,
-                clock: self.clock,
-                rng: OsRandom::new(),
-            }),
-        })
-    }
-}
-
-/// A client for one Okta org. Cheap to clone (the clones share one connection pool, one nonce
-/// cache and one pacing state); all methods take `&self`.
-#[derive(Clone)]
-pub struct Okta {
-    pub(crate) shared: Arc<Shared>,
-}
-
-/// What every clone of an [`Okta`] shares.
-pub(crate) struct Shared {
-    pub(crate) transport: Transport,
-    pub(crate) dpop: DpopState,
-    pub(crate) discovery: Option<Discovery>,
-    pub(crate) org: OrgUrl,
-    pub(crate) server: AuthServer,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) rng: OsRandom,
-}
-
-/// The HTTP side: the agent, the tracer, the retry policy and the pacing per bucket.
-pub(crate) struct Transport {
-    pub(crate) agent: ureq::Agent,
-    pub(crate) tracer: Option<Tracer>,
-    pub(crate) retry: RetryPolicy,
-    /// Per rate-limit bucket (the path), when the window resets if no requests are left.
-    pub(crate) pace_until: Mutex<HashMap<String, UnixTime>>,
-}
-
-/// What this client learned about DPoP: the last nonce per origin, and which clients need it.
-#[derive(Default)]
-pub(crate) struct DpopState {
-    /// The last `DPoP-Nonce` seen per origin (RFC 9449 §8.2).
-    nonces: Mutex<HashMap<String, DpopNonce>>,
-    /// Client ids known to require DPoP (the token endpoint said so, or the app's settings did).
-    required: Mutex<HashSet<String>>,
-}
-
-impl DpopState {
-    /// Remembers a `DPoP-Nonce` from any answer of `origin`.
-    pub(crate) fn remember_nonce(&self, origin: &str, value: Option<&str>) {
-        if let Some(nonce) = value.and_then(|v| DpopNonce::new(v.trim()).ok()) {
-            lock(&self.nonces).insert(origin.to_owned(), nonce);
-        }
-    }
-
-    pub(crate) fn nonce(&self, origin: &str) -> Option<DpopNonce> {
-        lock(&self.nonces).get(origin).cloned()
-    }
-
-    pub(crate) fn set_required(&self, client_id: &str) {
-        lock(&self.required).insert(client_id.to_owned());
-    }
-
-    pub(crate) fn is_required(&self, client_id: &str) -> bool {
-        lock(&self.required).contains(client_id)
-    }
-}
-
-/// Locks a mutex, taking the data of a poisoned one (every critical section here leaves its
-/// data consistent).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-impl std::fmt::Debug for Okta {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Okta")
-            .field("org", &self.shared.org.as_str())
-            .field("server", &self.shared.server)
-            .finish_non_exhaustive()
+        let transport = Transport {
+            agent: agent(&self.agent)?,
+            tracer: self.tracer,
+            retry: self.retry,
+            pace_until: Mutex::new(HashMap::new()),
+        };
+        Ok(Okta::new(
+            transport,
+            self.discovery,
+            self.org,
+            self.server,
+            self.clock,
+        ))
     }
 }
 
@@ -213,138 +150,474 @@ impl Okta {
 
     /// The org URL.
     pub fn org(&self) -> &OrgUrl {
-        &self.shared.org
+        self.org_url()
     }
 
     /// The URL of an endpoint of the chosen authorization server: from discovery when it was
     /// read, else Okta's fixed path.
     pub fn oauth_endpoint(&self, which: OAuthEndpoint) -> Result<Endpoint> {
-        if let Some(e) = self
-            .shared
-            .discovery
-            .as_ref()
-            .and_then(|d| d.endpoint(which))
-        {
-            return Ok(e.clone());
-        }
-        let name = which.path_segment();
-        let path = match &self.shared.server {
-            AuthServer::Org => format!("/oauth2/v1/{name}"),
-            AuthServer::Custom(id) => format!("/oauth2/{id}/v1/{name}"),
-        };
-        Endpoint::parse(self.shared.org.join(&path)?.as_str()).map_err(|source| Error::Claim {
-            what: "the OAuth endpoint URL",
-            source,
-        })
-    }
-
-    /// The authorization server this client asks for tokens.
-    pub fn authorization_server(&self) -> &AuthServer {
-        &self.shared.server
+        crate::discovery::endpoint(self, which)
     }
 
     /// Fetches the authorization server's metadata: RFC 8414
     /// (`/.well-known/oauth-authorization-server`), else OpenID Connect Discovery.
     pub fn discover(&self) -> Result<Discovery> {
-        let base = match &self.shared.server {
-            AuthServer::Org => String::new(),
-            AuthServer::Custom(id) => format!("/oauth2/{id}"),
-        };
-        let mut last = None;
-        for doc in ["oauth-authorization-server", "openid-configuration"] {
-            let url = self.shared.org.join(&format!("{base}/.well-known/{doc}"))?;
-            let reply = self.send(
-                &Method::GET,
-                &url,
-                &[("Accept", "application/json")],
-                None,
-                crate::transport::MAX_JSON,
-            )?;
-            if reply.status == 404 {
-                last = Some(reply.problem());
-                continue;
-            }
-            if reply.status != 200 {
-                return Err(reply.problem());
-            }
-            let v = reply.json()?;
-            let endpoint = |name: &str| -> Result<Option<Endpoint>> {
-                let Some(text) = v.get(name).and_then(serde_json::Value::as_str) else {
-                    return Ok(None);
-                };
-                let e = Endpoint::parse(text).map_err(|source| Error::Claim {
-                    what: "an endpoint URL in the server's metadata",
-                    source,
-                })?;
-                if !self.shared.org.same_origin(e.url()) {
-                    return Err(reply.unexpected(format!(
-                        "{name} is on another origin ({}); not used",
-                        crate::error::safe(text, 100)
-                    )));
-                }
-                Ok(Some(e))
-            };
-            let token_endpoint = endpoint("token_endpoint")?
-                .ok_or_else(|| reply.unexpected("the metadata has no token_endpoint".into()))?;
-            return Ok(Discovery {
-                issuer: v
-                    .get("issuer")
-                    .and_then(serde_json::Value::as_str)
-                    .map(|s| crate::error::safe(s, 200))
-                    .unwrap_or_default(),
-                token_endpoint,
-                revocation_endpoint: endpoint("revocation_endpoint")?,
-                introspection_endpoint: endpoint("introspection_endpoint")?,
-                authorization_endpoint: endpoint("authorization_endpoint")?,
-                jwks_uri: endpoint("jwks_uri")?,
-                device_authorization_endpoint: endpoint("device_authorization_endpoint")?,
-            });
-        }
-        Err(last.unwrap_or_else(|| Error::Unexpected {
-            endpoint: "GET /.well-known/…".into(),
-            reason: "no metadata document".into(),
-            request_id: None,
-            source: None,
-        }))
+        crate::discovery::discover(self)
     }
 
-    /// One exchange through the agent, reported to the tracer.
-    pub(crate) fn send(
+    /// The authorization server this client asks for tokens.
+    pub fn authorization_server(&self) -> &AuthServer {
+        self.server()
+    }
+
+    // ---- Tokens for a service app (`private_key_jwt`, DPoP when the app requires it) -----------
+
+    /// Gets an access token with the client-credentials grant.
+    ///
+    /// Every HTTP attempt carries a new assertion (Okta consumes each `jti`, even on a nonce
+    /// challenge) and, with DPoP, a new proof with the latest nonce of the org.
+    pub fn client_credentials(
         &self,
-        method: &Method,
-        url: &url::Url,
-        headers: &[(&str, &str)],
-        body: Option<(&str, Vec<u8>)>,
-        max_body: usize,
-    ) -> Result<crate::transport::Reply> {
-        let start = std::time::Instant::now();
-        let t = &self.shared.transport;
-        let result = crate::transport::send(&t.agent, method, url, headers, body, max_body);
-        if let Some(tracer) = &t.tracer {
-            let mut shown = url.clone();
-            shown.set_query(None);
-            let mut shown = shown.to_string();
-            if url.query().is_some() {
-                let keys: Vec<String> = url.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
-                shown = format!("{shown}?{}", keys.join("&"));
-            }
-            let (status, request_id, rate_limit) = match &result {
-                Ok(r) => (Some(r.status), r.request_id(), r.rate_limit()),
-                Err(e) => (e.status(), None, None),
-            };
-            tracer(&Trace {
-                method: *method,
-                url: shown.to_string(),
-                status,
-                elapsed: start.elapsed(),
-                request_id,
-                rate_limit,
-            });
-        }
-        result
+        creds: &ServiceCredentials,
+        request: &TokenRequest,
+    ) -> Result<Token> {
+        crate::tokens::client_credentials(self, creds, request)
     }
 
-    pub(crate) fn now(&self) -> UnixTime {
-        self.shared.clock.now()
+    // ---- Calling Okta's APIs -------------------------------------------------------------------
+
+    /// Sends one request to `path` (`/api/v1/users?limit=10`) or to a full URL of this org.
+    ///
+    /// Retries 429 (and 503/504) for idempotent methods only, waiting as `X-Rate-Limit-Reset`
+    /// says; a POST that fails without an answer is reported as [`Error::OutcomeUnknown`].
+    pub fn call(
+        &self,
+        cred: &dyn Credential,
+        method: Method,
+        path_or_url: &str,
+        body: Option<&Value>,
+    ) -> Result<ApiResponse> {
+        crate::api::call(self, cred, method, path_or_url, body)
+    }
+
+    /// Pages of a list, fetched lazily by following `Link: rel="next"`. For the items one by
+    /// one, see [`Pages::items`].
+    pub fn pages<'a>(&'a self, cred: &'a dyn Credential, path: &str) -> Pages<'a> {
+        crate::api::pages(self, cred, path)
+    }
+
+    // ---- Service apps --------------------------------------------------------------------------
+
+    /// Registers a service app (`private_key_jwt`, client credentials) through Dynamic Client
+    /// Registration, `POST /oauth2/v1/clients`.
+    pub fn register_service_app(
+        &self,
+        cred: &dyn Credential,
+        name: &str,
+        jwks: &Jwks,
+    ) -> Result<RegisteredApp> {
+        crate::admin::register_service_app(self, cred, name, jwks)
+    }
+
+    /// Creates a service app through the Apps API, `POST /api/v1/apps`, with DPoP required or
+    /// not.
+    pub fn create_service_app(
+        &self,
+        cred: &dyn Credential,
+        name: &str,
+        jwks: &Jwks,
+        dpop: DpopBinding,
+    ) -> Result<RegisteredApp> {
+        crate::admin::create_service_app(self, cred, name, jwks, dpop)
+    }
+
+    /// An app by id (Apps API).
+    pub fn get_app(&self, cred: &dyn Credential, id: &AppId) -> Result<RegisteredApp> {
+        crate::admin::get_app(self, cred, id)
+    }
+
+    /// Every app (all pages).
+    pub fn list_apps(&self, cred: &dyn Credential) -> Result<Vec<RegisteredApp>> {
+        crate::admin::list_apps(self, cred)
+    }
+
+    /// Deactivates an app (`POST /api/v1/apps/{id}/lifecycle/deactivate`): its clients get no
+    /// more tokens.
+    pub fn deactivate_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
+        crate::admin::deactivate_app(self, cred, id)
+    }
+
+    /// Deletes an app. Okta deletes only inactive apps, so an active one is deactivated first.
+    pub fn delete_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
+        crate::admin::delete_app(self, cred, id)
+    }
+
+    // ---- Okta API scope grants -----------------------------------------------------------------
+
+    /// Grants an Okta scope to an app (`issuer` is the org). Not retried: on an unclear failure,
+    /// [`Error::OutcomeUnknown`] says to list the grants.
+    pub fn add_grant(&self, cred: &dyn Credential, app: &AppId, scope: &Scope) -> Result<Grant> {
+        crate::admin::add_grant(self, cred, app, scope)
+    }
+
+    /// The app's grants.
+    pub fn list_grants(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<Grant>> {
+        crate::admin::list_grants(self, cred, app)
+    }
+
+    /// Revokes a grant.
+    pub fn revoke_grant(&self, cred: &dyn Credential, app: &AppId, grant: &GrantId) -> Result<()> {
+        crate::admin::revoke_grant(self, cred, app, grant)
+    }
+
+    /// The app holds a grant for `scope`: the existing one, or a new one. (Okta refuses a second
+    /// grant of the same scope with 400 E0000001.)
+    pub fn ensure_grant(
+        &self,
+        cred: &dyn Credential,
+        app: &AppId,
+        scope: &Scope,
+    ) -> Result<Ensured<Grant>> {
+        crate::ensure::ensure_grant(self, cred, app, scope)
+    }
+
+    // ---- Admin roles of an app -----------------------------------------------------------------
+
+    /// Assigns an admin role to a client. Without one, Okta answers the app's API calls with
+    /// 403 E0000006.
+    pub fn assign_role(
+        &self,
+        cred: &dyn Credential,
+        client: &ClientId,
+        role: &Role,
+    ) -> Result<RoleAssignment> {
+        crate::admin::assign_role(self, cred, client, role)
+    }
+
+    /// Takes an admin role assignment away from a client.
+    pub fn unassign_role(
+        &self,
+        cred: &dyn Credential,
+        client: &ClientId,
+        assignment: &RoleAssignmentId,
+    ) -> Result<()> {
+        crate::admin::unassign_role(self, cred, client, assignment)
+    }
+
+    /// The client's admin roles.
+    pub fn list_roles(
+        &self,
+        cred: &dyn Credential,
+        client: &ClientId,
+    ) -> Result<Vec<RoleAssignment>> {
+        crate::admin::list_roles(self, cred, client)
+    }
+
+    /// The client holds `role`: the existing assignment, or a new one. (Okta refuses a second
+    /// assignment of the same role with 409 E0000090; one made meanwhile is found and returned.)
+    pub fn ensure_role(
+        &self,
+        cred: &dyn Credential,
+        client: &ClientId,
+        role: &Role,
+    ) -> Result<Ensured<RoleAssignment>> {
+        crate::ensure::ensure_role(self, cred, client, role)
+    }
+
+    // ---- Least-privilege custom roles ----------------------------------------------------------
+
+    /// The custom role `label` with the permissions these scopes need, bound to the resource
+    /// set `{label} resources` of `resources`: each found by its label, or created. The
+    /// [`Role`] to assign ([`Okta::assign_role`], [`Okta::assign_user_role`]).
+    pub fn least_privilege_role(
+        &self,
+        cred: &dyn Credential,
+        label: &str,
+        scopes: &[Scope],
+        resources: &[String],
+    ) -> Result<Role> {
+        crate::iam::least_privilege_role(self, cred, label, scopes, resources)
+    }
+
+    /// A custom role by id or label, if it exists.
+    pub fn find_custom_role(&self, cred: &dyn Credential, key: &str) -> Result<Option<CustomRole>> {
+        crate::iam::find_custom_role(self, cred, key)
+    }
+
+    /// Creates a custom role with these permissions (`POST /api/v1/iam/roles`).
+    pub fn create_custom_role(
+        &self,
+        cred: &dyn Credential,
+        label: &str,
+        description: &str,
+        permissions: &[String],
+    ) -> Result<CustomRole> {
+        crate::iam::create_custom_role(self, cred, label, description, permissions)
+    }
+
+    /// A resource set by id or label, if it exists.
+    pub fn find_resource_set(
+        &self,
+        cred: &dyn Credential,
+        key: &str,
+    ) -> Result<Option<ResourceSet>> {
+        crate::iam::find_resource_set(self, cred, key)
+    }
+
+    /// Creates a resource set of these resources (REST URLs of the org: [`all_users`],
+    /// [`users_of_group`]).
+    pub fn create_resource_set(
+        &self,
+        cred: &dyn Credential,
+        label: &str,
+        description: &str,
+        resources: &[String],
+    ) -> Result<ResourceSet> {
+        crate::iam::create_resource_set(self, cred, label, description, resources)
+    }
+
+    // ---- An app's keys -------------------------------------------------------------------------
+
+    /// The app's keys. Accepts each list shape Okta is known to send: `{"jwks":{"keys":[…]}}`,
+    /// `{"keys":[…]}` and `[…]` (Okta's Apps API reference gives the array).
+    pub fn list_app_keys(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<AppKey>> {
+        crate::keys::list_app_keys(self, cred, app)
+    }
+
+    /// Adds a key, checking Okta's rules first: at most 50 keys, a `kid`, and no `kid` twice.
+    pub fn add_app_key(
+        &self,
+        cred: &dyn Credential,
+        app: &AppId,
+        key: &PublicJwk,
+        active: bool,
+    ) -> Result<AppKey> {
+        crate::keys::add_app_key(self, cred, app, key, active)
+    }
+
+    /// Activates or deactivates a key (Okta refuses to deactivate the last active key of a
+    /// `private_key_jwt` app).
+    pub fn set_app_key_active(
+        &self,
+        cred: &dyn Credential,
+        app: &AppId,
+        key: &AppKeyId,
+        active: bool,
+    ) -> Result<AppKey> {
+        crate::keys::set_app_key_active(self, cred, app, key, active)
+    }
+
+    /// Deletes an inactive key.
+    pub fn delete_app_key(&self, cred: &dyn Credential, app: &AppId, key: &AppKeyId) -> Result<()> {
+        crate::keys::delete_app_key(self, cred, app, key)
+    }
+
+    /// Rotates the app to `new_key`: add it (active), prove a token can be had with it, then
+    /// deactivate and delete every other key. Each step looks at the app's keys first, so after
+    /// an interruption anywhere the same call finishes the job; the old keys are only touched
+    /// after the new one has worked, so the app always has an active key that signs.
+    pub fn rotate_app_key(
+        &self,
+        admin: &dyn Credential,
+        app_id: &AppId,
+        new_key: Arc<KeyPair>,
+        proof_scopes: &[Scope],
+        dpop: DpopMode,
+    ) -> Result<Rotation> {
+        crate::keys::rotate_app_key(self, admin, app_id, new_key, proof_scopes, dpop)
+    }
+
+    // ---- User access: the OIDC app, its users, their roles -------------------------------------
+
+    /// Creates the OIDC app a person signs in to, through the Apps API. For a web app, Okta's
+    /// answer carries the client secret, once: [`RegisteredApp::client_secret`].
+    pub fn create_oidc_app(&self, cred: &dyn Credential, app: &OidcApp) -> Result<RegisteredApp> {
+        crate::access::create_oidc_app(self, cred, app)
+    }
+
+    /// Makes a new client secret for an app (`POST /api/v1/apps/{appId}/credentials/secrets`);
+    /// Okta keeps at most two, so an app with two needs one deleted first.
+    pub fn new_client_secret(&self, cred: &dyn Credential, app: &AppId) -> Result<ClientSecret> {
+        crate::user_plan::new_client_secret(self, cred, app)
+    }
+
+    /// A user by login or id (`GET /api/v1/users/{login}`).
+    pub fn find_user(&self, cred: &dyn Credential, login_or_id: &str) -> Result<User> {
+        crate::access::find_user(self, cred, login_or_id)
+    }
+
+    /// Assigns a user to an app (`POST /api/v1/apps/{appId}/users`): they may sign in to it.
+    /// Assigning someone who is assigned already changes nothing.
+    pub fn assign_user(&self, cred: &dyn Credential, app: &AppId, user: &UserId) -> Result<()> {
+        crate::access::assign_user(self, cred, app, user)
+    }
+
+    /// Assigns a group to an app (`PUT /api/v1/apps/{appId}/groups/{groupId}`): every member may
+    /// sign in. Idempotent.
+    pub fn assign_group(&self, cred: &dyn Credential, app: &AppId, group: &GroupId) -> Result<()> {
+        crate::access::assign_group(self, cred, app, group)
+    }
+
+    /// Takes an assignment away; the user (or the group's members) can no longer sign in, unless
+    /// another assignment lets them.
+    pub fn unassign(&self, cred: &dyn Credential, app: &AppId, who: &Assignee) -> Result<()> {
+        crate::access::unassign(self, cred, app, who)
+    }
+
+    /// Who is assigned to the app: its users, then its groups (all pages).
+    pub fn list_assignments(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<Assignee>> {
+        crate::access::list_assignments(self, cred, app)
+    }
+
+    /// Whether `user` may sign in to `app` by a direct assignment
+    /// (`GET /api/v1/apps/{appId}/users/{userId}`: 200 or 404).
+    pub fn is_assigned(&self, cred: &dyn Credential, app: &AppId, user: &UserId) -> Result<bool> {
+        crate::access::is_assigned(self, cred, app, user)
+    }
+
+    /// The user is assigned to the app (may sign in to it): directly already, or now.
+    pub fn ensure_assigned(
+        &self,
+        cred: &dyn Credential,
+        app: &AppId,
+        user: &UserId,
+    ) -> Result<Ensured<()>> {
+        crate::ensure::ensure_assigned(self, cred, app, user)
+    }
+
+    /// Gives a user an admin role (`POST /api/v1/users/{userId}/roles`). A user's own access
+    /// token acts with the scopes it holds *and* the permissions of the user's roles: without
+    /// one, Okta answers 403 E0000006.
+    pub fn assign_user_role(
+        &self,
+        cred: &dyn Credential,
+        user: &UserId,
+        role: &Role,
+    ) -> Result<RoleAssignment> {
+        crate::access::assign_user_role(self, cred, user, role)
+    }
+
+    /// The user's admin roles.
+    pub fn list_user_roles(
+        &self,
+        cred: &dyn Credential,
+        user: &UserId,
+    ) -> Result<Vec<RoleAssignment>> {
+        crate::access::list_user_roles(self, cred, user)
+    }
+
+    /// Takes an admin role away from a user.
+    pub fn unassign_user_role(
+        &self,
+        cred: &dyn Credential,
+        user: &UserId,
+        assignment: &RoleAssignmentId,
+    ) -> Result<()> {
+        crate::access::unassign_user_role(self, cred, user, assignment)
+    }
+
+    /// The user holds `role`: the existing assignment, or a new one.
+    pub fn ensure_user_role(
+        &self,
+        cred: &dyn Credential,
+        user: &UserId,
+        role: &Role,
+    ) -> Result<Ensured<RoleAssignment>> {
+        crate::ensure::ensure_user_role(self, cred, user, role)
+    }
+
+    // ---- User sign-in (Authorization Code + PKCE, the device grant) and refresh ----------------
+
+    /// Starts a sign-in: binds `127.0.0.1:{port}` (never `0.0.0.0`), and builds the authorize
+    /// URL with `response_type=code`, the exact `redirect_uri` `http://127.0.0.1:{port}{path}`,
+    /// the scopes, a 256-bit `state`, an S256 `code_challenge`, and a `nonce` when `openid` is
+    /// asked. Register that redirect URI with the app. Port 0 picks a free port (only for
+    /// servers that accept any loopback port, RFC 8252 §7.3).
+    pub fn start_sign_in(
+        &self,
+        client_id: &ClientId,
+        port: u16,
+        path: &str,
+        scopes: &[Scope],
+    ) -> Result<SignIn> {
+        crate::user::start_sign_in(self, client_id, port, path, scopes)
+    }
+
+    /// Waits for the redirect (at most `timeout`), then exchanges the code.
+    pub fn finish_sign_in(
+        &self,
+        sign_in: SignIn,
+        auth: ClientAuth<'_>,
+        timeout: Duration,
+    ) -> Result<UserTokens> {
+        crate::user::finish_sign_in(self, sign_in, auth, timeout)
+    }
+
+    /// Starts a device sign-in (`POST /v1/device/authorize` with `client_id` and `scope`): the
+    /// app must allow the device grant (Okta: native apps).
+    pub fn start_device_sign_in(
+        &self,
+        auth: ClientAuth<'_>,
+        scopes: &[Scope],
+    ) -> Result<DeviceSignIn> {
+        crate::device::start_device_sign_in(self, auth, scopes)
+    }
+
+    /// Polls the token endpoint until the user approves (the tokens), denies, or the code
+    /// expires; `authorization_pending` waits the interval, `slow_down` adds 5 seconds to it
+    /// (RFC 8628 §3.5). `wait` does the waiting (`std::thread::sleep` in a program; a test may
+    /// pass a clock of its own).
+    pub fn finish_device_sign_in(
+        &self,
+        device: DeviceSignIn,
+        auth: ClientAuth<'_>,
+        wait: &mut dyn FnMut(Duration),
+    ) -> Result<UserTokens> {
+        crate::device::finish_device_sign_in(self, device, auth, wait)
+    }
+
+    /// Gets new tokens with a refresh token (and, optionally, fewer scopes).
+    pub fn refresh(
+        &self,
+        auth: ClientAuth<'_>,
+        client_id: &ClientId,
+        refresh: &RefreshToken,
+        scopes: Option<&[Scope]>,
+    ) -> Result<UserTokens> {
+        crate::user::refresh(self, auth, client_id, refresh, scopes)
+    }
+
+    /// Fetches a JWKS from a URL of this org (a `jwks_uri`), for checking tokens.
+    pub fn fetch_jwks_at(&self, url: &str) -> Result<Jwks> {
+        crate::user::fetch_jwks_at(self, url)
+    }
+
+    // ---- Revocation and introspection ----------------------------------------------------------
+
+    /// Revokes an access or refresh token (`token_type_hint` optional). Okta answers 200 even for
+    /// an unknown token, so as not to say which tokens exist.
+    pub fn revoke(&self, auth: ClientAuth<'_>, token: &str, hint: Option<&str>) -> Result<()> {
+        crate::oauth::revoke(self, auth, token, hint)
+    }
+
+    /// Asks whether a token is active, and what it carries.
+    pub fn introspect(&self, auth: ClientAuth<'_>, token: &str) -> Result<Introspection> {
+        crate::oauth::introspect(self, auth, token)
+    }
+
+    // ---- What to do about a refusal ------------------------------------------------------------
+
+    /// What fixes `error`, the answer to `method path` made by `caller`: for `invalid_scope`
+    /// and `insufficient_scope` the scopes Okta's contract says the call needs, against the
+    /// app's grants when they can be read; for 403 E0000006 the narrowest standard admin role
+    /// that allows it. `None` for other errors, and for calls the contract does not know.
+    pub fn diagnose_call(
+        &self,
+        error: &Error,
+        method: Method,
+        path: &str,
+        caller: Caller<'_>,
+    ) -> Option<Diagnosis> {
+        crate::diagnose::diagnose_call(self, error, method, path, caller)
     }
 }

@@ -11,7 +11,7 @@ use crate::api::Credential;
 use crate::error::Result;
 use crate::ids::{AppId, DpopBinding, Role, Scope};
 use crate::method::Method;
-use crate::okta::Okta;
+use crate::shared::Okta;
 
 /// A service app with its key, grants and role, to be made so.
 ///

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::okta::Okta;
+use crate::shared::Okta;
 use crate::transport::Reply;
 
 /// What one attempt's answer asks for.
@@ -37,7 +37,7 @@ impl Okta {
         bucket: Option<&str>,
         mut attempt: impl FnMut(u32) -> Result<Attempt<T>>,
     ) -> Result<T> {
-        let retry = self.shared.transport.retry;
+        let retry = self.transport().retry;
         let budget = retry.max_wait.saturating_mul(retry.max_retries.max(1));
         let waited = std::cell::Cell::new(Duration::ZERO);
         let sleep = |wait: Duration| {
@@ -80,7 +80,7 @@ impl Okta {
     /// The wait before retry `attempt` when the server named no usable reset: exponential
     /// from the policy's first backoff, capped.
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let retry = self.shared.transport.retry;
+        let retry = self.transport().retry;
         retry
             .backoff
             .saturating_mul(1 << attempt.min(10))

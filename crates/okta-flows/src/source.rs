@@ -6,7 +6,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::okta::Okta;
+use crate::shared::Okta;
 use crate::store::{FileStore, StoreError, TokenStore};
 use crate::tokens::{ServiceCredentials, Token, TokenRequest};
 
@@ -132,7 +132,7 @@ impl TokenSource {
     /// Should the fetch panic (a signer's bug), the waiting callers are woken and one of them
     /// fetches in turn: none is left waiting.
     pub fn token(&self) -> Result<Token> {
-        let mut state = crate::okta::lock(&self.state);
+        let mut state = crate::shared::lock(&self.state);
         let started = Instant::now();
         loop {
             if let Some(t) = &state.token
@@ -186,7 +186,7 @@ impl TokenSource {
 
     /// Forgets the cached token (after Okta said it is invalid), in memory and in every store.
     pub fn invalidate(&self) {
-        crate::okta::lock(&self.state).token = None;
+        crate::shared::lock(&self.state).token = None;
         self.stores.forget(&self.okta, &self.creds, &self.request);
     }
 
@@ -205,7 +205,7 @@ struct Fetching<'a> {
 
 impl Drop for Fetching<'_> {
     fn drop(&mut self) {
-        let mut state = crate::okta::lock(&self.source.state);
+        let mut state = crate::shared::lock(&self.source.state);
         state.fetching = false;
         if let Some(t) = self.token.take() {
             state.token = Some(t);

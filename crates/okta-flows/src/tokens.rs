@@ -12,10 +12,10 @@ use serde_json::Value;
 use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
 use crate::method::Method;
-use crate::okta::Okta;
 use crate::retry::Attempt;
 use crate::secrets::AccessToken;
 use crate::settings::OAuthEndpoint;
+use crate::shared::Okta;
 use crate::transport::MAX_JSON;
 
 /// When to use DPoP at the token endpoint.
@@ -527,158 +527,152 @@ impl TokenRequest {
 /// At most this many `use_dpop_nonce` retries (Okta's SDKs use 2).
 const NONCE_RETRIES: u32 = 2;
 
-impl Okta {
-    /// Gets an access token with the client-credentials grant.
-    ///
-    /// Every HTTP attempt carries a new assertion (Okta consumes each `jti`, even on a nonce
-    /// challenge) and, with DPoP, a new proof with the latest nonce of the org.
-    pub fn client_credentials(
-        &self,
-        creds: &ServiceCredentials,
-        request: &TokenRequest,
-    ) -> Result<Token> {
-        let endpoint = self.oauth_endpoint(OAuthEndpoint::Token)?;
-        let origin = self.shared.org.as_str().to_owned();
-        let builder = ClientAssertionBuilder::new(creds.client_id.clone(), endpoint.clone());
-        let known = self.shared.dpop.is_required(creds.client_id.as_str());
-        let mut use_dpop = match creds.dpop {
-            DpopMode::Always => true,
-            DpopMode::Never => false,
-            DpopMode::Auto => known,
+pub(crate) fn client_credentials(
+    okta: &Okta,
+    creds: &ServiceCredentials,
+    request: &TokenRequest,
+) -> Result<Token> {
+    let endpoint = okta.oauth_endpoint(OAuthEndpoint::Token)?;
+    let origin = okta.org_url().as_str().to_owned();
+    let builder = ClientAssertionBuilder::new(creds.client_id.clone(), endpoint.clone());
+    let known = okta.dpop().is_required(creds.client_id.as_str());
+    let mut use_dpop = match creds.dpop {
+        DpopMode::Always => true,
+        DpopMode::Never => false,
+        DpopMode::Auto => known,
+    };
+    let mut learned = false;
+    let url = endpoint.url().clone();
+    let htu = Htu::from_url(endpoint.as_str()).map_err(Error::DpopProof)?;
+    let bucket = url.path().to_owned();
+    okta.with_retries(NONCE_RETRIES, Some(&bucket), |_| {
+        let now = okta.now();
+        let signer = creds.signer()?;
+        let (kid, alg) = (signer.kid().map(|k| k.as_str().to_owned()), signer.algorithm());
+        let assertion = builder
+            .sign(signer.as_ref(), now, okta.rng())
+            .map_err(Error::ClientAssertion)?;
+        let dpop = if use_dpop {
+            Some(creds.ephemeral_key()?)
+        } else {
+            None
         };
-        let mut learned = false;
-        let url = endpoint.url().clone();
-        let htu = Htu::from_url(endpoint.as_str()).map_err(Error::DpopProof)?;
-        let bucket = url.path().to_owned();
-        self.with_retries(NONCE_RETRIES, Some(&bucket), |_| {
-            let now = self.now();
-            let signer = creds.signer()?;
-            let (kid, alg) = (signer.kid().map(|k| k.as_str().to_owned()), signer.algorithm());
-            let assertion = builder
-                .sign(signer.as_ref(), now, &self.shared.rng)
-                .map_err(Error::ClientAssertion)?;
-            let dpop = if use_dpop {
-                Some(creds.ephemeral_key()?)
-            } else {
-                None
-            };
-            let proof = match &dpop {
-                Some(key) => Some(
-                    key.proof(
-                        &Htm::post(),
-                        &htu,
-                        now,
-                        &self.shared.rng,
-                        self.shared.dpop.nonce(&origin).as_ref(),
-                        None,
-                    )
-                    .map_err(Error::DpopProof)?,
-                ),
-                None => None,
-            };
-            let form = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("grant_type", "client_credentials")
-                .append_pair("scope", &crate::ids::join(&request.scopes))
-                .append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE)
-                .append_pair("client_assertion", assertion.expose_secret())
-                .finish();
-            let mut headers = vec![("Accept", "application/json")];
-            if let Some(p) = &proof {
-                headers.push(("DPoP", p.expose_secret()));
-            }
-            let reply = self.send(
-                &Method::POST,
-                &url,
-                &headers,
-                Some(("application/x-www-form-urlencoded", form.into_bytes())),
-                MAX_JSON,
-            )?;
-            let nonces = reply.all("dpop-nonce");
-            if nonces.len() > 1 {
-                return Err(Error::Dpop(
-                    "the server sent more than one DPoP-Nonce header (RFC 9449 §8 allows one)"
-                        .into(),
-                ));
-            }
-            self.shared
-                .dpop
-                .remember_nonce(&origin, nonces.first().copied());
-            if reply.status == 200 {
-                let required = use_dpop && (creds.dpop == DpopMode::Always || learned || known);
-                return validate(
-                    &reply.json()?,
-                    request,
-                    dpop.filter(|_| use_dpop),
-                    required,
-                    self.now(),
+        let proof = match &dpop {
+            Some(key) => Some(
+                key.proof(
+                    &Htm::post(),
+                    &htu,
+                    now,
+                    okta.rng(),
+                    okta.dpop().nonce(&origin).as_ref(),
+                    None,
                 )
-                .map(Attempt::Done);
-            }
-            let body = if matches!(reply.status, 400 | 401) {
-                reply.json().ok()
-            } else {
-                None
-            };
-            let error = body
-                .as_ref()
-                .and_then(|b| b["error"].as_str())
-                .unwrap_or_default();
-            let description = body
-                .as_ref()
-                .and_then(|b| b["error_description"].as_str())
-                .unwrap_or_default();
-            match (reply.status, error) {
-                (400, "use_dpop_nonce") if use_dpop => {
-                    if nonces.is_empty() {
-                        return Err(Error::Dpop("the token endpoint asked for a nonce (use_dpop_nonce) but sent no DPoP-Nonce header".into()));
-                    }
-                    Ok(Attempt::Challenge {
-                        exhausted: Error::Dpop(format!(
-                            "the token endpoint still asked for a new nonce after {NONCE_RETRIES} retries"
-                        )),
-                    })
+                .map_err(Error::DpopProof)?,
+            ),
+            None => None,
+        };
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("scope", &crate::ids::join(&request.scopes))
+            .append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE)
+            .append_pair("client_assertion", assertion.expose_secret())
+            .finish();
+        let mut headers = vec![("Accept", "application/json")];
+        if let Some(p) = &proof {
+            headers.push(("DPoP", p.expose_secret()));
+        }
+        let reply = okta.send(
+            &Method::POST,
+            &url,
+            &headers,
+            Some(("application/x-www-form-urlencoded", form.into_bytes())),
+            MAX_JSON,
+        )?;
+        let nonces = reply.all("dpop-nonce");
+        if nonces.len() > 1 {
+            return Err(Error::Dpop(
+                "the server sent more than one DPoP-Nonce header (RFC 9449 §8 allows one)"
+                    .into(),
+            ));
+        }
+        okta
+            .dpop()
+            .remember_nonce(&origin, nonces.first().copied());
+        if reply.status == 200 {
+            let required = use_dpop && (creds.dpop == DpopMode::Always || learned || known);
+            return validate(
+                &reply.json()?,
+                request,
+                dpop.filter(|_| use_dpop),
+                required,
+                okta.now(),
+            )
+            .map(Attempt::Done);
+        }
+        let body = if matches!(reply.status, 400 | 401) {
+            reply.json().ok()
+        } else {
+            None
+        };
+        let error = body
+            .as_ref()
+            .and_then(|b| b["error"].as_str())
+            .unwrap_or_default();
+        let description = body
+            .as_ref()
+            .and_then(|b| b["error_description"].as_str())
+            .unwrap_or_default();
+        match (reply.status, error) {
+            (400, "use_dpop_nonce") if use_dpop => {
+                if nonces.is_empty() {
+                    return Err(Error::Dpop("the token endpoint asked for a nonce (use_dpop_nonce) but sent no DPoP-Nonce header".into()));
                 }
-                (400, "invalid_dpop_proof")
-                    if !use_dpop
+                Ok(Attempt::Challenge {
+                    exhausted: Error::Dpop(format!(
+                        "the token endpoint still asked for a new nonce after {NONCE_RETRIES} retries"
+                    )),
+                })
+            }
+            (400, "invalid_dpop_proof")
+                if !use_dpop
+                    && creds.dpop == DpopMode::Auto
+                    && description.contains("header is missing") =>
+            {
+                // Once only: from now on `use_dpop` is set.
+                okta.dpop().set_required(creds.client_id.as_str());
+                use_dpop = true;
+                learned = true;
+                Ok(Attempt::Again)
+            }
+            // A 429 means the request was not processed: safe to send again, even a POST.
+            (429, _) => Ok(Attempt::RateLimited(reply)),
+            // A client-credentials request creates nothing: a gateway's failure is retried,
+            // each time with a new assertion and proof.
+            (502..=504, _) => Ok(Attempt::Unavailable(reply)),
+            (400 | 401, code) => {
+                let mut err = reply.problem();
+                if let Error::Okta { problem, .. } = &mut err {
+                    if code == "invalid_client" {
+                        problem.detail = Some(format!(
+                            "the assertion was signed with kid {:?} ({}); the app's keys: GET /api/v1/apps/{{id}}/credentials/jwks",
+                            kid.as_deref().unwrap_or("none"),
+                            alg,
+                        ));
+                    } else if !use_dpop
                         && creds.dpop == DpopMode::Auto
-                        && description.contains("header is missing") =>
-                {
-                    // Once only: from now on `use_dpop` is set.
-                    self.shared.dpop.set_required(creds.client_id.as_str());
-                    use_dpop = true;
-                    learned = true;
-                    Ok(Attempt::Again)
-                }
-                // A 429 means the request was not processed: safe to send again, even a POST.
-                (429, _) => Ok(Attempt::RateLimited(reply)),
-                // A client-credentials request creates nothing: a gateway's failure is retried,
-                // each time with a new assertion and proof.
-                (502..=504, _) => Ok(Attempt::Unavailable(reply)),
-                (400 | 401, code) => {
-                    let mut err = reply.problem();
-                    if let Error::Okta { problem, .. } = &mut err {
-                        if code == "invalid_client" {
-                            problem.detail = Some(format!(
-                                "the assertion was signed with kid {:?} ({}); the app's keys: GET /api/v1/apps/{{id}}/credentials/jwks",
-                                kid.as_deref().unwrap_or("none"),
-                                alg,
-                            ));
-                        } else if !use_dpop
-                            && creds.dpop == DpopMode::Auto
-                            && (code == "invalid_grant"
-                                || description.to_ascii_lowercase().contains("dpop"))
-                        {
-                            problem.hint = Some(
-                                "if the app requires DPoP, this server does not say so in Okta's words: send a proof from the start (DpopMode::Always)",
-                            );
-                        }
+                        && (code == "invalid_grant"
+                            || description.to_ascii_lowercase().contains("dpop"))
+                    {
+                        problem.hint = Some(
+                            "if the app requires DPoP, this server does not say so in Okta's words: send a proof from the start (DpopMode::Always)",
+                        );
                     }
-                    Err(err)
                 }
-                _ => Err(reply.problem()),
+                Err(err)
             }
-        })
-    }
+            _ => Err(reply.problem()),
+        }
+    })
 }
 
 /// Checks a 200 token response (C7).

@@ -452,6 +452,44 @@ pub(crate) fn send(
     })
 }
 
+impl crate::shared::Okta {
+    /// One exchange through the agent, reported to the tracer.
+    pub(crate) fn send(
+        &self,
+        method: &crate::method::Method,
+        url: &url::Url,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+        max_body: usize,
+    ) -> Result<Reply> {
+        let start = std::time::Instant::now();
+        let t = self.transport();
+        let result = send(&t.agent, method, url, headers, body, max_body);
+        if let Some(tracer) = &t.tracer {
+            let mut shown = url.clone();
+            shown.set_query(None);
+            let mut shown = shown.to_string();
+            if url.query().is_some() {
+                let keys: Vec<String> = url.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
+                shown = format!("{shown}?{}", keys.join("&"));
+            }
+            let (status, request_id, rate_limit) = match &result {
+                Ok(r) => (Some(r.status), r.request_id(), r.rate_limit()),
+                Err(e) => (e.status(), None, None),
+            };
+            tracer(&crate::settings::Trace {
+                method: *method,
+                url: shown.to_string(),
+                status,
+                elapsed: start.elapsed(),
+                request_id,
+                rate_limit,
+            });
+        }
+        result
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

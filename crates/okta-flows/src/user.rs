@@ -18,11 +18,11 @@ use crate::error::{Error, Result, safe};
 use crate::ids::Scope;
 use crate::method::Method;
 use crate::oauth::ClientAuth;
-use crate::okta::Okta;
 use crate::secrets::{
     AccessToken, AuthorizationCode, IdToken, OAuthState, PkceVerifier, RefreshToken,
 };
 use crate::settings::OAuthEndpoint;
+use crate::shared::Okta;
 use crate::tokens::{Token, TokenType};
 use crate::transport::MAX_JSON;
 
@@ -135,116 +135,6 @@ pub fn free_loopback_port() -> Result<u16> {
 }
 
 impl Okta {
-    /// Starts a sign-in: binds `127.0.0.1:{port}` (never `0.0.0.0`), and builds the authorize
-    /// URL with `response_type=code`, the exact `redirect_uri` `http://127.0.0.1:{port}{path}`,
-    /// the scopes, a 256-bit `state`, an S256 `code_challenge`, and a `nonce` when `openid` is
-    /// asked. Register that redirect URI with the app. Port 0 picks a free port (only for
-    /// servers that accept any loopback port, RFC 8252 §7.3).
-    pub fn start_sign_in(
-        &self,
-        client_id: &ClientId,
-        port: u16,
-        path: &str,
-        scopes: &[Scope],
-    ) -> Result<SignIn> {
-        if !path.starts_with('/') || path.contains(['?', '#']) {
-            return Err(Error::InvalidInput {
-                what: "the redirect path",
-                reason: "it starts with / and has no query or fragment",
-            });
-        }
-        let address = format!("127.0.0.1:{port}");
-        let listen = |source| Error::Listen {
-            address: address.clone(),
-            source,
-        };
-        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(listen)?;
-        let port = listener.local_addr().map_err(listen)?.port();
-        let redirect_uri = format!("http://127.0.0.1:{port}{path}");
-        let pkce = Pkce::new(&self.shared.rng)?;
-        let state = OAuthState::new(random_token(&self.shared.rng)?);
-        let nonce = if scopes.iter().any(|s| s.as_str() == "openid") {
-            Some(OAuthState::new(random_token(&self.shared.rng)?))
-        } else {
-            None
-        };
-        let mut url = self.oauth_endpoint(OAuthEndpoint::Authorize)?.url().clone();
-        {
-            let mut q = url.query_pairs_mut();
-            q.append_pair("client_id", client_id.as_str())
-                .append_pair("response_type", "code")
-                .append_pair("redirect_uri", &redirect_uri)
-                .append_pair("scope", &crate::ids::join(scopes))
-                .append_pair("state", state.expose_secret())
-                .append_pair("code_challenge", pkce.challenge())
-                .append_pair("code_challenge_method", "S256");
-            if let Some(n) = &nonce {
-                q.append_pair("nonce", n.expose_secret());
-            }
-        }
-        Ok(SignIn {
-            url: url.to_string(),
-            redirect_uri,
-            path: path.to_owned(),
-            listener,
-            state,
-            nonce,
-            pkce,
-            client_id: client_id.clone(),
-        })
-    }
-
-    /// Waits for the redirect (at most `timeout`), then exchanges the code.
-    pub fn finish_sign_in(
-        &self,
-        sign_in: SignIn,
-        auth: ClientAuth<'_>,
-        timeout: Duration,
-    ) -> Result<UserTokens> {
-        let code = sign_in.wait_for_code(timeout)?;
-        drop(sign_in.listener);
-        let mut fields = vec![
-            ("grant_type", "authorization_code".to_owned()),
-            ("code", code.expose_secret().to_owned()),
-            ("redirect_uri", sign_in.redirect_uri.clone()),
-            (
-                "code_verifier",
-                sign_in.pkce.verifier().expose_secret().to_owned(),
-            ),
-        ];
-        if let ClientAuth::PrivateKeyJwt(_) = auth {
-            fields.push(("client_id", sign_in.client_id.as_str().to_owned()));
-        }
-        let body = self.user_token_request(auth, &fields)?;
-        self.user_tokens(&body, &sign_in.client_id, sign_in.nonce.as_ref())
-    }
-
-    /// Gets new tokens with a refresh token (and, optionally, fewer scopes).
-    pub fn refresh(
-        &self,
-        auth: ClientAuth<'_>,
-        client_id: &ClientId,
-        refresh: &RefreshToken,
-        scopes: Option<&[Scope]>,
-    ) -> Result<UserTokens> {
-        let mut fields = vec![
-            ("grant_type", "refresh_token".to_owned()),
-            ("refresh_token", refresh.expose_secret().to_owned()),
-        ];
-        if let Some(s) = scopes {
-            fields.push(("scope", crate::ids::join(s)));
-        }
-        if let ClientAuth::PrivateKeyJwt(_) = auth {
-            fields.push(("client_id", client_id.as_str().to_owned()));
-        }
-        let body = self.user_token_request(auth, &fields)?;
-        let mut tokens = self.user_tokens(&body, client_id, None)?;
-        if tokens.refresh.is_none() {
-            tokens.refresh = Some(refresh.clone());
-        }
-        Ok(tokens)
-    }
-
     fn user_token_request(&self, auth: ClientAuth<'_>, fields: &[(&str, String)]) -> Result<Value> {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.oauth_post(OAuthEndpoint::Token, auth, &fields)?.json()
@@ -318,12 +208,12 @@ impl Okta {
         client_id: &ClientId,
         nonce: Option<&OAuthState>,
     ) -> Result<serde_json::Map<String, Value>> {
-        let issuer = match &self.shared.discovery {
+        let issuer = match &self.discovered() {
             Some(d) => d.issuer.clone(),
-            None => match &self.shared.server {
-                crate::settings::AuthServer::Org => self.shared.org.as_str().to_owned(),
+            None => match self.server() {
+                crate::settings::AuthServer::Org => self.org_url().as_str().to_owned(),
                 crate::settings::AuthServer::Custom(id) => {
-                    format!("{}/oauth2/{id}", self.shared.org.as_str())
+                    format!("{}/oauth2/{id}", self.org_url().as_str())
                 }
             },
         };
@@ -352,35 +242,137 @@ impl Okta {
     fn fetch_jwks(&self) -> Result<Jwks> {
         self.fetch_jwks_at(self.oauth_endpoint(OAuthEndpoint::Keys)?.as_str())
     }
+}
 
-    /// Fetches a JWKS from a URL of this org (a `jwks_uri`), for checking tokens.
-    pub fn fetch_jwks_at(&self, url: &str) -> Result<Jwks> {
-        let url = url::Url::parse(url).map_err(|_| Error::InvalidInput {
-            what: "the JWKS URL",
-            reason: "it does not parse",
-        })?;
-        if !self.shared.org.same_origin(&url) {
-            return Err(Error::NotThisOrg {
-                url: safe(url.as_str(), 100),
-            });
-        }
-        let reply = self.send(
-            &Method::GET,
-            &url,
-            &[("Accept", "application/json")],
-            None,
-            MAX_JSON,
-        )?;
-        if reply.status != 200 {
-            return Err(reply.problem());
-        }
-        let text = String::from_utf8(reply.body.clone())
-            .map_err(|_| reply.unexpected("the JWKS is not UTF-8".into()))?;
-        Jwks::from_json(&text).map_err(|source| Error::Key {
-            action: "reading the server's JWKS",
-            source,
-        })
+pub(crate) fn fetch_jwks_at(okta: &Okta, url: &str) -> Result<Jwks> {
+    let url = url::Url::parse(url).map_err(|_| Error::InvalidInput {
+        what: "the JWKS URL",
+        reason: "it does not parse",
+    })?;
+    if !okta.org_url().same_origin(&url) {
+        return Err(Error::NotThisOrg {
+            url: safe(url.as_str(), 100),
+        });
     }
+    let reply = okta.send(
+        &Method::GET,
+        &url,
+        &[("Accept", "application/json")],
+        None,
+        MAX_JSON,
+    )?;
+    if reply.status != 200 {
+        return Err(reply.problem());
+    }
+    let text = String::from_utf8(reply.body.clone())
+        .map_err(|_| reply.unexpected("the JWKS is not UTF-8".into()))?;
+    Jwks::from_json(&text).map_err(|source| Error::Key {
+        action: "reading the server's JWKS",
+        source,
+    })
+}
+
+pub(crate) fn start_sign_in(
+    okta: &Okta,
+    client_id: &ClientId,
+    port: u16,
+    path: &str,
+    scopes: &[Scope],
+) -> Result<SignIn> {
+    if !path.starts_with('/') || path.contains(['?', '#']) {
+        return Err(Error::InvalidInput {
+            what: "the redirect path",
+            reason: "it starts with / and has no query or fragment",
+        });
+    }
+    let address = format!("127.0.0.1:{port}");
+    let listen = |source| Error::Listen {
+        address: address.clone(),
+        source,
+    };
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(listen)?;
+    let port = listener.local_addr().map_err(listen)?.port();
+    let redirect_uri = format!("http://127.0.0.1:{port}{path}");
+    let pkce = Pkce::new(okta.rng())?;
+    let state = OAuthState::new(random_token(okta.rng())?);
+    let nonce = if scopes.iter().any(|s| s.as_str() == "openid") {
+        Some(OAuthState::new(random_token(okta.rng())?))
+    } else {
+        None
+    };
+    let mut url = okta.oauth_endpoint(OAuthEndpoint::Authorize)?.url().clone();
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("client_id", client_id.as_str())
+            .append_pair("response_type", "code")
+            .append_pair("redirect_uri", &redirect_uri)
+            .append_pair("scope", &crate::ids::join(scopes))
+            .append_pair("state", state.expose_secret())
+            .append_pair("code_challenge", pkce.challenge())
+            .append_pair("code_challenge_method", "S256");
+        if let Some(n) = &nonce {
+            q.append_pair("nonce", n.expose_secret());
+        }
+    }
+    Ok(SignIn {
+        url: url.to_string(),
+        redirect_uri,
+        path: path.to_owned(),
+        listener,
+        state,
+        nonce,
+        pkce,
+        client_id: client_id.clone(),
+    })
+}
+
+pub(crate) fn finish_sign_in(
+    okta: &Okta,
+    sign_in: SignIn,
+    auth: ClientAuth<'_>,
+    timeout: Duration,
+) -> Result<UserTokens> {
+    let code = sign_in.wait_for_code(timeout)?;
+    drop(sign_in.listener);
+    let mut fields = vec![
+        ("grant_type", "authorization_code".to_owned()),
+        ("code", code.expose_secret().to_owned()),
+        ("redirect_uri", sign_in.redirect_uri.clone()),
+        (
+            "code_verifier",
+            sign_in.pkce.verifier().expose_secret().to_owned(),
+        ),
+    ];
+    if let ClientAuth::PrivateKeyJwt(_) = auth {
+        fields.push(("client_id", sign_in.client_id.as_str().to_owned()));
+    }
+    let body = okta.user_token_request(auth, &fields)?;
+    okta.user_tokens(&body, &sign_in.client_id, sign_in.nonce.as_ref())
+}
+
+pub(crate) fn refresh(
+    okta: &Okta,
+    auth: ClientAuth<'_>,
+    client_id: &ClientId,
+    refresh: &RefreshToken,
+    scopes: Option<&[Scope]>,
+) -> Result<UserTokens> {
+    let mut fields = vec![
+        ("grant_type", "refresh_token".to_owned()),
+        ("refresh_token", refresh.expose_secret().to_owned()),
+    ];
+    if let Some(s) = scopes {
+        fields.push(("scope", crate::ids::join(s)));
+    }
+    if let ClientAuth::PrivateKeyJwt(_) = auth {
+        fields.push(("client_id", client_id.as_str().to_owned()));
+    }
+    let body = okta.user_token_request(auth, &fields)?;
+    let mut tokens = okta.user_tokens(&body, client_id, None)?;
+    if tokens.refresh.is_none() {
+        tokens.refresh = Some(refresh.clone());
+    }
+    Ok(tokens)
 }
 
 /// The page the browser shows after the redirect: static, with no code or token in it.
@@ -655,7 +647,7 @@ impl UserTokenSource {
         let lock = crate::store::lock_file(&self.path);
         self.save(tokens)?;
         drop(lock);
-        *crate::okta::lock(&self.memory) = Some(tokens.access.clone());
+        *crate::shared::lock(&self.memory) = Some(tokens.access.clone());
         Ok(())
     }
 
@@ -693,7 +685,7 @@ impl UserTokenSource {
     /// usable refresh token, an error that says to sign in again.
     pub fn token(&self) -> Result<Token> {
         let fresh_until = self.okta.now().plus(self.margin);
-        if let Some(t) = crate::okta::lock(&self.memory)
+        if let Some(t) = crate::shared::lock(&self.memory)
             .as_ref()
             .filter(|t| t.expires_at() > fresh_until)
         {
@@ -733,7 +725,7 @@ impl UserTokenSource {
             self.save(&fresh)?;
             fresh.access
         };
-        *crate::okta::lock(&self.memory) = Some(token.clone());
+        *crate::shared::lock(&self.memory) = Some(token.clone());
         Ok(token)
     }
 }

@@ -13,9 +13,9 @@ use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::ids::{AppId, Role, Scope};
 use crate::method::Method;
-use crate::okta::Okta;
 use crate::provision::PlannedRequest;
 use crate::secrets::ClientSecret;
+use crate::shared::Okta;
 
 /// An OIDC app a user signs in to, with its grants, the user's assignment and the user's role.
 #[derive(Debug, Clone)]
@@ -244,22 +244,22 @@ impl UserAccessPlan {
     }
 }
 
-impl Okta {
-    /// Makes a new client secret for an app (`POST /api/v1/apps/{appId}/credentials/secrets`);
-    /// Okta keeps at most two, so an app with two needs one deleted first.
-    pub fn new_client_secret(&self, cred: &dyn Credential, app: &AppId) -> Result<ClientSecret> {
-        let path = format!("/api/v1/apps/{app}/credentials/secrets");
-        let check = "list the app's secrets (GET /api/v1/apps/{id}/credentials/secrets)";
-        let r = self.call_checked(cred, Method::POST, &path, Some(&json!({})), check)?;
-        r.body["client_secret"]
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .map(ClientSecret::new)
-            .ok_or_else(|| Error::Unexpected {
-                endpoint: path,
-                reason: "the answer has no client_secret".into(),
-                request_id: r.request_id.clone(),
-                source: None,
-            })
-    }
+pub(crate) fn new_client_secret(
+    okta: &Okta,
+    cred: &dyn Credential,
+    app: &AppId,
+) -> Result<ClientSecret> {
+    let path = format!("/api/v1/apps/{app}/credentials/secrets");
+    let check = "list the app's secrets (GET /api/v1/apps/{id}/credentials/secrets)";
+    let r = okta.call_checked(cred, Method::POST, &path, Some(&json!({})), check)?;
+    r.body["client_secret"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(ClientSecret::new)
+        .ok_or_else(|| Error::Unexpected {
+            endpoint: path,
+            reason: "the answer has no client_secret".into(),
+            request_id: r.request_id.clone(),
+            source: None,
+        })
 }
