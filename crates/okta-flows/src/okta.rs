@@ -364,8 +364,8 @@ impl Okta {
         crate::iam::find_resource_set(self, cred, key)
     }
 
-    /// Creates a resource set of these resources (REST URLs of the org: [`all_users`],
-    /// [`users_of_group`]).
+    /// Creates a resource set of these resources (REST URLs of the org: [`all_users`](crate::all_users),
+    /// [`users_of_group`](crate::users_of_group)).
     pub fn create_resource_set(
         &self,
         cred: &dyn Credential,
