@@ -5,11 +5,12 @@
 use serde_json::{Value, json};
 
 use crate::admin::{RegisteredApp, RoleAssignment, role_body, role_from, text, typed};
-use crate::api::{Credential, made_but_unread};
 use crate::error::{Error, Result};
+use crate::http::auth::Credential;
+use crate::http::call::made_but_unread;
+use crate::http::client::Okta;
+use crate::http::method::Method;
 use crate::ids::{AppId, GroupId, Role, RoleAssignmentId, UserId};
-use crate::method::Method;
-use crate::shared::Okta;
 
 /// The kind of OIDC app a person signs in to (Okta's `settings.oauthClient.application_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

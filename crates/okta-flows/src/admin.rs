@@ -5,14 +5,15 @@ use okta_assertion::ClientId;
 use okta_jwk::Jwks;
 use serde_json::{Value, json};
 
-use crate::api::{Credential, made_but_unread};
 use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
+use crate::http::auth::Credential;
+use crate::http::call::made_but_unread;
+use crate::http::client::Okta;
+use crate::http::method::Method;
 use crate::ids::{AppId, DpopBinding, GrantId, Role, RoleAssignmentId, Scope, StandardRole};
-use crate::method::Method;
 use crate::org::OrgUrl;
 use crate::secrets::ClientSecret;
-use crate::shared::Okta;
 
 /// An app as Okta registered it.
 #[derive(Clone, PartialEq)]

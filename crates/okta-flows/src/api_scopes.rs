@@ -10,8 +10,8 @@
 //! ```
 
 use crate::catalog::{CONTRACT_VERSION, OPERATIONS, SCOPES};
+use crate::http::method::Method;
 use crate::ids::{Scope, StandardRole};
-use crate::method::Method;
 
 /// The version of Okta's contract the catalog was generated from.
 pub const CONTRACT: &str = CONTRACT_VERSION;

@@ -11,12 +11,13 @@ use okta_jwk::PrivateJwk;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::http::auth::{BoundKey, Token, TokenType};
+use crate::http::client::Okta;
 use crate::seal::{CacheSecret, sha256_b64};
 use crate::secrets::AccessToken;
 use crate::settings::AuthServer;
-use crate::shared::Okta;
 use crate::store::{StoreError, TokenStore};
-use crate::tokens::{BoundKey, ServiceCredentials, Token, TokenRequest, TokenType};
+use crate::tokens::{ServiceCredentials, TokenRequest};
 
 /// One saved token, as sealed.
 #[derive(Serialize, Deserialize)]
@@ -253,7 +254,7 @@ impl Layers {
     }
 
     fn usable(&self, layer: &Layer) -> bool {
-        let mut down = crate::shared::lock(&layer.down_until);
+        let mut down = crate::http::client::lock(&layer.down_until);
         match *down {
             Some(until) if Instant::now() < until => false,
             Some(_) => {
@@ -266,7 +267,7 @@ impl Layers {
 
     /// Leaves a failed store alone for a while, and says so the first time.
     fn failed(&self, layer: &Layer, e: &StoreError) {
-        *crate::shared::lock(&layer.down_until) = Some(Instant::now() + DOWN_FOR);
+        *crate::http::client::lock(&layer.down_until) = Some(Instant::now() + DOWN_FOR);
         if !layer.reported.swap(true, Ordering::SeqCst)
             && let Some(report) = &self.report
         {

@@ -9,11 +9,11 @@ use serde_json::Value;
 
 use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
+use crate::http::client::Okta;
 use crate::ids::Scope;
 use crate::oauth::ClientAuth;
 use crate::secrets::DeviceCode;
 use crate::settings::OAuthEndpoint;
-use crate::shared::Okta;
 use crate::user::{DEVICE_GRANT, UserTokens};
 
 /// A device sign-in in progress: show [`DeviceSignIn::verification_uri`] and

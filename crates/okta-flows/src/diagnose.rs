@@ -4,13 +4,13 @@
 
 use okta_assertion::ClientId;
 
-use crate::api::Credential;
 use crate::api_scopes::{self, ApiOperation};
 use crate::code::ErrorCode;
 use crate::error::Error;
+use crate::http::auth::Credential;
+use crate::http::client::Okta;
+use crate::http::method::Method;
 use crate::ids::{AppId, StandardRole};
-use crate::method::Method;
-use crate::shared::Okta;
 
 /// Who made a refused call.
 #[derive(Clone, Copy)]

@@ -4,9 +4,9 @@
 use okta_assertion::Endpoint;
 
 use crate::error::{Error, Result};
-use crate::method::Method;
+use crate::http::client::Okta;
+use crate::http::method::Method;
 use crate::settings::{AuthServer, Discovery, OAuthEndpoint};
-use crate::shared::Okta;
 
 /// The URL of an endpoint: from discovery when it was read, else Okta's fixed path.
 pub(crate) fn endpoint(okta: &Okta, which: OAuthEndpoint) -> Result<Endpoint> {
@@ -38,7 +38,7 @@ pub(crate) fn discover(okta: &Okta) -> Result<Discovery> {
             &url,
             &[("Accept", "application/json")],
             None,
-            crate::transport::MAX_JSON,
+            crate::http::transport::MAX_JSON,
         )?;
         if reply.status == 404 {
             last = Some(reply.problem());

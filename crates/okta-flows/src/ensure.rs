@@ -5,11 +5,11 @@
 use okta_assertion::ClientId;
 
 use crate::admin::{Grant, RoleAssignment};
-use crate::api::Credential;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
+use crate::http::auth::Credential;
+use crate::http::client::Okta;
 use crate::ids::{AppId, Role, Scope, UserId};
-use crate::shared::Okta;
 
 /// What an `ensure_*` call found: it made the thing, or the thing was there already.
 ///

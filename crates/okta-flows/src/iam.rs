@@ -6,12 +6,13 @@
 use serde_json::{Value, json};
 
 use crate::admin::{text, typed};
-use crate::api::{Credential, made_but_unread};
 use crate::error::Result;
+use crate::http::auth::Credential;
+use crate::http::call::made_but_unread;
+use crate::http::client::Okta;
+use crate::http::method::Method;
 use crate::ids::{CustomRoleId, GroupId, ResourceSetId, Role, Scope};
-use crate::method::Method;
 use crate::org::OrgUrl;
-use crate::shared::Okta;
 
 /// A custom admin role.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use okta_jwk::{KeyPair, PublicJwk};
 use serde_json::Value;
 
-use crate::api::{Credential, made_but_unread};
 use crate::error::{Error, Result, safe};
+use crate::http::auth::Credential;
+use crate::http::call::made_but_unread;
+use crate::http::client::Okta;
+use crate::http::method::Method;
 use crate::ids::{AppId, AppKeyId, Scope};
-use crate::method::Method;
-use crate::shared::Okta;
 use crate::tokens::{DpopMode, ServiceCredentials, TokenRequest};
 
 /// Okta allows at most 50 keys per app.

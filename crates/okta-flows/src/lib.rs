@@ -38,7 +38,6 @@
 
 mod access;
 mod admin;
-mod api;
 pub mod api_scopes;
 mod cache;
 mod catalog;
@@ -49,10 +48,10 @@ mod discovery;
 mod ensure;
 mod error;
 mod files;
+mod http;
 mod iam;
 mod ids;
 mod keys;
-mod method;
 mod oauth;
 mod okta;
 mod org;
@@ -60,34 +59,36 @@ mod privileges;
 mod provision;
 #[cfg(feature = "redis")]
 mod redis_store;
-mod retry;
 mod seal;
 mod secrets;
 mod settings;
-mod shared;
 mod source;
 mod store;
 mod tokens;
-mod transport;
 mod user;
 mod user_plan;
 
 pub use access::{Assignee, OidcApp, OidcAppKind, User};
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
-pub use api::{ApiResponse, Authorization, Credential, Items, Pages, RawPage, RawPages};
 pub use code::ErrorCode;
 pub use device::DeviceSignIn;
 pub use diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
 pub use ensure::Ensured;
 pub use error::{Error, Problem, RateLimit, Result};
 pub use files::write_private_file;
+pub use http::auth::{Authorization, Credential, Token, TokenType};
+pub use http::call::ApiResponse;
+pub use http::client::Okta;
+pub use http::method::Method;
+pub use http::pages::{Items, Pages, RawPage, RawPages};
+pub use http::policy::RetryPolicy;
+pub use http::trace::Trace;
 pub use iam::{CustomRole, ResourceSet, all_users, users_of_group};
 pub use ids::{
     AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, GroupId, ResourceSetId,
     Role, RoleAssignmentId, Scope, StandardRole, UserId,
 };
 pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
-pub use method::Method;
 pub use oauth::{ClientAuth, Introspection};
 pub use okta::OktaBuilder;
 pub use org::OrgUrl;
@@ -100,13 +101,10 @@ pub use secrets::{
     AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, OAuthState, PkceVerifier,
     ProxyUrl, RefreshToken, SswsToken,
 };
-pub use settings::{AuthServer, Clock, Discovery, OAuthEndpoint, RetryPolicy, SystemClock, Trace};
-pub use shared::Okta;
+pub use settings::{AuthServer, Clock, Discovery, OAuthEndpoint, SystemClock};
 pub use source::TokenSource;
 pub use store::{FileStore, StoreError, StoreLock, TokenStore};
-pub use tokens::{
-    DpopMode, KeyIdentity, LazySigner, ServiceCredentials, Token, TokenRequest, TokenType,
-};
+pub use tokens::{DpopMode, KeyIdentity, LazySigner, ServiceCredentials, TokenRequest};
 pub use user::{Pkce, SignIn, UserTokenSource, UserTokens, free_loopback_port};
 pub use user_plan::{UserAccess, UserAccessPlan, UserStep};
 
@@ -132,7 +130,7 @@ pub mod __fuzz {
     //! Entry points into the parsers of what servers send, for `cargo xtask fuzz`; not part of
     //! the API and not covered by semver. Each returns a short description of the outcome.
 
-    use crate::transport::Reply;
+    use crate::http::transport::Reply;
 
     /// A 200 token response body (RFC 6749 §5.1, RFC 9449 §5), checked as `client_credentials`
     /// checks it.
@@ -156,7 +154,7 @@ pub mod __fuzz {
     /// `Link` header values, one a line.
     pub fn link(text: &str) -> String {
         let values: Vec<&str> = text.lines().collect();
-        match crate::api::links(&values, "GET /fuzz") {
+        match crate::http::link::links(&values, "GET /fuzz") {
             Ok(l) => format!("ok {}", l.len()),
             Err(e) => short(&e),
         }
@@ -164,13 +162,13 @@ pub mod __fuzz {
 
     /// A `WWW-Authenticate` header.
     pub fn www_authenticate(text: &str) -> String {
-        let c = crate::transport::parse_challenge(text);
+        let c = crate::http::transport::parse_challenge(text);
         format!("{} {}", c.scheme.len().min(8), c.params.len().min(8))
     }
 
     /// A `Date` header.
     pub fn http_date(text: &str) -> String {
-        format!("{:?}", crate::api::http_date(text).is_some())
+        format!("{:?}", crate::http::link::http_date(text).is_some())
     }
 
     /// An error answer: the first line is the status, the second the Content-Type, then

@@ -4,11 +4,11 @@ use okta_assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::method::Method;
+use crate::http::client::Okta;
+use crate::http::method::Method;
+use crate::http::transport::MAX_JSON;
 use crate::settings::OAuthEndpoint;
-use crate::shared::Okta;
 use crate::tokens::ServiceCredentials;
-use crate::transport::MAX_JSON;
 
 /// How a client proves who it is at revoke, introspect and the token endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +114,7 @@ impl Okta {
         which: OAuthEndpoint,
         auth: ClientAuth<'_>,
         fields: &[(&str, &str)],
-    ) -> Result<crate::transport::Reply> {
+    ) -> Result<crate::http::transport::Reply> {
         let endpoint = self.oauth_endpoint(which)?;
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in fields {

@@ -11,14 +11,14 @@ use okta_jwk::{Jwks, KeyPair, PublicJwk};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::method::Method;
+use crate::http::client::{Okta, Transport};
+use crate::http::method::Method;
+use crate::http::policy::RetryPolicy;
+use crate::http::trace::{Trace, Tracer};
+use crate::http::transport::{AgentSettings, agent};
 use crate::org::OrgUrl;
 use crate::secrets::ProxyUrl;
-use crate::settings::{
-    AuthServer, Clock, Discovery, OAuthEndpoint, RetryPolicy, SystemClock, Trace, Tracer,
-};
-use crate::shared::{Okta, Transport};
-use crate::transport::{AgentSettings, agent};
+use crate::settings::{AuthServer, Clock, Discovery, OAuthEndpoint, SystemClock};
 use crate::{
     ApiResponse, AppId, AppKey, AppKeyId, Assignee, Caller, ClientAuth, ClientSecret, Credential,
     CustomRole, DeviceSignIn, Diagnosis, DpopBinding, DpopMode, Ensured, Grant, GrantId, GroupId,
@@ -197,13 +197,13 @@ impl Okta {
         path_or_url: &str,
         body: Option<&Value>,
     ) -> Result<ApiResponse> {
-        crate::api::call(self, cred, method, path_or_url, body)
+        crate::http::call::call(self, cred, method, path_or_url, body)
     }
 
     /// Pages of a list, fetched lazily by following `Link: rel="next"`. For the items one by
     /// one, see [`Pages::items`].
     pub fn pages<'a>(&'a self, cred: &'a dyn Credential, path: &str) -> Pages<'a> {
-        crate::api::pages(self, cred, path)
+        crate::http::pages::pages(self, cred, path)
     }
 
     // ---- Service apps --------------------------------------------------------------------------

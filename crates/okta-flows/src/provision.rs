@@ -7,11 +7,11 @@ use okta_jwk::Jwks;
 use serde_json::Value;
 
 use crate::admin::{RegisteredApp, grant_body, role_body, service_app_body};
-use crate::api::Credential;
 use crate::error::Result;
+use crate::http::auth::Credential;
+use crate::http::client::Okta;
+use crate::http::method::Method;
 use crate::ids::{AppId, DpopBinding, Role, Scope};
-use crate::method::Method;
-use crate::shared::Okta;
 
 /// A service app with its key, grants and role, to be made so.
 ///

@@ -278,7 +278,7 @@ impl Inner {
     /// Runs `command` on the connection (made on first use); a failed connection is dropped, so
     /// the next command connects again.
     fn run<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
-        let mut slot = crate::shared::lock(&self.connection);
+        let mut slot = crate::http::client::lock(&self.connection);
         let connection = match slot.take() {
             Some(connection) => slot.insert(connection),
             None => slot.insert(self.connect().map_err(|e| self.error(&e))?),

@@ -1,14 +1,9 @@
 //! What an [`Okta`](crate::Okta) is set up with: its clock, authorization server, retry policy,
 //! discovered endpoints and tracer; and the names of the OAuth endpoints.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use okta_assertion::{Endpoint, UnixTime};
 
-use crate::error::{Error, Result};
 use crate::ids::AuthServerId;
-use crate::method::Method;
 
 /// Where the client reads the time.
 pub trait Clock: Send + Sync {
@@ -88,79 +83,6 @@ impl OAuthEndpoint {
     }
 }
 
-/// How rate limits and transient failures are retried (checklist C13).
-///
-/// ```
-/// use std::time::Duration;
-/// let policy = okta_flows::RetryPolicy::default().max_retries(5).max_wait(Duration::from_secs(10));
-/// assert_eq!(policy.max_retries, 5);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RetryPolicy {
-    /// Retries after the first attempt, for 429 and for 503/504 on idempotent requests
-    /// (default 3).
-    pub max_retries: u32,
-    /// The longest single wait (default 60 s).
-    pub max_wait: Duration,
-    /// The first wait of the exponential backoff used when `X-Rate-Limit-Reset` is missing or
-    /// unusable, then doubled each time up to `max_wait` (default 1 s).
-    pub backoff: Duration,
-    /// Wait for the reset before a request when the last answer said no requests are left
-    /// (default true).
-    pub pace: bool,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> RetryPolicy {
-        RetryPolicy {
-            max_retries: 3,
-            max_wait: Duration::from_secs(60),
-            backoff: Duration::from_secs(1),
-            pace: true,
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Sets `max_retries`.
-    pub fn max_retries(mut self, n: u32) -> RetryPolicy {
-        self.max_retries = n;
-        self
-    }
-
-    /// Sets `max_wait`.
-    pub fn max_wait(mut self, wait: Duration) -> RetryPolicy {
-        self.max_wait = wait;
-        self
-    }
-
-    /// Sets `backoff`.
-    pub fn backoff(mut self, first: Duration) -> RetryPolicy {
-        self.backoff = first;
-        self
-    }
-
-    /// Sets `pace`.
-    pub fn pace(mut self, pace: bool) -> RetryPolicy {
-        self.pace = pace;
-        self
-    }
-
-    /// Refuses waits of more than a day ([`OktaBuilder::build`] calls it): Okta's rate-limit
-    /// windows reset within minutes, so a longer wait is a mistake, and an unbounded one would
-    /// overflow the clock.
-    pub(crate) fn check(&self) -> Result<()> {
-        if self.max_wait > crate::transport::LONGEST || self.backoff > crate::transport::LONGEST {
-            return Err(Error::InvalidInput {
-                what: "the retry policy",
-                reason: "max_wait and backoff must be at most a day",
-            });
-        }
-        Ok(())
-    }
-}
-
 /// The endpoints an authorization server publishes in its metadata (RFC 8414, OpenID
 /// Connect Discovery).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,23 +116,3 @@ impl Discovery {
         }
     }
 }
-
-/// One HTTP exchange, as reported to a tracer: no header values, no bodies, nothing secret.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Trace {
-    /// The method.
-    pub method: Method,
-    /// The URL without its query string's values: `https://org/api/v1/users?after=…&limit=…`.
-    pub url: String,
-    /// The status, when an answer came.
-    pub status: Option<u16>,
-    /// How long the exchange took.
-    pub elapsed: std::time::Duration,
-    /// `X-Okta-Request-Id`.
-    pub request_id: Option<String>,
-    /// The rate-limit headers.
-    pub rate_limit: Option<crate::error::RateLimit>,
-}
-
-pub(crate) type Tracer = Arc<dyn Fn(&Trace) + Send + Sync>;

@@ -6,9 +6,10 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::shared::Okta;
+use crate::http::auth::Token;
+use crate::http::client::Okta;
 use crate::store::{FileStore, StoreError, TokenStore};
-use crate::tokens::{ServiceCredentials, Token, TokenRequest};
+use crate::tokens::{ServiceCredentials, TokenRequest};
 
 /// How long a caller waits for another caller's fetch by default: two total request timeouts
 /// (a token request and its nonce retry) and a little more.
@@ -112,7 +113,7 @@ impl TokenSource {
     /// 75 s), before failing with [`Error::FetchTimedOut`]: a signer that hangs (a stuck KMS)
     /// must not block every thread of the program. Refuses zero and more than a day.
     pub fn wait_at_most(mut self, patience: Duration) -> Result<TokenSource> {
-        if patience.is_zero() || patience > crate::transport::LONGEST {
+        if patience.is_zero() || patience > crate::http::policy::LONGEST {
             return Err(Error::InvalidInput {
                 what: "the wait for another caller's fetch",
                 reason: "it must be more than zero and at most a day",
@@ -132,7 +133,7 @@ impl TokenSource {
     /// Should the fetch panic (a signer's bug), the waiting callers are woken and one of them
     /// fetches in turn: none is left waiting.
     pub fn token(&self) -> Result<Token> {
-        let mut state = crate::shared::lock(&self.state);
+        let mut state = crate::http::client::lock(&self.state);
         let started = Instant::now();
         loop {
             if let Some(t) = &state.token
@@ -186,7 +187,7 @@ impl TokenSource {
 
     /// Forgets the cached token (after Okta said it is invalid), in memory and in every store.
     pub fn invalidate(&self) {
-        crate::shared::lock(&self.state).token = None;
+        crate::http::client::lock(&self.state).token = None;
         self.stores.forget(&self.okta, &self.creds, &self.request);
     }
 
@@ -205,7 +206,7 @@ struct Fetching<'a> {
 
 impl Drop for Fetching<'_> {
     fn drop(&mut self) {
-        let mut state = crate::shared::lock(&self.source.state);
+        let mut state = crate::http::client::lock(&self.source.state);
         state.fetching = false;
         if let Some(t) = self.token.take() {
             state.token = Some(t);
@@ -214,9 +215,9 @@ impl Drop for Fetching<'_> {
     }
 }
 
-impl crate::api::Credential for TokenSource {
-    fn authorization(&self) -> Result<crate::api::Authorization> {
-        Ok(crate::api::Authorization::Token(self.token()?))
+impl crate::http::auth::Credential for TokenSource {
+    fn authorization(&self) -> Result<crate::http::auth::Authorization> {
+        Ok(crate::http::auth::Authorization::Token(self.token()?))
     }
 
     fn rejected(&self) {

@@ -15,16 +15,16 @@ use okta_assertion::{ClientId, UnixTime};
 
 use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
+use crate::http::auth::{Token, TokenType};
+use crate::http::client::Okta;
+use crate::http::method::Method;
+use crate::http::transport::MAX_JSON;
 use crate::ids::Scope;
-use crate::method::Method;
 use crate::oauth::ClientAuth;
 use crate::secrets::{
     AccessToken, AuthorizationCode, IdToken, OAuthState, PkceVerifier, RefreshToken,
 };
 use crate::settings::OAuthEndpoint;
-use crate::shared::Okta;
-use crate::tokens::{Token, TokenType};
-use crate::transport::MAX_JSON;
 
 /// RFC 8628's grant type.
 pub(crate) const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -647,7 +647,7 @@ impl UserTokenSource {
         let lock = crate::store::lock_file(&self.path);
         self.save(tokens)?;
         drop(lock);
-        *crate::shared::lock(&self.memory) = Some(tokens.access.clone());
+        *crate::http::client::lock(&self.memory) = Some(tokens.access.clone());
         Ok(())
     }
 
@@ -685,7 +685,7 @@ impl UserTokenSource {
     /// usable refresh token, an error that says to sign in again.
     pub fn token(&self) -> Result<Token> {
         let fresh_until = self.okta.now().plus(self.margin);
-        if let Some(t) = crate::shared::lock(&self.memory)
+        if let Some(t) = crate::http::client::lock(&self.memory)
             .as_ref()
             .filter(|t| t.expires_at() > fresh_until)
         {
@@ -725,13 +725,13 @@ impl UserTokenSource {
             self.save(&fresh)?;
             fresh.access
         };
-        *crate::shared::lock(&self.memory) = Some(token.clone());
+        *crate::http::client::lock(&self.memory) = Some(token.clone());
         Ok(token)
     }
 }
 
-impl crate::api::Credential for UserTokenSource {
-    fn authorization(&self) -> Result<crate::api::Authorization> {
-        Ok(crate::api::Authorization::Token(self.token()?))
+impl crate::http::auth::Credential for UserTokenSource {
+    fn authorization(&self) -> Result<crate::http::auth::Authorization> {
+        Ok(crate::http::auth::Authorization::Token(self.token()?))
     }
 }

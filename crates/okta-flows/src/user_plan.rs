@@ -8,14 +8,14 @@ use serde_json::{Value, json};
 
 use crate::access::{OidcApp, User};
 use crate::admin::{RegisteredApp, grant_body, role_body};
-use crate::api::Credential;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
+use crate::http::auth::Credential;
+use crate::http::client::Okta;
+use crate::http::method::Method;
 use crate::ids::{AppId, Role, Scope};
-use crate::method::Method;
 use crate::provision::PlannedRequest;
 use crate::secrets::ClientSecret;
-use crate::shared::Okta;
 
 /// An OIDC app a user signs in to, with its grants, the user's assignment and the user's role.
 #[derive(Debug, Clone)]

@@ -244,10 +244,6 @@ pub(crate) struct AgentSettings {
     pub(crate) proxy: Option<ProxyUrl>,
 }
 
-/// The longest timeout or wait a caller may set: a day. Longer ones are a mistake (a unit
-/// mix-up, `Duration::MAX`), and would overflow when added to the clock.
-pub(crate) const LONGEST: Duration = Duration::from_secs(24 * 60 * 60);
-
 impl AgentSettings {
     /// Refuses settings that could only fail later, inside the HTTP client: a zero or
     /// unbounded timeout, a `User-Agent` that is not a valid header value (RFC 9110 §5.5).
@@ -256,7 +252,7 @@ impl AgentSettings {
             ("the connect timeout", self.connect_timeout),
             ("the total timeout", self.timeout),
         ] {
-            if timeout.is_zero() || timeout > LONGEST {
+            if timeout.is_zero() || timeout > crate::http::policy::LONGEST {
                 return Err(Error::InvalidInput {
                     what,
                     reason: "it must be more than zero and at most a day",
@@ -363,7 +359,7 @@ impl ureq::unversioned::resolver::Resolver for CachingResolver {
 /// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error (C2).
 pub(crate) fn send(
     agent: &ureq::Agent,
-    method: &crate::method::Method,
+    method: &crate::http::method::Method,
     url: &url::Url,
     headers: &[(&str, &str)],
     body: Option<(&str, Vec<u8>)>,
@@ -452,11 +448,11 @@ pub(crate) fn send(
     })
 }
 
-impl crate::shared::Okta {
+impl crate::http::client::Okta {
     /// One exchange through the agent, reported to the tracer.
     pub(crate) fn send(
         &self,
-        method: &crate::method::Method,
+        method: &crate::http::method::Method,
         url: &url::Url,
         headers: &[(&str, &str)],
         body: Option<(&str, Vec<u8>)>,
@@ -477,7 +473,7 @@ impl crate::shared::Okta {
                 Ok(r) => (Some(r.status), r.request_id(), r.rate_limit()),
                 Err(e) => (e.status(), None, None),
             };
-            tracer(&crate::settings::Trace {
+            tracer(&crate::http::trace::Trace {
                 method: *method,
                 url: shown.to_string(),
                 status,

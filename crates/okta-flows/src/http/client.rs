@@ -7,8 +7,10 @@ use std::sync::{Arc, Mutex};
 
 use okta_assertion::{DpopNonce, OsRandom, UnixTime};
 
+use crate::http::policy::RetryPolicy;
+use crate::http::trace::Tracer;
 use crate::org::OrgUrl;
-use crate::settings::{AuthServer, Clock, Discovery, RetryPolicy, Tracer};
+use crate::settings::{AuthServer, Clock, Discovery};
 
 /// A client for one Okta org. Cheap to clone (the clones share one connection pool, one nonce
 /// cache and one pacing state); all methods take `&self`.

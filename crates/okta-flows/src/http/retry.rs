@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::shared::Okta;
-use crate::transport::Reply;
+use crate::http::client::Okta;
+use crate::http::transport::Reply;
 
 /// What one attempt's answer asks for.
 pub(crate) enum Attempt<T> {
