@@ -61,7 +61,7 @@ impl OidcAppKind {
             OidcAppKind::Native => &[
                 "authorization_code",
                 "refresh_token",
-                crate::user::DEVICE_GRANT,
+                crate::oauth::sign_in::DEVICE_GRANT,
             ],
         }
     }

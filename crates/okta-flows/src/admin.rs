@@ -455,23 +455,23 @@ pub(crate) fn role_from(v: &Value, path: &str) -> Result<RoleAssignment> {
 
 /// Credentials for the apps this module registers and reads (here, beside `RegisteredApp`, so
 /// that `tokens` does not depend on `admin`).
-impl crate::tokens::ServiceCredentials {
+impl crate::oauth::tokens::ServiceCredentials {
     /// Credentials for an app this program registered or read: its client id, and `Always` or
     /// `Never` DPoP as its settings say (`Auto` when they did not say).
     pub fn for_app(
         app: &RegisteredApp,
         signer: std::sync::Arc<dyn okta_jwk::Signer>,
-    ) -> crate::tokens::ServiceCredentials {
-        crate::tokens::ServiceCredentials::new(app.client_id().clone(), signer).knowing(app)
+    ) -> crate::oauth::tokens::ServiceCredentials {
+        crate::oauth::tokens::ServiceCredentials::new(app.client_id().clone(), signer).knowing(app)
     }
 
     /// Takes the app's DPoP setting when it is known (an app this program created, or read with
     /// `get_app`): `Always` when it requires DPoP, `Never` when it does not, so no request is
     /// spent finding out. An unknown setting keeps `Auto`.
-    pub fn knowing(self, app: &RegisteredApp) -> crate::tokens::ServiceCredentials {
+    pub fn knowing(self, app: &RegisteredApp) -> crate::oauth::tokens::ServiceCredentials {
         match app.dpop_bound() {
-            Some(true) => self.dpop(crate::tokens::DpopMode::Always),
-            Some(false) => self.dpop(crate::tokens::DpopMode::Never),
+            Some(true) => self.dpop(crate::oauth::tokens::DpopMode::Always),
+            Some(false) => self.dpop(crate::oauth::tokens::DpopMode::Never),
             None => self,
         }
     }

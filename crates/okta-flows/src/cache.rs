@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::http::auth::{BoundKey, Token, TokenType};
 use crate::http::client::Okta;
+use crate::oauth::tokens::{ServiceCredentials, TokenRequest};
 use crate::seal::{CacheSecret, sha256_b64};
 use crate::secrets::AccessToken;
 use crate::settings::AuthServer;
 use crate::store::{StoreError, TokenStore};
-use crate::tokens::{ServiceCredentials, TokenRequest};
 
 /// One saved token, as sealed.
 #[derive(Serialize, Deserialize)]

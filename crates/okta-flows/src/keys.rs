@@ -12,7 +12,7 @@ use crate::http::call::made_but_unread;
 use crate::http::client::Okta;
 use crate::http::method::Method;
 use crate::ids::{AppId, AppKeyId, Scope};
-use crate::tokens::{DpopMode, ServiceCredentials, TokenRequest};
+use crate::oauth::tokens::{DpopMode, ServiceCredentials, TokenRequest};
 
 /// Okta allows at most 50 keys per app.
 pub const MAX_APP_KEYS: usize = 50;

@@ -42,7 +42,6 @@ pub mod api_scopes;
 mod cache;
 mod catalog;
 mod code;
-mod device;
 mod diagnose;
 mod discovery;
 mod ensure;
@@ -64,14 +63,11 @@ mod secrets;
 mod settings;
 mod source;
 mod store;
-mod tokens;
-mod user;
 mod user_plan;
 
 pub use access::{Assignee, OidcApp, OidcAppKind, User};
 pub use admin::{Grant, RegisteredApp, RoleAssignment};
 pub use code::ErrorCode;
-pub use device::DeviceSignIn;
 pub use diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
 pub use ensure::Ensured;
 pub use error::{Error, Problem, RateLimit, Result};
@@ -89,7 +85,12 @@ pub use ids::{
     Role, RoleAssignmentId, Scope, StandardRole, UserId,
 };
 pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
-pub use oauth::{ClientAuth, Introspection};
+pub use oauth::client_auth::{ClientAuth, Introspection};
+pub use oauth::device::DeviceSignIn;
+pub use oauth::listener::{SignIn, free_loopback_port};
+pub use oauth::pkce::Pkce;
+pub use oauth::tokens::{DpopMode, KeyIdentity, LazySigner, ServiceCredentials, TokenRequest};
+pub use oauth::user_tokens::{UserTokenSource, UserTokens};
 pub use okta::OktaBuilder;
 pub use org::OrgUrl;
 pub use privileges::{permissions_for, resources_for, resources_within};
@@ -104,8 +105,6 @@ pub use secrets::{
 pub use settings::{AuthServer, Clock, Discovery, OAuthEndpoint, SystemClock};
 pub use source::TokenSource;
 pub use store::{FileStore, StoreError, StoreLock, TokenStore};
-pub use tokens::{DpopMode, KeyIdentity, LazySigner, ServiceCredentials, TokenRequest};
-pub use user::{Pkce, SignIn, UserTokenSource, UserTokens, free_loopback_port};
 pub use user_plan::{UserAccess, UserAccessPlan, UserStep};
 
 /// The types of the JWT layer that this crate's API takes and returns.
@@ -139,7 +138,7 @@ pub mod __fuzz {
             return "not JSON".into();
         };
         let request = crate::TokenRequest::default();
-        match crate::tokens::validate(
+        match crate::oauth::tokens::validate(
             &value,
             &request,
             None,

@@ -181,7 +181,7 @@ impl Okta {
         creds: &ServiceCredentials,
         request: &TokenRequest,
     ) -> Result<Token> {
-        crate::tokens::client_credentials(self, creds, request)
+        crate::oauth::tokens::client_credentials(self, creds, request)
     }
 
     // ---- Calling Okta's APIs -------------------------------------------------------------------
@@ -540,7 +540,7 @@ impl Okta {
         path: &str,
         scopes: &[Scope],
     ) -> Result<SignIn> {
-        crate::user::start_sign_in(self, client_id, port, path, scopes)
+        crate::oauth::sign_in::start_sign_in(self, client_id, port, path, scopes)
     }
 
     /// Waits for the redirect (at most `timeout`), then exchanges the code.
@@ -550,7 +550,7 @@ impl Okta {
         auth: ClientAuth<'_>,
         timeout: Duration,
     ) -> Result<UserTokens> {
-        crate::user::finish_sign_in(self, sign_in, auth, timeout)
+        crate::oauth::sign_in::finish_sign_in(self, sign_in, auth, timeout)
     }
 
     /// Starts a device sign-in (`POST /v1/device/authorize` with `client_id` and `scope`): the
@@ -560,7 +560,7 @@ impl Okta {
         auth: ClientAuth<'_>,
         scopes: &[Scope],
     ) -> Result<DeviceSignIn> {
-        crate::device::start_device_sign_in(self, auth, scopes)
+        crate::oauth::device::start_device_sign_in(self, auth, scopes)
     }
 
     /// Polls the token endpoint until the user approves (the tokens), denies, or the code
@@ -573,7 +573,7 @@ impl Okta {
         auth: ClientAuth<'_>,
         wait: &mut dyn FnMut(Duration),
     ) -> Result<UserTokens> {
-        crate::device::finish_device_sign_in(self, device, auth, wait)
+        crate::oauth::device::finish_device_sign_in(self, device, auth, wait)
     }
 
     /// Gets new tokens with a refresh token (and, optionally, fewer scopes).
@@ -584,12 +584,12 @@ impl Okta {
         refresh: &RefreshToken,
         scopes: Option<&[Scope]>,
     ) -> Result<UserTokens> {
-        crate::user::refresh(self, auth, client_id, refresh, scopes)
+        crate::oauth::sign_in::refresh(self, auth, client_id, refresh, scopes)
     }
 
     /// Fetches a JWKS from a URL of this org (a `jwks_uri`), for checking tokens.
     pub fn fetch_jwks_at(&self, url: &str) -> Result<Jwks> {
-        crate::user::fetch_jwks_at(self, url)
+        crate::oauth::sign_in::fetch_jwks_at(self, url)
     }
 
     // ---- Revocation and introspection ----------------------------------------------------------
@@ -597,12 +597,12 @@ impl Okta {
     /// Revokes an access or refresh token (`token_type_hint` optional). Okta answers 200 even for
     /// an unknown token, so as not to say which tokens exist.
     pub fn revoke(&self, auth: ClientAuth<'_>, token: &str, hint: Option<&str>) -> Result<()> {
-        crate::oauth::revoke(self, auth, token, hint)
+        crate::oauth::post::revoke(self, auth, token, hint)
     }
 
     /// Asks whether a token is active, and what it carries.
     pub fn introspect(&self, auth: ClientAuth<'_>, token: &str) -> Result<Introspection> {
-        crate::oauth::introspect(self, auth, token)
+        crate::oauth::post::introspect(self, auth, token)
     }
 
     // ---- What to do about a refusal ------------------------------------------------------------

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::http::auth::Token;
 use crate::http::client::Okta;
+use crate::oauth::tokens::{ServiceCredentials, TokenRequest};
 use crate::store::{FileStore, StoreError, TokenStore};
-use crate::tokens::{ServiceCredentials, TokenRequest};
 
 /// How long a caller waits for another caller's fetch by default: two total request timeouts
 /// (a token request and its nonce retry) and a little more.

@@ -11,10 +11,11 @@ use crate::code::ErrorCode;
 use crate::error::{Error, Result, safe};
 use crate::http::client::Okta;
 use crate::ids::Scope;
-use crate::oauth::ClientAuth;
+use crate::oauth::client_auth::ClientAuth;
+use crate::oauth::sign_in::DEVICE_GRANT;
+use crate::oauth::user_tokens::UserTokens;
 use crate::secrets::DeviceCode;
 use crate::settings::OAuthEndpoint;
-use crate::user::{DEVICE_GRANT, UserTokens};
 
 /// A device sign-in in progress: show [`DeviceSignIn::verification_uri`] and
 /// [`DeviceSignIn::user_code`] to the user, then [`Okta::finish_device_sign_in`].

@@ -1,0 +1,236 @@
+//! A signed-in user's tokens: in hand, or kept in a file and refreshed when they near expiry.
+
+use serde_json::Value;
+
+use okta_assertion::{ClientId, UnixTime};
+
+use crate::code::ErrorCode;
+use crate::error::{Error, Result};
+use crate::http::auth::{Token, TokenType};
+use crate::http::client::Okta;
+use crate::oauth::client_auth::ClientAuth;
+use crate::secrets::{AccessToken, IdToken, RefreshToken};
+
+/// The tokens of a signed-in user.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UserTokens {
+    /// The access token.
+    pub access: Token,
+    /// The refresh token (with `offline_access`).
+    pub refresh: Option<RefreshToken>,
+    /// The ID token (with `openid`), already checked.
+    pub id_token: Option<IdToken>,
+    /// Its claims.
+    pub id_claims: Option<serde_json::Map<String, Value>>,
+}
+
+impl UserTokens {
+    /// A user's tokens obtained elsewhere (or in a test): the access token alone; set
+    /// `refresh`, `id_token` and `id_claims` as needed.
+    pub fn new(access: Token) -> UserTokens {
+        UserTokens {
+            access,
+            refresh: None,
+            id_token: None,
+            id_claims: None,
+        }
+    }
+}
+
+/// A signed-in user's tokens, kept in a file (mode 0600, replaced atomically, locked across
+/// processes) and refreshed with the refresh token when the access token nears expiry, so a
+/// `login` once serves later runs.
+pub struct UserTokenSource {
+    okta: Okta,
+    client_id: ClientId,
+    auth: HeldAuth,
+    path: std::path::PathBuf,
+    margin: u64,
+    memory: std::sync::Mutex<Option<Token>>,
+}
+
+impl std::fmt::Debug for UserTokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserTokenSource")
+            .field("client_id", &self.client_id)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a [`UserTokenSource`] authenticates its client when it refreshes.
+enum HeldAuth {
+    Public,
+    Post(crate::secrets::ClientSecret),
+    Basic(crate::secrets::ClientSecret),
+    Key(Box<crate::oauth::tokens::ServiceCredentials>),
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedUser {
+    client_id: String,
+    access_token: String,
+    expires_at: u64,
+    scopes: Vec<String>,
+    refresh_token: Option<String>,
+}
+
+impl UserTokenSource {
+    /// Tokens of a public client (PKCE), kept in `path`.
+    pub fn new(
+        okta: Okta,
+        client_id: ClientId,
+        path: impl Into<std::path::PathBuf>,
+    ) -> UserTokenSource {
+        UserTokenSource {
+            okta,
+            client_id,
+            auth: HeldAuth::Public,
+            path: path.into(),
+            margin: 60,
+            memory: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The client secret of a confidential web app (sent as `client_secret_post` on refresh).
+    pub fn with_secret(mut self, secret: crate::secrets::ClientSecret) -> UserTokenSource {
+        self.auth = HeldAuth::Post(secret);
+        self
+    }
+
+    /// The client secret, sent as `client_secret_basic` on refresh.
+    pub fn with_secret_basic(mut self, secret: crate::secrets::ClientSecret) -> UserTokenSource {
+        self.auth = HeldAuth::Basic(secret);
+        self
+    }
+
+    /// A private key the app authenticates with (`private_key_jwt`) on refresh.
+    pub fn with_private_key(
+        mut self,
+        key: crate::oauth::tokens::ServiceCredentials,
+    ) -> UserTokenSource {
+        self.auth = HeldAuth::Key(Box::new(key));
+        self
+    }
+
+    /// The client id a token file was saved for, if `path` holds one (so a later run can find
+    /// the app `login` signed in to).
+    pub fn saved_client_id(path: &std::path::Path) -> Option<ClientId> {
+        let crate::files::PrivateRead::Bytes(bytes) =
+            crate::files::read_private_file(path, 1024 * 1024)
+        else {
+            return None;
+        };
+        let saved: SavedUser = serde_json::from_slice(&bytes).ok()?;
+        ClientId::new(saved.client_id).ok()
+    }
+
+    fn auth(&self) -> ClientAuth<'_> {
+        match &self.auth {
+            HeldAuth::Public => ClientAuth::Public(&self.client_id),
+            HeldAuth::Post(secret) => ClientAuth::Secret {
+                client_id: &self.client_id,
+                secret,
+            },
+            HeldAuth::Basic(secret) => ClientAuth::SecretBasic {
+                client_id: &self.client_id,
+                secret,
+            },
+            HeldAuth::Key(key) => ClientAuth::PrivateKeyJwt(key),
+        }
+    }
+
+    /// Saves the tokens of a sign-in.
+    pub fn store(&self, tokens: &UserTokens) -> Result<()> {
+        let lock = crate::store::lock_file(&self.path);
+        self.save(tokens)?;
+        drop(lock);
+        *crate::http::client::lock(&self.memory) = Some(tokens.access.clone());
+        Ok(())
+    }
+
+    fn save(&self, tokens: &UserTokens) -> Result<()> {
+        let saved = SavedUser {
+            client_id: self.client_id.as_str().to_owned(),
+            access_token: tokens.access.access_token().expose_secret().to_owned(),
+            expires_at: tokens.access.expires_at().secs(),
+            scopes: tokens.access.scopes().to_vec(),
+            refresh_token: tokens
+                .refresh
+                .as_ref()
+                .map(|r| r.expose_secret().to_owned()),
+        };
+        let file_error = |source| Error::File {
+            action: "writing the user token file",
+            path: self.path.clone(),
+            source,
+        };
+        let bytes = serde_json::to_vec(&saved).map_err(|e| file_error(e.into()))?;
+        crate::files::write_private_file(&self.path, &bytes).map_err(file_error)
+    }
+
+    fn load(&self) -> Option<SavedUser> {
+        let crate::files::PrivateRead::Bytes(bytes) =
+            crate::files::read_private_file(&self.path, 1024 * 1024)
+        else {
+            return None;
+        };
+        let saved: SavedUser = serde_json::from_slice(&bytes).ok()?;
+        (saved.client_id == self.client_id.as_str()).then_some(saved)
+    }
+
+    /// A valid access token: the one in memory or in the file, or a refreshed one. Without a
+    /// usable refresh token, an error that says to sign in again.
+    pub fn token(&self) -> Result<Token> {
+        let fresh_until = self.okta.now().plus(self.margin);
+        if let Some(t) = crate::http::client::lock(&self.memory)
+            .as_ref()
+            .filter(|t| t.expires_at() > fresh_until)
+        {
+            return Ok(t.clone());
+        }
+        let _lock = crate::store::lock_file(&self.path);
+        let saved = self
+            .load()
+            .ok_or_else(|| Error::SignIn("not signed in: sign in first".into()))?;
+        let token = if UnixTime(saved.expires_at) > fresh_until {
+            Token::from_parts(
+                AccessToken::new(saved.access_token),
+                TokenType::Bearer,
+                UnixTime(saved.expires_at),
+                saved.scopes,
+                None,
+            )
+        } else {
+            let refresh = saved.refresh_token.map(RefreshToken::new).ok_or_else(|| {
+                Error::SignIn(
+                    "the sign-in has expired and there is no refresh token: sign in again".into(),
+                )
+            })?;
+            let fresh = match self
+                .okta
+                .refresh(self.auth(), &self.client_id, &refresh, None)
+            {
+                Ok(fresh) => fresh,
+                Err(e) if e.is(&ErrorCode::InvalidGrant) => {
+                    let _ = std::fs::remove_file(&self.path);
+                    return Err(Error::SignIn(
+                        "the refresh token is no longer valid: sign in again".into(),
+                    ));
+                }
+                Err(e) => return Err(e),
+            };
+            self.save(&fresh)?;
+            fresh.access
+        };
+        *crate::http::client::lock(&self.memory) = Some(token.clone());
+        Ok(token)
+    }
+}
+
+impl crate::http::auth::Credential for UserTokenSource {
+    fn authorization(&self) -> Result<crate::http::auth::Authorization> {
+        Ok(crate::http::auth::Authorization::Token(self.token()?))
+    }
+}
