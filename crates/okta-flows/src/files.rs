@@ -138,6 +138,20 @@ pub(crate) fn read_private_file(path: &Path, max: u64) -> PrivateRead {
     PrivateRead::Bytes(bytes)
 }
 
+/// An exclusive lock on `<file>.lock`, released when dropped; `None` when the lock file cannot
+/// be made or locked.
+pub(crate) fn lock_file(path: &Path) -> Option<std::fs::File> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(std::path::PathBuf::from(name)).ok()?;
+    file.lock().ok()?;
+    Some(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

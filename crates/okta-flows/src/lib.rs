@@ -36,40 +36,37 @@
 // Public types can grow without a breaking release: each exhaustive one says why it may be.
 #![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
 
-mod access;
 mod admin;
 pub mod api_scopes;
 mod cache;
 mod catalog;
 mod code;
-mod diagnose;
+mod digest;
 mod discovery;
-mod ensure;
 mod error;
 mod files;
 mod http;
-mod iam;
 mod ids;
-mod keys;
 mod oauth;
 mod okta;
 mod org;
-mod privileges;
-mod provision;
-#[cfg(feature = "redis")]
-mod redis_store;
+mod plan;
 mod seal;
 mod secrets;
 mod settings;
-mod source;
-mod store;
-mod user_plan;
 
-pub use access::{Assignee, OidcApp, OidcAppKind, User};
-pub use admin::{Grant, RegisteredApp, RoleAssignment};
+pub use admin::access::{Assignee, OidcApp, OidcAppKind, User};
+pub use admin::diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
+pub use admin::ensure::Ensured;
+pub use admin::iam::{CustomRole, ResourceSet, all_users, users_of_group};
+pub use admin::keys::{AppKey, MAX_APP_KEYS, Rotation};
+pub use admin::model::{Grant, RegisteredApp, RoleAssignment};
+pub use admin::privileges::{permissions_for, resources_for, resources_within};
+#[cfg(feature = "redis")]
+pub use cache::redis::{RedisStore, RedisUrlError};
+pub use cache::source::TokenSource;
+pub use cache::store::{FileStore, StoreError, StoreLock, TokenStore};
 pub use code::ErrorCode;
-pub use diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
-pub use ensure::Ensured;
 pub use error::{Error, Problem, RateLimit, Result};
 pub use files::write_private_file;
 pub use http::auth::{Authorization, Credential, Token, TokenType};
@@ -79,12 +76,10 @@ pub use http::method::Method;
 pub use http::pages::{Items, Pages, RawPage, RawPages};
 pub use http::policy::RetryPolicy;
 pub use http::trace::Trace;
-pub use iam::{CustomRole, ResourceSet, all_users, users_of_group};
 pub use ids::{
     AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, GroupId, ResourceSetId,
     Role, RoleAssignmentId, Scope, StandardRole, UserId,
 };
-pub use keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use oauth::client_auth::{ClientAuth, Introspection};
 pub use oauth::device::DeviceSignIn;
 pub use oauth::listener::{SignIn, free_loopback_port};
@@ -93,19 +88,14 @@ pub use oauth::tokens::{DpopMode, KeyIdentity, LazySigner, ServiceCredentials, T
 pub use oauth::user_tokens::{UserTokenSource, UserTokens};
 pub use okta::OktaBuilder;
 pub use org::OrgUrl;
-pub use privileges::{permissions_for, resources_for, resources_within};
-pub use provision::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
-#[cfg(feature = "redis")]
-pub use redis_store::{RedisStore, RedisUrlError};
+pub use plan::service::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
+pub use plan::user::{UserAccess, UserAccessPlan, UserStep};
 pub use seal::{CacheSecret, CacheSecretError, MIN_CACHE_SECRET};
 pub use secrets::{
     AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, OAuthState, PkceVerifier,
     ProxyUrl, RefreshToken, SswsToken,
 };
 pub use settings::{AuthServer, Clock, Discovery, OAuthEndpoint, SystemClock};
-pub use source::TokenSource;
-pub use store::{FileStore, StoreError, StoreLock, TokenStore};
-pub use user_plan::{UserAccess, UserAccessPlan, UserStep};
 
 /// The types of the JWT layer that this crate's API takes and returns.
 pub use okta_assertion::{ClientId, DpopKey, Endpoint, UnixTime};

@@ -216,7 +216,7 @@ impl Okta {
         name: &str,
         jwks: &Jwks,
     ) -> Result<RegisteredApp> {
-        crate::admin::register_service_app(self, cred, name, jwks)
+        crate::admin::apps::register_service_app(self, cred, name, jwks)
     }
 
     /// Creates a service app through the Apps API, `POST /api/v1/apps`, with DPoP required or
@@ -228,28 +228,28 @@ impl Okta {
         jwks: &Jwks,
         dpop: DpopBinding,
     ) -> Result<RegisteredApp> {
-        crate::admin::create_service_app(self, cred, name, jwks, dpop)
+        crate::admin::apps::create_service_app(self, cred, name, jwks, dpop)
     }
 
     /// An app by id (Apps API).
     pub fn get_app(&self, cred: &dyn Credential, id: &AppId) -> Result<RegisteredApp> {
-        crate::admin::get_app(self, cred, id)
+        crate::admin::apps::get_app(self, cred, id)
     }
 
     /// Every app (all pages).
     pub fn list_apps(&self, cred: &dyn Credential) -> Result<Vec<RegisteredApp>> {
-        crate::admin::list_apps(self, cred)
+        crate::admin::apps::list_apps(self, cred)
     }
 
     /// Deactivates an app (`POST /api/v1/apps/{id}/lifecycle/deactivate`): its clients get no
     /// more tokens.
     pub fn deactivate_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
-        crate::admin::deactivate_app(self, cred, id)
+        crate::admin::apps::deactivate_app(self, cred, id)
     }
 
     /// Deletes an app. Okta deletes only inactive apps, so an active one is deactivated first.
     pub fn delete_app(&self, cred: &dyn Credential, id: &AppId) -> Result<()> {
-        crate::admin::delete_app(self, cred, id)
+        crate::admin::apps::delete_app(self, cred, id)
     }
 
     // ---- Okta API scope grants -----------------------------------------------------------------
@@ -257,17 +257,17 @@ impl Okta {
     /// Grants an Okta scope to an app (`issuer` is the org). Not retried: on an unclear failure,
     /// [`Error::OutcomeUnknown`] says to list the grants.
     pub fn add_grant(&self, cred: &dyn Credential, app: &AppId, scope: &Scope) -> Result<Grant> {
-        crate::admin::add_grant(self, cred, app, scope)
+        crate::admin::grants::add_grant(self, cred, app, scope)
     }
 
     /// The app's grants.
     pub fn list_grants(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<Grant>> {
-        crate::admin::list_grants(self, cred, app)
+        crate::admin::grants::list_grants(self, cred, app)
     }
 
     /// Revokes a grant.
     pub fn revoke_grant(&self, cred: &dyn Credential, app: &AppId, grant: &GrantId) -> Result<()> {
-        crate::admin::revoke_grant(self, cred, app, grant)
+        crate::admin::grants::revoke_grant(self, cred, app, grant)
     }
 
     /// The app holds a grant for `scope`: the existing one, or a new one. (Okta refuses a second
@@ -278,7 +278,7 @@ impl Okta {
         app: &AppId,
         scope: &Scope,
     ) -> Result<Ensured<Grant>> {
-        crate::ensure::ensure_grant(self, cred, app, scope)
+        crate::admin::ensure::ensure_grant(self, cred, app, scope)
     }
 
     // ---- Admin roles of an app -----------------------------------------------------------------
@@ -291,7 +291,7 @@ impl Okta {
         client: &ClientId,
         role: &Role,
     ) -> Result<RoleAssignment> {
-        crate::admin::assign_role(self, cred, client, role)
+        crate::admin::roles::assign_role(self, cred, client, role)
     }
 
     /// Takes an admin role assignment away from a client.
@@ -301,7 +301,7 @@ impl Okta {
         client: &ClientId,
         assignment: &RoleAssignmentId,
     ) -> Result<()> {
-        crate::admin::unassign_role(self, cred, client, assignment)
+        crate::admin::roles::unassign_role(self, cred, client, assignment)
     }
 
     /// The client's admin roles.
@@ -310,7 +310,7 @@ impl Okta {
         cred: &dyn Credential,
         client: &ClientId,
     ) -> Result<Vec<RoleAssignment>> {
-        crate::admin::list_roles(self, cred, client)
+        crate::admin::roles::list_roles(self, cred, client)
     }
 
     /// The client holds `role`: the existing assignment, or a new one. (Okta refuses a second
@@ -321,7 +321,7 @@ impl Okta {
         client: &ClientId,
         role: &Role,
     ) -> Result<Ensured<RoleAssignment>> {
-        crate::ensure::ensure_role(self, cred, client, role)
+        crate::admin::ensure::ensure_role(self, cred, client, role)
     }
 
     // ---- Least-privilege custom roles ----------------------------------------------------------
@@ -336,12 +336,12 @@ impl Okta {
         scopes: &[Scope],
         resources: &[String],
     ) -> Result<Role> {
-        crate::iam::least_privilege_role(self, cred, label, scopes, resources)
+        crate::admin::iam::least_privilege_role(self, cred, label, scopes, resources)
     }
 
     /// A custom role by id or label, if it exists.
     pub fn find_custom_role(&self, cred: &dyn Credential, key: &str) -> Result<Option<CustomRole>> {
-        crate::iam::find_custom_role(self, cred, key)
+        crate::admin::iam::find_custom_role(self, cred, key)
     }
 
     /// Creates a custom role with these permissions (`POST /api/v1/iam/roles`).
@@ -352,7 +352,7 @@ impl Okta {
         description: &str,
         permissions: &[String],
     ) -> Result<CustomRole> {
-        crate::iam::create_custom_role(self, cred, label, description, permissions)
+        crate::admin::iam::create_custom_role(self, cred, label, description, permissions)
     }
 
     /// A resource set by id or label, if it exists.
@@ -361,7 +361,7 @@ impl Okta {
         cred: &dyn Credential,
         key: &str,
     ) -> Result<Option<ResourceSet>> {
-        crate::iam::find_resource_set(self, cred, key)
+        crate::admin::iam::find_resource_set(self, cred, key)
     }
 
     /// Creates a resource set of these resources (REST URLs of the org: [`all_users`](crate::all_users),
@@ -373,7 +373,7 @@ impl Okta {
         description: &str,
         resources: &[String],
     ) -> Result<ResourceSet> {
-        crate::iam::create_resource_set(self, cred, label, description, resources)
+        crate::admin::iam::create_resource_set(self, cred, label, description, resources)
     }
 
     // ---- An app's keys -------------------------------------------------------------------------
@@ -381,7 +381,7 @@ impl Okta {
     /// The app's keys. Accepts each list shape Okta is known to send: `{"jwks":{"keys":[…]}}`,
     /// `{"keys":[…]}` and `[…]` (Okta's Apps API reference gives the array).
     pub fn list_app_keys(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<AppKey>> {
-        crate::keys::list_app_keys(self, cred, app)
+        crate::admin::keys::list_app_keys(self, cred, app)
     }
 
     /// Adds a key, checking Okta's rules first: at most 50 keys, a `kid`, and no `kid` twice.
@@ -392,7 +392,7 @@ impl Okta {
         key: &PublicJwk,
         active: bool,
     ) -> Result<AppKey> {
-        crate::keys::add_app_key(self, cred, app, key, active)
+        crate::admin::keys::add_app_key(self, cred, app, key, active)
     }
 
     /// Activates or deactivates a key (Okta refuses to deactivate the last active key of a
@@ -404,12 +404,12 @@ impl Okta {
         key: &AppKeyId,
         active: bool,
     ) -> Result<AppKey> {
-        crate::keys::set_app_key_active(self, cred, app, key, active)
+        crate::admin::keys::set_app_key_active(self, cred, app, key, active)
     }
 
     /// Deletes an inactive key.
     pub fn delete_app_key(&self, cred: &dyn Credential, app: &AppId, key: &AppKeyId) -> Result<()> {
-        crate::keys::delete_app_key(self, cred, app, key)
+        crate::admin::keys::delete_app_key(self, cred, app, key)
     }
 
     /// Rotates the app to `new_key`: add it (active), prove a token can be had with it, then
@@ -424,7 +424,7 @@ impl Okta {
         proof_scopes: &[Scope],
         dpop: DpopMode,
     ) -> Result<Rotation> {
-        crate::keys::rotate_app_key(self, admin, app_id, new_key, proof_scopes, dpop)
+        crate::admin::keys::rotate_app_key(self, admin, app_id, new_key, proof_scopes, dpop)
     }
 
     // ---- User access: the OIDC app, its users, their roles -------------------------------------
@@ -432,47 +432,47 @@ impl Okta {
     /// Creates the OIDC app a person signs in to, through the Apps API. For a web app, Okta's
     /// answer carries the client secret, once: [`RegisteredApp::client_secret`].
     pub fn create_oidc_app(&self, cred: &dyn Credential, app: &OidcApp) -> Result<RegisteredApp> {
-        crate::access::create_oidc_app(self, cred, app)
+        crate::admin::access::create_oidc_app(self, cred, app)
     }
 
     /// Makes a new client secret for an app (`POST /api/v1/apps/{appId}/credentials/secrets`);
     /// Okta keeps at most two, so an app with two needs one deleted first.
     pub fn new_client_secret(&self, cred: &dyn Credential, app: &AppId) -> Result<ClientSecret> {
-        crate::user_plan::new_client_secret(self, cred, app)
+        crate::plan::user::new_client_secret(self, cred, app)
     }
 
     /// A user by login or id (`GET /api/v1/users/{login}`).
     pub fn find_user(&self, cred: &dyn Credential, login_or_id: &str) -> Result<User> {
-        crate::access::find_user(self, cred, login_or_id)
+        crate::admin::access::find_user(self, cred, login_or_id)
     }
 
     /// Assigns a user to an app (`POST /api/v1/apps/{appId}/users`): they may sign in to it.
     /// Assigning someone who is assigned already changes nothing.
     pub fn assign_user(&self, cred: &dyn Credential, app: &AppId, user: &UserId) -> Result<()> {
-        crate::access::assign_user(self, cred, app, user)
+        crate::admin::access::assign_user(self, cred, app, user)
     }
 
     /// Assigns a group to an app (`PUT /api/v1/apps/{appId}/groups/{groupId}`): every member may
     /// sign in. Idempotent.
     pub fn assign_group(&self, cred: &dyn Credential, app: &AppId, group: &GroupId) -> Result<()> {
-        crate::access::assign_group(self, cred, app, group)
+        crate::admin::access::assign_group(self, cred, app, group)
     }
 
     /// Takes an assignment away; the user (or the group's members) can no longer sign in, unless
     /// another assignment lets them.
     pub fn unassign(&self, cred: &dyn Credential, app: &AppId, who: &Assignee) -> Result<()> {
-        crate::access::unassign(self, cred, app, who)
+        crate::admin::access::unassign(self, cred, app, who)
     }
 
     /// Who is assigned to the app: its users, then its groups (all pages).
     pub fn list_assignments(&self, cred: &dyn Credential, app: &AppId) -> Result<Vec<Assignee>> {
-        crate::access::list_assignments(self, cred, app)
+        crate::admin::access::list_assignments(self, cred, app)
     }
 
     /// Whether `user` may sign in to `app` by a direct assignment
     /// (`GET /api/v1/apps/{appId}/users/{userId}`: 200 or 404).
     pub fn is_assigned(&self, cred: &dyn Credential, app: &AppId, user: &UserId) -> Result<bool> {
-        crate::access::is_assigned(self, cred, app, user)
+        crate::admin::access::is_assigned(self, cred, app, user)
     }
 
     /// The user is assigned to the app (may sign in to it): directly already, or now.
@@ -482,7 +482,7 @@ impl Okta {
         app: &AppId,
         user: &UserId,
     ) -> Result<Ensured<()>> {
-        crate::ensure::ensure_assigned(self, cred, app, user)
+        crate::admin::ensure::ensure_assigned(self, cred, app, user)
     }
 
     /// Gives a user an admin role (`POST /api/v1/users/{userId}/roles`). A user's own access
@@ -494,7 +494,7 @@ impl Okta {
         user: &UserId,
         role: &Role,
     ) -> Result<RoleAssignment> {
-        crate::access::assign_user_role(self, cred, user, role)
+        crate::admin::access::assign_user_role(self, cred, user, role)
     }
 
     /// The user's admin roles.
@@ -503,7 +503,7 @@ impl Okta {
         cred: &dyn Credential,
         user: &UserId,
     ) -> Result<Vec<RoleAssignment>> {
-        crate::access::list_user_roles(self, cred, user)
+        crate::admin::access::list_user_roles(self, cred, user)
     }
 
     /// Takes an admin role away from a user.
@@ -513,7 +513,7 @@ impl Okta {
         user: &UserId,
         assignment: &RoleAssignmentId,
     ) -> Result<()> {
-        crate::access::unassign_user_role(self, cred, user, assignment)
+        crate::admin::access::unassign_user_role(self, cred, user, assignment)
     }
 
     /// The user holds `role`: the existing assignment, or a new one.
@@ -523,7 +523,7 @@ impl Okta {
         user: &UserId,
         role: &Role,
     ) -> Result<Ensured<RoleAssignment>> {
-        crate::ensure::ensure_user_role(self, cred, user, role)
+        crate::admin::ensure::ensure_user_role(self, cred, user, role)
     }
 
     // ---- User sign-in (Authorization Code + PKCE, the device grant) and refresh ----------------
@@ -618,6 +618,6 @@ impl Okta {
         path: &str,
         caller: Caller<'_>,
     ) -> Option<Diagnosis> {
-        crate::diagnose::diagnose_call(self, error, method, path, caller)
+        crate::admin::diagnose::diagnose_call(self, error, method, path, caller)
     }
 }

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use okta_jwk::__private::base64url;
 use okta_jwk::DerivedSecret;
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use ring::rand::SecureRandom;
@@ -156,11 +155,6 @@ fn aad(name: &str) -> Vec<u8> {
     let mut aad = b"okta-flows entry\n".to_vec();
     aad.extend_from_slice(name.as_bytes());
     aad
-}
-
-/// base64url(SHA-256(bytes)): how store entries and deferred keys are named.
-pub(crate) fn sha256_b64(bytes: &[u8]) -> String {
-    base64url::encode(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-
 use okta_assertion::ClientId;
 
 use crate::error::{Error, Result, safe};

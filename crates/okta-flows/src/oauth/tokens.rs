@@ -49,7 +49,7 @@ impl KeyIdentity {
     /// a run served by the cache never starts the crypto library. Another encoding of the same
     /// key is another identity, and costs one more token.
     pub fn of_encoded_key(encoded: &[u8]) -> KeyIdentity {
-        KeyIdentity(format!("sha256:{}", crate::seal::sha256_b64(encoded)))
+        KeyIdentity(format!("sha256:{}", crate::digest::sha256_b64(encoded)))
     }
 
     pub(crate) fn as_str(&self) -> &str {

@@ -143,7 +143,7 @@ impl UserTokenSource {
 
     /// Saves the tokens of a sign-in.
     pub fn store(&self, tokens: &UserTokens) -> Result<()> {
-        let lock = crate::store::lock_file(&self.path);
+        let lock = crate::files::lock_file(&self.path);
         self.save(tokens)?;
         drop(lock);
         *crate::http::client::lock(&self.memory) = Some(tokens.access.clone());
@@ -190,7 +190,7 @@ impl UserTokenSource {
         {
             return Ok(t.clone());
         }
-        let _lock = crate::store::lock_file(&self.path);
+        let _lock = crate::files::lock_file(&self.path);
         let saved = self
             .load()
             .ok_or_else(|| Error::SignIn("not signed in: sign in first".into()))?;

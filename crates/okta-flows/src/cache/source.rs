@@ -5,11 +5,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::cache::store::{FileStore, StoreError, TokenStore};
 use crate::error::{Error, Result};
 use crate::http::auth::Token;
 use crate::http::client::Okta;
 use crate::oauth::tokens::{ServiceCredentials, TokenRequest};
-use crate::store::{FileStore, StoreError, TokenStore};
 
 /// How long a caller waits for another caller's fetch by default: two total request timeouts
 /// (a token request and its nonce retry) and a little more.
@@ -22,7 +22,7 @@ const LONGEST_MARGIN: u64 = 3600;
 /// A token cache for one set of credentials and scopes: reuses the token until `margin` seconds
 /// before it expires, and refreshes it once however many threads ask at the same moment (C8).
 pub struct TokenSource {
-    stores: crate::cache::Layers,
+    stores: crate::cache::layers::Layers,
     okta: Okta,
     creds: ServiceCredentials,
     request: TokenRequest,
@@ -52,7 +52,7 @@ impl TokenSource {
     /// A source refreshing 60 seconds before expiry.
     pub fn new(okta: Okta, creds: ServiceCredentials, request: TokenRequest) -> TokenSource {
         TokenSource {
-            stores: crate::cache::Layers::default(),
+            stores: crate::cache::layers::Layers::default(),
             okta,
             creds,
             request,

@@ -4,7 +4,7 @@
 
 use okta_assertion::ClientId;
 
-use crate::admin::{Grant, RoleAssignment};
+use crate::admin::model::{Grant, RoleAssignment};
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::http::auth::Credential;

@@ -6,7 +6,10 @@
 use okta_jwk::Jwks;
 use serde_json::Value;
 
-use crate::admin::{RegisteredApp, grant_body, role_body, service_app_body};
+use crate::admin::apps::service_app_body;
+use crate::admin::grants::grant_body;
+use crate::admin::model::RegisteredApp;
+use crate::admin::roles::role_body;
 use crate::error::Result;
 use crate::http::auth::Credential;
 use crate::http::client::Okta;

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::admin::{text, typed};
+use crate::admin::read::{text, typed};
 use crate::error::Result;
 use crate::http::auth::Credential;
 use crate::http::call::made_but_unread;
@@ -117,7 +117,7 @@ pub(crate) fn least_privilege_role(
             cred,
             label,
             &format!("Made by okta-oauth for {}", crate::ids::join(scopes)),
-            &crate::privileges::permissions_for(scopes)?,
+            &crate::admin::privileges::permissions_for(scopes)?,
         )?,
     };
     let set_label = format!("{label} resources");

@@ -6,15 +6,17 @@
 
 use serde_json::{Value, json};
 
-use crate::access::{OidcApp, User};
-use crate::admin::{RegisteredApp, grant_body, role_body};
+use crate::admin::access::{OidcApp, User};
+use crate::admin::grants::grant_body;
+use crate::admin::model::RegisteredApp;
+use crate::admin::roles::role_body;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::http::auth::Credential;
 use crate::http::client::Okta;
 use crate::http::method::Method;
 use crate::ids::{AppId, Role, Scope};
-use crate::provision::PlannedRequest;
+use crate::plan::service::PlannedRequest;
 use crate::secrets::ClientSecret;
 
 /// An OIDC app a user signs in to, with its grants, the user's assignment and the user's role.

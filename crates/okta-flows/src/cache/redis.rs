@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ring::rand::SecureRandom;
 
-use crate::store::{StoreError, StoreLock, TokenStore};
+use crate::cache::store::{StoreError, StoreLock, TokenStore};
 
 /// Timeout of each command by default.
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);

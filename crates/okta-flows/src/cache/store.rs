@@ -5,8 +5,7 @@
 //! store it is.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -265,7 +264,7 @@ impl TokenStore for FileStore {
     }
 
     fn remove(&self, name: &str) -> Result<(), StoreError> {
-        let _lock = lock_file(&self.path);
+        let _lock = crate::files::lock_file(&self.path);
         let mut contents = self.read();
         if contents.entries.remove(name).is_some() {
             self.write(&contents)?;
@@ -276,7 +275,7 @@ impl TokenStore for FileStore {
     /// Waits for the file's lock (a holder that dies releases it with its process). Without a
     /// lock file (a read-only folder) callers still work, just without single-flight.
     fn lock(&self, _name: &str) -> Result<Option<StoreLock>, StoreError> {
-        Ok(Some(match lock_file(&self.path) {
+        Ok(Some(match crate::files::lock_file(&self.path) {
             Some(file) => StoreLock::new(move || drop(file)),
             None => StoreLock::unlocked(),
         }))
@@ -285,18 +284,4 @@ impl TokenStore for FileStore {
     fn describe(&self) -> String {
         self.path.display().to_string()
     }
-}
-
-/// An exclusive lock on `<file>.lock`, released when dropped; `None` when the lock file cannot
-/// be made or locked.
-pub(crate) fn lock_file(path: &Path) -> Option<File> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".lock");
-    let mut options = OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(PathBuf::from(name)).ok()?;
-    file.lock().ok()?;
-    Some(file)
 }

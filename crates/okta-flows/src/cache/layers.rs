@@ -10,14 +10,15 @@ use okta_assertion::UnixTime;
 use okta_jwk::PrivateJwk;
 use serde::{Deserialize, Serialize};
 
+use crate::cache::store::{StoreError, TokenStore};
+use crate::digest::sha256_b64;
 use crate::error::{Error, Result};
 use crate::http::auth::{BoundKey, Token, TokenType};
 use crate::http::client::Okta;
 use crate::oauth::tokens::{ServiceCredentials, TokenRequest};
-use crate::seal::{CacheSecret, sha256_b64};
+use crate::seal::CacheSecret;
 use crate::secrets::AccessToken;
 use crate::settings::AuthServer;
-use crate::store::{StoreError, TokenStore};
 
 /// One saved token, as sealed.
 #[derive(Serialize, Deserialize)]

@@ -161,12 +161,13 @@ pub(crate) fn diagnose_call(
                     .is_ok_and(|roles| roles.iter().any(|r| r.role_type == "CUSTOM"))
             });
             let scopes = crate::ids::Scope::list(&diagnosis.needed).unwrap_or_default();
-            let needs = crate::privileges::permissions_for(&scopes).and_then(|permissions| {
-                Ok((
-                    permissions,
-                    crate::privileges::resources_for(okta.org(), &scopes)?,
-                ))
-            });
+            let needs =
+                crate::admin::privileges::permissions_for(&scopes).and_then(|permissions| {
+                    Ok((
+                        permissions,
+                        crate::admin::privileges::resources_for(okta.org(), &scopes)?,
+                    ))
+                });
             match (custom, needs) {
                 (true, Ok((permissions, resources))) => {
                     diagnosis.fixes.push(Fix::ExtendCustomRole {

@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::admin::{RegisteredApp, RoleAssignment, role_body, role_from, text, typed};
+use crate::admin::model::{RegisteredApp, RoleAssignment};
+use crate::admin::read::{role_from, text, typed};
+use crate::admin::roles::role_body;
 use crate::error::{Error, Result};
 use crate::http::auth::Credential;
 use crate::http::call::made_but_unread;
