@@ -32,7 +32,37 @@
 //! # Ok(())
 //! # }
 //! ```
-
+//!
+//! ## The API, by role
+//!
+//! Every operation is a method of [`Okta`], listed on its page in the order below.
+//!
+//! - **The client**: [`Okta`] from [`Okta::builder`] ([`OktaBuilder`]) for an [`OrgUrl`], with an
+//!   [`AuthServer`], a [`RetryPolicy`], a [`Clock`], a tracer ([`Trace`]) and, once read,
+//!   [`Discovery`] of the [`OAuthEndpoint`]s.
+//! - **Tokens for a service app**: [`ServiceCredentials`] (a key, or a [`LazySigner`]; a
+//!   [`DpopMode`]), a [`TokenRequest`], and [`Okta::client_credentials`] for a [`Token`] of a
+//!   [`TokenType`]. A [`TokenSource`] keeps it fresh for every thread, and in [`TokenStore`]s:
+//!   a [`FileStore`], a `RedisStore` (feature `redis`), or one of yours, sealed under a
+//!   [`CacheSecret`].
+//! - **Calling Okta's APIs**: [`Okta::call`] with a [`Method`] and any [`Credential`] (an
+//!   [`SswsToken`], a [`Token`], a [`TokenSource`]) gives an [`ApiResponse`]; [`Okta::pages`]
+//!   walks a list ([`Pages`], [`Items`], [`RawPages`], [`RawPage`]). [`api_scopes`] says which
+//!   scopes each operation needs.
+//! - **The admin steps**: service apps ([`RegisteredApp`]), scope [`Grant`]s, admin roles
+//!   ([`Role`], [`StandardRole`], [`RoleAssignment`]), app keys ([`AppKey`], [`Rotation`]);
+//!   `ensure_*` forms that say what was there ([`Ensured`]); least privilege ([`CustomRole`],
+//!   [`ResourceSet`], [`permissions_for`], [`resources_for`]); whole guides as plans
+//!   ([`ServiceAppPlan`], [`UserAccessPlan`], each step a [`PlannedRequest`]).
+//! - **User access and sign-in**: the OIDC app ([`OidcApp`]), [`User`]s and [`Assignee`]s, a
+//!   browser sign-in ([`SignIn`], [`Pkce`]) or the device grant ([`DeviceSignIn`]), the user's
+//!   [`UserTokens`] kept by a [`UserTokenSource`]; [`ClientAuth`] for revocation and
+//!   [`Introspection`].
+//! - **Errors, and what to do**: one [`Error`]; Okta's answer as a [`Problem`] with its
+//!   [`ErrorCode`]; [`Okta::diagnose_call`] and [`diagnose_sign_in`] turn a refusal into a
+//!   [`Diagnosis`] of typed [`Fix`]es.
+//! - **The layers below**: [`jwk`] (keys), and the JWT layer's [`ClientId`], [`DpopKey`],
+//!   [`Endpoint`], [`UnixTime`].
 // Public types can grow without a breaking release: each exhaustive one says why it may be.
 #![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
 
@@ -55,47 +85,61 @@ mod seal;
 mod secrets;
 mod settings;
 
-pub use admin::access::{Assignee, OidcApp, OidcAppKind, User};
-pub use admin::diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
+// The client.
+pub use http::client::Okta;
+pub use http::policy::RetryPolicy;
+pub use http::trace::Trace;
+pub use okta::OktaBuilder;
+pub use org::OrgUrl;
+pub use settings::{AuthServer, Clock, Discovery, OAuthEndpoint, SystemClock};
+
+// Tokens for a service app, and keeping them.
+#[cfg(feature = "redis")]
+pub use cache::redis::{RedisStore, RedisUrlError};
+pub use cache::source::TokenSource;
+pub use cache::store::{FileStore, StoreError, StoreLock, TokenStore};
+pub use http::auth::{Token, TokenType};
+pub use oauth::tokens::{DpopMode, KeyIdentity, LazySigner, ServiceCredentials, TokenRequest};
+pub use seal::{CacheSecret, CacheSecretError, MIN_CACHE_SECRET};
+
+// Calling Okta's APIs.
+pub use http::auth::{Authorization, Credential};
+pub use http::call::ApiResponse;
+pub use http::method::Method;
+pub use http::pages::{Items, Pages, RawPage, RawPages};
+
+// The admin steps, their plans, and least privilege.
 pub use admin::ensure::Ensured;
 pub use admin::iam::{CustomRole, ResourceSet, all_users, users_of_group};
 pub use admin::keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use admin::model::{Grant, RegisteredApp, RoleAssignment};
 pub use admin::privileges::{permissions_for, resources_for, resources_within};
-#[cfg(feature = "redis")]
-pub use cache::redis::{RedisStore, RedisUrlError};
-pub use cache::source::TokenSource;
-pub use cache::store::{FileStore, StoreError, StoreLock, TokenStore};
-pub use code::ErrorCode;
-pub use error::{Error, Problem, RateLimit, Result};
-pub use files::write_private_file;
-pub use http::auth::{Authorization, Credential, Token, TokenType};
-pub use http::call::ApiResponse;
-pub use http::client::Okta;
-pub use http::method::Method;
-pub use http::pages::{Items, Pages, RawPage, RawPages};
-pub use http::policy::RetryPolicy;
-pub use http::trace::Trace;
-pub use ids::{
-    AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, GroupId, ResourceSetId,
-    Role, RoleAssignmentId, Scope, StandardRole, UserId,
-};
+pub use plan::service::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
+pub use plan::user::{UserAccess, UserAccessPlan, UserStep};
+
+// User access and sign-in.
+pub use admin::access::{Assignee, OidcApp, OidcAppKind, User};
 pub use oauth::client_auth::{ClientAuth, Introspection};
 pub use oauth::device::DeviceSignIn;
 pub use oauth::listener::{SignIn, free_loopback_port};
 pub use oauth::pkce::Pkce;
-pub use oauth::tokens::{DpopMode, KeyIdentity, LazySigner, ServiceCredentials, TokenRequest};
 pub use oauth::user_tokens::{UserTokenSource, UserTokens};
-pub use okta::OktaBuilder;
-pub use org::OrgUrl;
-pub use plan::service::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
-pub use plan::user::{UserAccess, UserAccessPlan, UserStep};
-pub use seal::{CacheSecret, CacheSecretError, MIN_CACHE_SECRET};
+
+// Errors, and what to do about them.
+pub use admin::diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
+pub use code::ErrorCode;
+pub use error::{Error, Problem, RateLimit, Result};
+
+// Ids, secrets and files.
+pub use files::write_private_file;
+pub use ids::{
+    AppId, AppKeyId, AuthServerId, CustomRoleId, DpopBinding, GrantId, GroupId, ResourceSetId,
+    Role, RoleAssignmentId, Scope, StandardRole, UserId,
+};
 pub use secrets::{
     AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, OAuthState, PkceVerifier,
     ProxyUrl, RefreshToken, SswsToken,
 };
-pub use settings::{AuthServer, Clock, Discovery, OAuthEndpoint, SystemClock};
 
 /// The types of the JWT layer that this crate's API takes and returns.
 pub use okta_assertion::{ClientId, DpopKey, Endpoint, UnixTime};
