@@ -143,7 +143,7 @@ pub fn run(args: &Args) -> Result<()> {
     match &args.token_file {
         Some(path) => {
             let line = format!("{}\n", org.admin_token());
-            crate::write_private(path, line.as_bytes())
+            crate::files::write_private(path, line.as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
             println!("SSWS admin token written to {} (mode 0600)", path.display());
         }

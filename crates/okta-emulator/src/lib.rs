@@ -31,7 +31,9 @@ mod catalog;
 mod clock;
 mod config;
 mod errors;
+mod event;
 mod faults;
+mod files;
 mod filter;
 mod http;
 mod inject;
@@ -49,6 +51,7 @@ pub use config::{
     Config, DEFAULT_PASSWORD, DpopPolicy, JwksListShape, NoScopeError, RateLimits, RedirectMatch,
     SeedUsers, ServerLimits,
 };
+pub use event::Event;
 pub use faults::{Fault, FaultError, FaultRoute, FaultRule, Probability, Reset, Trigger};
 
 use org::{App, Grant, Org, Role};
@@ -104,56 +107,6 @@ pub enum Error {
         /// The scope as given.
         scope: String,
     },
-}
-
-/// One request as the emulator saw it (checklist E14). Holds no secrets: no tokens, assertions,
-/// proofs, codes or query values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Event {
-    /// The `X-Okta-Request-Id` it was answered with.
-    pub request_id: String,
-    /// The HTTP method.
-    pub method: String,
-    /// The route name (`token`, `users`, `grants`, …).
-    pub endpoint: String,
-    /// The path, without the query.
-    pub path: String,
-    /// The status answered.
-    pub status: u16,
-    /// `ok`, the OAuth `error`, the Okta `errorCode`, or `fault_…`.
-    pub outcome: String,
-    /// Whether the query string carried a credential-like parameter.
-    pub query_had_credentials: bool,
-    /// When, by the org's clock.
-    pub time: u64,
-}
-
-/// Writes a secret file: mode 0600 from its creation, through a temporary file in the same
-/// folder and an atomic rename, so it is never seen half-written or with wider permissions.
-pub(crate) fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&tmp).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
-    match written.and_then(|()| std::fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
 }
 
 /// A service app to create without going through the API.

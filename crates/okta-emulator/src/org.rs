@@ -6,9 +6,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde_json::{Map, Value};
 
-use crate::Event;
 use crate::clock::Random;
 use crate::config::Config;
+use crate::event::Event;
 use crate::faults::FaultState;
 use crate::jose::SigningKey;
 
@@ -451,7 +451,8 @@ impl Org {
             }
         };
         // A failed save leaves the previous file whole; the request has been answered already.
-        let _ = serde_json::to_vec_pretty(&saved).map(|bytes| crate::write_private(path, &bytes));
+        let _ = serde_json::to_vec_pretty(&saved)
+            .map(|bytes| crate::files::write_private(path, &bytes));
     }
 
     /// The current token-signing key.

@@ -1,9 +1,10 @@
 //! One request through the org: rate limits, injected faults, the route's handler, the event
 //! log, and saving the state file after a change.
 
+use crate::event::Event;
 use crate::http::{Req, Resp};
 use crate::org::Org;
-use crate::{Event, routes};
+use crate::routes;
 
 /// The full pipeline for one request.
 pub(crate) fn handle(org: &Org, req: &Req) -> Resp {

@@ -8,7 +8,7 @@ use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{App, EVERYONE, Org, State};
-use crate::routes::apps::{APP_ADMINS, APP_READERS, auth, json_body, safe};
+use crate::routes::common::{APP_ADMINS, APP_READERS, auth, json_body, safe};
 use crate::users;
 
 /// Whether user `user` may sign in to `app`: assigned to it directly or through one of its

@@ -10,7 +10,7 @@ use crate::errors;
 use crate::filter::{self, Dialect};
 use crate::http::{Req, Resp};
 use crate::org::{EVERYONE, Group, Org, State};
-use crate::routes::apps::{json_body, safe};
+use crate::routes::common::{json_body, safe};
 use crate::routes::resource::{authenticate, require};
 use crate::routes::users::{DIRECTORY_READERS, after, limit, page_answer};
 

@@ -9,7 +9,7 @@ use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{CustomRole, Org, ResourceSet};
-use crate::routes::apps::{APP_READERS, auth, json_body, safe};
+use crate::routes::common::{APP_READERS, auth, json_body, safe};
 use crate::routes::resource::{find_role, find_set};
 
 fn text_field(body: &Map<String, Value>, name: &str) -> Result<String, Resp> {

@@ -6,7 +6,7 @@ use crate::config::JwksListShape;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{AppKey, Org};
-use crate::routes::apps::{APP_ADMINS, APP_READERS, auth, check_jwks, json_body, safe};
+use crate::routes::common::{APP_ADMINS, APP_READERS, auth, check_jwks, json_body, safe};
 
 fn key_json(org: &Org, app: &str, k: &AppKey) -> Value {
     let mut v = k.to_json();
@@ -91,7 +91,7 @@ pub(crate) fn add(org: &Org, req: &Req, id: &str) -> Resp {
 
 pub(crate) fn lifecycle(org: &Org, req: &Req, id: &str, kid: &str, action: &str) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
-    let activate = try_resp!(crate::routes::apps::activation(action));
+    let activate = try_resp!(crate::routes::common::activation(action));
     let now = org.now();
     let mut state = org.state();
     let Some(app) = state.apps.get_mut(id) else {

@@ -16,9 +16,10 @@ macro_rules! try_resp {
 
 mod apps;
 pub(crate) use apps::OKTA_SCOPES;
-pub(crate) use apps::check_jwks_for_seed as check_jwks;
+pub(crate) use common::check_jwks_for_seed as check_jwks;
 mod assignments;
 mod authorize;
+mod common;
 mod device;
 mod discovery;
 pub(crate) mod dpop;

@@ -8,7 +8,7 @@ use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{App, ClientSecret, Org};
-use crate::routes::apps::{APP_ADMINS, APP_READERS, auth, json_body, safe};
+use crate::routes::common::{APP_ADMINS, APP_READERS, auth, json_body, safe};
 
 /// Okta's limit of secrets per app.
 const MAX_SECRETS: usize = 2;
@@ -142,7 +142,7 @@ pub(crate) fn delete(org: &Org, req: &Req, id: &str, sid: &str) -> Resp {
 
 pub(crate) fn lifecycle(org: &Org, req: &Req, id: &str, sid: &str, action: &str) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
-    let active = try_resp!(crate::routes::apps::activation(action));
+    let active = try_resp!(crate::routes::common::activation(action));
     let now = org.now();
     let mut state = org.state();
     let Some(app) = state.apps.get_mut(id) else {

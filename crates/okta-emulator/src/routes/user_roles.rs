@@ -8,7 +8,7 @@ use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{Org, Role};
-use crate::routes::apps::{APP_READERS, auth, json_body, safe};
+use crate::routes::common::{APP_READERS, auth, json_body, safe};
 use crate::routes::resource::role_label;
 use crate::users;
 

@@ -8,7 +8,7 @@ use crate::errors;
 use crate::filter::{self, Dialect, Expr};
 use crate::http::{Req, Resp};
 use crate::org::{EVERYONE, Org, State};
-use crate::routes::apps::{json_body, safe};
+use crate::routes::common::{json_body, safe};
 use crate::routes::resource::{authenticate, require};
 use crate::users;
 
