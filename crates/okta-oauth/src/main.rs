@@ -6,19 +6,14 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand};
 
+mod browser;
+mod cmd;
 mod config;
 mod connect;
 mod files;
 mod guard;
-mod keys_cmd;
 mod lazy;
-mod login_cmd;
-mod more_cmd;
-mod org_cmd;
 mod out;
-mod quickstart;
-mod quickstart_user;
-mod scopes_cmd;
 
 use connect::{AdminOpts, OrgOpts};
 use lazy::{Lazy, Used};
@@ -53,43 +48,43 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The whole path, idempotently: key, JWKS, app, grants, admin role, token, first users.
-    Quickstart(Lazy<quickstart::Quickstart>),
+    Quickstart(Lazy<cmd::quickstart::Quickstart>),
     /// Make a key pair: private key to a 0600 file, public JWKS to stdout.
-    Keygen(Lazy<keys_cmd::Keygen>),
+    Keygen(Lazy<cmd::keygen::Keygen>),
     /// A public JWKS from key files (private or public, PEM or JWK).
-    Jwks(Lazy<keys_cmd::JwksCmd>),
+    Jwks(Lazy<cmd::jwks::JwksCmd>),
     /// Convert a key between JWK and PEM (PKCS#8, PKCS#1, SEC1, SPKI).
-    Convert(Lazy<keys_cmd::Convert>),
+    Convert(Lazy<cmd::convert::Convert>),
     /// The RFC 7638 thumbprint of a key.
-    Thumbprint(Lazy<keys_cmd::Thumbprint>),
+    Thumbprint(Lazy<cmd::thumbprint::Thumbprint>),
     /// Apps: service apps and the OIDC apps people sign in to; create, list, get, delete, assign
     /// users and groups (API token).
     #[command(subcommand)]
-    App(Lazy<org_cmd::AppCmd>),
+    App(Lazy<cmd::app::AppCmd>),
     /// Okta API scope grants of an app (API token).
     #[command(subcommand)]
-    Grant(Lazy<org_cmd::GrantCmd>),
+    Grant(Lazy<cmd::grant::GrantCmd>),
     /// Admin roles of an app or a user (API token).
     #[command(subcommand)]
-    Role(Lazy<org_cmd::RoleCmd>),
+    Role(Lazy<cmd::role::RoleCmd>),
     /// An app's signing keys: list, add, activate, deactivate, delete, rotate (API token).
     #[command(subcommand)]
-    Keys(Lazy<more_cmd::KeysCmd>),
+    Keys(Lazy<cmd::keys::KeysCmd>),
     /// Print a signed client assertion (private_key_jwt) for the token, revoke or introspect endpoint.
-    Assertion(Lazy<more_cmd::AssertionCmd>),
+    Assertion(Lazy<cmd::assertion::AssertionCmd>),
     /// Get an access token with client credentials (cached between runs).
-    Token(Lazy<org_cmd::TokenCmd>),
+    Token(Lazy<cmd::token::TokenCmd>),
     /// Call any Okta API with a service-app token (or --ssws).
-    Api(Lazy<org_cmd::ApiCmd>),
+    Api(Lazy<cmd::api::ApiCmd>),
     /// Sign a user in (Authorization Code + PKCE, or --device); `api --user` then uses their token.
-    Login(Lazy<login_cmd::LoginCmd>),
+    Login(Lazy<cmd::login::LoginCmd>),
     /// Which Okta API scopes a call needs (`scopes 'GET /api/v1/groups'`, `scopes --search
     /// groups`), from Okta's own contract.
-    Scopes(Lazy<scopes_cmd::ScopesCmd>),
+    Scopes(Lazy<cmd::scopes::ScopesCmd>),
     /// Show a JWT's header and claims, unverified.
-    Decode(Lazy<org_cmd::DecodeCmd>),
+    Decode(Lazy<cmd::decode::DecodeCmd>),
     /// Verify a JWT against a JWKS file or URL.
-    Verify(Lazy<org_cmd::VerifyCmd>),
+    Verify(Lazy<cmd::verify::VerifyCmd>),
     /// Run the local Okta org until interrupted.
     // Not `Lazy`: its own `--token-file` (where it writes its API token) stands in for the global
     // one, and clap only lets a subcommand shadow a global it defines before the globals reach it.

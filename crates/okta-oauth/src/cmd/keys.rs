@@ -1,15 +1,14 @@
-//! `keys`, `assertion`, and opening the browser for `login`.
+//! `okta-oauth keys`: an app's keys: list, add, activate, deactivate, delete, rotate.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Result;
-use clap::{Args, Subcommand};
-use okta_assertion::{ClientAssertionBuilder, OsRandom, UnixTime};
-use okta_flows::{AppId, AppKeyId, Credential, DpopMode, OAuthEndpoint};
+use clap::Subcommand;
+use okta_flows::{AppId, AppKeyId, Credential, DpopMode};
 use serde_json::json;
 
-use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
+use crate::connect::{AdminOpts, OrgOpts};
 use crate::files;
 use crate::out::Out;
 
@@ -143,63 +142,4 @@ impl KeysCmd {
         }
         Ok(())
     }
-}
-
-/// `okta-oauth assertion`: print a signed client assertion (a credential for 5 minutes).
-#[derive(Debug, Args)]
-pub(crate) struct AssertionCmd {
-    #[command(flatten)]
-    service: ServiceOpts,
-    /// The endpoint the assertion is for: token (default), revoke or introspect.
-    #[arg(long, default_value = "token")]
-    endpoint: String,
-}
-
-impl AssertionCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
-        let which = match self.endpoint.as_str() {
-            "token" => OAuthEndpoint::Token,
-            "revoke" => OAuthEndpoint::Revoke,
-            "introspect" => OAuthEndpoint::Introspect,
-            other => anyhow::bail!(
-                "--endpoint {other:?}: a client assertion is for token, revoke or introspect"
-            ),
-        };
-        let endpoint = okta.oauth_endpoint(which)?;
-        let key = self.service.key()?;
-        let now = UnixTime::from_system_time(std::time::SystemTime::now());
-        let jwt = ClientAssertionBuilder::new(self.service.client_id()?, endpoint.clone()).sign(
-            &key,
-            now,
-            &OsRandom::new(),
-        )?;
-        out.data(jwt.expose_secret(), &json!({"client_assertion": jwt.expose_secret(), "client_assertion_type": okta_assertion::CLIENT_ASSERTION_TYPE, "aud": endpoint.as_str()}));
-        Ok(())
-    }
-}
-
-/// Opens `url` in the system browser when there is one (RFC 8252 §8.12: the system browser, not
-/// an embedded view); returns whether a browser was started. The URL is printed either way.
-pub(crate) fn open_browser(url: &str) -> bool {
-    let commands: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
-        &[("open", &[])]
-    } else if cfg!(windows) {
-        &[("rundll32", &["url.dll,FileProtocolHandler"])]
-    } else {
-        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-            return false;
-        }
-        &[("xdg-open", &[])]
-    };
-    commands.iter().any(|(cmd, args)| {
-        std::process::Command::new(cmd)
-            .args(*args)
-            .arg(url)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .is_ok()
-    })
 }

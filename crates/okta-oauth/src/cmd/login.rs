@@ -233,7 +233,7 @@ impl LoginCmd {
             .split([' ', ','])
             .filter(|s| !s.is_empty())
             .collect();
-        crate::scopes_cmd::check_known(&scopes)?;
+        crate::cmd::scopes::check_known(&scopes)?;
         let scopes = okta_flows::Scope::list(&scopes)?;
         let tokens = if self.device {
             let device = okta
@@ -259,7 +259,7 @@ impl LoginCmd {
                 sign_in.redirect_uri(),
                 client.described()
             ));
-            if !self.no_browser && crate::more_cmd::open_browser(sign_in.url()) {
+            if !self.no_browser && crate::browser::open_browser(sign_in.url()) {
                 out.note("Opened your browser.");
             }
             okta.finish_sign_in(sign_in, client.auth(), Duration::from_secs(self.timeout))

@@ -1,10 +1,10 @@
-//! `keygen`, `jwks`, `convert`, `thumbprint`: keys without the network.
+//! `okta-oauth keygen`: a new key pair, written 0600.
 
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
-use okta_jwk::{Algorithm, AnyKey, Curve, Jwks, KeyPair, KeySpec, Kid};
+use okta_jwk::{Algorithm, Curve, Jwks, KeyPair, KeySpec, Kid};
 
 use crate::files;
 use crate::out::Out;
@@ -123,132 +123,6 @@ impl Keygen {
             if as_jwk { ", a private JWK" } else { "" }
         ));
         out.data(&jwks.to_json_pretty(), &serde_json::to_value(&jwks)?);
-        Ok(())
-    }
-}
-
-/// `okta-oauth jwks`.
-#[derive(Debug, Args)]
-pub(crate) struct JwksCmd {
-    /// Key files (private or public; PEM, JWK or JWKS: every key of a JWKS is taken). `-` reads
-    /// standard input.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
-}
-
-impl JwksCmd {
-    pub(crate) fn run(&self, out: &Out) -> Result<()> {
-        let mut jwks = Jwks::default();
-        for f in &self.files {
-            for key in files::keys(f)? {
-                files::entering(&key, f)?;
-                let public = key.public_jwk().clone();
-                jwks.push(if public.kid().is_some() {
-                    public
-                } else {
-                    public.with_thumbprint_kid()
-                });
-            }
-        }
-        out.data(&jwks.to_json_pretty(), &serde_json::to_value(&jwks)?);
-        Ok(())
-    }
-}
-
-/// `okta-oauth convert`.
-#[derive(Debug, Args)]
-pub(crate) struct Convert {
-    /// The key file (PEM or JWK, private or public; a JWKS of one key). `-` reads standard
-    /// input.
-    file: PathBuf,
-    /// The key of a JWKS file to take, by its kid.
-    #[arg(long)]
-    kid: Option<String>,
-    /// The form to write.
-    #[arg(long, value_enum)]
-    to: Form,
-    /// Write only the public key.
-    #[arg(long)]
-    public: bool,
-    /// Write to this file (mode 0600 for private keys) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// Replace an existing output file.
-    #[arg(long)]
-    force: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Form {
-    /// JWK (JSON).
-    Jwk,
-    /// PKCS#8 PEM (`PRIVATE KEY`); with --public, SPKI.
-    Pkcs8,
-    /// PKCS#1 PEM (`RSA PRIVATE KEY` / `RSA PUBLIC KEY`), RSA only.
-    Pkcs1,
-    /// SEC1 PEM (`EC PRIVATE KEY`), EC only.
-    Sec1,
-    /// SPKI PEM (`PUBLIC KEY`).
-    Spki,
-}
-
-impl Convert {
-    pub(crate) fn run(&self, out: &Out) -> Result<()> {
-        let key = files::any_key(&self.file, self.kid.as_deref())?;
-        files::entering(&key, &self.file)?;
-        let (text, secret) = match (&key, self.public || matches!(self.to, Form::Spki)) {
-            (AnyKey::Private(pair), false) => match self.to {
-                Form::Jwk => (pair.to_private_jwk()?.expose_secret().to_owned(), true),
-                Form::Pkcs8 => (pair.to_pkcs8_pem()?.expose_secret().to_owned(), true),
-                Form::Pkcs1 => (pair.to_pkcs1_pem()?.expose_secret().to_owned(), true),
-                Form::Sec1 => (pair.to_sec1_pem()?.expose_secret().to_owned(), true),
-                Form::Spki => bail!("SPKI is a public-key form; add --public"),
-            },
-            (AnyKey::Public(_), false) => bail!(
-                "{} holds a public key only; add --public",
-                self.file.display()
-            ),
-            (_, true) => {
-                let public = key.public_jwk();
-                let text = match self.to {
-                    Form::Jwk => public.to_json(),
-                    Form::Pkcs8 | Form::Spki => public.to_spki_pem()?,
-                    Form::Pkcs1 => public.to_pkcs1_pem()?,
-                    Form::Sec1 => {
-                        bail!("SEC1 holds private EC keys; use --to spki for a public key")
-                    }
-                };
-                (text, false)
-            }
-        };
-        match (&self.out, secret) {
-            (Some(path), true) => files::write_private(path, &text, self.force)?,
-            (Some(path), false) => std::fs::write(path, &text)?,
-            (None, true) if out.is_terminal() => bail!(
-                "refusing to print a private key to a terminal; use --out FILE (or pipe the output)"
-            ),
-            (None, _) => out.raw(&text),
-        }
-        Ok(())
-    }
-}
-
-/// `okta-oauth thumbprint`.
-#[derive(Debug, Args)]
-pub(crate) struct Thumbprint {
-    /// The key file (PEM or JWK, private or public; a JWKS of one key, or with --kid). `-` reads
-    /// standard input.
-    file: PathBuf,
-    /// The key of a JWKS file to take, by its kid.
-    #[arg(long)]
-    kid: Option<String>,
-}
-
-impl Thumbprint {
-    pub(crate) fn run(&self, out: &Out) -> Result<()> {
-        let key = files::any_key(&self.file, self.kid.as_deref())?;
-        let tp = key.public_jwk().thumbprint();
-        out.data(tp.as_str(), &serde_json::json!({"thumbprint": tp.as_str(), "kid": key.public_jwk().kid().map(Kid::as_str)}));
         Ok(())
     }
 }

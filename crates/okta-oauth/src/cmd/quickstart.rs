@@ -67,9 +67,9 @@ impl Quickstart {
             .split([' ', ','])
             .filter(|s| !s.is_empty())
             .collect();
-        crate::scopes_cmd::check_known(&scopes)?;
+        crate::cmd::scopes::check_known(&scopes)?;
         if let Some(login) = &self.user {
-            let run = crate::quickstart_user::UserRun {
+            let run = crate::cmd::quickstart_user::UserRun {
                 login,
                 scopes: &self.scopes,
                 role: &self.role,

@@ -245,7 +245,7 @@ fn run(
         }
         None => {
             out.note(&format!("Sign in as {login} at:\n\n  {url}\n"));
-            if crate::more_cmd::open_browser(&url) {
+            if crate::browser::open_browser(&url) {
                 out.note("Opened your browser.");
             }
             okta.finish_sign_in(sign_in, auth, wait)
@@ -278,7 +278,7 @@ fn run(
         okta_flows::UserTokenSource::new(
             okta.clone(),
             app.client_id().clone(),
-            crate::login_cmd::user_tokens_path(),
+            crate::cmd::login::user_tokens_path(),
         )
         .with_secret(secret.clone())
         .store(&tokens)?;

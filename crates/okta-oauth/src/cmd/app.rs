@@ -1,0 +1,264 @@
+//! `okta-oauth app`: service and OIDC apps, their secrets and assignments.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use okta_flows::{AppId, Credential};
+use serde_json::json;
+use std::path::PathBuf;
+
+use crate::connect::{AdminOpts, OrgOpts};
+use crate::files;
+use crate::out::Out;
+
+/// `okta-oauth app`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AppCmd {
+    /// Create an app: a service app (private_key_jwt, client credentials) with the public key of
+    /// --key, or the OIDC app a person signs in to (--type web, native or spa).
+    Create {
+        /// The app's name.
+        #[arg(long)]
+        name: String,
+        /// service: a backend with a key; web: sign-in with a client secret (written to
+        /// --secret-file, never printed); native or spa: sign-in with PKCE, no secret.
+        #[arg(long = "type", value_enum, default_value_t = AppType::Service)]
+        kind: AppType,
+        /// A key file (private or public); its public part is registered (service apps).
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// Require DPoP (as Okta's console does for new API service apps).
+        #[arg(long)]
+        dpop: bool,
+        /// A sign-in redirect URI (repeat for more) [default: http://127.0.0.1:8765/callback,
+        /// what `login` listens on]
+        #[arg(long = "redirect-uri", value_name = "URI")]
+        redirect_uris: Vec<String>,
+        /// Where a web app's client secret is written, mode 0600 (default: the state folder,
+        /// CLIENT_ID.client-secret)
+        #[arg(long, value_name = "FILE")]
+        secret_file: Option<PathBuf>,
+    },
+    /// List apps (NDJSON with --json).
+    List,
+    /// Show one app.
+    Get {
+        /// The app (client) id.
+        id: String,
+    },
+    /// Delete an app.
+    Delete {
+        /// The app (client) id.
+        id: String,
+    },
+    /// Let a user (by login or id) or a group sign in to the app.
+    Assign(AssignArgs),
+    /// Take a user's or a group's assignment away.
+    Unassign(AssignArgs),
+    /// Who may sign in to the app: its users and groups (NDJSON with --json).
+    Assignments {
+        /// The app (client) id.
+        app: String,
+    },
+}
+
+/// Who `app assign` and `app unassign` are about.
+#[derive(Debug, Args)]
+pub(crate) struct AssignArgs {
+    /// The app (client) id.
+    app: String,
+    /// The user's login or id.
+    #[arg(
+        long,
+        value_name = "LOGIN",
+        required_unless_present = "group",
+        conflicts_with = "group"
+    )]
+    user: Option<String>,
+    /// The group's id (00g…).
+    #[arg(long, value_name = "ID")]
+    group: Option<String>,
+}
+
+/// `app create --type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum AppType {
+    /// A backend service: client credentials with a private key.
+    Service,
+    /// A web app: authorization code with a client secret.
+    Web,
+    /// A native app: authorization code with PKCE (and the device grant).
+    Native,
+    /// A single-page app: authorization code with PKCE.
+    Spa,
+}
+
+impl AppCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
+        let okta = org.okta()?;
+        let ssws = admin.ssws()?;
+        let cred: &dyn Credential = &ssws;
+        match self {
+            AppCmd::Create {
+                name,
+                kind: AppType::Service,
+                key,
+                dpop,
+                ..
+            } => {
+                let path = key
+                    .as_ref()
+                    .context("a service app needs --key FILE (its public key is registered)")?;
+                let key = files::any_key(path, None)?;
+                files::entering(&key, path)?;
+                let public = key.public_jwk().clone();
+                let public = if public.kid().is_some() {
+                    public
+                } else {
+                    public.with_thumbprint_kid()
+                };
+                let dpop = if *dpop {
+                    okta_flows::DpopBinding::Required
+                } else {
+                    okta_flows::DpopBinding::NotRequired
+                };
+                let jwks = okta_jwk::Jwks::new(vec![public]);
+                let app = okta.create_service_app(cred, name, &jwks, dpop)?;
+                out.data(
+                    &format!("created {} ({})", app.client_id(), app.name()),
+                    app.raw(),
+                );
+            }
+            AppCmd::Create {
+                name,
+                kind,
+                key,
+                dpop,
+                redirect_uris,
+                secret_file,
+            } => {
+                if key.is_some() || *dpop {
+                    bail!(
+                        "--key and --dpop are for service apps; a {kind:?} app signs people in (see `okta-oauth login`)"
+                    );
+                }
+                let kind = match kind {
+                    AppType::Web => okta_flows::OidcAppKind::Web,
+                    AppType::Native => okta_flows::OidcAppKind::Native,
+                    _ => okta_flows::OidcAppKind::Spa,
+                };
+                let uris = if redirect_uris.is_empty() {
+                    vec![crate::cmd::login::DEFAULT_REDIRECT.to_owned()]
+                } else {
+                    redirect_uris.clone()
+                };
+                let spec = okta_flows::OidcApp::new(name.as_str(), kind, uris)?;
+                // Where the secret goes is settled before the app exists: a secret shown once
+                // must not be lost to a path that cannot be written.
+                let state = files::state_dir();
+                if secret_file.is_none() && kind == okta_flows::OidcAppKind::Web {
+                    files::private_dir(&state)?;
+                }
+                let app = okta.create_oidc_app(cred, &spec)?;
+                let mut shown = app.raw().clone();
+                let mut human = format!(
+                    "created {} {} ({})",
+                    spec.kind.application_type(),
+                    app.client_id(),
+                    app.name()
+                );
+                if let Some(secret) = app.client_secret() {
+                    let path = secret_file.clone().unwrap_or_else(|| {
+                        state.join(format!("{}.client-secret", app.client_id()))
+                    });
+                    files::write_private(&path, &format!("{}\n", secret.expose_secret()), false)
+                        .with_context(|| format!("the app {} was created, but its client secret could not be written; make a new one with `okta-oauth api POST /api/v1/apps/{}/credentials/secrets --ssws`", app.client_id(), app.client_id()))?;
+                    human.push_str(&format!(
+                        "; client secret written to {} (mode 0600). Sign in with: okta-oauth login --client-id {} --client-secret-file {}",
+                        path.display(),
+                        app.client_id(),
+                        path.display()
+                    ));
+                    shown["client_secret_file"] = json!(path.display().to_string());
+                } else {
+                    human.push_str(&format!(
+                        ". Sign in with: okta-oauth login --client-id {}",
+                        app.client_id()
+                    ));
+                }
+                out.data(&human, &shown);
+            }
+            AppCmd::List => {
+                for app in okta.list_apps(cred)? {
+                    if out.json {
+                        out.line(app.raw());
+                    } else {
+                        out.data(
+                            &format!(
+                                "{}  {}  {}  dpop={}",
+                                app.client_id(),
+                                app.application_type().unwrap_or("?"),
+                                app.name(),
+                                app.dpop_bound().map_or("?".into(), |d| d.to_string())
+                            ),
+                            app.raw(),
+                        );
+                    }
+                }
+            }
+            AppCmd::Get { id } => {
+                let app = okta.get_app(cred, &AppId::new(id.as_str())?)?;
+                out.data(&serde_json::to_string_pretty(app.raw())?, app.raw());
+            }
+            AppCmd::Delete { id } => {
+                okta.delete_app(cred, &AppId::new(id.as_str())?)?;
+                out.data(&format!("deleted {id}"), &json!({"deleted": id}));
+            }
+            AppCmd::Assign(AssignArgs { app, user, group })
+            | AppCmd::Unassign(AssignArgs { app, user, group }) => {
+                let app_id = AppId::new(app.as_str())?;
+                let who = match (user, group) {
+                    (Some(login), _) => okta_flows::Assignee::User(okta.find_user(cred, login)?.id),
+                    (None, Some(g)) => {
+                        okta_flows::Assignee::Group(okta_flows::GroupId::new(g.as_str())?)
+                    }
+                    (None, None) => bail!("give --user LOGIN or --group ID"),
+                };
+                let shown = match &who {
+                    okta_flows::Assignee::User(u) => {
+                        format!("user {}", user.as_deref().unwrap_or(u.as_str()))
+                    }
+                    okta_flows::Assignee::Group(g) => format!("group {g}"),
+                    _ => "it".to_owned(),
+                };
+                if matches!(self, AppCmd::Assign(_)) {
+                    match &who {
+                        okta_flows::Assignee::User(u) => okta.assign_user(cred, &app_id, u)?,
+                        okta_flows::Assignee::Group(g) => okta.assign_group(cred, &app_id, g)?,
+                        _ => bail!("an assignee this version does not know"),
+                    }
+                    out.data(
+                        &format!("assigned {shown} to {app}: they may sign in"),
+                        &json!({"assigned": shown, "app": app}),
+                    );
+                } else {
+                    okta.unassign(cred, &app_id, &who)?;
+                    out.data(
+                        &format!("unassigned {shown} from {app}"),
+                        &json!({"unassigned": shown, "app": app}),
+                    );
+                }
+            }
+            AppCmd::Assignments { app } => {
+                for who in okta.list_assignments(cred, &AppId::new(app.as_str())?)? {
+                    let (kind, id) = match &who {
+                        okta_flows::Assignee::User(u) => ("user", u.as_str().to_owned()),
+                        okta_flows::Assignee::Group(g) => ("group", g.as_str().to_owned()),
+                        _ => ("other", String::new()),
+                    };
+                    out.data(&format!("{kind}  {id}"), &json!({"type": kind, "id": id}));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,61 @@
+//! `okta-oauth verify`: a JWT checked against a JWKS.
+
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+use std::path::PathBuf;
+
+use crate::connect::OrgOpts;
+use crate::files;
+use crate::out::Out;
+
+/// `okta-oauth verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyCmd {
+    /// A file holding the JWT, or `-` for standard input.
+    #[arg(default_value = "-")]
+    file: PathBuf,
+    /// The JWKS: a file, or a URL on the org (its `jwks_uri`).
+    #[arg(long, value_name = "FILE|URL")]
+    jwks: String,
+    /// Allowed algorithms, comma-separated.
+    #[arg(long, default_value = "RS256,ES256")]
+    alg: String,
+    /// Required `iss`.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Required `aud`.
+    #[arg(long)]
+    audience: Option<String>,
+}
+
+impl VerifyCmd {
+    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+        let jwt = files::read(&self.file)?;
+        let jwks = if self.jwks.starts_with("http://") || self.jwks.starts_with("https://") {
+            org.client_for(&self.jwks)?.fetch_jwks_at(&self.jwks)?
+        } else {
+            okta_jwk::Jwks::from_json(&files::read(std::path::Path::new(&self.jwks))?)?
+        };
+        let algs = self
+            .alg
+            .split(',')
+            .map(|a| a.trim().parse::<okta_jwk::Algorithm>())
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = okta_assertion::UnixTime::from_system_time(std::time::SystemTime::now());
+        let mut validation = okta_assertion::Validation::at(now).leeway(60);
+        if let Some(i) = &self.issuer {
+            validation = validation.issuer(i.clone());
+        }
+        if let Some(a) = &self.audience {
+            validation = validation.audience(a.clone());
+        }
+        let verified =
+            okta_assertion::Verifier::new(&algs).verify(jwt.trim(), &jwks, &validation)?;
+        out.data(
+            &format!("valid: signed with {} by a key of the JWKS; claims checked\n{}", verified.alg(), serde_json::to_string_pretty(verified.claims())?),
+            &json!({"verified": true, "alg": verified.alg().as_str(), "header": verified.header(), "claims": verified.claims()}),
+        );
+        Ok(())
+    }
+}
