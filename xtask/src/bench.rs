@@ -177,7 +177,8 @@ fn token_posts(stderr: &[u8]) -> usize {
         .count()
 }
 
-pub(crate) fn run_all() -> Result<()> {
+/// The command-line figures; with `all`, then every `cargo bench` of the workspace.
+pub(crate) fn run_all(all: bool) -> Result<()> {
     let release = build_release()?;
     let position_dependent = build_position_dependent()?;
     // `OKTA_XTASK_BENCH_CLI=/path/to/okta-oauth` measures another build (an older one, for
@@ -530,7 +531,7 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
     let doc_path = root().join("docs/benchmarks.md");
     write_section(&doc_path, &section)?;
     eprintln!("written to {}", doc_path.display());
-    if std::env::args().any(|a| a == "--all") {
+    if all {
         run(crate::cargo().args(["bench", "--workspace", "--locked"]))?;
     }
     Ok(())

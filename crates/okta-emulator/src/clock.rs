@@ -1,4 +1,4 @@
-//! Time and randomness, injectable so tests are deterministic (checklist E2).
+//! Time and randomness, injectable so tests are deterministic.
 
 use std::sync::Arc;
 use std::sync::Mutex;

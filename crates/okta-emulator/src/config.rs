@@ -20,7 +20,8 @@ pub enum DpopPolicy {
     PerApp,
 }
 
-/// The error for a client-credentials request none of whose scopes is granted (§F.1).
+/// The error for a client-credentials request none of whose scopes is granted (Okta's texts
+/// and RFC 6749 §5.2 differ: both are offered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoScopeError {
     /// 400 `invalid_scope` with the generic description (the default).
@@ -29,7 +30,8 @@ pub enum NoScopeError {
     AccessDenied,
 }
 
-/// How redirect URIs of loopback addresses are matched (§F.3).
+/// How redirect URIs of loopback addresses are matched (exactly, as Okta does, or on any port,
+/// as RFC 8252 §7.3 allows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedirectMatch {
     /// Exactly as registered (the default).
@@ -122,16 +124,16 @@ pub struct Config {
     pub dpop: DpopPolicy,
     /// Clock skew allowed on assertion and proof times, in seconds (default 5).
     pub leeway: u64,
-    /// §F.1.
+    /// The error when no scope asked for is granted.
     pub no_scope_error: NoScopeError,
-    /// §F.3.
+    /// How loopback redirect URIs are matched.
     pub redirect_match: RedirectMatch,
     /// The shape of an app's key listing (default: the contract's array).
     pub jwks_list_shape: JwksListShape,
-    /// §F.5: bind the token to a DPoP proof sent to an app that does not require DPoP (default
+    /// Bind the token to a DPoP proof sent to an app that does not require DPoP (default
     /// true, as RFC 9449 allows).
     pub bind_optional_dpop: bool,
-    /// §F.7: compare `htu` with the percent-decoded request path, as Okta appears to (default
+    /// Compare `htu` with the percent-decoded request path, as Okta appears to (default
     /// false: RFC 3986 normalisation only).
     pub htu_okta_compat: bool,
     /// Accept `Authorization: SSWS<token>` with no space, as Okta's Python SDK sends it

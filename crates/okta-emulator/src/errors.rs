@@ -86,7 +86,7 @@ pub(crate) fn malformed_body() -> Resp {
     )
 }
 
-/// The assertion failures of §B.2: all 401 `invalid_client`.
+/// The assertion failures: all 401 `invalid_client`.
 pub(crate) fn client(description: &str) -> Resp {
     oauth(401, "invalid_client", description)
 }

@@ -1,6 +1,6 @@
 //! The event log: one entry per request, as the emulator saw it, with no secret in it.
 
-/// One request as the emulator saw it (checklist E14). Holds no secrets: no tokens, assertions,
+/// One request as the emulator saw it. Holds no secrets: no tokens, assertions,
 /// proofs, codes or query values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -1,4 +1,4 @@
-//! Fault injection (checklist E13): per route, for the next N requests, always, or by
+//! Fault injection: per route, for the next N requests, always, or by
 //! probability. Some faults replace the response; others bend a normal one.
 
 use std::str::FromStr;

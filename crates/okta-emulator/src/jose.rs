@@ -1,5 +1,5 @@
 //! The emulator's own JOSE handling: strict compact-JWS parsing, JWK checks as Okta applies them
-//! to registered keys (checklist E9), RFC 7638 thumbprints, and josekit for the signatures.
+//! to registered keys (Okta's app-key rules), RFC 7638 thumbprints, and josekit for the signatures.
 //! Written separately from the client crates on purpose.
 
 use base64::Engine as _;

@@ -154,7 +154,7 @@ pub(crate) fn open_position(org: &Org, cursor: &str) -> Option<usize> {
     ok.then_some(i)
 }
 
-/// The User object of §A.5.
+/// The User object of Okta's Users API.
 pub(crate) fn user(org: &Org, i: usize) -> Value {
     let (first, last) = if i == 0 {
         ("Ada", "Admin")

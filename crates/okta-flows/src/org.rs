@@ -1,4 +1,4 @@
-//! The org URL (checklist C1).
+//! The org URL: `https://` and a host, nothing else.
 
 use std::fmt;
 

@@ -1,4 +1,5 @@
-//! Client assertions: Okta's rules (okta-behaviour.md §B.1) and exact shape.
+//! Client assertions: Okta's rules (its "Build a JWT for client authentication" guide, RFC 7523)
+//! and exact shape.
 
 use okta_assertion::{
     CLIENT_ASSERTION_TYPE, ClientAssertionBuilder, ClientId, Endpoint, Lifetime, OsRandom,

@@ -1,4 +1,5 @@
-//! DPoP proofs: RFC 9449 vectors, Okta's rules (okta-behaviour.md §C.3), exact shape.
+//! DPoP proofs: RFC 9449 vectors, Okta's rules (its "Configure OAuth 2.0 Demonstrating
+//! Proof-of-Possession" guide), exact shape.
 
 use okta_assertion::{DPOP_TYP, DpopKey, DpopNonce, Htm, Htu, OsRandom, UnixTime, Verifier, ath};
 use okta_jwk::{Algorithm, KeyPair, PublicJwk};

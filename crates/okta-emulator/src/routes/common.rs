@@ -46,7 +46,7 @@ pub(crate) fn strings(v: Option<&Value>) -> Option<Vec<String>> {
         .collect()
 }
 
-/// Checks a JWKS for registration (E9); on success returns the keys to store.
+/// Checks a JWKS for registration (Okta's app-key rules); on success returns the keys to store.
 pub(crate) fn check_jwks(
     org: &Org,
     jwks: &Value,

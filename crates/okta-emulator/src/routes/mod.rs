@@ -280,7 +280,7 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
     }
 }
 
-/// Whether the query string carries anything that belongs in a form body (E14: tests assert
+/// Whether the query string carries anything that belongs in a form body (tests assert
 /// no credentials ever arrived in a URL).
 pub(crate) fn query_has_credentials(req: &Req) -> bool {
     const CREDENTIALS: [&str; 7] = [

@@ -1,5 +1,5 @@
 //! Authentication at `/api/v1` (SSWS, Bearer, DPoP), the scope and role check, and admin-role
-//! JSON (checklist E11).
+//! JSON.
 
 use serde_json::{Map, Value, json};
 

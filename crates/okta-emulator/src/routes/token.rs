@@ -1,5 +1,5 @@
 //! `/oauth2/v1/token`, `/revoke` and `/introspect`: client authentication with every check of
-//! checklist E4 in Okta's order and with Okta's exact texts (Okta's OAuth 2.0 API reference).
+//! in Okta's order and with Okta's exact texts (Okta's OAuth 2.0 API reference).
 
 use serde_json::{Value, json};
 
@@ -13,7 +13,8 @@ const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-be
 const GRANTS: &str = "[authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code]";
 /// RFC 8628's grant type.
 pub(crate) const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-/// Access tokens of the org authorization server live one hour, fixed (§A.1).
+/// Access tokens of the org authorization server live one hour, fixed (Okta's "Implement OAuth
+/// for Okta with a service app").
 const LIFETIME: u64 = 3600;
 
 /// How the client authenticated.
@@ -146,7 +147,7 @@ fn base64_standard(text: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// The checks of §B.2 in the order of E4; consumes the `jti`.
+/// The client assertion's checks, in Okta's order; consumes the `jti`.
 fn check_assertion(
     org: &Org,
     req: &Req,

@@ -1,4 +1,4 @@
-//! Discovery documents and the org's keys (§A.6, §A.7).
+//! Discovery documents (RFC 8414, OpenID Connect Discovery) and the org's keys.
 
 use crate::{World, get};
 

@@ -1,4 +1,4 @@
-//! Fault injection (E13), rate limits (§A.12) and the event log (E14).
+//! Fault injection, rate limits (Okta's "Rate limits" overview) and the event log.
 
 use okta_emulator::{Fault, FaultRoute, FaultRule, Reset};
 use serde_json::json;

@@ -1,4 +1,5 @@
-//! DCR, the Apps API, grants, roles and app keys (§A.2–A.4, E8–E10; battery 1, 3–6, 8, 10, 60).
+//! Dynamic Client Registration (RFC 7591), the Apps API, grants, roles and app keys, with Okta's
+//! rules for keys (size, unique `kid`, at most 50) and grants.
 
 use serde_json::{Value, json};
 
@@ -91,7 +92,7 @@ fn management_needs_a_valid_ssws_token_and_json() {
     let emoji = json!({"client_name": "app \u{1F600}", "application_type": "service"});
     post_json(&w.url("/oauth2/v1/clients"), &emoji, &h(&auth))
         .expect(400, "Api validation failed: body");
-    // E12: oversized headers and bodies are refused before any parsing.
+    // Oversized headers and bodies are refused before any parsing.
     let big = "x".repeat(40 * 1024);
     let got = get(
         &w.url("/api/v1/apps"),

@@ -1,4 +1,5 @@
-//! `/api/v1/users` with SSWS, Bearer and DPoP: E6, E11; battery 36, 37, 61, 62.
+//! `/api/v1/users` with SSWS, Bearer and DPoP (RFC 6750, RFC 9449 §7): scopes, roles and the
+//! refusals of wrong schemes and proofs.
 
 use serde_json::{Value, json};
 

@@ -1,4 +1,5 @@
-//! `/oauth2/v1/token` for service apps: checklist E3–E6 and battery cases 16–35.
+//! `/oauth2/v1/token` for service apps: client assertions checked in Okta's order with Okta's
+//! texts, DPoP (RFC 9449) with nonces, and the refusals of bad assertions and proofs.
 
 use serde_json::{Value, json};
 
@@ -21,7 +22,8 @@ fn client_credentials_without_dpop_gives_a_bearer_token_with_the_granted_scopes(
     assert_eq!(body["expires_in"], 3600);
     assert_eq!(body["scope"], "okta.users.read", "only the granted subset");
     assert!(body.get("refresh_token").is_none() && body.get("id_token").is_none());
-    // The access token has the shape of §B.5 and is signed by a key at /oauth2/v1/keys.
+    // The access token has the shape of Okta's access tokens and is signed by a key at
+    // /oauth2/v1/keys.
     let token = body["access_token"].as_str().unwrap();
     let parts: Vec<&str> = token.split('.').collect();
     let header: Value = serde_json::from_slice(&crate::unb64(parts[0])).unwrap();
@@ -376,7 +378,7 @@ fn cases_28_to_30_request_shape() {
     let events = w.org.events();
     assert!(
         events.iter().any(|e| e.query_had_credentials),
-        "E14 records query credentials"
+        "the event log records query credentials"
     );
 }
 

@@ -1,5 +1,5 @@
-//! Authorization Code + PKCE, browserless sign-in, refresh, revoke, introspect (§A.8–A.10;
-//! battery 55–59).
+//! Authorization Code + PKCE (RFC 6749 §4.1, RFC 7636), browserless sign-in, refresh, revoke
+//! (RFC 7009) and introspect (RFC 7662).
 
 use serde_json::{Value, json};
 

@@ -20,7 +20,7 @@ const DEFAULT_PATIENCE: Duration = Duration::from_secs(75);
 const LONGEST_MARGIN: u64 = 3600;
 
 /// A token cache for one set of credentials and scopes: reuses the token until `margin` seconds
-/// before it expires, and refreshes it once however many threads ask at the same moment (C8).
+/// before it expires, and refreshes it once however many threads ask at the same moment.
 pub struct TokenSource {
     stores: crate::cache::layers::Layers,
     okta: Okta,

@@ -63,7 +63,7 @@ pub enum TokenType {
     DPoP,
 }
 
-/// An access token with what is known about it. Treated as opaque (C21): nothing here is read
+/// An access token with what is known about it. Treated as opaque (as Okta asks of access tokens): nothing here is read
 /// from inside the token.
 #[derive(Clone)]
 pub struct Token {

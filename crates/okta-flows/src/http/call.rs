@@ -1,5 +1,5 @@
 //! One call to Okta's APIs: the right `Authorization`, a DPoP proof per request, pacing and
-//! rate-limit waits, and what a change that cannot be read back means (checklist C10, C13).
+//! rate-limit waits, and what a change that cannot be read back means.
 
 use std::time::Duration;
 
@@ -201,7 +201,7 @@ impl Okta {
         })
     }
 
-    /// Records `X-Rate-Limit-Remaining: 0` so the next request of this bucket waits (C13 pacing).
+    /// Records `X-Rate-Limit-Remaining: 0` so the next request of this bucket waits (pacing).
     fn note_rate(&self, bucket: &str, reply: &Reply) {
         let num = |h: &str| {
             reply.header(h).and_then(|v| {
@@ -222,7 +222,7 @@ impl Okta {
     }
 
     /// How long to wait before a request of `bucket` when the last answer said no requests
-    /// are left (C13 pacing). A reset further away than one wait is an error at once: the
+    /// are left (pacing). A reset further away than one wait is an error at once: the
     /// request would only be refused.
     pub(crate) fn pace(&self, bucket: &str) -> Result<Duration> {
         let retry = self.transport().retry;

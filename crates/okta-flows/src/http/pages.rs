@@ -1,4 +1,4 @@
-//! Lazy pagination over `Link: rel="next"` (checklist C14): pages, items one by one, or each
+//! Lazy pagination over `Link: rel="next"` (RFC 8288): pages, items one by one, or each
 //! page's own JSON text; only within this org and this list, with no loops.
 
 use std::collections::HashSet;
@@ -29,7 +29,7 @@ pub(crate) fn pages<'a>(okta: &'a Okta, cred: &'a dyn Credential, path: &str) ->
     }
 }
 
-/// A lazy walk over a paginated list (C14). Each item is one page; a failure after the first
+/// A lazy walk over a paginated list. Each item is one page; a failure after the first
 /// page says how much was fetched, and ends the walk.
 pub struct Pages<'a> {
     okta: &'a Okta,

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 /// mix-up, `Duration::MAX`), and would overflow when added to the clock.
 pub(crate) const LONGEST: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// How rate limits and transient failures are retried (checklist C13).
+/// How rate limits and transient failures are retried (Okta's "Rate limits" overview).
 ///
 /// ```
 /// use std::time::Duration;

@@ -1,4 +1,4 @@
-//! One HTTP exchange: no redirects followed, bodies capped, errors parsed (checklist C2–C4, C12).
+//! One HTTP exchange: no redirects followed, bodies capped, errors parsed.
 
 use std::time::Duration;
 
@@ -69,7 +69,7 @@ impl Reply {
         })
     }
 
-    /// The body as JSON, requiring `Content-Type: application/json` (C4). The error quotes
+    /// The body as JSON, requiring `Content-Type: application/json`. The error quotes
     /// the body only for an error status: a 2xx body may hold a token.
     pub(crate) fn json(&self) -> Result<Value> {
         self.json_as()
@@ -86,7 +86,7 @@ impl Reply {
         })
     }
 
-    /// `Content-Type: application/json` (C4), or the error that says what came instead.
+    /// `Content-Type: application/json`, or the error that says what came instead.
     pub(crate) fn require_json(&self) -> Result<()> {
         if !self.is_json() {
             let excerpt = if (200..300).contains(&self.status) {
@@ -115,7 +115,7 @@ impl Reply {
         }
     }
 
-    /// Okta's error, from either body shape and `WWW-Authenticate` (C12).
+    /// Okta's error, from either body shape and `WWW-Authenticate` (RFC 6750 §3, RFC 9449 §7.1).
     pub(crate) fn problem(&self) -> Error {
         let mut p = Problem {
             status: self.status,
@@ -356,7 +356,7 @@ impl ureq::unversioned::resolver::Resolver for CachingResolver {
     }
 }
 
-/// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error (C2).
+/// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error.
 pub(crate) fn send(
     agent: &ureq::Agent,
     method: &crate::http::method::Method,

@@ -64,7 +64,7 @@ impl SignIn {
 
     /// Accepts connections until one brings this sign-in's `state` on the exact path, or an
     /// `error`, or the time is up. A wrong or missing `state` is answered and ignored: the code
-    /// is never exchanged (C18/C19).
+    /// is never exchanged.
     pub(crate) fn wait_for_code(&self, timeout: Duration) -> Result<AuthorizationCode> {
         let deadline = Instant::now() + timeout;
         self.listener

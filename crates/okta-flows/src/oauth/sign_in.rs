@@ -1,6 +1,5 @@
 //! User sign-in with Authorization Code + PKCE (RFC 7636, RFC 8252): the authorize URL, the
-//! code exchange, ID-token checks (OpenID Connect Core §3.1.3.7) and refresh (checklist
-//! C17–C20).
+//! code exchange, ID-token checks (OpenID Connect Core §3.1.3.7) and refresh.
 
 use std::net::TcpListener;
 use std::time::Duration;
@@ -93,7 +92,7 @@ impl Okta {
         })
     }
 
-    /// C20: RS256 only, a key of the server's JWKS by `kid` (fetched again once if unknown),
+    /// RS256 only, a key of the server's JWKS by `kid` (fetched again once if unknown),
     /// `iss` = the issuer, `aud` = the client, times with 2 minutes of leeway, and the `nonce`.
     fn check_id_token(
         &self,

@@ -1,5 +1,5 @@
 //! Client credentials with `private_key_jwt` and DPoP, token validation, and a cached token
-//! source that refreshes once for all threads (checklist C5–C10).
+//! source that refreshes once for all threads.
 
 use std::sync::{Arc, OnceLock};
 
@@ -481,7 +481,7 @@ pub(crate) fn client_credentials(
     })
 }
 
-/// Checks a 200 token response (C7).
+/// Checks a 200 token response (RFC 6749 §5.1, RFC 9449 §5).
 pub(crate) fn validate(
     body: &Value,
     request: &TokenRequest,

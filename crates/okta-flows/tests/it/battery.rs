@@ -1,4 +1,5 @@
-//! The client rows of the bad-input battery (okta-behaviour.md §D.4, cases 38–51), each
+//! What a hostile or broken server can send the client (oversized, truncated or mislabelled
+//! answers, redirects, foreign and looping links, bad token responses, nonce tricks), each
 //! reproduced with the emulator's fault injection: a typed error or a bounded recovery, no
 //! panic, no secret in any error.
 

@@ -1,5 +1,5 @@
 //! Issue 7 against the emulator: user sign-in with PKCE through the loopback listener, the
-//! callback rows of the battery (53, 54), revoke and introspect, and key rotation resumed from
+//! callbacks a hostile page could send (an error, a wrong state), revoke and introspect, and key rotation resumed from
 //! every point where it can be interrupted.
 
 use std::sync::Arc;

@@ -1,5 +1,5 @@
-//! The key rows of the bad-input battery (`okta-behaviour.md` §D.4 cases 1–15) and checklist
-//! items C15/C16: each input gives a typed error that names the problem and holds no key bytes.
+//! Bad keys as people bring them (short RSA moduli, points off the curve, PEM mistakes, private
+//! members in a public JWK, duplicate members): each input gives a typed error that names the problem and holds no key bytes.
 
 use okta_jwk::__private::base64url;
 use okta_jwk::{AnyKey, Error, Jwks, KeyPair, KeySpec, PublicJwk, unescape_newlines};

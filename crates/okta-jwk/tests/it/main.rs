@@ -28,7 +28,7 @@ pub fn fixture(path: &str) -> String {
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
 
-/// The RFC vectors of `okta-behaviour.md` §E.
+/// The RFC vectors (RFC 7515, 7520, 7638, 9449).
 pub fn vectors() -> serde_json::Value {
     serde_json::from_str(&fixture("rfc/vectors.json")).unwrap()
 }

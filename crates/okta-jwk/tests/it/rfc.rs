@@ -1,4 +1,4 @@
-//! Known answers from the RFCs (`okta-behaviour.md` §E).
+//! Known answers from the RFCs (7515, 7520, 7638, 9449), in `tests/fixtures/rfc/vectors.json`.
 
 use okta_jwk::__private::base64url;
 use okta_jwk::{Algorithm, Error, KeyPair, PublicJwk};
