@@ -612,3 +612,81 @@ mod tests {
         assert_eq!(circles(&files), Vec::<String>::new());
     }
 }
+
+/// The source files ARCHITECTURE.md's code map does not name, per crate: each crate's section
+/// (`### \`crates/NAME\``, `### \`xtask\``) must name each of its files, as `dir/file.rs`, or
+/// as `dir/` and `file.rs` both (a folder's files listed after its name); `dir/mod.rs` as `dir/`.
+pub(crate) fn unmapped_files() -> Result<Vec<String>> {
+    let map = std::fs::read_to_string(root().join("ARCHITECTURE.md"))?;
+    let mut crates: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(root().join("crates"))?
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (format!("crates/{name}"), e.path())
+        })
+        .collect();
+    crates.push(("xtask".to_owned(), root().join("xtask")));
+    crates.sort();
+    let mut missing = Vec::new();
+    for (name, dir) in crates {
+        let heading = format!("### `{name}`");
+        let Some(start) = map.find(&heading) else {
+            missing.push(format!("{name}: no section"));
+            continue;
+        };
+        let rest = &map[start + heading.len()..];
+        let section = &rest[..rest.find("\n#").unwrap_or(rest.len())];
+        let src = dir.join("src");
+        let mut files: Vec<String> = Vec::new();
+        let mut stack = vec![src.clone()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(
+                        path.strip_prefix(&src)?
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                    );
+                }
+            }
+        }
+        if dir.join("build.rs").is_file() {
+            files.push("build.rs".to_owned());
+        }
+        files.sort();
+        for file in files {
+            let named = match file.rsplit_once('/') {
+                None => section.contains(&format!("`{file}`")),
+                Some((folder, "mod.rs")) => section.contains(&format!("`{folder}/")),
+                Some((folder, leaf)) => {
+                    section.contains(&format!("`{file}`"))
+                        || (section.contains(&format!("`{folder}/`"))
+                            && section.contains(&format!("`{leaf}`")))
+                }
+            };
+            if !named {
+                missing.push(format!("{name}/src/{file}"));
+            }
+        }
+    }
+    Ok(missing)
+}
+
+#[cfg(test)]
+mod map_tests {
+    use super::*;
+
+    /// ARCHITECTURE.md's code map names every source file of every crate.
+    #[test]
+    fn the_code_map_names_every_source_file() -> Result<()> {
+        let missing = unmapped_files()?;
+        assert!(
+            missing.is_empty(),
+            "ARCHITECTURE.md does not name: {missing:#?}"
+        );
+        Ok(())
+    }
+}

@@ -1,6 +1,6 @@
-//! Issue 7 against the emulator: user sign-in with PKCE through the loopback listener, the
-//! callbacks a hostile page could send (an error, a wrong state), revoke and introspect, and key rotation resumed from
-//! every point where it can be interrupted.
+//! User sign-in against the emulator, with PKCE through the loopback listener; the callbacks a
+//! hostile page could send (an error, a wrong state); revoke and introspect; and key rotation
+//! resumed from every point where it can be interrupted.
 
 use std::sync::Arc;
 use std::time::Duration;
