@@ -132,13 +132,21 @@ pub(crate) fn run() -> Result<()> {
             }
         }
     }
+    problems.extend(
+        unmapped_files()?
+            .into_iter()
+            .map(|f| format!("ARCHITECTURE.md's code map does not name {f}")),
+    );
     if !problems.is_empty() {
         bail!(
             "the architecture's rules do not hold:\n  {}",
             problems.join("\n  ")
         );
     }
-    eprintln!("modules: no circles inside any crate, and the layers' rules hold");
+    eprintln!(
+        "modules: no circles inside any crate, the layers' rules hold, and the code map names \
+         every source file"
+    );
     Ok(())
 }
 
