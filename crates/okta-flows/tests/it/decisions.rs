@@ -1,13 +1,10 @@
 //! Okta's decisions, made in the library: setup steps that can run twice (`ensure_*`), and the
 //! diagnosis of a refused call or sign-in that the command line only renders.
 
-use std::sync::Arc;
-
 use okta_flows::{
-    Caller, ClientId, DpopBinding, Ensured, Error, ErrorCode, Fix, Method, Scope,
-    ServiceCredentials, StandardRole, TokenRequest, TokenSource,
+    Caller, ClientId, Ensured, Error, ErrorCode, Fix, Method, Scope, StandardRole, TokenRequest,
+    TokenSource,
 };
-use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
 
 use crate::{Setup, scopes};
 
@@ -139,25 +136,10 @@ fn an_app_without_a_role_is_told_which_role_to_assign() {
     // Okta answers 403 E0000006 when the token holds the scope but the app has no admin role;
     // the Read-Only Administrator may view users (Okta's "Standard administrator roles").
     let s = Setup::simple();
-    let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
-    let app = s
-        .okta
-        .create_service_app(
-            &s.admin,
-            "no-role",
-            &Jwks::new(vec![key.public_jwk().clone()]),
-            DpopBinding::NotRequired,
-        )
-        .unwrap();
-    s.okta
-        .add_grant(&s.admin, app.id(), &Scope::new("okta.users.read").unwrap())
-        .unwrap();
+    let users = scopes(&["okta.users.read"]);
+    let (app, key) = s.another_app("no-role", &users);
     let client: ClientId = app.client_id().clone();
-    let tokens = TokenSource::new(
-        s.okta.clone(),
-        ServiceCredentials::new(client.clone(), key),
-        TokenRequest::new(scopes(&["okta.users.read"])),
-    );
+    let tokens = s.tokens_of(&app, key, &users);
     let err = s
         .okta
         .call(&tokens, Method::GET, "/api/v1/users", None)

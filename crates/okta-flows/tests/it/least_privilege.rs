@@ -2,10 +2,7 @@
 //! resource set derived from them) lets the app's token call one operation of each scope, and
 //! a role that lacks one is told which.
 
-use std::sync::Arc;
-
-use okta_flows::{DpopBinding, Method, Role, Scope, ServiceCredentials, TokenRequest, TokenSource};
-use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
+use okta_flows::{Method, Role, Scope};
 use serde_json::json;
 
 use crate::Setup;
@@ -45,19 +42,7 @@ fn a_custom_role_for_some_scopes_lets_each_of_them_work() {
     ];
     for (n, set) in sets.iter().enumerate() {
         let scopes = Scope::list(set).unwrap();
-        let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
-        let app = s
-            .okta
-            .create_service_app(
-                &s.admin,
-                &format!("least-{n}"),
-                &Jwks::new(vec![key.public_jwk().clone()]),
-                DpopBinding::NotRequired,
-            )
-            .unwrap();
-        for scope in &scopes {
-            s.okta.ensure_grant(&s.admin, app.id(), scope).unwrap();
-        }
+        let (app, key) = s.another_app(&format!("least-{n}"), &scopes);
         let resources = okta_flows::resources_for(s.okta.org(), &scopes).unwrap();
         let role = s
             .okta
@@ -67,11 +52,7 @@ fn a_custom_role_for_some_scopes_lets_each_of_them_work() {
         s.okta
             .ensure_role(&s.admin, app.client_id(), &role)
             .unwrap();
-        let tokens = TokenSource::new(
-            s.okta.clone(),
-            ServiceCredentials::new(app.client_id().clone(), key),
-            TokenRequest::new(scopes.clone()),
-        );
+        let tokens = s.tokens_of(&app, key, &scopes);
         for scope in *set {
             let (method, path, body) = call_for(scope, n);
             let got = s.okta.call(&tokens, method, &path, body.as_ref());
@@ -111,20 +92,8 @@ fn a_custom_role_that_lacks_a_permission_is_told_which() {
     // point of the custom one.
     use okta_flows::{Caller, ErrorCode, Fix};
     let s = Setup::simple();
-    let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
-    let app = s
-        .okta
-        .create_service_app(
-            &s.admin,
-            "narrow",
-            &Jwks::new(vec![key.public_jwk().clone()]),
-            DpopBinding::NotRequired,
-        )
-        .unwrap();
     let both = Scope::list(&["okta.users.read", "okta.groups.read"]).unwrap();
-    for scope in &both {
-        s.okta.ensure_grant(&s.admin, app.id(), scope).unwrap();
-    }
+    let (app, key) = s.another_app("narrow", &both);
     let users = Scope::list(&["okta.users.read"]).unwrap();
     let role = s
         .okta
@@ -138,11 +107,7 @@ fn a_custom_role_that_lacks_a_permission_is_told_which() {
     s.okta
         .ensure_role(&s.admin, app.client_id(), &role)
         .unwrap();
-    let tokens = TokenSource::new(
-        s.okta.clone(),
-        ServiceCredentials::new(app.client_id().clone(), key),
-        TokenRequest::new(both),
-    );
+    let tokens = s.tokens_of(&app, key, &both);
     s.okta
         .call(&tokens, Method::GET, "/api/v1/users", None)
         .unwrap();

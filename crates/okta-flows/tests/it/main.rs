@@ -93,6 +93,44 @@ impl Setup {
         }
     }
 
+    /// Another service app of this org (no DPoP), granted `scopes`, with no role yet; and its key.
+    pub fn another_app(
+        &self,
+        name: &str,
+        scopes: &[Scope],
+    ) -> (okta_flows::RegisteredApp, Arc<KeyPair>) {
+        let key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
+        let app = self
+            .okta
+            .create_service_app(
+                &self.admin,
+                name,
+                &Jwks::new(vec![key.public_jwk().clone()]),
+                DpopBinding::NotRequired,
+            )
+            .unwrap();
+        for scope in scopes {
+            self.okta
+                .ensure_grant(&self.admin, app.id(), scope)
+                .unwrap();
+        }
+        (app, key)
+    }
+
+    /// A token source of `app` for `scopes`.
+    pub fn tokens_of(
+        &self,
+        app: &okta_flows::RegisteredApp,
+        key: Arc<KeyPair>,
+        scopes: &[Scope],
+    ) -> okta_flows::TokenSource {
+        okta_flows::TokenSource::new(
+            self.okta.clone(),
+            ServiceCredentials::new(app.client_id().clone(), key),
+            okta_flows::TokenRequest::new(scopes.to_vec()),
+        )
+    }
+
     pub fn simple() -> Setup {
         Setup::new(KeySpec::Ec(Curve::P256), false, 25)
     }
