@@ -14,6 +14,7 @@ mod decisions;
 mod faults;
 mod least_privilege;
 mod path;
+mod plans;
 mod shapes;
 mod stores;
 mod user;
