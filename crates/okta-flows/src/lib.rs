@@ -114,7 +114,8 @@ pub use admin::iam::{CustomRole, ResourceSet, all_users, users_of_group};
 pub use admin::keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use admin::model::{Grant, RegisteredApp, RoleAssignment};
 pub use admin::privileges::{permissions_for, resources_for, resources_within};
-pub use plan::service::{PlannedRequest, Provisioned, ServiceAppPlan, Step};
+pub use http::planned::{PlannedAuth, PlannedRequest};
+pub use plan::service::{FirstCall, Provisioned, ServiceAppPlan, Step};
 pub use plan::user::{UserAccess, UserAccessPlan, UserStep};
 
 // User access and sign-in.

@@ -282,6 +282,32 @@ impl Okta {
     }
 }
 
+/// A call with the app's access token, as a plan lists it (the token and the proof described).
+pub(crate) fn planned_call(
+    okta: &Okta,
+    method: Method,
+    path: &str,
+    dpop: bool,
+) -> crate::http::planned::PlannedRequest {
+    let scheme = if dpop { "DPoP" } else { "Bearer" };
+    let mut headers = vec![(
+        "Authorization".to_owned(),
+        format!("{scheme} <the access token>"),
+    )];
+    if dpop {
+        headers.push(("DPoP".to_owned(), "<a proof with ath>".to_owned()));
+    }
+    crate::http::planned::PlannedRequest {
+        when: "always".to_owned(),
+        method,
+        url: format!("{}{path}", okta.org_url().as_str()),
+        by: crate::http::planned::PlannedAuth::AccessToken,
+        headers,
+        body: None,
+        form: None,
+    }
+}
+
 pub(crate) fn call(
     okta: &Okta,
     cred: &dyn Credential,

@@ -8,6 +8,7 @@ pub(crate) mod client;
 pub(crate) mod link;
 pub(crate) mod method;
 pub(crate) mod pages;
+pub(crate) mod planned;
 pub(crate) mod policy;
 pub(crate) mod retry;
 pub(crate) mod trace;

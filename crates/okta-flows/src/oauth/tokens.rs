@@ -333,6 +333,57 @@ impl TokenRequest {
 /// At most this many `use_dpop_nonce` retries (Okta's SDKs use 2).
 const NONCE_RETRIES: u32 = 2;
 
+/// The form of a client-credentials token request (RFC 6749 §4.4.2, RFC 7523 §2.2): what
+/// [`client_credentials`] sends, and what a plan lists with the assertion described.
+pub(crate) fn client_credentials_form(
+    request: &TokenRequest,
+    assertion: &str,
+) -> [(&'static str, String); 4] {
+    [
+        ("grant_type", "client_credentials".to_owned()),
+        ("scope", crate::ids::join(&request.scopes)),
+        ("client_assertion_type", CLIENT_ASSERTION_TYPE.to_owned()),
+        ("client_assertion", assertion.to_owned()),
+    ]
+}
+
+/// The token request of `client` (an id, or a placeholder), signed with `kid`, as a plan lists
+/// it: nothing when the token endpoint's URL cannot be made.
+pub(crate) fn planned_token_request(
+    okta: &Okta,
+    client: &str,
+    kid: &str,
+    request: &TokenRequest,
+    dpop: bool,
+) -> Option<crate::http::planned::PlannedRequest> {
+    let token_url = okta
+        .oauth_endpoint(OAuthEndpoint::Token)
+        .ok()?
+        .as_str()
+        .to_owned();
+    let assertion = format!("<a JWT signed by kid {kid}: iss = sub = {client}, aud = {token_url}>");
+    let form = client_credentials_form(request, &assertion)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    let mut headers = Vec::new();
+    if dpop {
+        headers.push((
+            "DPoP".to_owned(),
+            "<a proof signed by a new P-256 key, with the server's nonce once it asks>".to_owned(),
+        ));
+    }
+    Some(crate::http::planned::PlannedRequest {
+        when: "always".to_owned(),
+        method: Method::POST,
+        url: token_url,
+        by: crate::http::planned::PlannedAuth::ClientAssertion,
+        headers,
+        body: None,
+        form: Some(form),
+    })
+}
+
 pub(crate) fn client_credentials(
     okta: &Okta,
     creds: &ServiceCredentials,
@@ -378,10 +429,7 @@ pub(crate) fn client_credentials(
             None => None,
         };
         let form = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("grant_type", "client_credentials")
-            .append_pair("scope", &crate::ids::join(&request.scopes))
-            .append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE)
-            .append_pair("client_assertion", assertion.expose_secret())
+            .extend_pairs(client_credentials_form(request, assertion.expose_secret()))
             .finish();
         let mut headers = vec![("Accept", "application/json")];
         if let Some(p) = &proof {

@@ -10,11 +10,14 @@ use crate::admin::apps::service_app_body;
 use crate::admin::grants::grant_body;
 use crate::admin::model::RegisteredApp;
 use crate::admin::roles::role_body;
+use crate::cache::source::TokenSource;
 use crate::error::Result;
 use crate::http::auth::Credential;
 use crate::http::client::Okta;
 use crate::http::method::Method;
+use crate::http::planned::PlannedRequest;
 use crate::ids::{AppId, DpopBinding, Role, Scope};
+use crate::oauth::tokens::{TokenRequest, planned_token_request};
 
 /// A service app with its key, grants and role, to be made so.
 ///
@@ -49,6 +52,7 @@ pub struct ServiceAppPlan {
     scopes: Vec<Scope>,
     role: Role,
     existing: Option<AppId>,
+    first_call: String,
 }
 
 /// A step of a run, as it happens.
@@ -83,18 +87,14 @@ pub struct Provisioned {
     pub role_assigned: bool,
 }
 
-/// One request a run sends, for a dry run: credentials are not part of it.
-#[derive(Debug, Clone, PartialEq)]
+/// What a plan's first call with the app's own token returned.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct PlannedRequest {
-    /// When it is sent (`always`, `unless okta.users.read is granted`).
-    pub when: String,
-    /// The method.
-    pub method: Method,
-    /// The full URL (`{new app id}` where the id is known only once the app exists).
-    pub url: String,
-    /// The JSON body, if any.
-    pub body: Option<Value>,
+pub struct FirstCall {
+    /// The token the call was made with.
+    pub token: crate::http::auth::Token,
+    /// The first page of the call's answer.
+    pub items: Vec<Value>,
 }
 
 impl ServiceAppPlan {
@@ -108,7 +108,33 @@ impl ServiceAppPlan {
             scopes,
             role,
             existing: None,
+            first_call: "/api/v1/users?limit=10".to_owned(),
         }
+    }
+
+    /// The call the app makes with its own token once it is set up, as Okta's guide ends
+    /// (default `/api/v1/users?limit=10`): a GET of this path, its first page.
+    pub fn first_call(mut self, path: impl Into<String>) -> Self {
+        self.first_call = path.into();
+        self
+    }
+
+    /// What the app's token is asked for: the plan's scopes, all of them required.
+    pub fn token_request(&self) -> TokenRequest {
+        TokenRequest::new(self.scopes.clone()).require_all()
+    }
+
+    /// The guide's last steps, with a source of the app's tokens (made with
+    /// [`ServiceAppPlan::token_request`] and the app [`run`](ServiceAppPlan::run) made): a token,
+    /// then the first page of the plan's first call.
+    pub fn call_first(&self, okta: &Okta, tokens: &TokenSource) -> Result<FirstCall> {
+        let token = tokens.token()?;
+        let items = okta
+            .pages(tokens, &self.first_call)
+            .next()
+            .transpose()?
+            .unwrap_or_default();
+        Ok(FirstCall { token, items })
     }
 
     /// Whether the app, when created, requires DPoP (default [`DpopBinding::Required`]).
@@ -189,12 +215,7 @@ impl ServiceAppPlan {
             .map_or_else(|| "{new app id}".to_owned(), ToString::to_string);
         let mut out = Vec::new();
         let mut push = |when: String, method: Method, url: String, body: Option<Value>| {
-            out.push(PlannedRequest {
-                when,
-                method,
-                url,
-                body,
-            });
+            out.push(PlannedRequest::admin(when, method, url, body));
         };
         if let Some(existing) = &self.existing {
             push(
@@ -228,6 +249,26 @@ impl ServiceAppPlan {
             roles,
             Some(role_body(&self.role)),
         );
+        let kid = self
+            .jwks
+            .keys()
+            .first()
+            .and_then(|k| k.kid().map(ToString::to_string))
+            .unwrap_or_else(|| "(none)".to_owned());
+        let dpop = self.dpop == DpopBinding::Required;
+        out.extend(planned_token_request(
+            okta,
+            &id,
+            &kid,
+            &self.token_request(),
+            dpop,
+        ));
+        out.push(crate::http::call::planned_call(
+            okta,
+            Method::GET,
+            &self.first_call,
+            dpop,
+        ));
         out
     }
 }

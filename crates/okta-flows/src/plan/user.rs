@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::http::auth::Credential;
 use crate::http::client::Okta;
 use crate::http::method::Method;
+use crate::http::planned::PlannedRequest;
 use crate::ids::{AppId, Role, Scope};
-use crate::plan::service::PlannedRequest;
 use crate::secrets::ClientSecret;
 
 /// An OIDC app a user signs in to, with its grants, the user's assignment and the user's role.
@@ -177,12 +177,7 @@ impl UserAccessPlan {
         let login = url::form_urlencoded::byte_serialize(self.login.as_bytes()).collect::<String>();
         let mut out = Vec::new();
         let mut push = |when: String, method: Method, url: String, body: Option<Value>| {
-            out.push(PlannedRequest {
-                when,
-                method,
-                url,
-                body,
-            });
+            out.push(PlannedRequest::admin(when, method, url, body));
         };
         push(
             "always".into(),

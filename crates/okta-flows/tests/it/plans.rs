@@ -2,8 +2,11 @@
 //! requests the emulator received (method and path) are the planned ones, in order: every one
 //! on a first run, the reads alone on a second.
 
+use std::sync::Arc;
+
 use okta_flows::{
-    OidcApp, OidcAppKind, PlannedRequest, ServiceAppPlan, StandardRole, UserAccessPlan,
+    DpopBinding, OidcApp, OidcAppKind, PlannedRequest, ServiceAppPlan, ServiceCredentials,
+    StandardRole, TokenSource, UserAccessPlan,
 };
 
 use crate::{Setup, scopes};
@@ -47,17 +50,35 @@ fn is_read(when: &str) -> bool {
 fn the_service_app_plan_lists_what_its_run_sends() {
     let s = Setup::simple();
     let org = s.org.url().to_owned();
-    let key = okta_jwk::KeyPair::generate(okta_jwk::KeySpec::Ec(okta_jwk::Curve::P256)).unwrap();
+    let key = Arc::new(
+        okta_jwk::KeyPair::generate(okta_jwk::KeySpec::Ec(okta_jwk::Curve::P256)).unwrap(),
+    );
     let jwks = okta_jwk::Jwks::new(vec![key.public_jwk().clone()]);
+    // Without DPoP: with it, the token request is sent again with the server's nonce, which
+    // the plan says in words ("once it asks").
     let plan = ServiceAppPlan::new(
         "planned",
         jwks,
         scopes(&["okta.users.read", "okta.groups.read"]),
         StandardRole::ReadOnlyAdmin.into(),
-    );
+    )
+    .dpop(DpopBinding::NotRequired);
+    // The guide to its end: the admin steps, then a token and the first call with it.
+    let whole = |plan: &ServiceAppPlan| {
+        let done = plan.run(&s.okta, &s.admin, |_| {}).unwrap();
+        let creds = ServiceCredentials::for_app(&done.app, key.clone());
+        let tokens = TokenSource::new(s.okta.clone(), creds, plan.token_request());
+        let first = plan.call_first(&s.okta, &tokens).unwrap();
+        assert_eq!(first.items.len(), 10);
+        done
+    };
     let dry = plan.requests(&s.okta);
+    assert!(
+        dry.iter().any(|r| r.form.is_some()),
+        "the token request is planned"
+    );
     s.org.clear_events();
-    let done = plan.run(&s.okta, &s.admin, |_| {}).unwrap();
+    let done = whole(&plan);
     let id = done.app.id().to_string();
     let fill = [("{new app id}", id.as_str())];
     assert_eq!(received(&s), planned(&dry, &org, &fill, |_| true));
@@ -66,7 +87,7 @@ fn the_service_app_plan_lists_what_its_run_sends() {
     let again = plan.reuse(Some(done.app.id().clone()));
     let dry = again.requests(&s.okta);
     s.org.clear_events();
-    again.run(&s.okta, &s.admin, |_| {}).unwrap();
+    whole(&again);
     assert_eq!(received(&s), planned(&dry, &org, &[], is_read));
 }
 

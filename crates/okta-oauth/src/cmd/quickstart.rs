@@ -6,8 +6,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::Args;
 use okta_flows::{
-    AppId, OrgUrl, Scope, ServiceAppPlan, ServiceCredentials, StandardRole, Step, TokenRequest,
-    TokenSource,
+    AppId, OrgUrl, Scope, ServiceAppPlan, ServiceCredentials, StandardRole, Step, TokenSource,
 };
 use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
 use serde_json::{Value, json};
@@ -167,15 +166,12 @@ impl Quickstart {
         )?;
 
         let creds = ServiceCredentials::for_app(&app, Arc::new(key));
-        let source = TokenSource::new(
-            okta.clone(),
-            creds,
-            TokenRequest::scopes(&scopes)?.require_all(),
-        )
-        .persist_to(dir.join("tokens.json"));
-        let token = source
-            .token()
-            .context("getting a token with client credentials")?;
+        let source = TokenSource::new(okta.clone(), creds, plan.token_request())
+            .persist_to(dir.join("tokens.json"));
+        let first = plan
+            .call_first(&okta, &source)
+            .context("getting a token with client credentials, then the first users")?;
+        let token = first.token;
         let kind = if token.token_type() == okta_flows::TokenType::DPoP {
             "DPoP"
         } else {
@@ -185,11 +181,7 @@ impl Quickstart {
             "got a {kind} access token with {} (valid for an hour)",
             token.scopes().join(" ")
         ));
-        let users = okta
-            .pages(&source, "/api/v1/users?limit=10")
-            .next()
-            .transpose()?
-            .unwrap_or_default();
+        let users = first.items;
         out.step(&format!("listed the first {} users with it", users.len()));
         let logins: Vec<&str> = users
             .iter()
@@ -262,10 +254,6 @@ impl Quickstart {
         };
         let jwks = Jwks::new(vec![key.public_jwk().clone()]);
         let recorded = recorded_app(dir);
-        let id = recorded
-            .as_ref()
-            .map_or_else(|| "{new app id}".to_owned(), ToString::to_string);
-        let url = |path: &str| format!("{}{path}", org.as_str());
         let mut steps = vec![json!({"step": key_note})];
         let role = if self.least_privilege {
             let scopes = Scope::list(scopes)?;
@@ -282,33 +270,27 @@ impl Quickstart {
             self.role.parse::<StandardRole>()?.into()
         };
         for r in self.service_app_plan(jwks, recorded, role)?.requests(&okta) {
+            let mut headers = serde_json::Map::new();
+            if r.by == okta_flows::PlannedAuth::Admin {
+                headers.insert("Authorization".into(), ssws.into());
+            }
+            for (name, value) in r.headers {
+                headers.insert(name, value.into());
+            }
             let mut step = json!({
-                "when": r.when, "method": r.method.as_str(), "url": r.url,
-                "headers": {"Authorization": ssws},
+                "when": r.when, "method": r.method.as_str(), "url": r.url, "headers": headers,
             });
             if let Some(body) = r.body {
                 step["body"] = body;
             }
+            if let Some(form) = r.form {
+                step["form"] = form
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+            }
             steps.push(step);
         }
-        let token_url = okta
-            .oauth_endpoint(okta_flows::OAuthEndpoint::Token)?
-            .as_str()
-            .to_owned();
-        steps.push(json!({
-            "when": "always", "method": "POST", "url": token_url,
-            "headers": {"DPoP": "<a proof signed by a new P-256 key, once the server asks for it>"},
-            "form": {
-                "grant_type": "client_credentials",
-                "scope": scopes.join(" "),
-                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion": format!("<a JWT signed by kid {}: iss = sub = {id}, aud = {token_url}>", key.kid()),
-            },
-        }));
-        steps.push(json!({
-            "when": "always", "method": "GET", "url": url("/api/v1/users?limit=10"),
-            "headers": {"Authorization": "DPoP <the access token>", "DPoP": "<a proof with ath>"},
-        }));
         for step in &steps {
             if out.json {
                 out.line(step);

@@ -1,0 +1,54 @@
+//! A request as a dry run lists it: method, URL, what authorizes it, headers and body, every
+//! secret described, never shown.
+
+use serde_json::Value;
+
+use crate::http::method::Method;
+
+/// One request a run sends, for a dry run: credentials are not part of it, only described.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PlannedRequest {
+    /// When it is sent (`always`, `unless okta.users.read is granted`).
+    pub when: String,
+    /// The method.
+    pub method: Method,
+    /// The full URL (`{new app id}` where the id is known only once the app exists).
+    pub url: String,
+    /// What authorizes it.
+    pub by: PlannedAuth,
+    /// Its headers besides `Authorization` for [`PlannedAuth::Admin`], each value described
+    /// (`<a proof with ath>`), never a secret.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, if any.
+    pub body: Option<Value>,
+    /// The form body (`application/x-www-form-urlencoded`), if any, secrets described.
+    pub form: Option<Vec<(String, String)>>,
+}
+
+/// What authorizes a planned request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlannedAuth {
+    /// The admin credential the plan runs with (an API token, or an admin's access token).
+    Admin,
+    /// The app itself, with a client assertion in the form (`private_key_jwt`).
+    ClientAssertion,
+    /// The app's access token (with a DPoP proof when the app requires DPoP).
+    AccessToken,
+}
+
+impl PlannedRequest {
+    /// A request of the admin steps.
+    pub(crate) fn admin(when: String, method: Method, url: String, body: Option<Value>) -> Self {
+        PlannedRequest {
+            when,
+            method,
+            url,
+            by: PlannedAuth::Admin,
+            headers: Vec::new(),
+            body,
+            form: None,
+        }
+    }
+}
