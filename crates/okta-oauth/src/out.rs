@@ -144,6 +144,31 @@ pub(crate) fn render_step(step: &serde_json::Value) -> String {
     text
 }
 
+/// A planned request as a step of a dry run: `admin` describes the credential of the admin
+/// steps; everything else okta-flows describes itself.
+pub(crate) fn planned_step(r: okta_flows::PlannedRequest, admin: &str) -> serde_json::Value {
+    let mut headers = serde_json::Map::new();
+    if r.by == okta_flows::PlannedAuth::Admin {
+        headers.insert("Authorization".into(), admin.into());
+    }
+    for (name, value) in r.headers {
+        headers.insert(name, value.into());
+    }
+    let mut step = serde_json::json!({
+        "when": r.when, "method": r.method.as_str(), "url": r.url, "headers": headers,
+    });
+    if let Some(body) = r.body {
+        step["body"] = body;
+    }
+    if let Some(form) = r.form {
+        step["form"] = form
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+    }
+    step
+}
+
 /// An error and its causes, each said once: okta-flows' errors include their cause in their own
 /// text, so a cause that already ends the message before it is not repeated.
 pub(crate) fn error_text(e: &anyhow::Error) -> String {

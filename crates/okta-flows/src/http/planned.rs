@@ -34,8 +34,13 @@ pub enum PlannedAuth {
     Admin,
     /// The app itself, with a client assertion in the form (`private_key_jwt`).
     ClientAssertion,
-    /// The app's access token (with a DPoP proof when the app requires DPoP).
+    /// The app's access token (with a DPoP proof when the app requires DPoP), or a signed-in
+    /// user's.
     AccessToken,
+    /// A person, in their browser (the authorize request of a sign-in).
+    Person,
+    /// The app's client secret (a web app's, in the form) or, for a public app, nothing.
+    ClientSecret,
 }
 
 impl PlannedRequest {

@@ -14,6 +14,7 @@ use crate::error::{Error, Result, safe};
 use crate::http::auth::{Token, TokenType};
 use crate::http::client::Okta;
 use crate::http::method::Method;
+use crate::http::planned::{PlannedAuth, PlannedRequest};
 use crate::http::transport::MAX_JSON;
 use crate::ids::Scope;
 use crate::oauth::client_auth::ClientAuth;
@@ -164,6 +165,106 @@ pub(crate) fn fetch_jwks_at(okta: &Okta, url: &str) -> Result<Jwks> {
     })
 }
 
+/// The query of an authorize request (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect Core
+/// §3.1.2.1): what [`start_sign_in`] sends, and what a plan lists with the secrets described.
+fn authorize_query<'a>(
+    client_id: &'a str,
+    redirect_uri: &'a str,
+    scopes: &[Scope],
+    state: &'a str,
+    challenge: &'a str,
+    nonce: Option<&'a str>,
+) -> Vec<(&'static str, String)> {
+    let mut q = vec![
+        ("client_id", client_id.to_owned()),
+        ("response_type", "code".to_owned()),
+        ("redirect_uri", redirect_uri.to_owned()),
+        ("scope", crate::ids::join(scopes)),
+        ("state", state.to_owned()),
+        ("code_challenge", challenge.to_owned()),
+        ("code_challenge_method", "S256".to_owned()),
+    ];
+    if let Some(n) = nonce {
+        q.push(("nonce", n.to_owned()));
+    }
+    q
+}
+
+/// The form of a code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5), before client
+/// authentication: what [`finish_sign_in`] sends, and what a plan lists described.
+fn code_exchange_form(
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("grant_type", "authorization_code".to_owned()),
+        ("code", code.to_owned()),
+        ("redirect_uri", redirect_uri.to_owned()),
+        ("code_verifier", verifier.to_owned()),
+    ]
+}
+
+/// A person's sign-in to the app `client` (an id, or a placeholder) as a plan lists it: the
+/// authorize request their browser makes, then the code exchange, authenticated with the
+/// app's client secret in the form when `secret` (a web app), else as a public client.
+pub(crate) fn planned_sign_in(
+    okta: &Okta,
+    client: &str,
+    redirect_uri: &str,
+    scopes: &[Scope],
+    secret: bool,
+) -> Vec<PlannedRequest> {
+    let (Ok(authorize), Ok(token)) = (
+        okta.oauth_endpoint(OAuthEndpoint::Authorize),
+        okta.oauth_endpoint(OAuthEndpoint::Token),
+    ) else {
+        return Vec::new();
+    };
+    let openid = scopes.iter().any(|s| s.as_str() == "openid");
+    let mut url = authorize.url().clone();
+    url.query_pairs_mut().extend_pairs(authorize_query(
+        client,
+        redirect_uri,
+        scopes,
+        "<random>",
+        "<S256 of the PKCE verifier>",
+        openid.then_some("<random>"),
+    ));
+    let mut form: Vec<(String, String)> =
+        code_exchange_form("<the code>", redirect_uri, "<the PKCE verifier>")
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+    form.push(("client_id".to_owned(), client.to_owned()));
+    if secret {
+        form.push((
+            "client_secret".to_owned(),
+            "<the client secret, redacted>".to_owned(),
+        ));
+    }
+    vec![
+        PlannedRequest {
+            when: "always".to_owned(),
+            method: Method::GET,
+            url: url.to_string(),
+            by: PlannedAuth::Person,
+            headers: Vec::new(),
+            body: None,
+            form: None,
+        },
+        PlannedRequest {
+            when: "always".to_owned(),
+            method: Method::POST,
+            url: token.as_str().to_owned(),
+            by: PlannedAuth::ClientSecret,
+            headers: Vec::new(),
+            body: None,
+            form: Some(form),
+        },
+    ]
+}
+
 pub(crate) fn start_sign_in(
     okta: &Okta,
     client_id: &ClientId,
@@ -193,19 +294,14 @@ pub(crate) fn start_sign_in(
         None
     };
     let mut url = okta.oauth_endpoint(OAuthEndpoint::Authorize)?.url().clone();
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("client_id", client_id.as_str())
-            .append_pair("response_type", "code")
-            .append_pair("redirect_uri", &redirect_uri)
-            .append_pair("scope", &crate::ids::join(scopes))
-            .append_pair("state", state.expose_secret())
-            .append_pair("code_challenge", pkce.challenge())
-            .append_pair("code_challenge_method", "S256");
-        if let Some(n) = &nonce {
-            q.append_pair("nonce", n.expose_secret());
-        }
-    }
+    url.query_pairs_mut().extend_pairs(authorize_query(
+        client_id.as_str(),
+        &redirect_uri,
+        scopes,
+        state.expose_secret(),
+        pkce.challenge(),
+        nonce.as_ref().map(OAuthState::expose_secret),
+    ));
     Ok(SignIn {
         url: url.to_string(),
         redirect_uri,
@@ -226,15 +322,11 @@ pub(crate) fn finish_sign_in(
 ) -> Result<UserTokens> {
     let code = sign_in.wait_for_code(timeout)?;
     drop(sign_in.listener);
-    let mut fields = vec![
-        ("grant_type", "authorization_code".to_owned()),
-        ("code", code.expose_secret().to_owned()),
-        ("redirect_uri", sign_in.redirect_uri.clone()),
-        (
-            "code_verifier",
-            sign_in.pkce.verifier().expose_secret().to_owned(),
-        ),
-    ];
+    let mut fields = code_exchange_form(
+        code.expose_secret(),
+        &sign_in.redirect_uri,
+        sign_in.pkce.verifier().expose_secret(),
+    );
     if let ClientAuth::PrivateKeyJwt(_) = auth {
         fields.push(("client_id", sign_in.client_id.as_str().to_owned()));
     }

@@ -6,17 +6,18 @@
 
 use serde_json::{Value, json};
 
-use crate::admin::access::{OidcApp, User};
+use crate::admin::access::{OidcApp, OidcAppKind, User};
 use crate::admin::grants::grant_body;
 use crate::admin::model::RegisteredApp;
 use crate::admin::roles::role_body;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
-use crate::http::auth::Credential;
+use crate::http::auth::{Credential, Token};
 use crate::http::client::Okta;
 use crate::http::method::Method;
 use crate::http::planned::PlannedRequest;
 use crate::ids::{AppId, Role, Scope};
+use crate::oauth::sign_in::planned_sign_in;
 use crate::secrets::ClientSecret;
 
 /// An OIDC app a user signs in to, with its grants, the user's assignment and the user's role.
@@ -28,6 +29,7 @@ pub struct UserAccessPlan {
     role: Role,
     existing: Option<AppId>,
     have_secret: bool,
+    first_call: String,
 }
 
 /// A step of a run, as it happens.
@@ -77,7 +79,25 @@ impl UserAccessPlan {
             role,
             existing: None,
             have_secret: false,
+            first_call: "/api/v1/users?limit=10".to_owned(),
         }
+    }
+
+    /// The call the user makes with their own token once signed in (default
+    /// `/api/v1/users?limit=10`): a GET of this path, its first page.
+    pub fn first_call(mut self, path: impl Into<String>) -> Self {
+        self.first_call = path.into();
+        self
+    }
+
+    /// The guide's last step, with the signed-in user's token: the first page of the plan's
+    /// first call.
+    pub fn call_first(&self, okta: &Okta, token: &Token) -> Result<Vec<Value>> {
+        Ok(okta
+            .pages(token, &self.first_call)
+            .next()
+            .transpose()?
+            .unwrap_or_default())
     }
 
     /// The app an earlier run made, and whether its client secret is still at hand (when it is
@@ -237,6 +257,22 @@ impl UserAccessPlan {
             roles,
             Some(role_body(&self.role)),
         );
+        // The person signs in (the app's first redirect URI), then calls with their token.
+        if let Some(redirect) = self.app.redirect_uris.first() {
+            out.extend(planned_sign_in(
+                okta,
+                &id,
+                redirect,
+                &self.scopes,
+                self.app.kind == OidcAppKind::Web,
+            ));
+        }
+        out.push(crate::http::call::planned_call(
+            okta,
+            Method::GET,
+            &self.first_call,
+            false,
+        ));
         out
     }
 }

@@ -93,30 +93,60 @@ fn the_service_app_plan_lists_what_its_run_sends() {
 
 #[test]
 fn the_user_access_plan_lists_what_its_run_sends() {
-    let s = Setup::simple();
-    let org = s.org.url().to_owned();
-    let spec = OidcApp::new(
-        "planned web app",
-        OidcAppKind::Web,
-        vec!["http://127.0.0.1:8765/callback".into()],
-    )
-    .unwrap();
+    use crate::user_access::{browse, free_redirect, org};
+    let o = org({
+        let mut config = okta_emulator::Config::default();
+        config.default_login = Some("user4@example.com".into());
+        config
+    });
+    let url = o.org.url().to_owned();
+    let (port, redirect) = free_redirect();
+    let spec = OidcApp::new("planned web app", OidcAppKind::Web, vec![redirect]).unwrap();
+    let asked = scopes(&["okta.users.read"]);
     let plan = UserAccessPlan::new(
         spec,
         "user4@example.com",
-        scopes(&["okta.users.read"]),
+        asked.clone(),
         StandardRole::ReadOnlyAdmin.into(),
     );
-    let dry = plan.requests(&s.okta);
-    s.org.clear_events();
-    let done = plan.run(&s.okta, &s.admin, |_| {}).unwrap();
+    // The guide to its end: the admin steps, the person's sign-in, the first call.
+    let whole = |plan: &UserAccessPlan| {
+        let done = plan.run(&o.okta, &o.admin, |_| {}).unwrap();
+        let secret = done
+            .new_secret
+            .clone()
+            .or_else(|| done.app.client_secret().cloned())
+            .expect("the web app's secret");
+        let sign_in = o
+            .okta
+            .start_sign_in(done.app.client_id(), port, "/callback", &asked)
+            .unwrap();
+        let browser = browse(sign_in.url().to_owned());
+        let auth = okta_flows::ClientAuth::Secret {
+            client_id: done.app.client_id(),
+            secret: &secret,
+        };
+        let tokens = o
+            .okta
+            .finish_sign_in(sign_in, auth, std::time::Duration::from_secs(20))
+            .unwrap();
+        browser.join().unwrap();
+        assert!(!plan.call_first(&o.okta, &tokens.access).unwrap().is_empty());
+        done
+    };
+    let dry = plan.requests(&o.okta);
+    o.org.clear_events();
+    let done = whole(&plan);
     let (app, user) = (done.app.id().to_string(), done.user.id.to_string());
     let fill = [("{new app id}", app.as_str()), ("{user id}", user.as_str())];
-    assert_eq!(received(&s), planned(&dry, &org, &fill, |_| true));
-
-    let again = plan.reuse(Some(done.app.id().clone()), true);
-    let dry = again.requests(&s.okta);
-    s.org.clear_events();
-    again.run(&s.okta, &s.admin, |_| {}).unwrap();
-    assert_eq!(received(&s), planned(&dry, &org, &fill, is_read));
+    let received: Vec<(String, String)> = o
+        .org
+        .events()
+        .into_iter()
+        .map(|e| (e.method, e.path))
+        .collect();
+    assert_eq!(received, planned(&dry, &url, &fill, |_| true));
+    // No secret is in the plan: the code, the verifier and the secret are described.
+    let text = format!("{dry:?}");
+    assert!(text.contains("<the client secret, redacted>"), "{text}");
 }

@@ -15,13 +15,13 @@ use okta_flows::{
 
 use crate::{fast_retries, scopes};
 
-struct Org {
-    org: Emulator,
-    okta: Okta,
-    admin: SswsToken,
+pub(crate) struct Org {
+    pub(crate) org: Emulator,
+    pub(crate) okta: Okta,
+    pub(crate) admin: SswsToken,
 }
 
-fn org(config: Config) -> Org {
+pub(crate) fn org(config: Config) -> Org {
     let org = Emulator::start(config).unwrap();
     let okta = Okta::builder(OrgUrl::dangerous_allow_loopback_http(org.url()).unwrap())
         .retry(fast_retries())
@@ -32,7 +32,7 @@ fn org(config: Config) -> Org {
 }
 
 /// A free loopback port and the redirect URI on it.
-fn free_redirect() -> (u16, String) {
+pub(crate) fn free_redirect() -> (u16, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -42,7 +42,7 @@ fn free_redirect() -> (u16, String) {
 }
 
 /// The scripted browser: open the authorize URL, follow its redirect to the listener.
-fn browse(url: String) -> std::thread::JoinHandle<u16> {
+pub(crate) fn browse(url: String) -> std::thread::JoinHandle<u16> {
     std::thread::spawn(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)

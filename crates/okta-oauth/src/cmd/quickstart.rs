@@ -270,26 +270,7 @@ impl Quickstart {
             self.role.parse::<StandardRole>()?.into()
         };
         for r in self.service_app_plan(jwks, recorded, role)?.requests(&okta) {
-            let mut headers = serde_json::Map::new();
-            if r.by == okta_flows::PlannedAuth::Admin {
-                headers.insert("Authorization".into(), ssws.into());
-            }
-            for (name, value) in r.headers {
-                headers.insert(name, value.into());
-            }
-            let mut step = json!({
-                "when": r.when, "method": r.method.as_str(), "url": r.url, "headers": headers,
-            });
-            if let Some(body) = r.body {
-                step["body"] = body;
-            }
-            if let Some(form) = r.form {
-                step["form"] = form
-                    .into_iter()
-                    .map(|(k, v)| (k, Value::String(v)))
-                    .collect();
-            }
-            steps.push(step);
+            steps.push(crate::out::planned_step(r, ssws));
         }
         for step in &steps {
             if out.json {

@@ -105,32 +105,14 @@ fn run(
             Ok(_) => "SSWS <the API token, redacted>",
             Err(_) => "SSWS <missing: set OKTA_CLIENT_TOKEN or give --token-file>",
         };
-        let mut steps: Vec<Value> = plan
-            .requests(&okta)
-            .into_iter()
-            .map(|r| {
-                let mut step = json!({"when": r.when, "method": r.method.as_str(), "url": r.url, "headers": {"Authorization": ssws}});
-                if let Some(body) = r.body {
-                    step["body"] = body;
-                }
-                step
-            })
-            .collect();
-        steps.push(json!({"step": format!("write the client secret to {} (mode 0600) when Okta shows one", secret_file.display())}));
-        steps.push(json!({"step": format!("sign {login} in: open the authorize URL (PKCE S256, state), wait on {redirect}")}));
-        let token_url = okta
-            .oauth_endpoint(okta_flows::OAuthEndpoint::Token)?
-            .as_str()
-            .to_owned();
-        steps.push(json!({
-            "when": "always", "method": "POST", "url": token_url,
-            "form": {"grant_type": "authorization_code", "code": "<the code>", "redirect_uri": redirect,
-                     "code_verifier": "<the PKCE verifier>", "client_id": "{app id}", "client_secret": "<the client secret, redacted>"},
-        }));
-        steps.push(json!({
-            "when": "always", "method": "GET", "url": format!("{}/api/v1/users?limit=10", okta.org().as_str()),
-            "headers": {"Authorization": "Bearer <the user's access token>"},
-        }));
+        let mut steps = vec![
+            json!({"step": format!("write the client secret to {} (mode 0600) when Okta shows one", secret_file.display())}),
+        ];
+        steps.extend(
+            plan.requests(&okta)
+                .into_iter()
+                .map(|r| crate::out::planned_step(r, ssws)),
+        );
         for step in &steps {
             if out.json {
                 out.line(step);
@@ -262,12 +244,9 @@ fn run(
         "signed {who} in; their token holds {}",
         tokens.access.scopes().join(" ")
     ));
-    let users = okta
-        .pages(&tokens.access, "/api/v1/users?limit=10")
-        .next()
-        .transpose()
-        .context("listing users with the user's token")?
-        .unwrap_or_default();
+    let users = plan
+        .call_first(&okta, &tokens.access)
+        .context("listing users with the user's token")?;
     let logins: Vec<&str> = users
         .iter()
         .filter_map(|u| u["profile"]["login"].as_str())
