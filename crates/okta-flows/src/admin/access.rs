@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use crate::admin::apps::create_app_request;
 use crate::admin::model::{RegisteredApp, RoleAssignment};
 use crate::admin::read::{role_from, text, typed};
 use crate::admin::roles::role_body;
@@ -12,6 +13,7 @@ use crate::http::auth::Credential;
 use crate::http::call::made_but_unread;
 use crate::http::client::Okta;
 use crate::http::method::Method;
+use crate::http::planned::Request;
 use crate::ids::{AppId, GroupId, Role, RoleAssignmentId, UserId};
 
 /// The kind of OIDC app a person signs in to (Okta's `settings.oauthClient.application_type`).
@@ -233,12 +235,12 @@ pub(crate) fn create_oidc_app(
     app: &OidcApp,
 ) -> Result<RegisteredApp> {
     let check = "list the apps (GET /api/v1/apps) before creating again";
-    let r = okta.call_checked(cred, Method::POST, "/api/v1/apps", Some(&app.body()), check)?;
+    let r = okta.send_request(cred, &create_app_request(app.body()), check)?;
     made_but_unread(okta.app_from(r.body), check)
 }
 
 pub(crate) fn find_user(okta: &Okta, cred: &dyn Credential, login_or_id: &str) -> Result<User> {
-    let path = format!("/api/v1/users/{}", user_segment(login_or_id)?);
+    let path = find_user_request(&user_segment(login_or_id)?).path;
     let v = okta.call(cred, Method::GET, &path, None)?.body;
     Ok(User {
         id: typed(&v, "/id", &path, "a user id", UserId::new)?,
@@ -253,10 +255,8 @@ pub(crate) fn assign_user(
     app: &AppId,
     user: &UserId,
 ) -> Result<()> {
-    let path = format!("/api/v1/apps/{app}/users");
-    let body = json!({"id": user.as_str(), "scope": "USER"});
     let check = "list the app's users (GET /api/v1/apps/{id}/users)";
-    okta.call_checked(cred, Method::POST, &path, Some(&body), check)
+    okta.send_request(cred, &assign_user_request(app, user), check)
         .map(|_| ())
 }
 
@@ -317,8 +317,7 @@ pub(crate) fn is_assigned(
     app: &AppId,
     user: &UserId,
 ) -> Result<bool> {
-    let path = format!("/api/v1/apps/{app}/users/{user}");
-    match okta.call(cred, Method::GET, &path, None) {
+    match okta.send_request(cred, &is_assigned_request(app, user), "") {
         Ok(_) => Ok(true),
         Err(e) if e.status() == Some(404) => Ok(false),
         Err(e) => Err(e),
@@ -331,10 +330,10 @@ pub(crate) fn assign_user_role(
     user: &UserId,
     role: &Role,
 ) -> Result<RoleAssignment> {
-    let path = format!("/api/v1/users/{user}/roles");
     let check = "list the user's roles (GET /api/v1/users/{id}/roles)";
-    let r = okta.call_checked(cred, Method::POST, &path, Some(&role_body(role)), check)?;
-    made_but_unread(role_from(&r.body, &path), check)
+    let request = assign_user_role_request(user, role);
+    let r = okta.send_request(cred, &request, check)?;
+    made_but_unread(role_from(&r.body, &request.path), check)
 }
 
 pub(crate) fn list_user_roles(
@@ -342,7 +341,7 @@ pub(crate) fn list_user_roles(
     cred: &dyn Credential,
     user: &UserId,
 ) -> Result<Vec<RoleAssignment>> {
-    okta.list(cred, &format!("/api/v1/users/{user}/roles"), role_from)
+    okta.list(cred, &list_user_roles_request(user).path, role_from)
 }
 
 pub(crate) fn unassign_user_role(
@@ -353,6 +352,40 @@ pub(crate) fn unassign_user_role(
 ) -> Result<()> {
     let path = format!("/api/v1/users/{user}/roles/{assignment}");
     okta.call(cred, Method::DELETE, &path, None).map(|_| ())
+}
+
+/// `GET /api/v1/users/{user}` (an id, or a login as a path segment).
+pub(crate) fn find_user_request(user: &dyn std::fmt::Display) -> Request {
+    Request::get(format!("/api/v1/users/{user}"))
+}
+
+/// `POST /api/v1/apps/{app}/users`: the user assigned to the app.
+pub(crate) fn assign_user_request(
+    app: &dyn std::fmt::Display,
+    user: &dyn std::fmt::Display,
+) -> Request {
+    Request::post(
+        format!("/api/v1/apps/{app}/users"),
+        json!({"id": user.to_string(), "scope": "USER"}),
+    )
+}
+
+/// `GET /api/v1/apps/{app}/users/{user}`: 200 when the user is assigned, 404 when not.
+pub(crate) fn is_assigned_request(
+    app: &dyn std::fmt::Display,
+    user: &dyn std::fmt::Display,
+) -> Request {
+    Request::get(format!("/api/v1/apps/{app}/users/{user}"))
+}
+
+/// `POST /api/v1/users/{user}/roles` with `role`.
+pub(crate) fn assign_user_role_request(user: &dyn std::fmt::Display, role: &Role) -> Request {
+    Request::post(format!("/api/v1/users/{user}/roles"), role_body(role))
+}
+
+/// `GET /api/v1/users/{user}/roles`.
+pub(crate) fn list_user_roles_request(user: &dyn std::fmt::Display) -> Request {
+    Request::get(format!("/api/v1/users/{user}/roles"))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::http::auth::Credential;
 use crate::http::call::made_but_unread;
 use crate::http::client::Okta;
 use crate::http::method::Method;
+use crate::http::planned::Request;
 use crate::ids::{AppId, DpopBinding};
 
 pub(crate) fn register_service_app(
@@ -61,14 +62,26 @@ pub(crate) fn create_service_app(
     dpop: DpopBinding,
 ) -> Result<RegisteredApp> {
     let check = "list the apps (GET /api/v1/apps) before creating again";
-    let body = service_app_body(name, jwks, dpop);
-    let r = okta.call_checked(cred, Method::POST, "/api/v1/apps", Some(&body), check)?;
+    let r = okta.send_request(
+        cred,
+        &create_app_request(service_app_body(name, jwks, dpop)),
+        check,
+    )?;
     made_but_unread(okta.app_from(r.body), check)
 }
 
+/// `POST /api/v1/apps` with an app's JSON.
+pub(crate) fn create_app_request(body: Value) -> Request {
+    Request::post("/api/v1/apps".to_owned(), body)
+}
+
+/// `GET /api/v1/apps/{app}`.
+pub(crate) fn get_app_request(app: &dyn std::fmt::Display) -> Request {
+    Request::get(format!("/api/v1/apps/{app}"))
+}
+
 pub(crate) fn get_app(okta: &Okta, cred: &dyn Credential, id: &AppId) -> Result<RegisteredApp> {
-    let path = format!("/api/v1/apps/{id}");
-    okta.app_from(okta.call(cred, Method::GET, &path, None)?.body)
+    okta.app_from(okta.send_request(cred, &get_app_request(id), "")?.body)
 }
 
 pub(crate) fn list_apps(okta: &Okta, cred: &dyn Credential) -> Result<Vec<RegisteredApp>> {

@@ -9,6 +9,7 @@ use crate::http::auth::Credential;
 use crate::http::call::made_but_unread;
 use crate::http::client::Okta;
 use crate::http::method::Method;
+use crate::http::planned::Request;
 use crate::ids::{AppId, GrantId, Scope};
 use crate::org::OrgUrl;
 
@@ -18,16 +19,28 @@ pub(crate) fn add_grant(
     app: &AppId,
     scope: &Scope,
 ) -> Result<Grant> {
-    let path = format!("/api/v1/apps/{app}/grants");
     let check = "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again";
-    let body = grant_body(okta.org_url(), scope);
-    let r = okta.call_checked(cred, Method::POST, &path, Some(&body), check)?;
-    made_but_unread(grant_from(&r.body, &path), check)
+    let request = add_grant_request(okta.org_url(), app, scope);
+    let r = okta.send_request(cred, &request, check)?;
+    made_but_unread(grant_from(&r.body, &request.path), check)
+}
+
+/// `POST /api/v1/apps/{app}/grants` for `scope`, issued by the org.
+pub(crate) fn add_grant_request(
+    org: &OrgUrl,
+    app: &dyn std::fmt::Display,
+    scope: &Scope,
+) -> Request {
+    Request::post(format!("/api/v1/apps/{app}/grants"), grant_body(org, scope))
+}
+
+/// `GET /api/v1/apps/{app}/grants`.
+pub(crate) fn list_grants_request(app: &dyn std::fmt::Display) -> Request {
+    Request::get(format!("/api/v1/apps/{app}/grants"))
 }
 
 pub(crate) fn list_grants(okta: &Okta, cred: &dyn Credential, app: &AppId) -> Result<Vec<Grant>> {
-    let path = format!("/api/v1/apps/{app}/grants");
-    okta.list(cred, &path, grant_from)
+    okta.list(cred, &list_grants_request(app).path, grant_from)
 }
 
 pub(crate) fn revoke_grant(

@@ -11,6 +11,7 @@ use crate::http::auth::Credential;
 use crate::http::call::made_but_unread;
 use crate::http::client::Okta;
 use crate::http::method::Method;
+use crate::http::planned::Request;
 use crate::ids::{Role, RoleAssignmentId};
 
 pub(crate) fn assign_role(
@@ -19,10 +20,23 @@ pub(crate) fn assign_role(
     client: &ClientId,
     role: &Role,
 ) -> Result<RoleAssignment> {
-    let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
     let check = "list the client's roles (GET /oauth2/v1/clients/{id}/roles)";
-    let r = okta.call_checked(cred, Method::POST, &path, Some(&role_body(role)), check)?;
-    made_but_unread(role_from(&r.body, &path), check)
+    let request = assign_role_request(&client_segment(client)?, role);
+    let r = okta.send_request(cred, &request, check)?;
+    made_but_unread(role_from(&r.body, &request.path), check)
+}
+
+/// `POST /oauth2/v1/clients/{client}/roles` with `role`.
+pub(crate) fn assign_role_request(client: &dyn std::fmt::Display, role: &Role) -> Request {
+    Request::post(
+        format!("/oauth2/v1/clients/{client}/roles"),
+        role_body(role),
+    )
+}
+
+/// `GET /oauth2/v1/clients/{client}/roles`.
+pub(crate) fn list_roles_request(client: &dyn std::fmt::Display) -> Request {
+    Request::get(format!("/oauth2/v1/clients/{client}/roles"))
 }
 
 pub(crate) fn unassign_role(
@@ -43,8 +57,11 @@ pub(crate) fn list_roles(
     cred: &dyn Credential,
     client: &ClientId,
 ) -> Result<Vec<RoleAssignment>> {
-    let path = format!("/oauth2/v1/clients/{}/roles", client_segment(client)?);
-    okta.list(cred, &path, role_from)
+    okta.list(
+        cred,
+        &list_roles_request(&client_segment(client)?).path,
+        role_from,
+    )
 }
 
 /// The body of `POST /oauth2/v1/clients/{id}/roles` that [`Okta::assign_role`] sends (Okta's

@@ -282,6 +282,19 @@ impl Okta {
     }
 }
 
+impl Okta {
+    /// Sends an admin step's request; a change whose answer cannot be read is
+    /// [`Error::OutcomeUnknown`] with `check`.
+    pub(crate) fn send_request(
+        &self,
+        cred: &dyn Credential,
+        r: &crate::http::planned::Request,
+        check: &'static str,
+    ) -> Result<ApiResponse> {
+        self.call_checked(cred, r.method, &r.path, r.body.as_ref(), check)
+    }
+}
+
 /// A call with the app's access token, as a plan lists it (the token and the proof described).
 pub(crate) fn planned_call(
     okta: &Okta,

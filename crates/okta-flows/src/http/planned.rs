@@ -57,3 +57,42 @@ impl PlannedRequest {
         }
     }
 }
+
+/// A request of an admin step, as one function makes it: the sender sends it, a plan lists it.
+/// Ids may be placeholders (`{new app id}`) when a plan lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) body: Option<Value>,
+}
+
+impl Request {
+    /// `GET path`.
+    pub(crate) fn get(path: String) -> Request {
+        Request {
+            method: Method::GET,
+            path,
+            body: None,
+        }
+    }
+
+    /// `POST path` with a JSON body.
+    pub(crate) fn post(path: String, body: Value) -> Request {
+        Request {
+            method: Method::POST,
+            path,
+            body: Some(body),
+        }
+    }
+
+    /// As a plan lists it, sent with the admin credential to the org at `origin`.
+    pub(crate) fn planned(self, origin: &str, when: impl Into<String>) -> PlannedRequest {
+        PlannedRequest::admin(
+            when.into(),
+            self.method,
+            format!("{origin}{}", self.path),
+            self.body,
+        )
+    }
+}

@@ -6,10 +6,10 @@
 use okta_jwk::Jwks;
 use serde_json::Value;
 
-use crate::admin::apps::service_app_body;
-use crate::admin::grants::grant_body;
+use crate::admin::apps::{create_app_request, get_app_request, service_app_body};
+use crate::admin::grants::{add_grant_request, list_grants_request};
 use crate::admin::model::RegisteredApp;
-use crate::admin::roles::role_body;
+use crate::admin::roles::{assign_role_request, list_roles_request};
 use crate::cache::source::TokenSource;
 use crate::error::Result;
 use crate::http::auth::Credential;
@@ -204,50 +204,38 @@ impl ServiceAppPlan {
         })
     }
 
-    /// The requests a run would send to `okta`'s org, in order, each with when it is sent.
+    /// The requests a run would send to `okta`'s org, in order, each with when it is sent:
+    /// the admin steps, then the token request and the first call. Each is made by the same
+    /// function as the request a run sends.
     pub fn requests(&self, okta: &Okta) -> Vec<PlannedRequest> {
         let org = okta.org();
-        // `{new app id}` is not a URL path segment, so these URLs are written as text.
-        let url = |path: &str| format!("{}{path}", org.as_str());
+        let origin = org.as_str();
         let id = self
             .existing
             .as_ref()
             .map_or_else(|| "{new app id}".to_owned(), ToString::to_string);
         let mut out = Vec::new();
-        let mut push = |when: String, method: Method, url: String, body: Option<Value>| {
-            out.push(PlannedRequest::admin(when, method, url, body));
-        };
         if let Some(existing) = &self.existing {
-            push(
-                "always (the app recorded by an earlier run)".into(),
-                Method::GET,
-                url(&format!("/api/v1/apps/{existing}")),
-                None,
+            out.push(
+                get_app_request(existing)
+                    .planned(origin, "always (the app recorded by an earlier run)"),
             );
         }
-        push(
-            "unless the recorded app exists".into(),
-            Method::POST,
-            url("/api/v1/apps"),
-            Some(service_app_body(&self.name, &self.jwks, self.dpop)),
+        out.push(
+            create_app_request(service_app_body(&self.name, &self.jwks, self.dpop))
+                .planned(origin, "unless the recorded app exists"),
         );
-        let grants = url(&format!("/api/v1/apps/{id}/grants"));
-        push("always".into(), Method::GET, grants.clone(), None);
+        out.push(list_grants_request(&id).planned(origin, "always"));
         for scope in &self.scopes {
-            push(
-                format!("unless {scope} is granted"),
-                Method::POST,
-                grants.clone(),
-                Some(grant_body(org, scope)),
+            out.push(
+                add_grant_request(org, &id, scope)
+                    .planned(origin, format!("unless {scope} is granted")),
             );
         }
-        let roles = url(&format!("/oauth2/v1/clients/{id}/roles"));
-        push("always".into(), Method::GET, roles.clone(), None);
-        push(
-            format!("unless the app has {}", self.role),
-            Method::POST,
-            roles,
-            Some(role_body(&self.role)),
+        out.push(list_roles_request(&id).planned(origin, "always"));
+        out.push(
+            assign_role_request(&id, &self.role)
+                .planned(origin, format!("unless the app has {}", self.role)),
         );
         let kid = self
             .jwks

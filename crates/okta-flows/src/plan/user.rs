@@ -6,16 +6,19 @@
 
 use serde_json::{Value, json};
 
-use crate::admin::access::{OidcApp, OidcAppKind, User};
-use crate::admin::grants::grant_body;
+use crate::admin::access::{
+    OidcApp, OidcAppKind, User, assign_user_request, assign_user_role_request, find_user_request,
+    is_assigned_request, list_user_roles_request,
+};
+use crate::admin::apps::{create_app_request, get_app_request};
+use crate::admin::grants::{add_grant_request, list_grants_request};
 use crate::admin::model::RegisteredApp;
-use crate::admin::roles::role_body;
 use crate::code::ErrorCode;
 use crate::error::{Error, Result};
 use crate::http::auth::{Credential, Token};
 use crate::http::client::Okta;
 use crate::http::method::Method;
-use crate::http::planned::PlannedRequest;
+use crate::http::planned::{PlannedRequest, Request};
 use crate::ids::{AppId, Role, Scope};
 use crate::oauth::sign_in::planned_sign_in;
 use crate::secrets::ClientSecret;
@@ -186,77 +189,48 @@ impl UserAccessPlan {
         })
     }
 
-    /// The requests a run would send to `okta`'s org, in order, each with when it is sent.
+    /// The requests a run would send to `okta`'s org, in order, each with when it is sent:
+    /// the admin steps, then the person's sign-in and the first call with their token. Each is
+    /// made by the same function as the request a run sends.
     pub fn requests(&self, okta: &Okta) -> Vec<PlannedRequest> {
         let org = okta.org();
-        let url = |path: &str| format!("{}{path}", org.as_str());
+        let origin = org.as_str();
         let id = self
             .existing
             .as_ref()
             .map_or_else(|| "{new app id}".to_owned(), ToString::to_string);
         let login = url::form_urlencoded::byte_serialize(self.login.as_bytes()).collect::<String>();
-        let mut out = Vec::new();
-        let mut push = |when: String, method: Method, url: String, body: Option<Value>| {
-            out.push(PlannedRequest::admin(when, method, url, body));
-        };
-        push(
-            "always".into(),
-            Method::GET,
-            url(&format!("/api/v1/users/{login}")),
-            None,
-        );
+        let user = "{user id}";
+        let mut out = vec![find_user_request(&login).planned(origin, "always")];
         if let Some(existing) = &self.existing {
-            push(
-                "always (the app recorded by an earlier run)".into(),
-                Method::GET,
-                url(&format!("/api/v1/apps/{existing}")),
-                None,
+            out.push(
+                get_app_request(existing)
+                    .planned(origin, "always (the app recorded by an earlier run)"),
             );
             if !self.have_secret {
-                push(
-                    "if the recorded app exists (its secret is not at hand)".into(),
-                    Method::POST,
-                    url(&format!("/api/v1/apps/{existing}/credentials/secrets")),
-                    Some(json!({})),
-                );
+                out.push(new_client_secret_request(existing).planned(
+                    origin,
+                    "if the recorded app exists (its secret is not at hand)",
+                ));
             }
         }
-        push(
-            "unless the recorded app exists".into(),
-            Method::POST,
-            url("/api/v1/apps"),
-            Some(self.app.body()),
+        out.push(
+            create_app_request(self.app.body()).planned(origin, "unless the recorded app exists"),
         );
-        push(
-            "always".into(),
-            Method::GET,
-            url(&format!("/api/v1/apps/{id}/users/{{user id}}")),
-            None,
-        );
-        push(
-            "unless the user is assigned".into(),
-            Method::POST,
-            url(&format!("/api/v1/apps/{id}/users")),
-            Some(json!({"id": "{user id}", "scope": "USER"})),
-        );
-        let grants = url(&format!("/api/v1/apps/{id}/grants"));
-        push("always".into(), Method::GET, grants.clone(), None);
+        out.push(is_assigned_request(&id, &user).planned(origin, "always"));
+        out.push(assign_user_request(&id, &user).planned(origin, "unless the user is assigned"));
+        out.push(list_grants_request(&id).planned(origin, "always"));
         for scope in &self.scopes {
-            push(
-                format!("unless {scope} is granted"),
-                Method::POST,
-                grants.clone(),
-                Some(grant_body(org, scope)),
+            out.push(
+                add_grant_request(org, &id, scope)
+                    .planned(origin, format!("unless {scope} is granted")),
             );
         }
-        let roles = url("/api/v1/users/{user id}/roles");
-        push("always".into(), Method::GET, roles.clone(), None);
-        push(
+        out.push(list_user_roles_request(&user).planned(origin, "always"));
+        out.push(assign_user_role_request(&user, &self.role).planned(
+            origin,
             format!("unless the user has {} (or is a super admin)", self.role),
-            Method::POST,
-            roles,
-            Some(role_body(&self.role)),
-        );
+        ));
         // The person signs in (the app's first redirect URI), then calls with their token.
         if let Some(redirect) = self.app.redirect_uris.first() {
             out.extend(planned_sign_in(
@@ -282,9 +256,10 @@ pub(crate) fn new_client_secret(
     cred: &dyn Credential,
     app: &AppId,
 ) -> Result<ClientSecret> {
-    let path = format!("/api/v1/apps/{app}/credentials/secrets");
     let check = "list the app's secrets (GET /api/v1/apps/{id}/credentials/secrets)";
-    let r = okta.call_checked(cred, Method::POST, &path, Some(&json!({})), check)?;
+    let request = new_client_secret_request(app);
+    let path = request.path.clone();
+    let r = okta.send_request(cred, &request, check)?;
     r.body["client_secret"]
         .as_str()
         .filter(|s| !s.is_empty())
@@ -295,4 +270,9 @@ pub(crate) fn new_client_secret(
             request_id: r.request_id.clone(),
             source: None,
         })
+}
+
+/// `POST /api/v1/apps/{app}/credentials/secrets`: a new client secret.
+pub(crate) fn new_client_secret_request(app: &dyn std::fmt::Display) -> Request {
+    Request::post(format!("/api/v1/apps/{app}/credentials/secrets"), json!({}))
 }
