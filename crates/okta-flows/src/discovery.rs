@@ -87,3 +87,21 @@ pub(crate) fn discover(okta: &Okta) -> Result<Discovery> {
         source: None,
     }))
 }
+
+/// The org's time minus this machine's, in seconds, from the `Date` of a metadata document
+/// (RFC 9110 §6.6.1); `None` when it cannot be read.
+pub(crate) fn org_clock_skew(okta: &Okta) -> Option<i64> {
+    let url = endpoint(okta, OAuthEndpoint::Keys).ok()?;
+    let reply = okta
+        .send(
+            &Method::GET,
+            url.url(),
+            &[("Accept", "application/json")],
+            None,
+            crate::http::transport::MAX_JSON,
+        )
+        .ok()?;
+    let org = i64::try_from(crate::http::link::http_date(reply.header("date")?)?).ok()?;
+    let here = i64::try_from(okta.now().secs()).ok()?;
+    org.checked_sub(here)
+}

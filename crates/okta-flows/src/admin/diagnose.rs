@@ -99,6 +99,21 @@ pub enum Fix {
     },
     /// The app authenticates with a client secret (a web app): give it.
     GiveClientSecret,
+    /// The assertion was signed with a key the app does not have registered (or not active):
+    /// sign with one of `registered`, or register this one.
+    SignWithRegisteredKey {
+        /// The `kid` the assertion was signed with.
+        kid: String,
+        /// The `kid`s of the app's active keys, when an admin credential could read them.
+        registered: Vec<String>,
+    },
+    /// The assertion's times were refused: this machine's clock and the org's differ.
+    CheckClock {
+        /// The org's time minus this machine's, in seconds, when the org's `Date` could be read.
+        skew: Option<i64>,
+    },
+    /// The app requires DPoP-bound tokens: send a DPoP proof (`DpopMode::Auto` or `Always`).
+    SendDpopProof,
     /// The app does not allow the grant type used (the device grant needs a native app).
     AllowGrantType {
         /// The app.
@@ -224,6 +239,59 @@ pub(crate) fn diagnose_call(
         }
     }
     Some(diagnosis)
+}
+
+impl Okta {
+    /// What fixes a refused token request of `creds`: an assertion signed with a key the app
+    /// does not have (its active keys read with `admin`, when given), times the org's clock
+    /// refuses (the skew read from the org's `Date`), or a missing DPoP proof. `None` for other
+    /// errors.
+    pub fn diagnose_token(
+        &self,
+        error: &Error,
+        creds: &crate::oauth::tokens::ServiceCredentials,
+        admin: Option<&dyn Credential>,
+    ) -> Option<Fix> {
+        let said = match error {
+            Error::Okta { problem, .. } => problem.message.as_deref().unwrap_or_default(),
+            _ => "",
+        };
+        match error.okta_code()? {
+            ErrorCode::InvalidClient if said.contains("kid") => {
+                let kid = creds
+                    .signer()
+                    .ok()
+                    .and_then(|s| s.public_jwk().kid().map(ToString::to_string))
+                    .unwrap_or_default();
+                let registered = admin
+                    .and_then(|admin| {
+                        let app = AppId::new(creds.client_id().as_str()).ok()?;
+                        self.list_app_keys(admin, &app).ok()
+                    })
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|k| k.active)
+                    .filter_map(|k| k.kid)
+                    .collect();
+                Some(Fix::SignWithRegisteredKey { kid, registered })
+            }
+            ErrorCode::InvalidClient
+                if [
+                    "expired",
+                    "too far into the future",
+                    "issued before the current time",
+                ]
+                .iter()
+                .any(|w| said.contains(w)) =>
+            {
+                Some(Fix::CheckClock {
+                    skew: crate::discovery::org_clock_skew(self),
+                })
+            }
+            ErrorCode::InvalidDpopProof if said.contains("missing") => Some(Fix::SendDpopProof),
+            _ => None,
+        }
+    }
 }
 
 /// What fixes a refused sign-in of the app `client`, as far as the error tells:

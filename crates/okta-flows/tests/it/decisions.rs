@@ -196,3 +196,59 @@ fn a_refused_sign_in_is_diagnosed() {
         None
     );
 }
+
+/// A clock two hours ahead of the org's.
+struct Ahead;
+
+impl okta_flows::Clock for Ahead {
+    fn now(&self) -> okta_flows::UnixTime {
+        let real = okta_flows::SystemClock.now();
+        okta_flows::UnixTime(real.secs() + 7200)
+    }
+}
+
+#[test]
+fn a_refused_token_request_is_diagnosed() {
+    use okta_flows::{DpopMode, Okta, OrgUrl, ServiceCredentials};
+    use std::sync::Arc;
+    let s = Setup::simple();
+    let request = || TokenRequest::new(scopes(&["okta.users.read"]));
+    // Signed with a key the app does not have: which kid, and the app's.
+    let stranger = Arc::new(
+        okta_jwk::KeyPair::generate(okta_jwk::KeySpec::Ec(okta_jwk::Curve::P256)).unwrap(),
+    );
+    let wrong = ServiceCredentials::new(s.client_id.clone(), stranger.clone());
+    let err = s.okta.client_credentials(&wrong, &request()).unwrap_err();
+    let registered = s.key.public_jwk().kid().unwrap().to_string();
+    assert_eq!(
+        s.okta.diagnose_token(&err, &wrong, Some(&s.admin)),
+        Some(Fix::SignWithRegisteredKey {
+            kid: stranger.public_jwk().kid().unwrap().to_string(),
+            registered: vec![registered],
+        })
+    );
+    // This machine two hours ahead: the org's clock, read from its Date, says by how much.
+    let ahead = Okta::builder(OrgUrl::dangerous_allow_loopback_http(s.org.url()).unwrap())
+        .clock(Arc::new(Ahead))
+        .build()
+        .unwrap();
+    let creds = s.creds(DpopMode::Auto);
+    let err = ahead.client_credentials(&creds, &request()).unwrap_err();
+    match ahead.diagnose_token(&err, &creds, None) {
+        Some(Fix::CheckClock { skew: Some(skew) }) => {
+            assert!((-7210..=-7190).contains(&skew), "{skew}");
+        }
+        other => panic!("{other:?}: {err}"),
+    }
+    // An app that requires DPoP, asked without a proof.
+    let dpop = Setup::new(okta_jwk::KeySpec::Ec(okta_jwk::Curve::P256), true, 3);
+    let never = dpop.creds(DpopMode::Never);
+    let err = dpop
+        .okta
+        .client_credentials(&never, &request())
+        .unwrap_err();
+    assert_eq!(
+        dpop.okta.diagnose_token(&err, &never, None),
+        Some(Fix::SendDpopProof)
+    );
+}

@@ -93,6 +93,21 @@ impl ApiCmd {
         if self.ssws {
             return Err(e);
         }
+        if !self.user
+            && let (Some(error), Ok(okta)) = (
+                e.chain()
+                    .find_map(|c| c.downcast_ref::<okta_flows::Error>()),
+                org.okta(),
+            )
+        {
+            let ssws = admin.ssws().ok();
+            let admin = ssws.as_ref().map(|s| s as &dyn Credential);
+            if let Some(help) =
+                crate::cmd::token::token_fix_text(&okta, &self.service, admin, error)
+            {
+                return Err(anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e)));
+            }
+        }
         match self.diagnosis(org, admin, &e) {
             Some(help) => Err(anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e))),
             None => Err(e),

@@ -1,6 +1,6 @@
 //! `okta-oauth token`: a service app's access token.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use okta_flows::TokenType;
 use serde_json::json;
@@ -21,10 +21,12 @@ impl TokenCmd {
         if let Some(warning) = org.scope_warning(&self.service.scopes()) {
             out.note(&warning);
         }
-        let source = self.service.source(org.okta()?)?;
-        let token = source
-            .token()
-            .context("getting a token with client credentials")?;
+        let okta = org.okta()?;
+        let source = self.service.source(okta.clone())?;
+        let token = match source.token() {
+            Ok(token) => token,
+            Err(e) => return Err(token_refusal(&okta, &self.service, e)),
+        };
         let now = okta_flows::UnixTime::from_system_time(std::time::SystemTime::now());
         let kind = if token.token_type() == TokenType::DPoP {
             "DPoP"
@@ -47,4 +49,59 @@ impl TokenCmd {
         }
         Ok(())
     }
+}
+
+/// A refused token request, with what okta-flows says fixes it.
+fn token_refusal(
+    okta: &okta_flows::Okta,
+    service: &ServiceOpts,
+    e: okta_flows::Error,
+) -> anyhow::Error {
+    let help = token_fix_text(okta, service, None, &e);
+    let e = anyhow::Error::new(e).context("getting a token with client credentials");
+    match help {
+        Some(help) => anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e)),
+        None => e,
+    }
+}
+
+/// What okta-flows says fixes a refused token request of the service app, in words (the app's
+/// keys read with `admin`, when given); `None` when the error is not a token refusal it knows.
+pub(crate) fn token_fix_text(
+    okta: &okta_flows::Okta,
+    service: &ServiceOpts,
+    admin: Option<&dyn okta_flows::Credential>,
+    e: &okta_flows::Error,
+) -> Option<String> {
+    let creds = service.credentials().ok()?;
+    render_token_fix(&okta.diagnose_token(e, &creds, admin)?)
+}
+
+/// A token fix in words.
+fn render_token_fix(fix: &okta_flows::Fix) -> Option<String> {
+    use okta_flows::Fix;
+    Some(match fix {
+        Fix::SignWithRegisteredKey { kid, registered } => {
+            let theirs = if registered.is_empty() {
+                String::new()
+            } else {
+                format!(" (its active keys: {})", registered.join(", "))
+            };
+            format!(
+                "The app has no active key with kid {kid}{theirs}: sign with one of its keys (--kid, --private-key), or add this key's public part to the app (okta-oauth keys add APP --key FILE)."
+            )
+        }
+        Fix::CheckClock { skew: Some(skew) } => format!(
+            "The org's clock and this machine's differ by {} s: set this machine's clock (Okta judges the assertion's times by its own).",
+            skew.unsigned_abs()
+        ),
+        Fix::CheckClock { skew: None } => {
+            "Check this machine's clock: Okta judges the assertion's times by its own.".to_owned()
+        }
+        Fix::SendDpopProof => {
+            "The app requires DPoP-bound tokens: use --dpop auto (the default) or --dpop always."
+                .to_owned()
+        }
+        _ => return None,
+    })
 }

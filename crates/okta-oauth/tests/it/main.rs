@@ -366,6 +366,31 @@ fn granting_or_assigning_again_succeeds_and_says_already() {
 }
 
 #[test]
+fn a_token_refused_for_an_unregistered_key_says_which_keys_the_app_has() {
+    let org = Org::new("unregistered-key");
+    let other = org.dir.join("other-key.pem");
+    ok(&run(
+        &["keygen", "--kty", "EC", "--out", other.to_str().unwrap()],
+        &[],
+        None,
+    ));
+    let mut env = org.env();
+    env.retain(|(k, _)| *k != "OKTA_CLIENT_PRIVATEKEY");
+    env.push(("OKTA_CLIENT_PRIVATEKEY", other.to_str().unwrap()));
+    let out = run(&["token"], &env, None);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("The app has no active key with kid"),
+        "{said}"
+    );
+    // With the API token, `api` also names the app's own keys.
+    let out = run(&["api", "GET", "/api/v1/users"], &env, None);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("its active keys: "), "{said}");
+}
+
+#[test]
 fn token_is_fetched_once_for_many_runs_and_api_lists_everything() {
     let org = Org::new("token");
     let env = org.env();
