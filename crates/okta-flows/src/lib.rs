@@ -110,10 +110,12 @@ pub use http::pages::{Items, Pages, RawPage, RawPages};
 
 // The admin steps, their plans, and least privilege.
 pub use admin::ensure::Ensured;
-pub use admin::iam::{CustomRole, ResourceSet, all_users, users_of_group};
+pub use admin::iam::{CustomRole, ResourceSet};
 pub use admin::keys::{AppKey, MAX_APP_KEYS, Rotation};
 pub use admin::model::{Grant, RegisteredApp, RoleAssignment};
-pub use admin::privileges::{permissions_for, resources_for, resources_within};
+pub use admin::privileges::{
+    all_users, permissions_for, resources_for, resources_within, users_of_group,
+};
 pub use http::planned::{PlannedAuth, PlannedRequest};
 pub use plan::service::{FirstCall, Provisioned, ServiceAppPlan, Step};
 pub use plan::user::{UserAccess, UserAccessPlan, UserStep};

@@ -11,8 +11,7 @@ use crate::http::auth::Credential;
 use crate::http::call::made_but_unread;
 use crate::http::client::Okta;
 use crate::http::method::Method;
-use crate::ids::{CustomRoleId, GroupId, ResourceSetId, Role, Scope};
-use crate::org::OrgUrl;
+use crate::ids::{CustomRoleId, ResourceSetId, Role, Scope};
 
 /// A custom admin role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,16 +31,6 @@ pub struct ResourceSet {
     pub id: ResourceSetId,
     /// Its unique label.
     pub label: String,
-}
-
-/// The resource "every user of the org" (a REST URL, as resource sets take them).
-pub fn all_users(org: &OrgUrl) -> String {
-    format!("{}/api/v1/users", org.as_str())
-}
-
-/// The resource "the users of this group".
-pub fn users_of_group(org: &OrgUrl, group: &GroupId) -> String {
-    format!("{}/api/v1/groups/{group}/users", org.as_str())
 }
 
 fn segment(key: &str) -> String {

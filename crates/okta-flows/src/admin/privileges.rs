@@ -89,18 +89,24 @@ pub fn resources_for(org: &OrgUrl, scopes: &[Scope]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The resource "every user of the org" (a REST URL, as resource sets take them).
+pub fn all_users(org: &OrgUrl) -> String {
+    format!("{}/api/v1/users", org.as_str())
+}
+
+/// The resource "the users of this group".
+pub fn users_of_group(org: &OrgUrl, group: &GroupId) -> String {
+    format!("{}/api/v1/groups/{group}/users", org.as_str())
+}
+
 /// Like [`resources_for`], with the users limited to those of `groups` (when any are given): the
 /// user scopes then act on `…/api/v1/groups/{id}/users` of each group instead of every user.
 pub fn resources_within(org: &OrgUrl, scopes: &[Scope], groups: &[GroupId]) -> Result<Vec<String>> {
-    let every_user = format!("{}/api/v1/users", org.as_str());
+    let every_user = all_users(org);
     let mut out = resources_for(org, scopes)?;
     if !groups.is_empty() && out.contains(&every_user) {
         out.retain(|r| *r != every_user);
-        out.extend(
-            groups
-                .iter()
-                .map(|g| format!("{}/api/v1/groups/{g}/users", org.as_str())),
-        );
+        out.extend(groups.iter().map(|g| users_of_group(org, g)));
     }
     Ok(out)
 }
