@@ -74,19 +74,11 @@ pub(crate) fn ensure_role(
     client: &ClientId,
     role: &Role,
 ) -> Result<Ensured<RoleAssignment>> {
-    let find = || -> Result<Option<RoleAssignment>> {
-        Ok(okta
-            .list_roles(cred, client)?
-            .into_iter()
-            .find(|r| r.is(role)))
-    };
-    if let Some(r) = find()? {
-        return Ok(Ensured::Already(r));
-    }
-    match okta.assign_role(cred, client, role) {
-        Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => found_after(find()?, e),
-        other => other.map(Ensured::Made),
-    }
+    ensure_held(
+        role,
+        || okta.list_roles(cred, client),
+        || okta.assign_role(cred, client, role),
+    )
 }
 
 pub(crate) fn ensure_user_role(
@@ -95,16 +87,26 @@ pub(crate) fn ensure_user_role(
     user: &UserId,
     role: &Role,
 ) -> Result<Ensured<RoleAssignment>> {
-    let find = || -> Result<Option<RoleAssignment>> {
-        Ok(okta
-            .list_user_roles(cred, user)?
-            .into_iter()
-            .find(|r| r.is(role)))
-    };
+    ensure_held(
+        role,
+        || okta.list_user_roles(cred, user),
+        || okta.assign_user_role(cred, user, role),
+    )
+}
+
+/// `role` among what `list` returns, or assigned by `assign`; Okta's 409 for one assigned
+/// meanwhile is answered by listing again.
+fn ensure_held(
+    role: &Role,
+    list: impl Fn() -> Result<Vec<RoleAssignment>>,
+    assign: impl FnOnce() -> Result<RoleAssignment>,
+) -> Result<Ensured<RoleAssignment>> {
+    let find =
+        || -> Result<Option<RoleAssignment>> { Ok(list()?.into_iter().find(|r| r.is(role))) };
     if let Some(r) = find()? {
         return Ok(Ensured::Already(r));
     }
-    match okta.assign_user_role(cred, user, role) {
+    match assign() {
         Err(e) if e.is(&ErrorCode::RoleAlreadyAssigned) => found_after(find()?, e),
         other => other.map(Ensured::Made),
     }
