@@ -157,14 +157,7 @@ impl ServiceAppPlan {
         admin: &dyn Credential,
         mut on_step: impl FnMut(Step<'_>),
     ) -> Result<Provisioned> {
-        let found = match &self.existing {
-            Some(id) => match okta.get_app(admin, id) {
-                Ok(app) => Some(app),
-                Err(e) if e.status() == Some(404) => None,
-                Err(e) => return Err(e),
-            },
-            None => None,
-        };
+        let found = crate::plan::recorded_app(okta, admin, self.existing.as_ref())?;
         let created = found.is_none();
         let app = match found {
             Some(app) => {
@@ -188,14 +181,14 @@ impl ServiceAppPlan {
                 granted.push(scope.clone());
             }
         }
-        let roles = okta.list_roles(admin, app.client_id())?;
-        let role_assigned = !roles.iter().any(|r| r.is(&self.role));
-        if role_assigned {
-            okta.assign_role(admin, app.client_id(), &self.role)?;
-            on_step(Step::AssignedRole(&self.role));
+        let role_assigned = okta
+            .ensure_role(admin, app.client_id(), &self.role)?
+            .was_made();
+        on_step(if role_assigned {
+            Step::AssignedRole(&self.role)
         } else {
-            on_step(Step::AlreadyHasRole(&self.role));
-        }
+            Step::AlreadyHasRole(&self.role)
+        });
         Ok(Provisioned {
             app,
             created,

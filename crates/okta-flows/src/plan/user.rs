@@ -120,14 +120,7 @@ impl UserAccessPlan {
         mut on_step: impl FnMut(UserStep<'_>),
     ) -> Result<UserAccess> {
         let user = okta.find_user(admin, &self.login)?;
-        let found = match &self.existing {
-            Some(id) => match okta.get_app(admin, id) {
-                Ok(app) => Some(app),
-                Err(e) if e.status() == Some(404) => None,
-                Err(e) => return Err(e),
-            },
-            None => None,
-        };
+        let found = crate::plan::recorded_app(okta, admin, self.existing.as_ref())?;
         let mut new_secret = None;
         let app = match found {
             Some(app) => {
