@@ -234,9 +234,9 @@ pub(crate) fn create_oidc_app(
     cred: &dyn Credential,
     app: &OidcApp,
 ) -> Result<RegisteredApp> {
-    let check = "list the apps (GET /api/v1/apps) before creating again";
-    let r = okta.send_request(cred, &create_app_request(app.body()), check)?;
-    made_but_unread(okta.app_from(r.body), check)
+    let request = create_app_request(app.body());
+    let r = okta.send_request(cred, &request)?;
+    made_but_unread(okta.app_from(r.body), request.check())
 }
 
 pub(crate) fn find_user(okta: &Okta, cred: &dyn Credential, login_or_id: &str) -> Result<User> {
@@ -255,8 +255,7 @@ pub(crate) fn assign_user(
     app: &AppId,
     user: &UserId,
 ) -> Result<()> {
-    let check = "list the app's users (GET /api/v1/apps/{id}/users)";
-    okta.send_request(cred, &assign_user_request(app, user), check)
+    okta.send_request(cred, &assign_user_request(app, user))
         .map(|_| ())
 }
 
@@ -317,7 +316,7 @@ pub(crate) fn is_assigned(
     app: &AppId,
     user: &UserId,
 ) -> Result<bool> {
-    match okta.send_request(cred, &is_assigned_request(app, user), "") {
+    match okta.send_request(cred, &is_assigned_request(app, user)) {
         Ok(_) => Ok(true),
         Err(e) if e.status() == Some(404) => Ok(false),
         Err(e) => Err(e),
@@ -330,10 +329,9 @@ pub(crate) fn assign_user_role(
     user: &UserId,
     role: &Role,
 ) -> Result<RoleAssignment> {
-    let check = "list the user's roles (GET /api/v1/users/{id}/roles)";
     let request = assign_user_role_request(user, role);
-    let r = okta.send_request(cred, &request, check)?;
-    made_but_unread(role_from(&r.body, &request.path), check)
+    let r = okta.send_request(cred, &request)?;
+    made_but_unread(role_from(&r.body, &request.path), request.check())
 }
 
 pub(crate) fn list_user_roles(
@@ -367,6 +365,7 @@ pub(crate) fn assign_user_request(
     Request::post(
         format!("/api/v1/apps/{app}/users"),
         json!({"id": user.to_string(), "scope": "USER"}),
+        "list the app's users (GET /api/v1/apps/{id}/users)",
     )
 }
 
@@ -380,7 +379,11 @@ pub(crate) fn is_assigned_request(
 
 /// `POST /api/v1/users/{user}/roles` with `role`.
 pub(crate) fn assign_user_role_request(user: &dyn std::fmt::Display, role: &Role) -> Request {
-    Request::post(format!("/api/v1/users/{user}/roles"), role_body(role))
+    Request::post(
+        format!("/api/v1/users/{user}/roles"),
+        role_body(role),
+        "list the user's roles (GET /api/v1/users/{id}/roles)",
+    )
 }
 
 /// `GET /api/v1/users/{user}/roles`.

@@ -61,18 +61,18 @@ pub(crate) fn create_service_app(
     jwks: &Jwks,
     dpop: DpopBinding,
 ) -> Result<RegisteredApp> {
-    let check = "list the apps (GET /api/v1/apps) before creating again";
-    let r = okta.send_request(
-        cred,
-        &create_app_request(service_app_body(name, jwks, dpop)),
-        check,
-    )?;
-    made_but_unread(okta.app_from(r.body), check)
+    let request = create_app_request(service_app_body(name, jwks, dpop));
+    let r = okta.send_request(cred, &request)?;
+    made_but_unread(okta.app_from(r.body), request.check())
 }
 
 /// `POST /api/v1/apps` with an app's JSON.
 pub(crate) fn create_app_request(body: Value) -> Request {
-    Request::post("/api/v1/apps".to_owned(), body)
+    Request::post(
+        "/api/v1/apps".to_owned(),
+        body,
+        "list the apps (GET /api/v1/apps) before creating again",
+    )
 }
 
 /// `GET /api/v1/apps/{app}`.
@@ -81,7 +81,7 @@ pub(crate) fn get_app_request(app: &dyn std::fmt::Display) -> Request {
 }
 
 pub(crate) fn get_app(okta: &Okta, cred: &dyn Credential, id: &AppId) -> Result<RegisteredApp> {
-    okta.app_from(okta.send_request(cred, &get_app_request(id), "")?.body)
+    okta.app_from(okta.send_request(cred, &get_app_request(id))?.body)
 }
 
 pub(crate) fn list_apps(okta: &Okta, cred: &dyn Credential) -> Result<Vec<RegisteredApp>> {

@@ -19,10 +19,9 @@ pub(crate) fn add_grant(
     app: &AppId,
     scope: &Scope,
 ) -> Result<Grant> {
-    let check = "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again";
     let request = add_grant_request(okta.org_url(), app, scope);
-    let r = okta.send_request(cred, &request, check)?;
-    made_but_unread(grant_from(&r.body, &request.path), check)
+    let r = okta.send_request(cred, &request)?;
+    made_but_unread(grant_from(&r.body, &request.path), request.check())
 }
 
 /// `POST /api/v1/apps/{app}/grants` for `scope`, issued by the org.
@@ -31,7 +30,11 @@ pub(crate) fn add_grant_request(
     app: &dyn std::fmt::Display,
     scope: &Scope,
 ) -> Request {
-    Request::post(format!("/api/v1/apps/{app}/grants"), grant_body(org, scope))
+    Request::post(
+        format!("/api/v1/apps/{app}/grants"),
+        grant_body(org, scope),
+        "list the app's grants (GET /api/v1/apps/{id}/grants) before adding it again",
+    )
 }
 
 /// `GET /api/v1/apps/{app}/grants`.

@@ -20,10 +20,9 @@ pub(crate) fn assign_role(
     client: &ClientId,
     role: &Role,
 ) -> Result<RoleAssignment> {
-    let check = "list the client's roles (GET /oauth2/v1/clients/{id}/roles)";
     let request = assign_role_request(&client_segment(client)?, role);
-    let r = okta.send_request(cred, &request, check)?;
-    made_but_unread(role_from(&r.body, &request.path), check)
+    let r = okta.send_request(cred, &request)?;
+    made_but_unread(role_from(&r.body, &request.path), request.check())
 }
 
 /// `POST /oauth2/v1/clients/{client}/roles` with `role`.
@@ -31,6 +30,7 @@ pub(crate) fn assign_role_request(client: &dyn std::fmt::Display, role: &Role) -
     Request::post(
         format!("/oauth2/v1/clients/{client}/roles"),
         role_body(role),
+        "list the client's roles (GET /oauth2/v1/clients/{id}/roles)",
     )
 }
 

@@ -11,6 +11,7 @@ use crate::http::auth::{Authorization, Credential, TokenType};
 use crate::http::client::Okta;
 use crate::http::link::{http_date, links};
 use crate::http::method::Method;
+use crate::http::planned::CHECK_CHANGE;
 use crate::http::retry::Attempt;
 use crate::http::transport::{MAX_PAGE, Reply};
 
@@ -30,10 +31,6 @@ pub struct ApiResponse {
 
 /// Nonce challenges of a resource server answered per request (RFC 9449 §9).
 const RS_NONCE_RETRIES: u32 = 1;
-
-/// What to tell the caller to check when a request that changes something gets no clear
-/// answer.
-const CHECK_CHANGE: &str = "check whether the change was made before repeating it";
 
 /// A request that changed something answered 2xx, but its answer could not be read: the
 /// outcome is unknown to the caller, who must check before repeating it.
@@ -284,14 +281,13 @@ impl Okta {
 
 impl Okta {
     /// Sends an admin step's request; a change whose answer cannot be read is
-    /// [`Error::OutcomeUnknown`] with `check`.
+    /// [`Error::OutcomeUnknown`] with the request's own check.
     pub(crate) fn send_request(
         &self,
         cred: &dyn Credential,
         r: &crate::http::planned::Request,
-        check: &'static str,
     ) -> Result<ApiResponse> {
-        self.call_checked(cred, r.method, &r.path, r.body.as_ref(), check)
+        self.call_checked(cred, r.method, &r.path, r.body.as_ref(), r.check())
     }
 }
 

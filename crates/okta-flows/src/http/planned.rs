@@ -65,7 +65,13 @@ pub(crate) struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) body: Option<Value>,
+    /// For a change: how to find out whether it was made when its answer is lost.
+    check: Option<&'static str>,
 }
+
+/// What to tell the caller to check when a request that changes something gets no clear
+/// answer, when the request names nothing better.
+pub(crate) const CHECK_CHANGE: &str = "check whether the change was made before repeating it";
 
 impl Request {
     /// `GET path`.
@@ -74,16 +80,24 @@ impl Request {
             method: Method::GET,
             path,
             body: None,
+            check: None,
         }
     }
 
-    /// `POST path` with a JSON body.
-    pub(crate) fn post(path: String, body: Value) -> Request {
+    /// `POST path` with a JSON body; `check` says how to find out whether it was made when
+    /// its answer is lost.
+    pub(crate) fn post(path: String, body: Value, check: &'static str) -> Request {
         Request {
             method: Method::POST,
             path,
             body: Some(body),
+            check: Some(check),
         }
+    }
+
+    /// How to find out whether this change was made when its answer is lost.
+    pub(crate) fn check(&self) -> &'static str {
+        self.check.unwrap_or(CHECK_CHANGE)
     }
 
     /// As a plan lists it, sent with the admin credential to the org at `origin`.

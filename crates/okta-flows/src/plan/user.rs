@@ -249,10 +249,9 @@ pub(crate) fn new_client_secret(
     cred: &dyn Credential,
     app: &AppId,
 ) -> Result<ClientSecret> {
-    let check = "list the app's secrets (GET /api/v1/apps/{id}/credentials/secrets)";
     let request = new_client_secret_request(app);
     let path = request.path.clone();
-    let r = okta.send_request(cred, &request, check)?;
+    let r = okta.send_request(cred, &request)?;
     r.body["client_secret"]
         .as_str()
         .filter(|s| !s.is_empty())
@@ -267,5 +266,9 @@ pub(crate) fn new_client_secret(
 
 /// `POST /api/v1/apps/{app}/credentials/secrets`: a new client secret.
 pub(crate) fn new_client_secret_request(app: &dyn std::fmt::Display) -> Request {
-    Request::post(format!("/api/v1/apps/{app}/credentials/secrets"), json!({}))
+    Request::post(
+        format!("/api/v1/apps/{app}/credentials/secrets"),
+        json!({}),
+        "list the app's secrets (GET /api/v1/apps/{id}/credentials/secrets)",
+    )
 }
