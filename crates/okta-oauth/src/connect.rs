@@ -401,6 +401,14 @@ impl ServiceOpts {
         Ok(KeyText::File(path, text))
     }
 
+    /// The key's file, when the key comes from one (not inline).
+    pub(crate) fn key_file(&self) -> Option<PathBuf> {
+        match self.key_text().ok()? {
+            KeyText::File(path, _) => Some(path),
+            KeyText::Inline(_) => None,
+        }
+    }
+
     /// The credentials. The key file is read now but parsed only if a token must be signed:
     /// a run served by the token cache never starts the crypto library (docs/benchmarks.md).
     pub(crate) fn credentials(&self) -> Result<ServiceCredentials> {

@@ -169,6 +169,20 @@ pub(crate) fn planned_step(r: okta_flows::PlannedRequest, admin: &str) -> serde_
     step
 }
 
+/// `word` as one shell word: as it is when it holds nothing the shell reads specially, else in
+/// single quotes.
+pub(crate) fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// An error and its causes, each said once: okta-flows' errors include their cause in their own
 /// text, so a cause that already ends the message before it is not repeated.
 pub(crate) fn error_text(e: &anyhow::Error) -> String {

@@ -25,11 +25,19 @@ fn render_diagnosis(d: &Diagnosis, client: Option<&ClientId>) -> String {
                 client,
                 permissions,
                 resources,
-            } => text.push_str(&format!(
-                "{call} needs {needed}; the app {client} acts through a custom role, which must hold the permissions {} and whose resource set must hold {}. Make one that does: okta-oauth role custom LABEL --scopes \"{needed}\", then okta-oauth role assign {client} --custom LABEL --resource-set \"LABEL resources\"",
-                permissions.join(" "),
-                resources.join(" ")
-            )),
+            } => {
+                let label = format!("{needed} for {client}");
+                let set = format!("{label} resources");
+                text.push_str(&format!(
+                    "{call} needs {needed}; the app {client} acts through a custom role, which must hold the permissions {} and whose resource set must hold {}. Give it one that does:\n  okta-oauth role custom {} --scopes {}\n  okta-oauth role assign {client} --custom {} --resource-set {}",
+                    permissions.join(" "),
+                    resources.join(" "),
+                    crate::out::shell_word(&label),
+                    crate::out::shell_word(&needed),
+                    crate::out::shell_word(&label),
+                    crate::out::shell_word(&set),
+                ));
+            }
             Fix::AssignAppRole { client, role } => text.push_str(&format!(
                 "{call} needs {needed} and an admin role that allows it; the app has the scope but its role does not. Assign one: okta-oauth role assign {client} {role}"
             )),

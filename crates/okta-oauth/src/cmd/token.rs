@@ -74,11 +74,11 @@ pub(crate) fn token_fix_text(
     e: &okta_flows::Error,
 ) -> Option<String> {
     let creds = service.credentials().ok()?;
-    render_token_fix(&okta.diagnose_token(e, &creds, admin)?)
+    render_token_fix(&okta.diagnose_token(e, &creds, admin)?, service)
 }
 
 /// A token fix in words.
-fn render_token_fix(fix: &okta_flows::Fix) -> Option<String> {
+fn render_token_fix(fix: &okta_flows::Fix, service: &ServiceOpts) -> Option<String> {
     use okta_flows::Fix;
     Some(match fix {
         Fix::SignWithRegisteredKey { kid, registered } => {
@@ -87,9 +87,17 @@ fn render_token_fix(fix: &okta_flows::Fix) -> Option<String> {
             } else {
                 format!(" (its active keys: {})", registered.join(", "))
             };
-            format!(
-                "The app has no active key with kid {kid}{theirs}: sign with one of its keys (--kid, --private-key), or add this key's public part to the app (okta-oauth keys add APP --key FILE)."
-            )
+            let mut text = format!(
+                "The app has no active key with kid {kid}{theirs}: sign with one of its keys (--kid, --private-key), or add this key's public part to the app"
+            );
+            match (service.client_id(), service.key_file()) {
+                (Ok(client), Some(file)) => text.push_str(&format!(
+                    " (with an API token):\n  okta-oauth keys add {client} --key {}",
+                    crate::out::shell_word(&file.to_string_lossy())
+                )),
+                _ => text.push_str(" (okta-oauth keys add)."),
+            }
+            text
         }
         Fix::CheckClock { skew: Some(skew) } => format!(
             "The org's clock and this machine's differ by {} s: set this machine's clock (Okta judges the assertion's times by its own).",

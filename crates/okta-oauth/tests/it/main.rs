@@ -386,8 +386,16 @@ fn a_token_refused_for_an_unregistered_key_says_which_keys_the_app_has() {
     );
     // With the API token, `api` also names the app's own keys.
     let out = run(&["api", "GET", "/api/v1/users"], &env, None);
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(said.contains("its active keys: "), "{said}");
+    // The command it prints runs as printed, and then the key signs.
+    let advice = said
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("okta-oauth "))
+        .unwrap_or_else(|| panic!("no command in {said}"));
+    let words: Vec<&str> = advice.split_whitespace().collect();
+    ok(&run(&words, &env, None));
+    ok(&run(&["token"], &env, None));
 }
 
 #[test]

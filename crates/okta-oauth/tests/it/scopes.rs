@@ -303,11 +303,50 @@ fn a_least_privilege_role_binds_an_app_to_one_groups_users() {
         None,
     ));
     // Every user is not in the resource set.
-    fails(
-        &run(&["api", "GET", "/api/v1/users"], &with_app, None),
-        1,
-        "E0000006",
-    );
+    let refused = run(&["api", "GET", "/api/v1/users"], &with_app, None);
+    fails(&refused, 1, "E0000006");
+    // The commands it prints run as printed, and then the call works.
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    let advice: Vec<&str> = said
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("okta-oauth "))
+        .collect();
+    assert_eq!(advice.len(), 2, "{said}");
+    for line in advice {
+        let words = shell_words(line);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        ok(&run(&words, &with_app, None));
+    }
+    ok(&run(&["api", "GET", "/api/v1/users"], &with_app, None));
+}
+
+/// A printed command line split as a shell would: words, and single-quoted words.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut quoted, mut started) = (false, false);
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                started = true;
+            }
+            ' ' if !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            _ => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
 }
 
 #[test]
