@@ -304,6 +304,15 @@ impl Org {
         Org { emulator, env, dir }
     }
 
+    /// The service app's client id.
+    fn client_id(&self) -> String {
+        self.env
+            .iter()
+            .find(|(k, _)| k == "OKTA_CLIENT_CLIENTID")
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    }
+
     fn env(&self) -> Vec<(&str, &str)> {
         self.env
             .iter()
@@ -318,12 +327,7 @@ fn granting_or_assigning_again_succeeds_and_says_already() {
     // E0000001 for the grant, 409 E0000090 for the role), while `role assign --user` succeeded.
     let org = Org::new("again");
     let env = org.env();
-    let id = org
-        .env
-        .iter()
-        .find(|(k, _)| k == "OKTA_CLIENT_CLIENTID")
-        .map(|(_, v)| v.clone())
-        .unwrap();
+    let id = org.client_id();
     let said = ok(&run(&["grant", "add", &id, "okta.users.read"], &env, None));
     assert!(
         said.starts_with("already granted: okta.users.read"),
@@ -1212,12 +1216,7 @@ fn shape(v: &Value) -> Value {
 fn json_output_shapes_are_stable() {
     let org = Org::new("shapes");
     let env = org.env();
-    let id = org
-        .env
-        .iter()
-        .find(|(k, _)| k == "OKTA_CLIENT_CLIENTID")
-        .map(|(_, v)| v.clone())
-        .unwrap();
+    let id = org.client_id();
     let key = org.dir.join("svc.pem");
     let key = key.to_str().unwrap();
     // Each command's --json output: one value, or NDJSON (the first line's shape stands for all).
