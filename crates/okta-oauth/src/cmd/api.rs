@@ -101,22 +101,7 @@ impl ApiCmd {
         if self.ssws {
             return Err(e);
         }
-        if !self.user
-            && let (Some(error), Ok(okta)) = (
-                e.chain()
-                    .find_map(|c| c.downcast_ref::<okta_flows::Error>()),
-                org.okta(),
-            )
-        {
-            let ssws = admin.ssws().ok();
-            let admin = ssws.as_ref().map(|s| s as &dyn Credential);
-            if let Some(help) =
-                crate::cmd::token::token_fix_text(&okta, &self.service, admin, error)
-            {
-                return Err(anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e)));
-            }
-        }
-        match self.diagnosis(org, admin, &e) {
+        match self.help(org, admin, &e) {
             Some(help) => Err(anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e))),
             None => Err(e),
         }
@@ -153,26 +138,30 @@ impl ApiCmd {
         }
     }
 
-    /// What to do about a refusal that scopes or roles explain, as okta-flows diagnoses it
-    /// (the app's grants read with the API token when one is configured), in words.
-    fn diagnosis(&self, org: &OrgOpts, admin: &AdminOpts, e: &anyhow::Error) -> Option<String> {
+    /// What to do about a refusal, as okta-flows diagnoses it (the app's grants and keys read
+    /// with the API token when one is configured), in words: a refused token request of the
+    /// service app, else a call that scopes or roles explain.
+    fn help(&self, org: &OrgOpts, admin: &AdminOpts, e: &anyhow::Error) -> Option<String> {
         let error = e
             .chain()
             .find_map(|c| c.downcast_ref::<okta_flows::Error>())?;
         let okta = org.okta().ok()?;
-        let client;
         let ssws = admin.ssws().ok();
-        let caller = if self.user {
-            Caller::User
-        } else {
-            client = self.service.client_id().ok()?;
-            Caller::App {
-                client: &client,
-                admin: ssws.as_ref().map(|s| s as &dyn Credential),
-            }
+        let admin = ssws.as_ref().map(|s| s as &dyn Credential);
+        if self.user {
+            let found = okta.diagnose_call(error, self.method, &self.path, Caller::User)?;
+            return Some(render_diagnosis(&found, None));
+        }
+        if let Some(help) = crate::cmd::token::token_fix_text(&okta, &self.service, admin, error) {
+            return Some(help);
+        }
+        let client = self.service.client_id().ok()?;
+        let caller = Caller::App {
+            client: &client,
+            admin,
         };
         let found = okta.diagnose_call(error, self.method, &self.path, caller)?;
-        Some(render_diagnosis(&found, caller.client()))
+        Some(render_diagnosis(&found, Some(&client)))
     }
 
     fn call(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
