@@ -113,7 +113,7 @@ impl TokenSource {
     /// 75 s), before failing with [`Error::FetchTimedOut`]: a signer that hangs (a stuck KMS)
     /// must not block every thread of the program. Refuses zero and more than a day.
     pub fn wait_at_most(mut self, patience: Duration) -> Result<TokenSource> {
-        if patience.is_zero() || patience > crate::http::policy::LONGEST {
+        if !crate::http::policy::is_sane(patience) {
             return Err(Error::InvalidInput {
                 what: "the wait for another caller's fetch",
                 reason: "it must be more than zero and at most a day",

@@ -9,6 +9,11 @@ use crate::error::{Error, Result};
 /// mix-up, `Duration::MAX`), and would overflow when added to the clock.
 pub(crate) const LONGEST: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// Whether a timeout or wait a caller set is more than zero and at most [`LONGEST`].
+pub(crate) fn is_sane(wait: Duration) -> bool {
+    !wait.is_zero() && wait <= LONGEST
+}
+
 /// How rate limits and transient failures are retried (Okta's "Rate limits" overview).
 ///
 /// ```

@@ -252,7 +252,7 @@ impl AgentSettings {
             ("the connect timeout", self.connect_timeout),
             ("the total timeout", self.timeout),
         ] {
-            if timeout.is_zero() || timeout > crate::http::policy::LONGEST {
+            if !crate::http::policy::is_sane(timeout) {
                 return Err(Error::InvalidInput {
                     what,
                     reason: "it must be more than zero and at most a day",
