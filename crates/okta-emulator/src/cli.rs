@@ -17,7 +17,7 @@ use clap::{Parser, ValueEnum};
 /// sign-in with PKCE, the users API, rate limits and fault injection.
 ///
 /// Point an Okta SDK or okta-oauth at the printed URL, with the printed SSWS token (or the one
-/// in --token-file) for the management API.
+/// in --write-token-file) for the management API.
 #[derive(Debug, Parser)]
 #[command(name = "okta-emulator", version, about, long_about)]
 pub struct Args {
@@ -40,7 +40,7 @@ pub struct Args {
     pub faults: Vec<FaultRule>,
     /// Write the SSWS admin token to this file (mode 0600) instead of printing it.
     #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
+    pub write_token_file: Option<PathBuf>,
     /// Seed ids, tokens and nonces for a reproducible org.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -140,7 +140,7 @@ pub fn run(args: &Args) -> Result<()> {
     config.faults = args.faults.clone();
     let org = Emulator::start(config).context("starting the emulator")?;
     println!("okta-emulator listening on {}", org.url());
-    match &args.token_file {
+    match &args.write_token_file {
         Some(path) => {
             let line = format!("{}\n", org.admin_token());
             crate::files::write_private(path, line.as_bytes())

@@ -126,7 +126,7 @@ pub use oauth::client_auth::{ClientAuth, Introspection};
 pub use oauth::device::DeviceSignIn;
 pub use oauth::listener::{SignIn, free_loopback_port};
 pub use oauth::pkce::Pkce;
-pub use oauth::user_tokens::{UserTokenSource, UserTokens};
+pub use oauth::user_tokens::{SignInStatus, UserTokenSource, UserTokens};
 
 // Errors, and what to do about them.
 pub use admin::diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};

@@ -8,7 +8,7 @@ pub(crate) fn open_browser(url: &str) -> bool {
     } else if cfg!(windows) {
         &[("rundll32", &["url.dll,FileProtocolHandler"])]
     } else {
-        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        if !crate::env::is_set("DISPLAY") && !crate::env::is_set("WAYLAND_DISPLAY") {
             return false;
         }
         &[("xdg-open", &[])]

@@ -25,7 +25,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde_norway::Value;
 
 okta_jwk::secret_text!(
@@ -50,6 +50,8 @@ pub(crate) struct FileConfig {
     pub(crate) login_client_secret: Option<okta_flows::ClientSecret>,
     /// `okta.client.cache`: the shared token store's URL (it may hold a password).
     pub(crate) cache: Option<SecretSetting>,
+    /// `okta.client.allowHttpLoopback`: `http://` allowed for a loopback org.
+    pub(crate) allow_http_loopback: bool,
     /// The files read, for messages.
     pub(crate) sources: Vec<PathBuf>,
 }
@@ -75,7 +77,7 @@ pub(crate) fn get() -> Result<&'static FileConfig> {
 
 fn load() -> Result<FileConfig> {
     let mut config = FileConfig::default();
-    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".okta/okta.yaml"));
+    let home = crate::env::path("HOME").map(|h| h.join(".okta/okta.yaml"));
     for path in home.into_iter().chain([PathBuf::from(".okta.yaml")]) {
         if path.exists() {
             merge(&mut config, &path)?;
@@ -84,8 +86,59 @@ fn load() -> Result<FileConfig> {
     Ok(config)
 }
 
+/// The most read from a configuration file: an okta.yaml is a few hundred bytes.
+const MAX_FILE: u64 = 256 * 1024;
+
+/// The deepest block nesting a configuration file may have (okta.yaml needs 4), and the most
+/// flow collections (`[…]`, `{…}`) it may open. YAML parsers take time that grows with the
+/// square of the depth, so a file in a cloned repository could stall every run: the shape is
+/// measured before anything is parsed.
+const MAX_DEPTH: usize = 16;
+const MAX_FLOW_OPENINGS: usize = 64;
+
+/// Refuses a configuration text nested deeper than [`MAX_DEPTH`] or with more than
+/// [`MAX_FLOW_OPENINGS`] `[` and `{`, before it is parsed. The depth is over-counted, never
+/// under: block levels (by indentation) and each `- ` or `? ` that opens a nested node on the
+/// same line are added up; every `[` and `{` counts, quoted or not.
+pub(crate) fn check_shape(text: &str, path: &Path) -> Result<()> {
+    let openings = text.chars().filter(|c| matches!(c, '[' | '{')).count();
+    if openings > MAX_FLOW_OPENINGS {
+        bail!(
+            "{} opens {openings} [ or {{ (a configuration file needs a few at most, up to {MAX_FLOW_OPENINGS}); it is not read",
+            path.display()
+        );
+    }
+    let mut indents: Vec<usize> = Vec::new();
+    for line in text.lines() {
+        let body = line.trim_start_matches([' ', '\t']);
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        while indents.last().is_some_and(|&top| top >= indent) {
+            indents.pop();
+        }
+        indents.push(indent);
+        let mut rest = body;
+        let mut markers = 0;
+        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+            markers += 1;
+            rest = r.trim_start_matches(' ');
+        }
+        let depth = indents.len() + markers;
+        if depth > MAX_DEPTH {
+            bail!(
+                "{} is nested {depth} levels deep; a configuration file needs at most {MAX_DEPTH}, and it is not read",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
-    let text = crate::files::read(path)?;
+    let text = crate::files::read_at_most(path, MAX_FILE)?;
+    check_shape(&text, path)?;
     let value: Value = serde_norway::from_str(&text)
         .with_context(|| format!("{} is not valid YAML", path.display()))?;
     let client = value.get("okta").and_then(|o| o.get("client"));
@@ -111,6 +164,14 @@ fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
             .or_else(|| text_of("privateKeyId"))
             .or_else(|| text_of("keyId")),
     );
+    match client.and_then(|c| c.get("allowHttpLoopback")) {
+        None => {}
+        Some(Value::Bool(b)) => config.allow_http_loopback = *b,
+        Some(_) => bail!(
+            "{}: okta.client.allowHttpLoopback must be true or false",
+            path.display()
+        ),
+    }
     if let Some(url) = text_of("cache") {
         config.cache = Some(SecretSetting::new(url));
     }

@@ -56,7 +56,7 @@ fn passphrase(path: &Path) -> Result<okta_jwk::Passphrase> {
             text.trim_end_matches(['\r', '\n']),
         ));
     }
-    if let Ok(text) = std::env::var("OKTA_OAUTH_KEY_PASSPHRASE") {
+    if let Some(text) = crate::env::text("OKTA_OAUTH_KEY_PASSPHRASE")? {
         return Ok(okta_jwk::Passphrase::new(text));
     }
     if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -207,9 +207,8 @@ pub(crate) fn write_private(path: &Path, text: &str, force: bool) -> Result<()> 
 /// The folder for okta-oauth's own files: `$XDG_STATE_HOME/okta-oauth`, else
 /// `~/.local/state/okta-oauth`, else `./.okta-oauth`.
 pub(crate) fn state_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")));
+    let base = crate::env::path("XDG_STATE_HOME")
+        .or_else(|| crate::env::path("HOME").map(|h| h.join(".local/state")));
     base.map_or_else(|| PathBuf::from(".okta-oauth"), |b| b.join("okta-oauth"))
 }
 
@@ -226,6 +225,34 @@ pub(crate) fn exposed_mode(path: &Path) -> Option<u32> {
         let _ = path;
         None
     }
+}
+
+/// Checks, before anything is made, that a secret shown once can be written to `path`: it must
+/// not exist (a secret is never overwritten) and its folder must.
+pub(crate) fn check_new_file(path: &Path, what: &str) -> Result<()> {
+    if path.exists() {
+        bail!(
+            "{} exists, and {what} is never written over another file: give a new path, or remove it first. Nothing was created",
+            shown(path)
+        );
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent
+        && !dir.is_dir()
+    {
+        bail!(
+            "{} is not a folder, so {what} could not be written to {}. Nothing was created",
+            dir.display(),
+            shown(path)
+        );
+    }
+    Ok(())
+}
+
+/// `path` made absolute against the current folder (a profile outlives the folder it was
+/// made in); as it is when the current folder cannot be read.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
 
 /// Creates a private folder (0700) if it does not exist.

@@ -10,12 +10,16 @@ mod browser;
 mod cmd;
 mod config;
 mod connect;
+mod service;
+mod context;
+mod env;
 mod files;
 mod guard;
 mod lazy;
 mod out;
+mod profile;
 
-use connect::{AdminOpts, OrgOpts};
+use context::{Context, OrgOpts};
 use lazy::{Lazy, Used};
 
 /// Scoped OAuth 2.0 tokens for Okta's management APIs, instead of all-powerful API tokens:
@@ -38,8 +42,6 @@ struct Cli {
     json: bool,
     #[command(flatten)]
     org: OrgOpts,
-    #[command(flatten)]
-    admin: AdminOpts,
     // Last, so that `Used` sees the options above (see `lazy::parse`).
     #[command(subcommand)]
     command: Used<Command>,
@@ -85,6 +87,17 @@ enum Command {
     Decode(Lazy<cmd::decode::DecodeCmd>),
     /// Verify a JWT against a JWKS file or URL.
     Verify(Lazy<cmd::verify::VerifyCmd>),
+    /// Who you are here: the profile, org and apps in use, and the cached and signed-in tokens
+    /// (type, scopes, expiry).
+    #[command(subcommand)]
+    Auth(Lazy<cmd::auth::AuthCmd>),
+    /// Sign out: revoke the signed-in user's tokens and the service app's cached token at the
+    /// org, and forget them here.
+    Logout(Lazy<cmd::auth::LogoutCmd>),
+    /// Remembered orgs, apps and keys: list, show, use, delete (quickstart, app create and login
+    /// remember what they set up).
+    #[command(subcommand)]
+    Profile(Lazy<cmd::profile::ProfileCmd>),
     /// Run the local Okta org until interrupted.
     // Not `Lazy`: its own `--token-file` (where it writes its API token) stands in for the global
     // one, and clap only lets a subcommand shadow a global it defines before the globals reach it.
@@ -109,31 +122,43 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let cli: Cli = lazy::parse(args);
-    if let Err(e) = config::get() {
-        eprintln!("error: {e}");
-        return ExitCode::from(1);
-    }
     if let Some(path) = &cli.org.passphrase_file {
         files::set_passphrase_file(path.clone());
     }
     let out = out::Out { json: cli.json };
+    // Commands that set something up may name a profile that does not exist yet: they make it.
+    let creates = matches!(
+        &cli.command.0,
+        Command::Quickstart(_) | Command::Login(_) | Command::App(_)
+    );
+    let ctx = match Context::new(cli.org.clone(), creates) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            eprintln!("error: {}", out::error_text(&e));
+            return ExitCode::from(1);
+        }
+    };
+    let ctx = &ctx;
     let result = match &cli.command.0 {
-        Command::Quickstart(c) => c.run(&cli.org, &cli.admin, &out),
+        Command::Quickstart(c) => c.run(ctx, &out),
         Command::Keygen(c) => c.run(&out),
         Command::Jwks(c) => c.run(&out),
         Command::Convert(c) => c.run(&out),
         Command::Thumbprint(c) => c.run(&out),
-        Command::App(c) => c.run(&cli.org, &cli.admin, &out),
-        Command::Grant(c) => c.run(&cli.org, &cli.admin, &out),
-        Command::Role(c) => c.run(&cli.org, &cli.admin, &out),
-        Command::Keys(c) => c.run(&cli.org, &cli.admin, &out),
-        Command::Assertion(c) => c.run(&cli.org, &out),
-        Command::Login(c) => c.run(&cli.org, &out),
-        Command::Token(c) => c.run(&cli.org, &out),
-        Command::Api(c) => c.run(&cli.org, &cli.admin, &out),
+        Command::App(c) => c.run(ctx, &out),
+        Command::Grant(c) => c.run(ctx, &out),
+        Command::Role(c) => c.run(ctx, &out),
+        Command::Keys(c) => c.run(ctx, &out),
+        Command::Assertion(c) => c.run(ctx, &out),
+        Command::Login(c) => c.run(ctx, &out),
+        Command::Token(c) => c.run(ctx, &out),
+        Command::Api(c) => c.run(ctx, &out),
         Command::Scopes(c) => c.run(&out),
         Command::Decode(c) => c.run(&out),
-        Command::Verify(c) => c.run(&cli.org, &out),
+        Command::Verify(c) => c.run(ctx, &out),
+        Command::Profile(c) => c.run(ctx, &out),
+        Command::Auth(c) => c.run(ctx, &out),
+        Command::Logout(c) => c.run(ctx, &out),
         Command::Emulator(args) => okta_emulator::cli::run(args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -218,7 +243,7 @@ mod tests {
         // Outside a run, every subcommand.
         assert_eq!(
             Cli::command().get_subcommands().count(),
-            given("").len() + 19
+            given("").len() + 22
         );
     }
 

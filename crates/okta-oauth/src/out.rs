@@ -169,6 +169,67 @@ pub(crate) fn planned_step(r: okta_flows::PlannedRequest, admin: &str) -> serde_
     step
 }
 
+/// Rows as a table: the first is the header; columns padded to their widest cell, two spaces
+/// apart, no trailing spaces.
+pub(crate) fn table<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < N {
+                let pad = widths[i] - cell.chars().count() + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+/// A moment as `2026-12-07 18:05:09 UTC` (the proleptic Gregorian calendar).
+pub(crate) fn utc_time(at: okta_flows::UnixTime) -> String {
+    let secs = at.secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX / 2);
+    let rest = secs % 86_400;
+    // Days to a civil date: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// A span of seconds in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
+pub(crate) fn duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min", secs / 60),
+        3600..86_400 => match secs % 3600 / 60 {
+            0 => format!("{} h", secs / 3600),
+            m => format!("{} h {m} min", secs / 3600),
+        },
+        _ => format!("{} d {} h", secs / 86_400, secs % 86_400 / 3600),
+    }
+}
+
 /// `word` as one shell word: as it is when it holds nothing the shell reads specially, else in
 /// single quotes.
 pub(crate) fn shell_word(word: &str) -> String {
@@ -203,6 +264,37 @@ pub(crate) fn error_text(e: &anyhow::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_as_calendar_dates() {
+        // Reference values from `date -u -d @SECS` (GNU coreutils).
+        for (secs, text) in [
+            (0, "1970-01-01 00:00:00 UTC"),
+            (951_782_400, "2000-02-29 00:00:00 UTC"),
+            (1_796_668_929, "2026-12-07 18:42:09 UTC"),
+            (4_107_542_399, "2100-02-28 23:59:59 UTC"),
+        ] {
+            assert_eq!(utc_time(okta_flows::UnixTime(secs)), text, "{secs}");
+        }
+        assert_eq!(duration(59), "59 s");
+        assert_eq!(duration(3599), "59 min");
+        assert_eq!(duration(3600), "1 h");
+        assert_eq!(duration(3 * 3600 + 300), "3 h 5 min");
+        assert_eq!(duration(2 * 86_400 + 4 * 3600), "2 d 4 h");
+    }
+
+    #[test]
+    fn tables_align_under_their_header() {
+        let rows = [
+            ["NAME".to_owned(), "ORG".to_owned()],
+            ["local".to_owned(), "http://127.0.0.1:1".to_owned()],
+            ["example.okta.com".to_owned(), "-".to_owned()],
+        ];
+        assert_eq!(
+            table(&rows),
+            "NAME              ORG\nlocal             http://127.0.0.1:1\nexample.okta.com  -\n"
+        );
+    }
 
     #[test]
     fn a_cause_the_message_already_says_is_not_repeated() {

@@ -25,7 +25,7 @@ fn it_starts_prints_its_url_and_writes_the_token_0600() {
             .args([
                 "--users",
                 "7",
-                "--token-file",
+                "--write-token-file",
                 token_file.to_str().unwrap(),
                 "--faults",
                 "users:503:next=1",
@@ -98,7 +98,7 @@ fn bad_flags_are_usage_errors() {
         "--dpop",
         "--rate-limit",
         "--fault",
-        "--token-file",
+        "--write-token-file",
         "--state",
         "--seed",
         "--leeway",

@@ -122,6 +122,33 @@ impl Layers {
         self.through(0, &ask, fetch)
     }
 
+    /// The cached token good for `margin` more seconds in the nearest store that has one,
+    /// without fetching, locking or copying anything.
+    pub(crate) fn cached(
+        &self,
+        okta: &Okta,
+        creds: &ServiceCredentials,
+        request: &TokenRequest,
+        margin: u64,
+    ) -> Result<Option<Token>> {
+        let secret = creds.cache_secret()?.ok_or(Error::CacheSecretNeeded)?;
+        let ask = Ask {
+            okta,
+            creds,
+            secret: &secret,
+            name: entry_name(okta, creds, request),
+            margin,
+        };
+        for layer in self.layers.iter().filter(|l| self.usable(l)) {
+            match self.lookup(&*layer.store, &ask) {
+                Ok(Some(token)) => return Ok(Some(token)),
+                Ok(None) => {}
+                Err(e) => self.failed(layer, &e),
+            }
+        }
+        Ok(None)
+    }
+
     /// Forgets the token in every store (after Okta said it is invalid).
     pub(crate) fn forget(&self, okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) {
         let name = entry_name(okta, creds, request);

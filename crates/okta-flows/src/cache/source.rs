@@ -185,6 +185,22 @@ impl TokenSource {
         result
     }
 
+    /// The token this source would hand out now without asking Okta: the one in memory or in
+    /// the nearest store, if it is good for the margin; `None` when [`TokenSource::token`]
+    /// would fetch one. Nothing is fetched, locked or written.
+    pub fn cached(&self) -> Result<Option<Token>> {
+        if let Some(t) = &crate::http::client::lock(&self.state).token
+            && t.expires_at() > self.okta.now().plus(self.margin)
+        {
+            return Ok(Some(t.clone()));
+        }
+        if self.stores.is_empty() {
+            return Ok(None);
+        }
+        self.stores
+            .cached(&self.okta, &self.creds, &self.request, self.margin)
+    }
+
     /// Forgets the cached token (after Okta said it is invalid), in memory and in every store.
     pub fn invalidate(&self) {
         crate::http::client::lock(&self.state).token = None;
@@ -222,5 +238,9 @@ impl crate::http::auth::Credential for TokenSource {
 
     fn rejected(&self) {
         self.invalidate();
+    }
+
+    fn renewable(&self) -> bool {
+        true
     }
 }

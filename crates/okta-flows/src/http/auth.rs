@@ -20,6 +20,15 @@ pub trait Credential: Send + Sync {
     /// Okta answered 401 to what [`Credential::authorization`] gave: forget anything cached.
     /// The default does nothing.
     fn rejected(&self) {}
+
+    /// Whether, after [`Credential::rejected`], the next [`Credential::authorization`] asks the
+    /// authorization server for a new token (a [`TokenSource`](crate::TokenSource) fetches
+    /// one; a [`UserTokenSource`](crate::UserTokenSource) with a refresh token refreshes), so
+    /// that a request refused with 401 is worth repeating once: a token cached before the org
+    /// restarted, or revoked, is replaced without the caller's help. The default: no.
+    fn renewable(&self) -> bool {
+        false
+    }
 }
 
 /// The `Authorization` of one request.
@@ -50,6 +59,9 @@ impl<C: Credential + ?Sized> Credential for std::sync::Arc<C> {
     }
     fn rejected(&self) {
         (**self).rejected();
+    }
+    fn renewable(&self) -> bool {
+        (**self).renewable()
     }
 }
 

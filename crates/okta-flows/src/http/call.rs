@@ -116,6 +116,8 @@ impl Okta {
         let bucket = url.path().to_owned();
         let origin = self.org_url().as_str().to_owned();
         let idempotent = method.is_idempotent();
+        // A 401 to a credential that can get a new token is repeated once, with the new token.
+        let mut renewed = false;
         self.with_retries(RS_NONCE_RETRIES, Some(&bucket), |waits| {
             let (authorization, proof) = match cred.authorization()? {
                 Authorization::Ssws(s) => (format!("SSWS {}", s.expose_secret()), None),
@@ -191,6 +193,10 @@ impl Okta {
                 _ => {
                     if reply.status == 401 {
                         cred.rejected();
+                        if idempotent && !renewed && cred.renewable() {
+                            renewed = true;
+                            return Ok(Attempt::Again);
+                        }
                     }
                     return Err(reply.problem());
                 }

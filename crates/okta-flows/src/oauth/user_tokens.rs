@@ -74,6 +74,24 @@ struct SavedUser {
     expires_at: u64,
     scopes: Vec<String>,
     refresh_token: Option<String>,
+    /// Who signed in (the ID token's `preferred_username`, else `sub`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user: Option<String>,
+}
+
+/// What a [`UserTokenSource`] holds, for a status line: no token in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignInStatus {
+    /// Who signed in, when the sign-in said (`preferred_username`, else `sub`).
+    pub user: Option<String>,
+    /// The access token's scopes.
+    pub scopes: Vec<String>,
+    /// When the access token expires (it may have been refused since: see
+    /// [`Credential::rejected`](crate::Credential::rejected)).
+    pub expires_at: UnixTime,
+    /// Whether a refresh token is kept.
+    pub refresh: bool,
 }
 
 impl UserTokenSource {
@@ -141,16 +159,60 @@ impl UserTokenSource {
         }
     }
 
+    /// What is kept for this app, if anything: who, the scopes, the expiry, whether a refresh
+    /// token is there. Reads the file only.
+    pub fn status(&self) -> Option<SignInStatus> {
+        self.load().map(|s| SignInStatus {
+            user: s.user,
+            scopes: s.scopes,
+            expires_at: UnixTime(s.expires_at),
+            refresh: s.refresh_token.is_some(),
+        })
+    }
+
+    /// Signs out: forgets the tokens here (the file is removed), then revokes them at the org
+    /// (RFC 7009), the refresh token first (Okta revokes the access tokens minted from it too).
+    /// Returns whether there was a sign-in; a failed revocation is an error after the tokens
+    /// are forgotten here.
+    pub fn sign_out(&self) -> Result<bool> {
+        let saved = {
+            let _lock = crate::files::lock_file(&self.path);
+            let saved = self.load();
+            *crate::http::client::lock(&self.memory) = None;
+            if saved.is_some() {
+                std::fs::remove_file(&self.path).map_err(|source| Error::File {
+                    action: "removing the user token file",
+                    path: self.path.clone(),
+                    source,
+                })?;
+            }
+            saved
+        };
+        let Some(saved) = saved else {
+            return Ok(false);
+        };
+        if let Some(refresh) = &saved.refresh_token {
+            self.okta
+                .revoke(self.auth(), refresh, Some("refresh_token"))?;
+        }
+        if !saved.access_token.is_empty() {
+            self.okta
+                .revoke(self.auth(), &saved.access_token, Some("access_token"))?;
+        }
+        Ok(true)
+    }
+
     /// Saves the tokens of a sign-in.
     pub fn store(&self, tokens: &UserTokens) -> Result<()> {
         let lock = crate::files::lock_file(&self.path);
-        self.save(tokens)?;
+        self.save(tokens, None)?;
         drop(lock);
         *crate::http::client::lock(&self.memory) = Some(tokens.access.clone());
         Ok(())
     }
 
-    fn save(&self, tokens: &UserTokens) -> Result<()> {
+    /// Writes `tokens`; `user` names who signed in when the tokens do not (a refresh).
+    fn save(&self, tokens: &UserTokens, user: Option<String>) -> Result<()> {
         let saved = SavedUser {
             client_id: self.client_id.as_str().to_owned(),
             access_token: tokens.access.access_token().expose_secret().to_owned(),
@@ -160,13 +222,27 @@ impl UserTokenSource {
                 .refresh
                 .as_ref()
                 .map(|r| r.expose_secret().to_owned()),
+            user: tokens
+                .id_claims
+                .as_ref()
+                .and_then(|c| {
+                    c.get("preferred_username")
+                        .or_else(|| c.get("sub"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .or(user),
         };
+        self.write(&saved)
+    }
+
+    fn write(&self, saved: &SavedUser) -> Result<()> {
         let file_error = |source| Error::File {
             action: "writing the user token file",
             path: self.path.clone(),
             source,
         };
-        let bytes = serde_json::to_vec(&saved).map_err(|e| file_error(e.into()))?;
+        let bytes = serde_json::to_vec(saved).map_err(|e| file_error(e.into()))?;
         crate::files::write_private_file(&self.path, &bytes).map_err(file_error)
     }
 
@@ -221,7 +297,7 @@ impl UserTokenSource {
                 }
                 Err(e) => return Err(e),
             };
-            self.save(&fresh)?;
+            self.save(&fresh, saved.user)?;
             fresh.access
         };
         *crate::http::client::lock(&self.memory) = Some(token.clone());
@@ -232,5 +308,21 @@ impl UserTokenSource {
 impl crate::http::auth::Credential for UserTokenSource {
     fn authorization(&self) -> Result<crate::http::auth::Authorization> {
         Ok(crate::http::auth::Authorization::Token(self.token()?))
+    }
+
+    /// The access token is forgotten, in memory and in the file; the refresh token is kept, so
+    /// the next [`UserTokenSource::token`] refreshes.
+    fn rejected(&self) {
+        *crate::http::client::lock(&self.memory) = None;
+        let _lock = crate::files::lock_file(&self.path);
+        if let Some(mut saved) = self.load() {
+            saved.expires_at = 0;
+            saved.access_token.clear();
+            let _ = self.write(&saved);
+        }
+    }
+
+    fn renewable(&self) -> bool {
+        self.load().is_some_and(|s| s.refresh_token.is_some())
     }
 }

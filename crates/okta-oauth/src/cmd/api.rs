@@ -1,12 +1,13 @@
 //! `okta-oauth api`: one call to Okta's APIs (or every page of a list), and what to do when it is refused.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use okta_flows::{Caller, ClientId, Credential, Diagnosis, Fix, Method};
 use serde_json::Value;
 use std::path::PathBuf;
 
-use crate::connect::{AdminOpts, OrgOpts, ServiceOpts};
+use crate::service::ServiceOpts;
+use crate::context::Context;
 use crate::files;
 use crate::out::Out;
 
@@ -93,15 +94,15 @@ pub(crate) struct ApiCmd {
 }
 
 impl ApiCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
-        let result = self.call(org, admin, out);
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
+        let result = self.call(ctx, out);
         let Err(e) = result else {
             return result;
         };
         if self.ssws {
             return Err(e);
         }
-        match self.help(org, admin, &e) {
+        match self.help(ctx, &e) {
             Some(help) => Err(anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e))),
             None => Err(e),
         }
@@ -114,9 +115,9 @@ impl ApiCmd {
 
     /// The scopes to ask for: those configured (`--scopes`, `OKTA_CLIENT_SCOPES`, okta.yaml),
     /// else exactly what the operation needs, else `okta.users.read`.
-    fn scopes(&self, out: &Out) -> Vec<String> {
+    fn scopes(&self, ctx: &Context, out: &Out) -> Result<Vec<String>> {
         let op = self.operation();
-        match (self.service.configured_scopes(), op) {
+        Ok(match (self.service.configured_scopes(ctx)?, op) {
             (Some(asked), Some(op)) => {
                 let missing = op.missing(&asked);
                 if !missing.is_empty() {
@@ -134,28 +135,30 @@ impl ApiCmd {
             (None, Some(op)) if op.scope_names().next().is_some() => {
                 op.scope_names().map(str::to_owned).collect()
             }
-            (None, _) => self.service.scopes(),
-        }
+            (None, _) => self.service.scopes(ctx)?,
+        })
     }
 
     /// What to do about a refusal, as okta-flows diagnoses it (the app's grants and keys read
     /// with the API token when one is configured), in words: a refused token request of the
     /// service app, else a call that scopes or roles explain.
-    fn help(&self, org: &OrgOpts, admin: &AdminOpts, e: &anyhow::Error) -> Option<String> {
+    fn help(&self, ctx: &Context, e: &anyhow::Error) -> Option<String> {
         let error = e
             .chain()
             .find_map(|c| c.downcast_ref::<okta_flows::Error>())?;
-        let okta = org.okta().ok()?;
-        let ssws = admin.ssws().ok();
+        let okta = ctx.okta().ok()?;
+        let ssws = ctx.ssws().ok();
         let admin = ssws.as_ref().map(|s| s as &dyn Credential);
         if self.user {
             let found = okta.diagnose_call(error, self.method, &self.path, Caller::User)?;
             return Some(render_diagnosis(&found, None));
         }
-        if let Some(help) = crate::cmd::token::token_fix_text(&okta, &self.service, admin, error) {
+        if let Some(help) =
+            crate::cmd::token::token_fix_text(ctx, &okta, &self.service, admin, error)
+        {
             return Some(help);
         }
-        let client = self.service.client_id().ok()?;
+        let client = self.service.client_id(ctx).ok()?;
         let caller = Caller::App {
             client: &client,
             admin,
@@ -164,8 +167,11 @@ impl ApiCmd {
         Some(render_diagnosis(&found, Some(&client)))
     }
 
-    fn call(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
+    fn call(&self, ctx: &Context, out: &Out) -> Result<()> {
+        if !self.ssws && !self.user {
+            self.service.check(ctx)?;
+        }
+        let okta = ctx.okta()?;
         let method = self.method;
         if !self.path.starts_with('/') {
             bail!("the path starts with / (e.g. /api/v1/users)");
@@ -174,20 +180,20 @@ impl ApiCmd {
         let source;
         let user;
         let cred: &dyn Credential = if self.ssws {
-            ssws = admin.ssws()?;
+            ssws = ctx.ssws()?;
             &ssws
         } else if self.user {
             user = crate::cmd::login::LoginClient::default()
-                .held(true)?
-                .store(okta.clone());
+                .held(ctx, true)?
+                .store(ctx, okta.clone());
             &user
         } else {
-            let scopes = self.scopes(out);
+            let scopes = self.scopes(ctx, out)?;
             crate::cmd::scopes::check_known(&scopes)?;
-            if let Some(warning) = org.scope_warning(&scopes) {
+            if let Some(warning) = ctx.scope_warning(&scopes) {
                 out.note(&warning);
             }
-            source = self.service.source_for(okta.clone(), &scopes)?;
+            source = self.service.source_for(ctx, &scopes)?;
             &source
         };
         if self.all {

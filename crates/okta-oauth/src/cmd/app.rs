@@ -1,12 +1,12 @@
 //! `okta-oauth app`: service and OIDC apps, their secrets and assignments.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
 use okta_flows::{AppId, Credential};
 use serde_json::json;
 use std::path::PathBuf;
 
-use crate::connect::{AdminOpts, OrgOpts};
+use crate::context::Context;
 use crate::files;
 use crate::out::Out;
 
@@ -92,10 +92,20 @@ pub(crate) enum AppType {
     Spa,
 }
 
+/// The port of a loopback redirect URI (`http://127.0.0.1:8765/callback`), which `login`
+/// listens on.
+fn loopback_port(uri: &str) -> Option<u16> {
+    let rest = uri.strip_prefix("http://")?;
+    let authority = rest.split('/').next()?;
+    let (host, port) = authority.rsplit_once(':')?;
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+        .then(|| port.parse().ok())
+        .flatten()
+}
+
 impl AppCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
-        let ssws = admin.ssws()?;
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
+        let (okta, ssws) = ctx.admin()?;
         let cred: &dyn Credential = &ssws;
         match self {
             AppCmd::Create {
@@ -121,10 +131,30 @@ impl AppCmd {
                 } else {
                     okta_flows::DpopBinding::NotRequired
                 };
+                let kid = public.kid().map(|k| k.as_str().to_owned());
                 let jwks = okta_jwk::Jwks::new(vec![public]);
                 let app = okta.create_service_app(cred, name, &jwks, dpop)?;
+                let private = matches!(key, okta_jwk::AnyKey::Private(_));
+                let remembered = crate::cmd::profile::remember(
+                    ctx,
+                    &crate::cmd::profile::name_for_org(ctx, &okta),
+                    |p| {
+                        crate::cmd::profile::set_org(p, &okta);
+                        p.client_id = Some(app.client_id().as_str().to_owned());
+                        if private {
+                            p.private_key = Some(files::absolute(path));
+                            p.kid = kid.clone();
+                            p.alg = None;
+                        }
+                    },
+                    out,
+                );
+                let next = match (&remembered, private) {
+                    (Some(_), true) => " Get a token with: okta-oauth token".to_owned(),
+                    _ => String::new(),
+                };
                 out.data(
-                    &format!("created {} ({})", app.client_id(), app.name()),
+                    &format!("created {} ({}).{next}", app.client_id(), app.name()),
                     app.raw(),
                 );
             }
@@ -155,9 +185,13 @@ impl AppCmd {
                 // Where the secret goes is settled before the app exists: a secret shown once
                 // must not be lost to a path that cannot be written.
                 let state = files::state_dir();
-                if secret_file.is_none() && kind == okta_flows::OidcAppKind::Web {
-                    files::private_dir(&state)?;
+                if kind == okta_flows::OidcAppKind::Web {
+                    match secret_file {
+                        None => files::private_dir(&state)?,
+                        Some(path) => files::check_new_file(path, "the client secret")?,
+                    }
                 }
+                let port = spec.redirect_uris.iter().find_map(|u| loopback_port(u));
                 let app = okta.create_oidc_app(cred, &spec)?;
                 let mut shown = app.raw().clone();
                 let mut human = format!(
@@ -166,6 +200,7 @@ impl AppCmd {
                     app.client_id(),
                     app.name()
                 );
+                let mut written = None;
                 if let Some(secret) = app.client_secret() {
                     let path = secret_file.clone().unwrap_or_else(|| {
                         state.join(format!("{}.client-secret", app.client_id()))
@@ -173,18 +208,56 @@ impl AppCmd {
                     files::write_private(&path, &format!("{}\n", secret.expose_secret()), false)
                         .with_context(|| format!("the app {} was created, but its client secret could not be written; make a new one with `okta-oauth api POST /api/v1/apps/{}/credentials/secrets --ssws`", app.client_id(), app.client_id()))?;
                     human.push_str(&format!(
-                        "; client secret written to {} (mode 0600). Sign in with: okta-oauth login --client-id {} --client-secret-file {}",
-                        path.display(),
-                        app.client_id(),
+                        "; client secret written to {} (mode 0600)",
                         path.display()
                     ));
                     shown["client_secret_file"] = json!(path.display().to_string());
-                } else {
-                    human.push_str(&format!(
-                        ". Sign in with: okta-oauth login --client-id {}",
-                        app.client_id()
-                    ));
+                    written = Some(files::absolute(&path));
                 }
+                let remembered = crate::cmd::profile::remember(
+                    ctx,
+                    &crate::cmd::profile::name_for_org(ctx, &okta),
+                    |p| {
+                        crate::cmd::profile::set_org(p, &okta);
+                        p.login = Some(crate::profile::LoginProfile {
+                            client_id: Some(app.client_id().as_str().to_owned()),
+                            client_secret_file: written.clone(),
+                            port,
+                            path: None,
+                        });
+                    },
+                    out,
+                );
+                let login = match remembered {
+                    Some(_) => "okta-oauth login".to_owned(),
+                    None => {
+                        let mut line = format!(
+                            "okta-oauth login --org {}{} --client-id {}",
+                            crate::out::shell_word(okta.org().as_str().trim_end_matches('/')),
+                            if okta.org().is_loopback() {
+                                " --allow-http-loopback"
+                            } else {
+                                ""
+                            },
+                            app.client_id()
+                        );
+                        if let Some(path) = &written {
+                            line.push_str(&format!(
+                                " --client-secret-file {}",
+                                crate::out::shell_word(&path.to_string_lossy())
+                            ));
+                        }
+                        if let Some(port) = port {
+                            line.push_str(&format!(" --port {port}"));
+                        }
+                        line
+                    }
+                };
+                human.push_str(&format!(
+                    ".\nAssign the people who may sign in (okta-oauth app assign {} --user LOGIN), then sign in with:\n  {login}",
+                    app.client_id()
+                ));
+                shown["sign_in"] = json!(login);
                 out.data(&human, &shown);
             }
             AppCmd::List => {

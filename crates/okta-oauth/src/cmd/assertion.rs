@@ -6,7 +6,8 @@ use okta_assertion::{ClientAssertionBuilder, OsRandom, UnixTime};
 use okta_flows::OAuthEndpoint;
 use serde_json::json;
 
-use crate::connect::{OrgOpts, ServiceOpts};
+use crate::service::ServiceOpts;
+use crate::context::Context;
 use crate::out::Out;
 
 /// `okta-oauth assertion`: print a signed client assertion (a credential for 5 minutes).
@@ -20,8 +21,9 @@ pub(crate) struct AssertionCmd {
 }
 
 impl AssertionCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
+        self.service.check(ctx)?;
+        let okta = ctx.okta()?;
         let which = match self.endpoint.as_str() {
             "token" => OAuthEndpoint::Token,
             "revoke" => OAuthEndpoint::Revoke,
@@ -31,13 +33,10 @@ impl AssertionCmd {
             ),
         };
         let endpoint = okta.oauth_endpoint(which)?;
-        let key = self.service.key()?;
+        let key = self.service.key(ctx)?;
         let now = UnixTime::from_system_time(std::time::SystemTime::now());
-        let jwt = ClientAssertionBuilder::new(self.service.client_id()?, endpoint.clone()).sign(
-            &key,
-            now,
-            &OsRandom::new(),
-        )?;
+        let jwt = ClientAssertionBuilder::new(self.service.client_id(ctx)?, endpoint.clone())
+            .sign(&key, now, &OsRandom::new())?;
         out.data(jwt.expose_secret(), &json!({"client_assertion": jwt.expose_secret(), "client_assertion_type": okta_assertion::CLIENT_ASSERTION_TYPE, "aud": endpoint.as_str()}));
         Ok(())
     }

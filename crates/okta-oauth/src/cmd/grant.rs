@@ -5,7 +5,7 @@ use clap::Subcommand;
 use okta_flows::{AppId, Credential, GrantId, Scope};
 use serde_json::json;
 
-use crate::connect::{AdminOpts, OrgOpts};
+use crate::context::Context;
 use crate::out::Out;
 
 /// `okta-oauth grant`.
@@ -33,9 +33,8 @@ pub(crate) enum GrantCmd {
 }
 
 impl GrantCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
-        let ssws = admin.ssws()?;
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
+        let (okta, ssws) = ctx.admin()?;
         let cred: &dyn Credential = &ssws;
         match self {
             GrantCmd::Add { app, scope } => {

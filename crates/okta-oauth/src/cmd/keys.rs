@@ -8,7 +8,7 @@ use clap::Subcommand;
 use okta_flows::{AppId, AppKeyId, Credential, DpopMode};
 use serde_json::json;
 
-use crate::connect::{AdminOpts, OrgOpts};
+use crate::context::Context;
 use crate::files;
 use crate::out::Out;
 
@@ -67,9 +67,8 @@ pub(crate) enum KeysCmd {
 }
 
 impl KeysCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
-        let ssws = admin.ssws()?;
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
+        let (okta, ssws) = ctx.admin()?;
         let cred: &dyn Credential = &ssws;
         let show = |k: &okta_flows::AppKey| {
             out.data(

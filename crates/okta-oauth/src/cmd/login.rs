@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use clap::{Args, ValueEnum};
 use okta_flows::{ClientAuth, ClientId, ClientSecret, Fix, ServiceCredentials, UserTokenSource};
 use serde_json::json;
 
-use crate::connect::OrgOpts;
+use crate::context::{Context, Layers};
 use crate::files;
 use crate::out::Out;
 
@@ -77,8 +77,9 @@ impl HeldClient {
     }
 
     /// A token store that refreshes with the same client authentication.
-    pub(crate) fn store(&self, okta: okta_flows::Okta) -> UserTokenSource {
-        let store = UserTokenSource::new(okta, self.client_id.clone(), user_tokens_path());
+    pub(crate) fn store(&self, ctx: &Context, okta: okta_flows::Okta) -> UserTokenSource {
+        let path = sign_in_file(ctx, &okta, &self.client_id);
+        let store = UserTokenSource::new(okta, self.client_id.clone(), path);
         match (self.method, &self.secret, &self.key) {
             (ClientAuthArg::Post, Some(secret), _) => store.with_secret(secret.clone()),
             (ClientAuthArg::Basic, Some(secret), _) => store.with_secret_basic(secret.clone()),
@@ -104,33 +105,40 @@ impl HeldClient {
 }
 
 impl LoginClient {
-    /// The client id: the flag, `OKTA_OAUTH2_CLIENT_ID`, okta.yaml's `okta.oauth2.clientId`,
-    /// `OKTA_CLIENT_CLIENTID`, and last (for `api --user`) the app the saved sign-in was for.
-    fn client_id(&self, saved: bool) -> Result<ClientId> {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let id = self
-            .client_id
-            .clone()
-            .or_else(|| env("OKTA_OAUTH2_CLIENT_ID"))
-            .or_else(|| {
-                crate::config::get()
-                    .ok()
-                    .and_then(|c| c.login_client_id.clone())
-            })
-            .or_else(|| env("OKTA_CLIENT_CLIENTID"));
+    /// The client id: the flag, `OKTA_OAUTH2_CLIENT_ID`, the profile's sign-in app, okta.yaml's
+    /// `okta.oauth2.clientId`, and last (for `api --user`) the app of the latest sign-in.
+    fn client_id(&self, ctx: &Context, saved: bool) -> Result<ClientId> {
+        let id = Layers::flag("--client-id", self.client_id.clone())
+            .env("OKTA_OAUTH2_CLIENT_ID", |v| v)?
+            .profile(ctx, |p| p.login.as_ref().and_then(|l| l.client_id.clone()))
+            .yaml(ctx, |c| c.login_client_id.clone())
+            .get();
         match id {
-            Some(id) => Ok(ClientId::new(id)?),
+            Some(id) => ClientId::new(&id.value)
+                .with_context(|| format!("the sign-in app's client id from {}", id.from)),
             None => saved
-                .then(|| UserTokenSource::saved_client_id(&user_tokens_path()))
+                .then(|| latest_sign_in(ctx))
                 .flatten()
                 .context(
-                    "no client id: give --client-id, set OKTA_OAUTH2_CLIENT_ID, or okta.oauth2.clientId in okta.yaml",
+                    "missing the sign-in app's client id: give --client-id, set OKTA_OAUTH2_CLIENT_ID, or okta.oauth2.clientId in okta.yaml (quickstart --user and app create --type remember it in the profile)",
                 ),
         }
     }
 
-    fn secret(&self) -> Result<Option<ClientSecret>> {
-        if let Some(path) = &self.client_secret_file {
+    fn secret(&self, ctx: &Context) -> Result<Option<ClientSecret>> {
+        let file = self.client_secret_file.clone().or_else(|| {
+            crate::env::text("OKTA_OAUTH2_CLIENT_SECRET")
+                .ok()
+                .flatten()
+                .is_none()
+                .then(|| {
+                    ctx.profile
+                        .as_ref()
+                        .and_then(|(_, p)| p.login.as_ref()?.client_secret_file.clone())
+                })
+                .flatten()
+        });
+        if let Some(path) = &file {
             if let Some(mode) = files::exposed_mode(path) {
                 crate::out::warn(&format!(
                     "warning: {} could be read by others (mode {mode:o}); keep a client secret in a file only you can read (chmod 600)",
@@ -146,21 +154,16 @@ impl LoginClient {
             );
             return Ok(Some(ClientSecret::new(secret)));
         }
-        if let Some(s) = std::env::var("OKTA_OAUTH2_CLIENT_SECRET")
-            .ok()
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(s) = crate::env::text("OKTA_OAUTH2_CLIENT_SECRET")? {
             return Ok(Some(ClientSecret::new(s.trim())));
         }
-        Ok(crate::config::get()
-            .ok()
-            .and_then(|c| c.login_client_secret.clone()))
+        Ok(ctx.yaml.login_client_secret.clone())
     }
 
     /// The client and its authentication, checked against each other.
-    pub(crate) fn held(&self, saved: bool) -> Result<HeldClient> {
-        let client_id = self.client_id(saved)?;
-        let secret = self.secret()?;
+    pub(crate) fn held(&self, ctx: &Context, saved: bool) -> Result<HeldClient> {
+        let client_id = self.client_id(ctx, saved)?;
+        let secret = self.secret(ctx)?;
         let pair = match &self.client_key {
             Some(path) => Some(Arc::new(files::private_key(path)?)),
             None => None,
@@ -203,12 +206,13 @@ impl LoginClient {
 pub(crate) struct LoginCmd {
     #[command(flatten)]
     pub(crate) client: LoginClient,
-    /// The loopback port of the redirect URI registered with the app.
-    #[arg(long, default_value_t = 8765)]
-    pub(crate) port: u16,
-    /// The path of the redirect URI.
-    #[arg(long, default_value = "/callback")]
-    pub(crate) path: String,
+    /// The loopback port of the redirect URI registered with the app [profile: login.port]
+    /// [default: 8765]
+    #[arg(long)]
+    pub(crate) port: Option<u16>,
+    /// The path of the redirect URI [profile: login.path] [default: /callback]
+    #[arg(long)]
+    pub(crate) path: Option<String>,
     /// Scopes to ask for.
     #[arg(long, default_value = "openid offline_access okta.users.read")]
     pub(crate) scopes: String,
@@ -225,9 +229,19 @@ pub(crate) struct LoginCmd {
 }
 
 impl LoginCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
-        let client = self.client.held(false)?;
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
+        let okta = ctx.okta()?;
+        let client = self.client.held(ctx, false)?;
+        let remembered = ctx.profile.as_ref().and_then(|(_, p)| p.login.as_ref());
+        let port = self
+            .port
+            .or_else(|| remembered.and_then(|l| l.port))
+            .unwrap_or(8765);
+        let path = self
+            .path
+            .clone()
+            .or_else(|| remembered.and_then(|l| l.path.clone()))
+            .unwrap_or_else(|| "/callback".to_owned());
         let scopes: Vec<&str> = self
             .scopes
             .split([' ', ','])
@@ -252,7 +266,7 @@ impl LoginCmd {
             okta.finish_device_sign_in(device, client.auth(), &mut std::thread::sleep)
                 .map_err(|e| explain(e, &client))?
         } else {
-            let sign_in = okta.start_sign_in(&client.client_id, self.port, &self.path, &scopes)?;
+            let sign_in = okta.start_sign_in(&client.client_id, port, &path, &scopes)?;
             out.note(&format!(
                 "Sign in at:\n\n  {}\n\n(redirect URI to register with the app: {}; client authentication: {})",
                 sign_in.url(),
@@ -265,8 +279,33 @@ impl LoginCmd {
             okta.finish_sign_in(sign_in, client.auth(), Duration::from_secs(self.timeout))
                 .map_err(|e| explain(e, &client))?
         };
-        files::private_dir(&files::state_dir())?;
-        client.store(okta).store(&tokens)?;
+        let store = client.store(ctx, okta.clone());
+        if let Some(dir) = sign_in_file(ctx, &okta, &client.client_id).parent() {
+            files::private_dir(dir)?;
+        }
+        store.store(&tokens)?;
+        let secret_file = self
+            .client
+            .client_secret_file
+            .clone()
+            .filter(|p| p != std::path::Path::new("-"));
+        crate::cmd::profile::remember(
+            ctx,
+            &crate::cmd::profile::name_for_org(ctx, &okta),
+            |p| {
+                crate::cmd::profile::set_org(p, &okta);
+                let login = p.login.get_or_insert_with(Default::default);
+                login.client_id = Some(client.client_id.as_str().to_owned());
+                if let Some(file) = &secret_file {
+                    login.client_secret_file = Some(files::absolute(file));
+                }
+                if !self.device {
+                    login.port = Some(port);
+                    login.path = (path != "/callback").then(|| path.clone());
+                }
+            },
+            out,
+        );
         let who = tokens.id_claims.as_ref().and_then(|c| {
             c.get("preferred_username")
                 .or(c.get("sub"))
@@ -274,7 +313,7 @@ impl LoginCmd {
                 .map(str::to_owned)
         });
         out.data(
-            &format!("signed in{}; tokens kept in {} (mode 0600)", who.as_ref().map(|w| format!(" as {w}")).unwrap_or_default(), user_tokens_path().display()),
+            &format!("signed in{}; tokens kept in {} (mode 0600)", who.as_ref().map(|w| format!(" as {w}")).unwrap_or_default(), sign_in_file(ctx, &okta, &client.client_id).display()),
             &json!({"signed_in": true, "user": who, "client_id": client.client_id.as_str(), "scopes": tokens.access.scopes(), "refresh_token": tokens.refresh.is_some()}),
         );
         Ok(())
@@ -301,7 +340,28 @@ fn explain(e: okta_flows::Error, client: &HeldClient) -> anyhow::Error {
     }
 }
 
-/// Where `login` keeps the user's tokens.
-pub(crate) fn user_tokens_path() -> PathBuf {
-    files::state_dir().join("user-tokens.json")
+/// Where `login` keeps a user's tokens: one file per profile (or org, without one) and app, so
+/// that a sign-in to one app never replaces another's.
+pub(crate) fn sign_in_file(ctx: &Context, okta: &okta_flows::Okta, client: &ClientId) -> PathBuf {
+    sign_in_dir(ctx, okta).join(format!("{}.json", client.as_str()))
+}
+
+fn sign_in_dir(ctx: &Context, okta: &okta_flows::Okta) -> PathBuf {
+    let slot = match ctx.profile_name() {
+        Some(name) => format!("profile-{name}"),
+        None => format!("org-{}", crate::profile::org_folder(okta.org())),
+    };
+    files::state_dir().join("sign-ins").join(slot)
+}
+
+/// The app of the latest sign-in of this profile (or org), if any.
+fn latest_sign_in(ctx: &Context) -> Option<ClientId> {
+    let okta = ctx.okta().ok()?;
+    let newest = std::fs::read_dir(sign_in_dir(ctx, &okta))
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .filter(|(_, p)| p.extension().is_some_and(|x| x == "json"))
+        .max_by_key(|(t, _)| *t)?;
+    UserTokenSource::saved_client_id(&newest.1)
 }

@@ -3,6 +3,7 @@
 pub(crate) mod api;
 pub(crate) mod app;
 pub(crate) mod assertion;
+pub(crate) mod auth;
 pub(crate) mod convert;
 pub(crate) mod decode;
 pub(crate) mod grant;
@@ -10,6 +11,7 @@ pub(crate) mod jwks;
 pub(crate) mod keygen;
 pub(crate) mod keys;
 pub(crate) mod login;
+pub(crate) mod profile;
 pub(crate) mod quickstart;
 pub(crate) mod quickstart_user;
 pub(crate) mod role;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use clap::Args;
 use okta_flows::{
     AppId, OrgUrl, Scope, ServiceAppPlan, ServiceCredentials, StandardRole, Step, TokenSource,
@@ -11,9 +11,10 @@ use okta_flows::{
 use okta_jwk::{Curve, Jwks, KeyPair, KeySpec};
 use serde_json::{Value, json};
 
-use crate::connect::{AdminOpts, OrgOpts};
+use crate::context::{Context, LOCAL, SSWS_TOKEN_FILE, Target, default_profile_name};
 use crate::files;
 use crate::out::Out;
+use crate::profile::{LocalOrg, Profile, loopback_port, org_folder};
 
 /// `okta-oauth quickstart`.
 #[derive(Debug, Args)]
@@ -43,12 +44,16 @@ pub(crate) struct Quickstart {
     #[arg(long, value_name = "LOGIN", num_args = 0..=1, default_missing_value = "")]
     user: Option<String>,
     /// The loopback port of the web app's redirect URI, where the sign-in comes back (--user).
-    #[arg(long, default_value_t = 8765)]
-    port: u16,
+    #[arg(long, default_value_t = 8765, value_name = "PORT")]
+    redirect_port: u16,
+    /// The port of the local org on 127.0.0.1, when no org is given (0: a free one) [default:
+    /// the port the profile remembers, else a free one]
+    #[arg(long)]
+    port: Option<u16>,
 }
 
 impl Quickstart {
-    pub(crate) fn run(&self, org_opts: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
         let base = self
             .dir
             .clone()
@@ -56,10 +61,11 @@ impl Quickstart {
         if !self.dry_run {
             migrate_flat_layout(&base, out);
         }
+        let target = Target::of(ctx, self.port)?;
         // A folder per org: a key pair and an app made for one org are never used at another.
-        let dir = match org_opts.org_text() {
-            None => base.join(LOCAL),
-            Some(_) => base.join(org_folder(org_opts.okta()?.org())),
+        let dir = match &target {
+            Target::Local { .. } => base.join(LOCAL),
+            Target::Org { .. } => base.join(org_folder(ctx.okta()?.org())),
         };
         let scopes: Vec<&str> = self
             .scopes
@@ -72,31 +78,44 @@ impl Quickstart {
                 login,
                 scopes: &self.scopes,
                 role: &self.role,
-                port: self.port,
+                port: self.redirect_port,
                 dry_run: self.dry_run,
             };
-            return run.run(&dir, org_opts, admin, out);
+            return run.run(&dir, &target, ctx, out);
         }
         if self.dry_run {
-            return self.plan(&dir, &scopes, org_opts, admin, out);
+            return self.plan(&dir, &scopes, &target, ctx, out);
         }
-        files::private_dir(&dir)?;
 
-        // The org: a real one (--org / OKTA_CLIENT_ORGURL), or the embedded emulator.
+        // The org: a real one (--org, OKTA_CLIENT_ORGURL, a profile, okta.yaml), or the embedded
+        // emulator. Nothing is written before it answers.
         let mut _emulator = None;
-        let (okta, ssws, org_text) = match org_opts.org_text() {
-            Some(text) => (org_opts.okta()?, admin.ssws()?, text),
-            None => {
+        let (okta, ssws, org_text) = match &target {
+            Target::Org { text } => {
+                let (okta, ssws) = ctx.admin()?;
+                okta.discover()
+                    .with_context(|| format!("reaching the org {}", okta.org().as_str()))?;
+                (okta, ssws, text.clone())
+            }
+            Target::Local { port } => {
+                files::private_dir(&dir)?;
                 let (org, okta, ssws, url) = crate::connect::local_org(
                     dir.join("emulator-state.json"),
                     None,
-                    org_opts.verbose,
+                    *port,
+                    ctx.flags.verbose,
                     out,
+                )?;
+                files::write_private(
+                    &dir.join(SSWS_TOKEN_FILE),
+                    &format!("{}\n", ssws.expose_secret()),
+                    true,
                 )?;
                 _emulator = Some(org);
                 (okta, ssws, url)
             }
         };
+        files::private_dir(&dir)?;
         let key_file = dir.join("service-key.pem");
         let key = if key_file.exists() {
             let key = files::private_key(&key_file)?;
@@ -165,6 +184,7 @@ impl Quickstart {
             )?,
         )?;
 
+        let kid = key.kid().as_str().to_owned();
         let creds = ServiceCredentials::for_app(&app, Arc::new(key));
         let source = TokenSource::new(okta.clone(), creds, plan.token_request())
             .persist_to(dir.join("tokens.json"));
@@ -187,19 +207,58 @@ impl Quickstart {
             .iter()
             .filter_map(|u| u["profile"]["login"].as_str())
             .collect();
-        let next = if _emulator.is_some() {
-            format!(
-                "The local org stops with this command (its apps are kept in {}).\nTo keep one running: okta-oauth emulator --state {} --token-file {}\nthen pass its URL with --org URL --allow-http-loopback.",
-                dir.display(),
-                dir.join("emulator-state.json").display(),
-                dir.join("ssws-token").display()
-            )
-        } else {
-            format!(
-                "Next: okta-oauth api GET /api/v1/users --all --client-id {} --private-key {}",
+        let local = match &target {
+            Target::Local { .. } => Some(LocalOrg {
+                state: dir.join("emulator-state.json"),
+                port: loopback_port(&org_text),
+            }),
+            Target::Org { .. } => None,
+        };
+        let profile = Profile {
+            org: Some(org_text.clone()),
+            allow_http_loopback: local.is_some() || okta.org().is_loopback(),
+            token_file: local.as_ref().map(|_| dir.join(SSWS_TOKEN_FILE)),
+            client_id: Some(app.client_id().as_str().to_owned()),
+            private_key: Some(files::absolute(&key_file)),
+            // No scopes: `api` asks for what each call needs.
+            kid: Some(kid),
+            local_org: local.clone(),
+            ..Profile::default()
+        };
+        let remembered = crate::cmd::profile::remember(
+            ctx,
+            &default_profile_name(&target, &okta),
+            |p| {
+                // The sign-in app and the token file a person set are kept.
+                let login = p.login.take();
+                let token_file = p.token_file.take();
+                *p = profile.clone();
+                p.login = login;
+                p.token_file = profile.token_file.clone().or(token_file);
+            },
+            out,
+        );
+        let call = match &remembered {
+            Some(_) => "okta-oauth api GET /api/v1/users --all".to_owned(),
+            None => format!(
+                "okta-oauth api GET /api/v1/users --all --org {}{} --client-id {} --private-key {}",
+                crate::out::shell_word(&org_text),
+                if profile.allow_http_loopback {
+                    " --allow-http-loopback"
+                } else {
+                    ""
+                },
                 app.client_id(),
-                key_file.display()
-            )
+                crate::out::shell_word(&key_file.to_string_lossy())
+            ),
+        };
+        let next = match &local {
+            Some(org) => format!(
+                "The local org stops with this command; its apps, keys and API token are kept in {}.\nNext, start it again and keep it running:\n  {}\nthen, in another terminal:\n  {call}",
+                dir.display(),
+                org.start_command()
+            ),
+            None => format!("Next:\n  {call}"),
         };
         let human = format!(
             "\nDone. Service app {} can call Okta's API with scoped tokens.\n  org:         {org_text}\n  private key: {}\n  JWKS:        {}\n  first users: {}\n\n{next}",
@@ -221,21 +280,18 @@ impl Quickstart {
         &self,
         dir: &std::path::Path,
         scopes: &[&str],
-        org_opts: &OrgOpts,
-        admin: &AdminOpts,
+        target: &Target,
+        ctx: &Context,
         out: &Out,
     ) -> Result<()> {
-        if org_opts.org_text().is_none() {
+        if target.is_local() {
             anyhow::bail!(
                 "--dry-run needs an org (--org or OKTA_CLIENT_ORGURL): without one, quickstart only talks to the local emulator it starts"
             );
         }
-        let okta = org_opts.okta()?;
+        let okta = ctx.okta()?;
         let org = okta.org().clone();
-        let ssws = match admin.ssws() {
-            Ok(_) => "SSWS <the API token, redacted>",
-            Err(_) => "SSWS <missing: set OKTA_CLIENT_TOKEN or give --token-file>",
-        };
+        let ssws = ctx.planned_admin();
         out.note(&format!(
             "dry run: nothing is sent to {} and nothing is written",
             org.as_str()
@@ -286,23 +342,6 @@ impl Quickstart {
 /// The label of the custom role `--least-privilege` makes (its resource set: `… resources`).
 const LEAST_PRIVILEGE_ROLE: &str = "okta-oauth quickstart (least privilege)";
 
-/// The folder of the embedded local org.
-const LOCAL: &str = "local";
-
-/// The folder of an org: its host (and port), as a file name.
-fn org_folder(org: &OrgUrl) -> String {
-    let text = org.as_str();
-    let host = text.split_once("://").map_or(text, |(_, rest)| rest);
-    host.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
 
 /// Before per-org folders, one run's files sat in the quickstart folder itself: move them into
 /// the folder of the org they were made for (the local org for a loopback URL), once.

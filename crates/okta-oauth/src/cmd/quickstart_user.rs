@@ -5,14 +5,15 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use okta_flows::{
     AppId, ClientAuth, ClientSecret, OidcApp, OidcAppKind, Scope, StandardRole, UserAccessPlan,
     UserStep,
 };
 use serde_json::{Value, json};
 
-use crate::connect::{AdminOpts, OrgOpts};
+use crate::context::Target;
+use crate::context::Context;
 use crate::files;
 use crate::out::Out;
 
@@ -40,14 +41,8 @@ pub(crate) struct UserRun<'a> {
 }
 
 impl UserRun<'_> {
-    pub(crate) fn run(
-        &self,
-        dir: &Path,
-        org_opts: &OrgOpts,
-        admin: &AdminOpts,
-        out: &Out,
-    ) -> Result<()> {
-        run(self, self.login, dir, org_opts, admin, out)
+    pub(crate) fn run(&self, dir: &Path, target: &Target, ctx: &Context, out: &Out) -> Result<()> {
+        run(self, self.login, dir, target, ctx, out)
     }
 }
 
@@ -55,11 +50,11 @@ fn run(
     q: &UserRun<'_>,
     login: &str,
     dir: &Path,
-    org_opts: &OrgOpts,
-    admin: &AdminOpts,
+    target: &Target,
+    ctx: &Context,
     out: &Out,
 ) -> Result<()> {
-    let local = org_opts.org_text().is_none();
+    let local = target.is_local();
     let login = match (login, local) {
         ("", true) => LOCAL_USER,
         ("", false) => anyhow::bail!(
@@ -96,15 +91,12 @@ fn run(
                 "--dry-run needs an org (--org or OKTA_CLIENT_ORGURL): without one, quickstart only talks to the local emulator it starts"
             );
         }
-        let okta = org_opts.okta()?;
+        let okta = ctx.okta()?;
         out.note(&format!(
             "dry run: nothing is sent to {} and nothing is written",
             okta.org().as_str()
         ));
-        let ssws = match admin.ssws() {
-            Ok(_) => "SSWS <the API token, redacted>",
-            Err(_) => "SSWS <missing: set OKTA_CLIENT_TOKEN or give --token-file>",
-        };
+        let ssws = ctx.planned_admin();
         let mut steps = vec![
             json!({"step": format!("write the client secret to {} (mode 0600) when Okta shows one", secret_file.display())}),
         ];
@@ -122,24 +114,27 @@ fn run(
         }
         return Ok(());
     }
-    files::private_dir(dir)?;
-
     let mut emulator = None;
-    let (okta, ssws, org_text) = if local {
-        let (org, okta, ssws, url) = crate::connect::local_org(
-            dir.join("emulator-state.json"),
-            Some(login.to_owned()),
-            org_opts.verbose,
-            out,
-        )?;
-        emulator = Some(org);
-        (okta, ssws, url)
-    } else {
-        (
-            org_opts.okta()?,
-            admin.ssws()?,
-            org_opts.org_text().unwrap_or_default(),
-        )
+    let (okta, ssws, org_text) = match target {
+        Target::Local { port } => {
+            files::private_dir(dir)?;
+            let (org, okta, ssws, url) = crate::connect::local_org(
+                dir.join("emulator-state.json"),
+                Some(login.to_owned()),
+                *port,
+                ctx.flags.verbose,
+                out,
+            )?;
+            emulator = Some(org);
+            (okta, ssws, url)
+        }
+        Target::Org { text } => {
+            let (okta, ssws) = ctx.admin()?;
+            okta.discover()
+                .with_context(|| format!("reaching the org {}", okta.org().as_str()))?;
+            files::private_dir(dir)?;
+            (okta, ssws, text.clone())
+        }
     };
 
     let done = plan.run(&okta, &ssws, |step| match step {
@@ -252,24 +247,75 @@ fn run(
         .filter_map(|u| u["profile"]["login"].as_str())
         .collect();
     out.step(&format!("listed the first {} users with it", logins.len()));
+    let remembered = crate::cmd::profile::remember(
+        ctx,
+        &crate::context::default_profile_name(target, &okta),
+        |p| {
+            crate::cmd::profile::set_org(p, &okta);
+            if let Target::Local { .. } = target {
+                p.token_file = Some(dir.join(crate::context::SSWS_TOKEN_FILE));
+                p.local_org = Some(crate::profile::LocalOrg {
+                    state: dir.join("emulator-state.json"),
+                    port: crate::profile::loopback_port(okta.org().as_str()),
+                });
+            }
+            p.login = Some(crate::profile::LoginProfile {
+                client_id: Some(app.client_id().as_str().to_owned()),
+                client_secret_file: Some(files::absolute(&secret_file)),
+                port: Some(port),
+                path: None,
+            });
+        },
+        out,
+    );
     if emulator.is_none() {
-        files::private_dir(&files::state_dir())?;
-        okta_flows::UserTokenSource::new(
-            okta.clone(),
-            app.client_id().clone(),
-            crate::cmd::login::user_tokens_path(),
-        )
-        .with_secret(secret.clone())
-        .store(&tokens)?;
+        let path = crate::cmd::login::sign_in_file(ctx, &okta, app.client_id());
+        if let Some(dir) = path.parent() {
+            files::private_dir(dir)?;
+        }
+        okta_flows::UserTokenSource::new(okta.clone(), app.client_id().clone(), path)
+            .with_secret(secret.clone())
+            .store(&tokens)?;
     }
-    let next = if emulator.is_some() {
-        "The local org stops with this command; the app is kept for the next run.".to_owned()
-    } else {
-        format!(
-            "Next: OKTA_OAUTH2_CLIENT_ID={} okta-oauth api GET /api/v1/users --user --all (the secret: okta-oauth login --client-secret-file {})",
+    let login_cmd = match &remembered {
+        Some(_) => "okta-oauth login".to_owned(),
+        None => format!(
+            "okta-oauth login --org {}{} --client-id {} --client-secret-file {} --port {port}",
+            crate::out::shell_word(&org_text),
+            if okta.org().is_loopback() {
+                " --allow-http-loopback"
+            } else {
+                ""
+            },
             app.client_id(),
-            secret_file.display()
+            crate::out::shell_word(&files::absolute(&secret_file).to_string_lossy())
+        ),
+    };
+    let api_cmd = match &remembered {
+        Some(_) => "okta-oauth api GET /api/v1/users --user --all".to_owned(),
+        None => format!(
+            "okta-oauth api GET /api/v1/users --user --all --org {}{}",
+            crate::out::shell_word(&org_text),
+            if okta.org().is_loopback() {
+                " --allow-http-loopback"
+            } else {
+                ""
+            },
+        ),
+    };
+    let next = if emulator.is_some() {
+        let start = crate::profile::LocalOrg {
+            state: dir.join("emulator-state.json"),
+            port: crate::profile::loopback_port(okta.org().as_str()),
+        }
+        .start_command();
+        format!(
+            "The local org stops with this command; its apps are kept in {}.\nNext, start it again and keep it running:\n  {start}\nthen, in another terminal, sign in as {login} (password: {}) and call the API as them:\n  {login_cmd}\n  {api_cmd}",
+            dir.display(),
+            okta_emulator::DEFAULT_PASSWORD,
         )
+    } else {
+        format!("Next, call Okta's API as {who} (`{login_cmd}` signs in again):\n  {api_cmd}")
     };
     out.data(
         &format!(

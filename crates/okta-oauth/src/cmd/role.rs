@@ -1,11 +1,11 @@
 //! `okta-oauth role`: admin roles of apps and users, and least-privilege custom roles.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use clap::Subcommand;
 use okta_flows::{Credential, Role, Scope, StandardRole};
 use serde_json::json;
 
-use crate::connect::{AdminOpts, OrgOpts};
+use crate::context::Context;
 use crate::out::Out;
 
 /// `okta-oauth role`.
@@ -52,9 +52,8 @@ pub(crate) enum RoleCmd {
 }
 
 impl RoleCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, admin: &AdminOpts, out: &Out) -> Result<()> {
-        let okta = org.okta()?;
-        let ssws = admin.ssws()?;
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
+        let (okta, ssws) = ctx.admin()?;
         let cred: &dyn Credential = &ssws;
         match self {
             RoleCmd::Custom {

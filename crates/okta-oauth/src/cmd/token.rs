@@ -5,7 +5,8 @@ use clap::Args;
 use okta_flows::TokenType;
 use serde_json::json;
 
-use crate::connect::{OrgOpts, ServiceOpts};
+use crate::service::ServiceOpts;
+use crate::context::Context;
 use crate::out::Out;
 
 /// `okta-oauth token`.
@@ -16,16 +17,18 @@ pub(crate) struct TokenCmd {
 }
 
 impl TokenCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
-        crate::cmd::scopes::check_known(&self.service.scopes())?;
-        if let Some(warning) = org.scope_warning(&self.service.scopes()) {
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
+        self.service.check(ctx)?;
+        let scopes = self.service.scopes(ctx)?;
+        crate::cmd::scopes::check_known(&scopes)?;
+        if let Some(warning) = ctx.scope_warning(&scopes) {
             out.note(&warning);
         }
-        let okta = org.okta()?;
-        let source = self.service.source(okta.clone())?;
+        let okta = ctx.okta()?;
+        let source = self.service.source(ctx)?;
         let token = match source.token() {
             Ok(token) => token,
-            Err(e) => return Err(token_refusal(&okta, &self.service, e)),
+            Err(e) => return Err(token_refusal(ctx, &okta, &self.service, e)),
         };
         let now = okta_flows::UnixTime::from_system_time(std::time::SystemTime::now());
         let kind = if token.token_type() == TokenType::DPoP {
@@ -53,11 +56,12 @@ impl TokenCmd {
 
 /// A refused token request, with what okta-flows says fixes it.
 fn token_refusal(
+    ctx: &Context,
     okta: &okta_flows::Okta,
     service: &ServiceOpts,
     e: okta_flows::Error,
 ) -> anyhow::Error {
-    let help = token_fix_text(okta, service, None, &e);
+    let help = token_fix_text(ctx, okta, service, None, &e);
     let e = anyhow::Error::new(e).context("getting a token with client credentials");
     match help {
         Some(help) => anyhow::anyhow!("{}\n{help}", crate::out::error_text(&e)),
@@ -68,17 +72,18 @@ fn token_refusal(
 /// What okta-flows says fixes a refused token request of the service app, in words (the app's
 /// keys read with `admin`, when given); `None` when the error is not a token refusal it knows.
 pub(crate) fn token_fix_text(
+    ctx: &Context,
     okta: &okta_flows::Okta,
     service: &ServiceOpts,
     admin: Option<&dyn okta_flows::Credential>,
     e: &okta_flows::Error,
 ) -> Option<String> {
-    let creds = service.credentials().ok()?;
-    render_token_fix(&okta.diagnose_token(e, &creds, admin)?, service)
+    let creds = service.credentials(ctx).ok()?;
+    render_token_fix(&okta.diagnose_token(e, &creds, admin)?, ctx, service)
 }
 
 /// A token fix in words.
-fn render_token_fix(fix: &okta_flows::Fix, service: &ServiceOpts) -> Option<String> {
+fn render_token_fix(fix: &okta_flows::Fix, ctx: &Context, service: &ServiceOpts) -> Option<String> {
     use okta_flows::Fix;
     Some(match fix {
         Fix::SignWithRegisteredKey { kid, registered } => {
@@ -90,7 +95,7 @@ fn render_token_fix(fix: &okta_flows::Fix, service: &ServiceOpts) -> Option<Stri
             let mut text = format!(
                 "The app has no active key with kid {kid}{theirs}: sign with one of its keys (--kid, --private-key), or add this key's public part to the app"
             );
-            match (service.client_id(), service.key_file()) {
+            match (service.client_id(ctx), service.key_file(ctx)) {
                 (Ok(client), Some(file)) => text.push_str(&format!(
                     " (with an API token):\n  okta-oauth keys add {client} --key {}",
                     crate::out::shell_word(&file.to_string_lossy())

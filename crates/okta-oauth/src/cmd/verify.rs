@@ -5,7 +5,7 @@ use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
 
-use crate::connect::OrgOpts;
+use crate::context::Context;
 use crate::files;
 use crate::out::Out;
 
@@ -30,10 +30,10 @@ pub(crate) struct VerifyCmd {
 }
 
 impl VerifyCmd {
-    pub(crate) fn run(&self, org: &OrgOpts, out: &Out) -> Result<()> {
+    pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
         let jwt = files::read(&self.file)?;
         let jwks = if self.jwks.starts_with("http://") || self.jwks.starts_with("https://") {
-            org.client_for(&self.jwks)?.fetch_jwks_at(&self.jwks)?
+            ctx.client_for(&self.jwks)?.fetch_jwks_at(&self.jwks)?
         } else {
             okta_jwk::Jwks::from_json(&files::read(std::path::Path::new(&self.jwks))?)?
         };

@@ -96,6 +96,18 @@ fn fails(out: &Output, code: i32, text: &str) {
     assert!(stderr.contains(text), "expected {text:?} in: {stderr}");
 }
 
+/// The one file `login` kept a sign-in in, under the state folder `state`.
+fn sign_in_file(state: &Path) -> PathBuf {
+    let slots: Vec<PathBuf> = std::fs::read_dir(state.join("okta-oauth/sign-ins"))
+        .unwrap()
+        .flat_map(|slot| std::fs::read_dir(slot.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(slots.len(), 1, "{slots:?}");
+    slots.into_iter().next().unwrap()
+}
+
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -543,13 +555,21 @@ fn bad_orgs_keys_and_settings_are_clear_errors() {
         .copied()
         .filter(|(k, _)| *k != "OKTA_CLIENT_CLIENTID")
         .collect();
-    fails(&run(&["token"], &no_client, None), 1, "no client id");
+    fails(
+        &run(&["token"], &no_client, None),
+        1,
+        "missing the service app's client id",
+    );
     let no_token: Vec<(&str, &str)> = env
         .iter()
         .copied()
         .filter(|(k, _)| *k != "OKTA_CLIENT_TOKEN")
         .collect();
-    fails(&run(&["app", "list"], &no_token, None), 1, "no API token");
+    fails(
+        &run(&["app", "list"], &no_token, None),
+        1,
+        "missing an API token",
+    );
     fails(
         &run(&["token", "--dpop", "sometimes"], &env, None),
         2,
@@ -855,7 +875,7 @@ fn login_signs_a_user_in_and_api_uses_their_token() {
     let done: Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: login said: {rest}"));
     assert_eq!(done["signed_in"], true);
-    assert_eq!(mode(&org.dir.join("okta-oauth/user-tokens.json")), 0o600);
+    assert_eq!(mode(&sign_in_file(&org.dir)), 0o600);
     let users = ok(&run(
         &[
             "api",

@@ -211,7 +211,7 @@ fn a_web_app_is_created_assigned_and_signed_in_to_with_its_secret() {
         .filter(|e| e.endpoint == "token" && e.outcome == "ok")
         .collect();
     assert_eq!(token_posts.len(), 1);
-    let tokens = org.dir.join("okta-oauth/user-tokens.json");
+    let tokens = crate::sign_in_file(&org.dir);
     assert_eq!(mode(&tokens), 0o600);
 
     // The user's token has the scope but the user no role: E0000006 and what to run.
