@@ -104,4 +104,3 @@ fn proxy() -> Result<Option<okta_flows::ProxyUrl>> {
         credentials,
     )?))
 }
-

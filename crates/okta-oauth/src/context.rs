@@ -454,4 +454,3 @@ pub(crate) fn default_profile_name(target: &Target, okta: &okta_flows::Okta) -> 
 
 /// The local org's API token, next to its state.
 pub(crate) const SSWS_TOKEN_FILE: &str = "ssws-token";
-

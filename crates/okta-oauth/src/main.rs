@@ -10,7 +10,6 @@ mod browser;
 mod cmd;
 mod config;
 mod connect;
-mod service;
 mod context;
 mod env;
 mod files;
@@ -18,6 +17,7 @@ mod guard;
 mod lazy;
 mod out;
 mod profile;
+mod service;
 
 use context::{Context, OrgOpts};
 use lazy::{Lazy, Used};

@@ -214,7 +214,7 @@ impl Profiles {
             Some(name) => match self.profiles.get(name) {
                 Some(p) => Ok(Some((name.to_owned(), p.clone()))),
                 None => bail!(
-                    "there is no profile {name:?} ({}); `okta-oauth profile list` shows them, and quickstart, app create or login with --profile {name} makes it",
+                    "there is no profile {name:?} ({}); quickstart, app create or login with --profile {name} makes it",
                     self.names_or_none()
                 ),
             },

@@ -6,22 +6,29 @@ use okta_flows::{Caller, ClientId, Credential, Diagnosis, Fix, Method};
 use serde_json::Value;
 use std::path::PathBuf;
 
-use crate::service::ServiceOpts;
 use crate::context::Context;
 use crate::files;
 use crate::out::Out;
+use crate::service::ServiceOpts;
 
-/// A diagnosis in words, each fix a command that runs as printed.
-fn render_diagnosis(d: &Diagnosis, client: Option<&ClientId>) -> String {
+/// A diagnosis in words, each fix a command that runs as printed. `user` is who signed in, for
+/// a call with their token, when known.
+fn render_diagnosis(d: &Diagnosis, client: Option<&ClientId>, user: Option<&str>) -> String {
     let call = d.operation.as_deref().unwrap_or("this call");
     let needed = d.needed.join(" ");
     let mut text = String::new();
     let mut grants = Vec::new();
     for fix in &d.fixes {
         match fix {
-            Fix::AssignUserRole { role } => text.push_str(&format!(
-                "The user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token): okta-oauth role assign --user LOGIN {role}"
-            )),
+            Fix::AssignUserRole { role } => text.push_str(&match user {
+                Some(login) => format!(
+                    "The user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token):\n  okta-oauth role assign --user {} {role}",
+                    crate::out::shell_word(login)
+                ),
+                None => format!(
+                    "The user's token holds the scope, but the user has no admin role that allows this call. Give them one (with an API token): `role assign --user` with their login and {role}."
+                ),
+            }),
             Fix::ExtendCustomRole {
                 client,
                 permissions,
@@ -150,8 +157,22 @@ impl ApiCmd {
         let ssws = ctx.ssws().ok();
         let admin = ssws.as_ref().map(|s| s as &dyn Credential);
         if self.user {
+            let held = crate::cmd::login::LoginClient::default()
+                .held(ctx, true)
+                .ok();
+            if let okta_flows::Error::SignIn(_) = error {
+                let login = match &held {
+                    Some(client) if !client.from_latest_sign_in => "okta-oauth login".to_owned(),
+                    Some(client) => format!("okta-oauth login --client-id {}", client.client_id),
+                    None => "okta-oauth login".to_owned(),
+                };
+                return Some(format!("Sign in again:\n  {login}"));
+            }
+            let who = held
+                .and_then(|c| c.store(ctx, okta.clone()).status())
+                .and_then(|s| s.user);
             let found = okta.diagnose_call(error, self.method, &self.path, Caller::User)?;
-            return Some(render_diagnosis(&found, None));
+            return Some(render_diagnosis(&found, None, who.as_deref()));
         }
         if let Some(help) =
             crate::cmd::token::token_fix_text(ctx, &okta, &self.service, admin, error)
@@ -164,7 +185,7 @@ impl ApiCmd {
             admin,
         };
         let found = okta.diagnose_call(error, self.method, &self.path, caller)?;
-        Some(render_diagnosis(&found, Some(&client)))
+        Some(render_diagnosis(&found, Some(&client), None))
     }
 
     fn call(&self, ctx: &Context, out: &Out) -> Result<()> {

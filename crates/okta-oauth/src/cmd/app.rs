@@ -254,8 +254,7 @@ impl AppCmd {
                     }
                 };
                 human.push_str(&format!(
-                    ".\nAssign the people who may sign in (okta-oauth app assign {} --user LOGIN), then sign in with:\n  {login}",
-                    app.client_id()
+                    ".\nOnly people assigned to it may sign in (`app assign` with their login). Then sign in with:\n  {login}"
                 ));
                 shown["sign_in"] = json!(login);
                 out.data(&human, &shown);

@@ -6,9 +6,9 @@ use okta_assertion::{ClientAssertionBuilder, OsRandom, UnixTime};
 use okta_flows::OAuthEndpoint;
 use serde_json::json;
 
-use crate::service::ServiceOpts;
 use crate::context::Context;
 use crate::out::Out;
+use crate::service::ServiceOpts;
 
 /// `okta-oauth assertion`: print a signed client assertion (a credential for 5 minutes).
 #[derive(Debug, Args)]

@@ -6,9 +6,9 @@ use clap::{Args, Subcommand};
 use okta_flows::{ClientAuth, Okta, TokenType, UnixTime};
 use serde_json::{Value, json};
 
-use crate::service::ServiceOpts;
 use crate::context::Context;
 use crate::out::Out;
+use crate::service::ServiceOpts;
 
 /// `okta-oauth auth`.
 #[derive(Debug, Subcommand)]

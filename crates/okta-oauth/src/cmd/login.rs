@@ -54,6 +54,8 @@ pub(crate) struct LoginClient {
 /// What `ClientAuth` borrows from: the client id and the secret or key, owned.
 pub(crate) struct HeldClient {
     pub(crate) client_id: ClientId,
+    /// Whether the client id came from the latest sign-in (nothing else named one).
+    pub(crate) from_latest_sign_in: bool,
     method: ClientAuthArg,
     secret: Option<ClientSecret>,
     key: Option<ServiceCredentials>,
@@ -107,18 +109,22 @@ impl HeldClient {
 impl LoginClient {
     /// The client id: the flag, `OKTA_OAUTH2_CLIENT_ID`, the profile's sign-in app, okta.yaml's
     /// `okta.oauth2.clientId`, and last (for `api --user`) the app of the latest sign-in.
-    fn client_id(&self, ctx: &Context, saved: bool) -> Result<ClientId> {
+    fn client_id(&self, ctx: &Context, saved: bool) -> Result<(ClientId, bool)> {
         let id = Layers::flag("--client-id", self.client_id.clone())
             .env("OKTA_OAUTH2_CLIENT_ID", |v| v)?
             .profile(ctx, |p| p.login.as_ref().and_then(|l| l.client_id.clone()))
             .yaml(ctx, |c| c.login_client_id.clone())
             .get();
         match id {
-            Some(id) => ClientId::new(&id.value)
-                .with_context(|| format!("the sign-in app's client id from {}", id.from)),
+            Some(id) => Ok((
+                ClientId::new(&id.value)
+                    .with_context(|| format!("the sign-in app's client id from {}", id.from))?,
+                false,
+            )),
             None => saved
                 .then(|| latest_sign_in(ctx))
                 .flatten()
+                .map(|id| (id, true))
                 .context(
                     "missing the sign-in app's client id: give --client-id, set OKTA_OAUTH2_CLIENT_ID, or okta.oauth2.clientId in okta.yaml (quickstart --user and app create --type remember it in the profile)",
                 ),
@@ -162,7 +168,7 @@ impl LoginClient {
 
     /// The client and its authentication, checked against each other.
     pub(crate) fn held(&self, ctx: &Context, saved: bool) -> Result<HeldClient> {
-        let client_id = self.client_id(ctx, saved)?;
+        let (client_id, from_latest_sign_in) = self.client_id(ctx, saved)?;
         let secret = self.secret(ctx)?;
         let pair = match &self.client_key {
             Some(path) => Some(Arc::new(files::private_key(path)?)),
@@ -193,6 +199,7 @@ impl LoginClient {
         }
         Ok(HeldClient {
             client_id,
+            from_latest_sign_in,
             method,
             secret,
             key,
@@ -326,7 +333,7 @@ fn explain(e: okta_flows::Error, client: &HeldClient) -> anyhow::Error {
     let sent_secret = client.method != ClientAuthArg::None;
     let hint = match okta_flows::diagnose_sign_in(&e, &client.client_id, sent_secret) {
         Some(Fix::AssignUserToApp { .. }) => Some(format!(
-            "assign the user to the app first: okta-oauth app assign {id} --user LOGIN (with an API token)"
+            "only people assigned to the app {id} may sign in: assign this user first (`app assign` with their login, with an API token)"
         )),
         Some(Fix::GiveClientSecret) => Some("this app authenticates with a client secret (a web app): give --client-secret-file FILE, set OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret in okta.yaml".to_owned()),
         Some(Fix::AllowGrantType { .. }) => Some(format!(

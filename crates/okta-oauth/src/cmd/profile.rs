@@ -74,7 +74,7 @@ impl ProfileCmd {
                 let name = match name {
                     Some(n) => n.clone(),
                     None => ctx.profile_name().map(str::to_owned).context(
-                        "no profile is in use: name one (`okta-oauth profile show NAME`), or see `okta-oauth profile list`",
+                        "no profile is in use: name the one to show (`okta-oauth profile list` lists them)",
                     )?,
                 };
                 let Some(profile) = profiles.profiles.get(&name) else {

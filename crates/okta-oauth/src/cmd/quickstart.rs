@@ -342,7 +342,6 @@ impl Quickstart {
 /// The label of the custom role `--least-privilege` makes (its resource set: `… resources`).
 const LEAST_PRIVILEGE_ROLE: &str = "okta-oauth quickstart (least privilege)";
 
-
 /// Before per-org folders, one run's files sat in the quickstart folder itself: move them into
 /// the folder of the org they were made for (the local org for a loopback URL), once.
 fn migrate_flat_layout(base: &std::path::Path, out: &Out) {

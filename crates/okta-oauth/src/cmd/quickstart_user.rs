@@ -12,8 +12,8 @@ use okta_flows::{
 };
 use serde_json::{Value, json};
 
-use crate::context::Target;
 use crate::context::Context;
+use crate::context::Target;
 use crate::files;
 use crate::out::Out;
 

@@ -75,7 +75,7 @@ impl RoleCmd {
                     bail!("Okta answered with a role that is not custom");
                 };
                 out.data(
-                    &format!("custom role {role} with the resource set {resource_set}. Assign it: okta-oauth role assign CLIENT --custom {role} --resource-set {resource_set}"),
+                    &format!("custom role {role} with the resource set {resource_set}. Assign it to an app with `role assign`, the app's client id, --custom {role} and --resource-set {resource_set}"),
                     &json!({"role": role.as_str(), "resource_set": resource_set.as_str(), "resources": resources}),
                 );
             }
@@ -104,7 +104,7 @@ impl RoleCmd {
                     (Some(r), _, _) => Role::Standard(r.parse::<StandardRole>()?),
                     (None, Some(c), Some(set)) => {
                         let found = okta.find_custom_role(cred, c)?.with_context(|| {
-                            format!("no custom role {c:?} (okta-oauth role custom LABEL makes one)")
+                            format!("no custom role {c:?} (`role custom` with a label and --scopes makes one)")
                         })?;
                         let set = okta
                             .find_resource_set(cred, set)?

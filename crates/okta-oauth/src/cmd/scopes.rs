@@ -67,9 +67,10 @@ impl ScopesCmd {
                 Ok(())
             }
             None => bail!(
-                "{} {path} is not an operation of Okta's Management API contract ({}); `okta-oauth scopes --search WORD` lists what is",
+                "{} {path} is not an operation of Okta's Management API contract ({}); `okta-oauth scopes --search {}` lists what is",
                 method.to_ascii_uppercase(),
-                api_scopes::CONTRACT
+                api_scopes::CONTRACT,
+                crate::out::shell_word(search_word(&path))
             ),
         }
     }
@@ -87,13 +88,32 @@ pub(crate) fn check_known<S: AsRef<str>>(scopes: &[S]) -> Result<()> {
                     s.split('.').nth(1).unwrap_or("users")
                 ),
                 None => bail!(
-                    "{s} is not an Okta API scope of Okta's contract ({}); `okta-oauth scopes --search WORD` lists them",
-                    api_scopes::CONTRACT
+                    "{s} is not an Okta API scope of Okta's contract ({}); `okta-oauth scopes --search {}` lists them",
+                    api_scopes::CONTRACT,
+                    crate::out::shell_word(
+                        s.split('.')
+                            .nth(1)
+                            .filter(|w| !w.is_empty())
+                            .unwrap_or("users")
+                    )
                 ),
             }
         }
     }
     Ok(())
+}
+
+/// The word of a path to search the contract for: its first segment after `/api/v1/` (or the
+/// path's first), `users` when there is none.
+fn search_word(path: &str) -> &str {
+    let rest = path.trim_start_matches('/');
+    let rest = rest
+        .strip_prefix("api/v1/")
+        .or_else(|| rest.strip_prefix("oauth2/v1/"))
+        .unwrap_or(rest);
+    rest.split(['/', '?'])
+        .find(|w| !w.is_empty() && !w.starts_with('{'))
+        .unwrap_or("users")
 }
 
 /// A method as typed: `get` is `GET`; only the five Okta's APIs use.

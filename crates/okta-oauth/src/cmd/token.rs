@@ -5,9 +5,9 @@ use clap::Args;
 use okta_flows::TokenType;
 use serde_json::json;
 
-use crate::service::ServiceOpts;
 use crate::context::Context;
 use crate::out::Out;
+use crate::service::ServiceOpts;
 
 /// `okta-oauth token`.
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod advice;
 mod browser;
 mod fleet;
 mod hostile;
@@ -76,6 +77,9 @@ fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
         printed.push(String::from_utf8_lossy(&out.stdout).into_owned());
         printed.push(String::from_utf8_lossy(&out.stderr).into_owned());
     });
+    for said in [&out.stdout, &out.stderr] {
+        advice::no_placeholders(&String::from_utf8_lossy(said));
+    }
     out
 }
 

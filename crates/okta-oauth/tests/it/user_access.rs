@@ -181,7 +181,7 @@ fn a_web_app_is_created_assigned_and_signed_in_to_with_its_secret() {
         "{said}"
     );
     assert!(
-        said.contains(&format!("okta-oauth app assign {id} --user LOGIN")),
+        said.contains(&format!("only people assigned to the app {id} may sign in")),
         "{said}"
     );
     assert!(!said.contains(&secret));
@@ -229,7 +229,7 @@ fn a_web_app_is_created_assigned_and_signed_in_to_with_its_secret() {
     fails(
         &denied,
         1,
-        "okta-oauth role assign --user LOGIN READ_ONLY_ADMIN",
+        "okta-oauth role assign --user user1@example.com READ_ONLY_ADMIN",
     );
     ok(&run(
         &[
