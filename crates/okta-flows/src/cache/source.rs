@@ -138,6 +138,7 @@ impl TokenSource {
         loop {
             if let Some(t) = &state.token
                 && t.expires_at() > self.okta.now().plus(self.margin)
+                && self.creds.suits(t)
             {
                 return Ok(t.clone());
             }
@@ -164,12 +165,24 @@ impl TokenSource {
             self.fetched.fetch_add(1, Ordering::SeqCst);
             self.okta.client_credentials(&self.creds, &self.request)
         };
-        let result = if self.stores.is_empty() {
+        let mut result = if self.stores.is_empty() {
             fetch()
         } else {
             self.stores
                 .get_or_fetch(&self.okta, &self.creds, &self.request, self.margin, fetch)
         };
+        if let Ok(t) = &result
+            && !self.creds.suits(t)
+        {
+            // A store held a token of another DPoP mode (`--dpop never` after a DPoP run).
+            self.stores.forget(&self.okta, &self.creds, &self.request);
+            result = if self.stores.is_empty() {
+                fetch()
+            } else {
+                self.stores
+                    .get_or_fetch(&self.okta, &self.creds, &self.request, self.margin, fetch)
+            };
+        }
         if let Ok(t) = &result {
             let lifetime = t.expires_at().since(self.okta.now());
             if lifetime <= self.margin {
@@ -191,14 +204,17 @@ impl TokenSource {
     pub fn cached(&self) -> Result<Option<Token>> {
         if let Some(t) = &crate::http::client::lock(&self.state).token
             && t.expires_at() > self.okta.now().plus(self.margin)
+            && self.creds.suits(t)
         {
             return Ok(Some(t.clone()));
         }
         if self.stores.is_empty() {
             return Ok(None);
         }
-        self.stores
-            .cached(&self.okta, &self.creds, &self.request, self.margin)
+        Ok(self
+            .stores
+            .cached(&self.okta, &self.creds, &self.request, self.margin)?
+            .filter(|t| self.creds.suits(t)))
     }
 
     /// Forgets the cached token (after Okta said it is invalid), in memory and in every store.

@@ -219,6 +219,18 @@ impl ServiceCredentials {
             .clone())
     }
 
+    /// Whether `token` suits the DPoP mode: a DPoP-bound token never serves [`DpopMode::Never`],
+    /// a Bearer token never serves [`DpopMode::Always`] (a cache may hold one from a run with
+    /// another mode).
+    pub(crate) fn suits(&self, token: &crate::http::auth::Token) -> bool {
+        use crate::http::auth::TokenType;
+        match self.dpop {
+            DpopMode::Never => token.token_type() != TokenType::DPoP,
+            DpopMode::Always => token.token_type() == TokenType::DPoP,
+            DpopMode::Auto => true,
+        }
+    }
+
     /// The DPoP mode (default `Auto`).
     pub fn dpop(mut self, mode: DpopMode) -> ServiceCredentials {
         self.dpop = mode;

@@ -14,6 +14,7 @@ mod advice;
 mod browser;
 mod fleet;
 mod hostile;
+mod profiles;
 mod scopes;
 mod user_access;
 
