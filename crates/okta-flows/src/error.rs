@@ -145,6 +145,21 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The request was never sent: the host (the org's, or the proxy's) has no address, or
+    /// refused the connection. Unlike [`Error::Transport`], nothing reached it, so a change
+    /// was certainly not made and may be repeated.
+    #[error("{endpoint}: {host} {reason}; nothing was sent")]
+    Unreachable {
+        /// What was called (`POST /api/v1/apps`).
+        endpoint: String,
+        /// The host that could not be reached (`example.okta.com`, or `the proxy HOST:PORT`).
+        host: String,
+        /// Why, in words: `has no address (DNS)`, `refused the connection`.
+        reason: &'static str,
+        /// The HTTP library's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Okta answered with an error.
     #[error("{endpoint}: {problem}")]
     Okta {

@@ -386,11 +386,31 @@ pub(crate) fn send(
             .proxy()
             .map(|p| format!("{}:{}", p.host(), p.port()))
     };
-    let mut response = agent.run(request).map_err(|e| Error::Transport {
-        endpoint: endpoint.clone(),
-        proxy: proxy(),
-        source: Box::new(e),
-    })?;
+    let target = match agent.config().proxy() {
+        Some(p) => (p.host().to_owned(), p.port()),
+        None => (
+            url.host_str().unwrap_or_default().to_owned(),
+            url.port_or_known_default().unwrap_or(443),
+        ),
+    };
+    let mut response = agent
+        .run(request)
+        .map_err(|e| match never_sent(&e, &target) {
+            Some(reason) => Error::Unreachable {
+                endpoint: endpoint.clone(),
+                host: match proxy() {
+                    Some(p) => format!("the proxy {p}"),
+                    None => target.0.clone(),
+                },
+                reason,
+                source: Box::new(e),
+            },
+            None => Error::Transport {
+                endpoint: endpoint.clone(),
+                proxy: proxy(),
+                source: Box::new(e),
+            },
+        })?;
     let status = response.status().as_u16();
     let headers: Vec<(String, String)> = response
         .headers()
@@ -511,4 +531,25 @@ mod tests {
         let c = parse_challenge(r#"Bearer error="unterminated"#);
         assert_eq!(c.param("error"), Some("unterminated"));
     }
+}
+
+/// Why a request that failed before any answer was certainly never sent, if it was not: the
+/// host has no address (it is resolved again to tell: a failed lookup and a failed connection
+/// both come back as I/O errors), or it refused the connection. `None` when the request may
+/// have reached the host (a reset, a timeout, TLS after the connection).
+fn never_sent(e: &ureq::Error, (host, port): &(String, u16)) -> Option<&'static str> {
+    use std::net::ToSocketAddrs as _;
+    let io_kind = match e {
+        ureq::Error::HostNotFound => return Some("has no address (DNS)"),
+        ureq::Error::ConnectionFailed => return Some("refused the connection"),
+        ureq::Error::Io(io) => io.kind(),
+        _ => return None,
+    };
+    if io_kind == std::io::ErrorKind::ConnectionRefused {
+        return Some("refused the connection");
+    }
+    let resolves = (host.as_str(), *port)
+        .to_socket_addrs()
+        .is_ok_and(|mut addrs| addrs.next().is_some());
+    (!resolves).then_some("has no address (DNS)")
 }

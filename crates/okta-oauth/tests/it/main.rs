@@ -553,7 +553,7 @@ fn bad_orgs_keys_and_settings_are_clear_errors() {
     fails(
         &run(&["token", "--org", "http://127.0.0.1:9"], &env, None),
         1,
-        "no answer from Okta",
+        "127.0.0.1 refused the connection; nothing was sent",
     );
     let no_client: Vec<(&str, &str)> = env
         .iter()
@@ -964,7 +964,7 @@ fn okta_yaml_then_environment_then_flags() {
     fails(
         &run_in(&work, &["token", "--token-cache", "none"], &env),
         1,
-        "no answer from Okta",
+        "127.0.0.1 refused the connection",
     );
     // A flag wins over the environment.
     ok(&run_in(

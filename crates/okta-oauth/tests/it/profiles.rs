@@ -78,10 +78,7 @@ fn a_setting_comes_from_the_flag_then_the_environment_then_the_profile_then_okta
         ("https://flag.okta.com".into(), "--org".into())
     );
     // Another profile, by flag or by variable; the flag wins.
-    assert_eq!(
-        org_from(&base, &["--profile", "other"]).1,
-        "profile other"
-    );
+    assert_eq!(org_from(&base, &["--profile", "other"]).1, "profile other");
     let by_var = with(&env, &[("OKTA_OAUTH_PROFILE", "other")]);
     assert_eq!(org_from(&by_var, &[]).1, "profile other");
     assert_eq!(org_from(&by_var, &["--profile", "work"]).1, "profile work");
@@ -104,7 +101,10 @@ fn profiles_are_listed_shown_switched_and_deleted() {
     );
     let listed = ok(&run(&["profile", "list"], &env, None));
     let lines: Vec<&str> = listed.lines().collect();
-    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["NAME", "ORG", "CLIENT", "ID", "SIGN-IN", "APP"]);
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["NAME", "ORG", "CLIENT", "ID", "SIGN-IN", "APP"]
+    );
     assert!(lines[1].starts_with("*  a "), "{listed}");
     assert!(lines[2].starts_with("   b "), "{listed}");
     let json = ok(&run(&["profile", "list", "--json"], &env, None));
@@ -144,7 +144,11 @@ fn every_missing_setting_is_named_in_one_run() {
     let env = with(&env, &[]);
     let out = run(&["token"], &env, None);
     fails(&out, 1, "missing 3 settings:");
-    for what in ["the org", "the service app's client id", "the service app's private key"] {
+    for what in [
+        "the org",
+        "the service app's client id",
+        "the service app's private key",
+    ] {
         fails(&out, 1, &format!("  - {what}:"));
     }
     let out = run(&["app", "list"], &env, None);
@@ -157,7 +161,10 @@ fn http_is_refused_for_an_org_naming_how_to_allow_it_for_a_loopback_one() {
     let (_, env) = machine("loopback");
     let env = with(
         &env,
-        &[("OKTA_CLIENT_ORGURL", "http://127.0.0.1:9"), ("OKTA_CLIENT_TOKEN", "x")],
+        &[
+            ("OKTA_CLIENT_ORGURL", "http://127.0.0.1:9"),
+            ("OKTA_CLIENT_TOKEN", "x"),
+        ],
     );
     let out = run(&["app", "list"], &env, None);
     // Before: "with the loopback opt-in", naming neither the flag nor the variable.
@@ -203,10 +210,21 @@ fn a_variable_that_is_not_text_is_named_not_ignored() {
     let key = dir.join("k.pem");
     ok(&run(&["keygen", "--out", key.to_str().unwrap()], &[], None));
     let mut cmd = command(
-        &["token", "--client-id", "0oa1", "--private-key", key.to_str().unwrap(), "--org", "https://example.okta.com"],
+        &[
+            "token",
+            "--client-id",
+            "0oa1",
+            "--private-key",
+            key.to_str().unwrap(),
+            "--org",
+            "https://example.okta.com",
+        ],
         &with(&env, &[]),
     );
-    cmd.env("OKTA_CLIENT_CACHE", std::ffi::OsStr::from_bytes(b"redis://\xff/0"));
+    cmd.env(
+        "OKTA_CLIENT_CACHE",
+        std::ffi::OsStr::from_bytes(b"redis://\xff/0"),
+    );
     let out = cmd.stdin(Stdio::null()).output().unwrap();
     fails(&out, 1, "OKTA_CLIENT_CACHE is set but is not UTF-8 text");
 }
@@ -216,7 +234,11 @@ fn token_prints_for_other_programs_and_never_hands_out_a_token_of_another_dpop_m
     let org = Emulator::start(Config::default()).unwrap();
     let (dir, env) = machine("token-formats");
     let key = dir.join("svc.pem");
-    ok(&run(&["keygen", "--kty", "EC", "--out", key.to_str().unwrap()], &[], None));
+    ok(&run(
+        &["keygen", "--kty", "EC", "--out", key.to_str().unwrap()],
+        &[],
+        None,
+    ));
     let env = with(
         &env,
         &[
@@ -227,31 +249,111 @@ fn token_prints_for_other_programs_and_never_hands_out_a_token_of_another_dpop_m
     );
     // A service app that does not require DPoP: `app create` remembers it (with its key).
     let made = ok(&run(
-        &["app", "create", "--name", "svc", "--key", key.to_str().unwrap(), "--json"],
+        &[
+            "app",
+            "create",
+            "--name",
+            "svc",
+            "--key",
+            key.to_str().unwrap(),
+            "--json",
+        ],
         &env,
         None,
     ));
-    let id = serde_json::from_str::<Value>(&made).unwrap()["id"].as_str().unwrap().to_owned();
+    let id = serde_json::from_str::<Value>(&made).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     ok(&run(&["grant", "add", &id, "okta.users.read"], &env, None));
-    let header = ok(&run(&["token", "--format", "header", "--dpop", "never"], &env, None));
+    let header = ok(&run(
+        &["token", "--format", "header", "--dpop", "never"],
+        &env,
+        None,
+    ));
     assert!(header.starts_with("Authorization: Bearer "), "{header}");
-    let exported = ok(&run(&["token", "--format", "env", "--dpop", "never"], &env, None));
-    assert!(exported.starts_with("export OKTA_ACCESS_TOKEN="), "{exported}");
-    assert!(exported.contains("export OKTA_TOKEN_TYPE=Bearer"), "{exported}");
+    let exported = ok(&run(
+        &["token", "--format", "env", "--dpop", "never"],
+        &env,
+        None,
+    ));
+    assert!(
+        exported.starts_with("export OKTA_ACCESS_TOKEN="),
+        "{exported}"
+    );
+    assert!(
+        exported.contains("export OKTA_TOKEN_TYPE=Bearer"),
+        "{exported}"
+    );
     // The same token, from the cache.
     let raw = ok(&run(&["token", "--dpop", "never"], &env, None));
     assert_eq!(format!("Authorization: Bearer {raw}"), header);
     // A DPoP-bound token is never printed as a header that would not work.
-    let json: Value =
-        serde_json::from_str(&ok(&run(&["token", "--dpop", "always", "--json"], &env, None))).unwrap();
+    let json: Value = serde_json::from_str(&ok(&run(
+        &["token", "--dpop", "always", "--json"],
+        &env,
+        None,
+    )))
+    .unwrap();
     assert_eq!(json["token_type"], "DPoP");
     fails(
-        &run(&["token", "--dpop", "always", "--format", "header"], &env, None),
+        &run(
+            &["token", "--dpop", "always", "--format", "header"],
+            &env,
+            None,
+        ),
         1,
         "this token is DPoP-bound",
     );
     // Before: `--dpop never` handed back the cached DPoP token.
-    let json: Value =
-        serde_json::from_str(&ok(&run(&["token", "--dpop", "never", "--json"], &env, None))).unwrap();
+    let json: Value = serde_json::from_str(&ok(&run(
+        &["token", "--dpop", "never", "--json"],
+        &env,
+        None,
+    )))
+    .unwrap();
     assert_eq!(json["token_type"], "Bearer");
+}
+
+#[test]
+fn an_org_that_cannot_be_reached_is_named_and_nothing_is_made_or_written() {
+    // Before: "outcome unknown — list the apps before creating again" for a refused
+    // connection, and quickstart had already made a key folder for the org.
+    let (dir, env) = machine("unreachable");
+    let key = dir.join("k.pem");
+    ok(&run(&["keygen", "--out", key.to_str().unwrap()], &[], None));
+    let env = with(
+        &env,
+        &[
+            ("OKTA_CLIENT_ORGURL", "http://127.0.0.1:9"),
+            ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+            ("OKTA_CLIENT_TOKEN", "00-token"),
+        ],
+    );
+    let out = run(
+        &[
+            "app",
+            "create",
+            "--name",
+            "x",
+            "--key",
+            key.to_str().unwrap(),
+        ],
+        &env,
+        None,
+    );
+    fails(
+        &out,
+        1,
+        "127.0.0.1 refused the connection; nothing was sent",
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("outcome unknown"));
+    let out = run(&["quickstart"], &env, None);
+    fails(&out, 1, "reaching the org http://127.0.0.1:9");
+    fails(&out, 1, "refused the connection");
+    assert!(
+        !dir.join("state/okta-oauth/quickstart/127.0.0.1_9").exists(),
+        "a folder was made for an org that never answered"
+    );
+    assert!(!dir.join("config/okta-oauth/config.yaml").exists());
 }
