@@ -129,6 +129,7 @@ pub use oauth::pkce::Pkce;
 pub use oauth::user_tokens::{SignInStatus, UserTokenSource, UserTokens};
 
 // Errors, and what to do about them.
+pub use admin::checkup::{Check, Outcome};
 pub use admin::diagnose::{Caller, Diagnosis, Fix, diagnose_sign_in};
 pub use code::ErrorCode;
 pub use error::{Error, Problem, RateLimit, Result};

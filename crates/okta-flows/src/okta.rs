@@ -20,11 +20,11 @@ use crate::org::OrgUrl;
 use crate::secrets::ProxyUrl;
 use crate::settings::{AuthServer, Clock, Discovery, OAuthEndpoint, SystemClock};
 use crate::{
-    ApiResponse, AppId, AppKey, AppKeyId, Assignee, Caller, ClientAuth, ClientSecret, Credential,
-    CustomRole, DeviceSignIn, Diagnosis, DpopBinding, DpopMode, Ensured, Grant, GrantId, GroupId,
-    Introspection, OidcApp, Pages, RefreshToken, RegisteredApp, ResourceSet, Role, RoleAssignment,
-    RoleAssignmentId, Rotation, Scope, ServiceCredentials, SignIn, Token, TokenRequest, User,
-    UserId, UserTokens,
+    ApiResponse, AppId, AppKey, AppKeyId, Assignee, Caller, Check, ClientAuth, ClientSecret,
+    Credential, CustomRole, DeviceSignIn, Diagnosis, DpopBinding, DpopMode, Ensured, Grant,
+    GrantId, GroupId, Introspection, OidcApp, Pages, RefreshToken, RegisteredApp, ResourceSet,
+    Role, RoleAssignment, RoleAssignmentId, Rotation, Scope, ServiceCredentials, SignIn, Token,
+    TokenRequest, User, UserId, UserTokens,
 };
 
 /// Builds an [`Okta`].
@@ -606,6 +606,38 @@ impl Okta {
     }
 
     // ---- What to do about a refusal ------------------------------------------------------------
+
+    /// Checks the org: it answers its metadata, and its clock is within half a minute of this
+    /// machine's (from its `Date`). Sends two reads.
+    pub fn check_org(&self) -> Vec<Check> {
+        crate::admin::checkup::check_org(self)
+    }
+
+    /// Checks a service app at once, each check with what fixes it: with `admin` (an API
+    /// token), that the app exists, that the key `creds` signs with is registered and active,
+    /// that its grants cover `scopes`, that it holds an admin role and that its DPoP setting
+    /// suits `creds`; then that a token for `scopes` comes. Changes nothing.
+    pub fn check_service_app(
+        &self,
+        creds: &ServiceCredentials,
+        scopes: &[Scope],
+        admin: Option<&dyn Credential>,
+    ) -> Vec<Check> {
+        crate::admin::checkup::check_service_app(self, creds, scopes, admin)
+    }
+
+    /// Checks a sign-in app with `admin`: it allows the authorization code (not a service
+    /// app), it lists `redirect_uri`, and `user` (a login), when given, is assigned to it.
+    /// Changes nothing.
+    pub fn check_sign_in_app(
+        &self,
+        client: &ClientId,
+        redirect_uri: &str,
+        user: Option<&str>,
+        admin: Option<&dyn Credential>,
+    ) -> Vec<Check> {
+        crate::admin::checkup::check_sign_in_app(self, client, redirect_uri, user, admin)
+    }
 
     /// What fixes `error`, the answer to `method path` made by `caller`: for `invalid_scope`
     /// and `insufficient_scope` the scopes Okta's contract says the call needs, against the

@@ -91,6 +91,10 @@ enum Command {
     /// (type, scopes, expiry).
     #[command(subcommand)]
     Auth(Lazy<cmd::auth::AuthCmd>),
+    /// Check everything at once, each with its fix: the settings, the org (reachable, its
+    /// clock), the service app (key, grants, role, DPoP, a token) and the sign-in app (type,
+    /// redirect URI, the user's assignment).
+    Doctor(Lazy<cmd::doctor::DoctorCmd>),
     /// Sign out: revoke the signed-in user's tokens and the service app's cached token at the
     /// org, and forget them here.
     Logout(Lazy<cmd::auth::LogoutCmd>),
@@ -159,6 +163,7 @@ fn main() -> ExitCode {
         Command::Profile(c) => c.run(ctx, &out),
         Command::Auth(c) => c.run(ctx, &out),
         Command::Logout(c) => c.run(ctx, &out),
+        Command::Doctor(c) => c.run(ctx, &out),
         Command::Emulator(args) => okta_emulator::cli::run(args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -243,7 +248,7 @@ mod tests {
         // Outside a run, every subcommand.
         assert_eq!(
             Cli::command().get_subcommands().count(),
-            given("").len() + 22
+            given("").len() + 23
         );
     }
 

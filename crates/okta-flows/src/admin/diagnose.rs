@@ -119,6 +119,16 @@ pub enum Fix {
         /// The app.
         client: ClientId,
     },
+    /// The app does not list the redirect URI a sign-in comes back to: add it to the app's
+    /// sign-in redirect URIs, or sign in with one it lists.
+    RegisterRedirectUri {
+        /// The app.
+        client: ClientId,
+        /// The redirect URI used.
+        uri: String,
+        /// The ones the app lists.
+        registered: Vec<String>,
+    },
 }
 
 /// Why a call was refused, and what fixes it.

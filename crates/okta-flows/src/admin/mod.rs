@@ -4,6 +4,7 @@
 
 pub(crate) mod access;
 pub(crate) mod apps;
+pub(crate) mod checkup;
 pub(crate) mod diagnose;
 pub(crate) mod ensure;
 pub(crate) mod grants;

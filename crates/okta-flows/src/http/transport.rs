@@ -506,6 +506,27 @@ impl crate::http::client::Okta {
     }
 }
 
+/// Why a request that failed before any answer was certainly never sent, if it was not: the
+/// host has no address (it is resolved again to tell: a failed lookup and a failed connection
+/// both come back as I/O errors), or it refused the connection. `None` when the request may
+/// have reached the host (a reset, a timeout, TLS after the connection).
+fn never_sent(e: &ureq::Error, (host, port): &(String, u16)) -> Option<&'static str> {
+    use std::net::ToSocketAddrs as _;
+    let io_kind = match e {
+        ureq::Error::HostNotFound => return Some("has no address (DNS)"),
+        ureq::Error::ConnectionFailed => return Some("refused the connection"),
+        ureq::Error::Io(io) => io.kind(),
+        _ => return None,
+    };
+    if io_kind == std::io::ErrorKind::ConnectionRefused {
+        return Some("refused the connection");
+    }
+    let resolves = (host.as_str(), *port)
+        .to_socket_addrs()
+        .is_ok_and(|mut addrs| addrs.next().is_some());
+    (!resolves).then_some("has no address (DNS)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,23 +554,3 @@ mod tests {
     }
 }
 
-/// Why a request that failed before any answer was certainly never sent, if it was not: the
-/// host has no address (it is resolved again to tell: a failed lookup and a failed connection
-/// both come back as I/O errors), or it refused the connection. `None` when the request may
-/// have reached the host (a reset, a timeout, TLS after the connection).
-fn never_sent(e: &ureq::Error, (host, port): &(String, u16)) -> Option<&'static str> {
-    use std::net::ToSocketAddrs as _;
-    let io_kind = match e {
-        ureq::Error::HostNotFound => return Some("has no address (DNS)"),
-        ureq::Error::ConnectionFailed => return Some("refused the connection"),
-        ureq::Error::Io(io) => io.kind(),
-        _ => return None,
-    };
-    if io_kind == std::io::ErrorKind::ConnectionRefused {
-        return Some("refused the connection");
-    }
-    let resolves = (host.as_str(), *port)
-        .to_socket_addrs()
-        .is_ok_and(|mut addrs| addrs.next().is_some());
-    (!resolves).then_some("has no address (DNS)")
-}

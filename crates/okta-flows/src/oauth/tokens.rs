@@ -231,6 +231,11 @@ impl ServiceCredentials {
         }
     }
 
+    /// The DPoP mode asked for.
+    pub(crate) fn mode(&self) -> DpopMode {
+        self.dpop
+    }
+
     /// The DPoP mode (default `Auto`).
     pub fn dpop(mut self, mode: DpopMode) -> ServiceCredentials {
         self.dpop = mode;

@@ -239,16 +239,9 @@ impl LoginCmd {
     pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
         let okta = ctx.okta()?;
         let client = self.client.held(ctx, false)?;
-        let remembered = ctx.profile.as_ref().and_then(|(_, p)| p.login.as_ref());
-        let port = self
-            .port
-            .or_else(|| remembered.and_then(|l| l.port))
-            .unwrap_or(8765);
-        let path = self
-            .path
-            .clone()
-            .or_else(|| remembered.and_then(|l| l.path.clone()))
-            .unwrap_or_else(|| "/callback".to_owned());
+        let (default_port, default_path) = remembered_redirect(ctx);
+        let port = self.port.unwrap_or(default_port);
+        let path = self.path.clone().unwrap_or(default_path);
         let scopes: Vec<&str> = self
             .scopes
             .split([' ', ','])
@@ -345,6 +338,18 @@ fn explain(e: okta_flows::Error, client: &HeldClient) -> anyhow::Error {
         Some(h) => anyhow::anyhow!("{e}; hint: {h}"),
         None => anyhow::Error::new(e),
     }
+}
+
+/// The redirect port and path `login` uses when none is given: the profile's, else 8765 and
+/// `/callback`.
+pub(crate) fn remembered_redirect(ctx: &Context) -> (u16, String) {
+    let remembered = ctx.profile.as_ref().and_then(|(_, p)| p.login.as_ref());
+    (
+        remembered.and_then(|l| l.port).unwrap_or(8765),
+        remembered
+            .and_then(|l| l.path.clone())
+            .unwrap_or_else(|| "/callback".to_owned()),
+    )
 }
 
 /// Where `login` keeps a user's tokens: one file per profile (or org, without one) and app, so

@@ -6,6 +6,7 @@ pub(crate) mod assertion;
 pub(crate) mod auth;
 pub(crate) mod convert;
 pub(crate) mod decode;
+pub(crate) mod doctor;
 pub(crate) mod grant;
 pub(crate) mod jwks;
 pub(crate) mod keygen;

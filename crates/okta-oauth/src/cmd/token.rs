@@ -128,7 +128,11 @@ pub(crate) fn token_fix_text(
 }
 
 /// A token fix in words.
-fn render_token_fix(fix: &okta_flows::Fix, ctx: &Context, service: &ServiceOpts) -> Option<String> {
+pub(crate) fn render_token_fix(
+    fix: &okta_flows::Fix,
+    ctx: &Context,
+    service: &ServiceOpts,
+) -> Option<String> {
     use okta_flows::Fix;
     Some(match fix {
         Fix::SignWithRegisteredKey { kid, registered } => {

@@ -351,6 +351,14 @@ fn a_new_user_lives_in_the_tool_by_following_what_it_prints() {
     );
     let theirs = me.run(&as_user);
     assert!(theirs.contains("user1@example.com"), "{theirs}");
+    let healthy = me.run("okta-oauth doctor");
+    for line in [
+        "✓ service app: token: a DPoP-bound token",
+        "✓ sign-in app: redirect URI:",
+        "✓ sign-in app: assigned: user1@example.com may sign in",
+    ] {
+        assert!(healthy.contains(line), "{line} in: {healthy}");
+    }
     let status = me.run("okta-oauth auth status --json");
     let status: Value = serde_json::from_str(status.lines().next().unwrap()).unwrap();
     assert_eq!(status["profile"], "local");

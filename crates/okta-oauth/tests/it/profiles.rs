@@ -357,3 +357,82 @@ fn an_org_that_cannot_be_reached_is_named_and_nothing_is_made_or_written() {
     );
     assert!(!dir.join("config/okta-oauth/config.yaml").exists());
 }
+
+#[test]
+fn doctor_names_every_problem_at_once_and_its_fixes_work_as_printed() {
+    let org = Emulator::start(Config::default()).unwrap();
+    let (dir, env) = machine("doctor");
+    let key = dir.join("registered.pem");
+    let other = dir.join("other.pem");
+    for k in [&key, &other] {
+        ok(&run(
+            &["keygen", "--kty", "EC", "--out", k.to_str().unwrap()],
+            &[],
+            None,
+        ));
+    }
+    let env = with(
+        &env,
+        &[
+            ("OKTA_CLIENT_ORGURL", org.url()),
+            ("OKTA_CLIENT_TOKEN", org.admin_token()),
+            ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+        ],
+    );
+    let made = ok(&run(
+        &[
+            "app",
+            "create",
+            "--name",
+            "svc",
+            "--key",
+            key.to_str().unwrap(),
+            "--dpop",
+            "--json",
+        ],
+        &env,
+        None,
+    ));
+    let id = serde_json::from_str::<Value>(&made).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Signing with another key, no grant, no role: three failures in one run.
+    let other_key = other.to_str().unwrap();
+    let out = run(&["doctor", "--private-key", other_key], &env, None);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    for line in [
+        "✗ service app: key registered: the app has no active key with kid",
+        "✗ service app: grants: no grant for okta.users.read",
+        "✗ service app: admin role: none",
+    ] {
+        assert!(said.contains(line), "{line} in: {said}");
+    }
+    let mut fixes = crate::advice::suggestions(&said);
+    fixes.sort();
+    fixes.dedup();
+    for start in [
+        "okta-oauth grant add ",
+        "okta-oauth keys add ",
+        "okta-oauth role assign ",
+    ] {
+        assert_eq!(
+            fixes.iter().filter(|f| f.starts_with(start)).count(),
+            1,
+            "{start} in: {said}"
+        );
+    }
+    for fix in &fixes {
+        let words = crate::advice::shell_words(fix);
+        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        ok(&run(&args, &env, None));
+    }
+    let healthy = ok(&run(&["doctor", "--private-key", other_key], &env, None));
+    assert!(
+        healthy.contains("✓ service app: token: a DPoP-bound token"),
+        "{healthy}"
+    );
+    assert!(!healthy.contains('✗'), "{healthy}");
+    let _ = id;
+}
