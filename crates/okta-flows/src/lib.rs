@@ -111,7 +111,7 @@ pub use http::pages::{Items, Pages, RawPage, RawPages};
 // The admin steps, their plans, and least privilege.
 pub use admin::ensure::Ensured;
 pub use admin::iam::{CustomRole, ResourceSet};
-pub use admin::keys::{AppKey, MAX_APP_KEYS, Rotation};
+pub use admin::keys::{AppKey, MAX_APP_KEYS, Retire, Rotation};
 pub use admin::model::{Grant, RegisteredApp, RoleAssignment};
 pub use admin::privileges::{
     all_users, permissions_for, resources_for, resources_within, users_of_group,

@@ -10,6 +10,7 @@ use okta_assertion::ClientId;
 use okta_jwk::{Jwks, KeyPair, PublicJwk};
 use serde_json::Value;
 
+use crate::Retire;
 use crate::error::{Error, Result};
 use crate::http::client::{Okta, Transport};
 use crate::http::method::Method;
@@ -413,9 +414,10 @@ impl Okta {
     }
 
     /// Rotates the app to `new_key`: add it (active), prove a token can be had with it, then
-    /// deactivate and delete every other key. Each step looks at the app's keys first, so after
-    /// an interruption anywhere the same call finishes the job; the old keys are only touched
-    /// after the new one has worked, so the app always has an active key that signs.
+    /// deactivate every other key, and delete them too with [`Retire::Delete`]. Each step looks
+    /// at the app's keys first, so after an interruption anywhere the same call finishes the
+    /// job; the old keys are only touched after the new one has worked, so the app always has
+    /// an active key that signs.
     pub fn rotate_app_key(
         &self,
         admin: &dyn Credential,
@@ -423,8 +425,9 @@ impl Okta {
         new_key: Arc<KeyPair>,
         proof_scopes: &[Scope],
         dpop: DpopMode,
+        retire: Retire,
     ) -> Result<Rotation> {
-        crate::admin::keys::rotate_app_key(self, admin, app_id, new_key, proof_scopes, dpop)
+        crate::admin::keys::rotate_app_key(self, admin, app_id, new_key, proof_scopes, dpop, retire)
     }
 
     // ---- User access: the OIDC app, its users, their roles -------------------------------------

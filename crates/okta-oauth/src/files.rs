@@ -18,11 +18,22 @@ pub(crate) fn parse_private_key(text: &str, path: &Path) -> Result<KeyPair> {
             let passphrase = passphrase(path)?;
             KeyPair::from_encrypted_pem(text, &passphrase).with_context(context)
         }
+        Err(_) if is_jwks(text) => bail!(
+            "{} is a JWKS (a set of public keys, what the app registers), not a private key: sign with the private key it was made from (keygen's --out file)",
+            shown(path)
+        ),
         Err(_) if text.trim_start().starts_with('{') => {
             KeyPair::from_jwk(text).with_context(context)
         }
         other => other.with_context(context),
     }
+}
+
+/// Whether `text` is a JWKS (`{"keys": […]}`).
+fn is_jwks(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+        && serde_json::from_str::<serde_json::Value>(text)
+            .is_ok_and(|v| v.get("keys").is_some_and(serde_json::Value::is_array))
 }
 
 /// The thorough check of a private key entering the system (`jwks`, `convert`, registering a
@@ -113,10 +124,7 @@ pub(crate) fn any_key(path: &Path, kid: Option<&str>) -> Result<AnyKey> {
 pub(crate) fn keys(path: &Path) -> Result<Vec<AnyKey>> {
     let text = read(path)?;
     let context = || format!("reading the key in {}", shown(path));
-    let looks_like_jwks = text.trim_start().starts_with('{')
-        && serde_json::from_str::<serde_json::Value>(&text)
-            .is_ok_and(|v| v.get("keys").is_some_and(serde_json::Value::is_array));
-    if !looks_like_jwks {
+    if !is_jwks(&text) {
         return Ok(vec![match AnyKey::read(&text) {
             Err(okta_jwk::Error::Encrypted) => AnyKey::Private(parse_private_key(&text, path)?),
             other => other.with_context(context)?,

@@ -86,6 +86,26 @@ impl Out {
     }
 }
 
+/// Asks on the terminal before a change that cannot be undone, unless `yes` (`--yes`). Without
+/// a terminal to ask on, the change is refused: a script says `--yes`.
+pub(crate) fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        anyhow::bail!(
+            "{question} This acts at once and cannot be undone: with no terminal to ask on, confirm with --yes. Nothing was changed"
+        );
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => anyhow::bail!("not confirmed: nothing was changed"),
+    }
+}
+
 /// A warning on stderr, from code that has no `Out` at hand.
 pub(crate) fn warn(text: &str) {
     eprintln!("{text}");

@@ -61,6 +61,17 @@ pub struct Rotation {
     pub deleted: Vec<AppKeyId>,
 }
 
+/// What a rotation does with the app's other keys once the new one has worked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Retire {
+    /// Deactivate them and keep them (Okta refuses tokens signed with an inactive key; a key
+    /// kept can be activated again if something still signs with it).
+    Deactivate,
+    /// Deactivate and delete them.
+    Delete,
+}
+
 fn keys_path(app: &AppId) -> String {
     format!("/api/v1/apps/{app}/credentials/jwks")
 }
@@ -169,6 +180,7 @@ pub(crate) fn rotate_app_key(
     new_key: Arc<KeyPair>,
     proof_scopes: &[Scope],
     dpop: DpopMode,
+    retire: Retire,
 ) -> Result<Rotation> {
     let mut report = Rotation::default();
     let kid = new_key.kid().as_str().to_owned();
@@ -200,8 +212,10 @@ pub(crate) fn rotate_app_key(
             okta.set_app_key_active(admin, app_id, &k.id, false)?;
             report.deactivated.push(k.id.clone());
         }
-        okta.delete_app_key(admin, app_id, &k.id)?;
-        report.deleted.push(k.id);
+        if retire == Retire::Delete {
+            okta.delete_app_key(admin, app_id, &k.id)?;
+            report.deleted.push(k.id);
+        }
     }
     Ok(report)
 }

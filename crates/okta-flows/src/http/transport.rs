@@ -553,4 +553,3 @@ mod tests {
         assert_eq!(c.param("error"), Some("unterminated"));
     }
 }
-

@@ -409,6 +409,7 @@ fn rotation_resumes_from_every_point_of_interruption() {
                 new_key.clone(),
                 &scopes(&["okta.users.read"]),
                 DpopMode::Auto,
+                okta_flows::Retire::Delete,
             )
             .unwrap();
         assert_eq!(report.added, stop_after == 0, "stop {stop_after}");
@@ -446,6 +447,7 @@ fn rotation_resumes_from_every_point_of_interruption() {
                 new_key,
                 &scopes(&["okta.users.read"]),
                 DpopMode::Auto,
+                okta_flows::Retire::Delete,
             )
             .unwrap();
         assert_eq!(again, okta_flows::Rotation::default());
@@ -466,7 +468,8 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
                 &s.app_id,
                 new_key.clone(),
                 &scopes(&["okta.users.read"]),
-                DpopMode::Auto
+                DpopMode::Auto,
+                okta_flows::Retire::Delete,
             )
             .is_err()
     );
@@ -492,6 +495,7 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
             new_key,
             &scopes(&["okta.users.read"]),
             DpopMode::Auto,
+            okta_flows::Retire::Delete,
         )
         .unwrap();
     assert!(!report.added && report.deleted.len() == 1);
@@ -643,4 +647,42 @@ fn a_users_tokens_serve_later_runs_and_refresh_near_expiry() {
     assert!(err.to_string().contains("sign in again"), "{err}");
     assert!(!file.exists());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_rotation_keeps_the_old_keys_inactive_unless_asked_to_delete_them() {
+    let s = Setup::simple();
+    let admin: &dyn Credential = &(s.admin);
+    let before = s.okta.list_app_keys(admin, &s.app_id).unwrap();
+    let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
+    let report = s
+        .okta
+        .rotate_app_key(
+            admin,
+            &s.app_id,
+            new_key.clone(),
+            &scopes(&["okta.users.read"]),
+            DpopMode::Auto,
+            okta_flows::Retire::Deactivate,
+        )
+        .unwrap();
+    assert!(report.added && report.deleted.is_empty());
+    assert_eq!(report.deactivated.len(), before.len());
+    let after = s.okta.list_app_keys(admin, &s.app_id).unwrap();
+    assert_eq!(after.len(), before.len() + 1, "the old keys are kept");
+    assert_eq!(active_kids(&s), [new_key.kid().as_str().to_owned()]);
+    // Asked again with Delete, the inactive ones go.
+    let report = s
+        .okta
+        .rotate_app_key(
+            admin,
+            &s.app_id,
+            new_key,
+            &scopes(&["okta.users.read"]),
+            DpopMode::Auto,
+            okta_flows::Retire::Delete,
+        )
+        .unwrap();
+    assert_eq!(report.deleted.len(), before.len());
+    assert_eq!(s.okta.list_app_keys(admin, &s.app_id).unwrap().len(), 1);
 }

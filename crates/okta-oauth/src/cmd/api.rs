@@ -231,6 +231,13 @@ impl ApiCmd {
             None => None,
         };
         let response = okta.call(cred, method, &self.path, body.as_ref())?;
+        if response.body.is_null() {
+            // No content (a 204 to a DELETE): nothing to print, as curl and gh print nothing.
+            if !out.json {
+                out.note(&format!("done: HTTP {}, no content", response.status));
+            }
+            return Ok(());
+        }
         let human = serde_json::to_string_pretty(&response.body)?;
         out.data(&human, &response.body);
         if let Some(next) = response.next {

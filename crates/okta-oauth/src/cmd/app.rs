@@ -45,10 +45,13 @@ pub(crate) enum AppCmd {
         /// The app (client) id.
         id: String,
     },
-    /// Delete an app.
+    /// Delete an app (deactivated first). Asks first on a terminal.
     Delete {
         /// The app (client) id.
         id: String,
+        /// Do not ask: delete at once (needed without a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Let a user (by login or id) or a group sign in to the app.
     Assign(AssignArgs),
@@ -281,8 +284,15 @@ impl AppCmd {
                 let app = okta.get_app(cred, &AppId::new(id.as_str())?)?;
                 out.data(&serde_json::to_string_pretty(app.raw())?, app.raw());
             }
-            AppCmd::Delete { id } => {
-                okta.delete_app(cred, &AppId::new(id.as_str())?)?;
+            AppCmd::Delete { id, yes } => {
+                let app_id = AppId::new(id.as_str())?;
+                let name = if *yes {
+                    String::new()
+                } else {
+                    format!(" ({})", okta.get_app(cred, &app_id)?.name())
+                };
+                crate::out::confirm(&format!("Delete the app {id}{name}?"), *yes)?;
+                okta.delete_app(cred, &app_id)?;
                 out.data(&format!("deleted {id}"), &json!({"deleted": id}));
             }
             AppCmd::Assign(AssignArgs { app, user, group })

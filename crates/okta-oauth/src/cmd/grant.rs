@@ -23,11 +23,11 @@ pub(crate) enum GrantCmd {
         /// The app (client) id.
         app: String,
     },
-    /// Revoke a grant.
+    /// Revoke a grant, named by its scope (okta.users.read) or its id (oag…).
     Revoke {
         /// The app (client) id.
         app: String,
-        /// The grant id (oag…).
+        /// The scope granted, or the grant's id.
         grant: String,
     },
 }
@@ -65,12 +65,37 @@ impl GrantCmd {
                 }
             }
             GrantCmd::Revoke { app, grant } => {
-                okta.revoke_grant(
-                    cred,
-                    &AppId::new(app.as_str())?,
-                    &GrantId::new(grant.as_str())?,
-                )?;
-                out.data(&format!("revoked {grant}"), &json!({"revoked": grant}));
+                let app_id = AppId::new(app.as_str())?;
+                let (id, scope) = if grant.contains('.') {
+                    let scope = Scope::new(grant.as_str())?;
+                    let held = okta.list_grants(cred, &app_id)?;
+                    let found = held.iter().find(|g| g.scope == scope).map(|g| g.id.clone());
+                    match found {
+                        Some(id) => (id, Some(scope)),
+                        None => anyhow::bail!(
+                            "{app} holds no grant for {grant} (it holds: {})",
+                            if held.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                held.iter()
+                                    .map(|g| g.scope.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            }
+                        ),
+                    }
+                } else {
+                    (GrantId::new(grant.as_str())?, None)
+                };
+                okta.revoke_grant(cred, &app_id, &id)?;
+                let what = match &scope {
+                    Some(s) => format!("{s} ({id})"),
+                    None => id.to_string(),
+                };
+                out.data(
+                    &format!("revoked {what} from {app}"),
+                    &json!({"revoked": id.as_str(), "scope": scope.as_ref().map(Scope::as_str)}),
+                );
             }
         }
         Ok(())

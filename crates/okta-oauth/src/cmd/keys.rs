@@ -52,8 +52,9 @@ pub(crate) enum KeysCmd {
         /// Okta's key id.
         key_id: String,
     },
-    /// Rotate to a new key: add it, prove a token with it, then retire the others. Safe to run
-    /// again after an interruption.
+    /// Rotate to a new key: add it, prove a token with it, then deactivate the others (kept,
+    /// so one can be activated again). Safe to run again after an interruption. Asks first on
+    /// a terminal.
     Rotate {
         /// The app (client) id.
         app: String,
@@ -63,6 +64,12 @@ pub(crate) enum KeysCmd {
         /// Scopes for the proof token.
         #[arg(long, default_value = "okta.users.read")]
         scopes: String,
+        /// Delete the old keys too, instead of keeping them inactive.
+        #[arg(long)]
+        delete_old: bool,
+        /// Do not ask: rotate at once (needed without a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
 }
 
@@ -117,9 +124,28 @@ impl KeysCmd {
                 )?;
                 out.data(&format!("deleted {key_id}"), &json!({"deleted": key_id}));
             }
-            KeysCmd::Rotate { app, key, scopes } => {
+            KeysCmd::Rotate {
+                app,
+                key,
+                scopes,
+                delete_old,
+                yes,
+            } => {
                 let new_key = files::private_key(key)?;
                 files::entering_pair(&new_key, key)?;
+                crate::out::confirm(
+                    &format!(
+                        "Rotate {app} to the key {} (kid {}), then {} its other keys?",
+                        files::shown(key),
+                        new_key.kid(),
+                        if *delete_old {
+                            "deactivate and delete"
+                        } else {
+                            "deactivate"
+                        }
+                    ),
+                    *yes,
+                )?;
                 let new_key = Arc::new(new_key);
                 let scopes: Vec<&str> =
                     scopes.split([' ', ',']).filter(|s| !s.is_empty()).collect();
@@ -130,11 +156,32 @@ impl KeysCmd {
                     new_key,
                     &scopes,
                     DpopMode::Auto,
+                    if *delete_old {
+                        okta_flows::Retire::Delete
+                    } else {
+                        okta_flows::Retire::Deactivate
+                    },
                 )?;
-                let names =
-                    |ids: &[AppKeyId]| ids.iter().map(ToString::to_string).collect::<Vec<_>>();
+                let list = |ids: &[AppKeyId]| match ids {
+                    [] => "none".to_owned(),
+                    ids => ids
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                let mut human = format!(
+                    "rotated {app}: the new key was {}; it signs tokens.\n  deactivated: {}",
+                    if r.added { "added" } else { "there already" },
+                    list(&r.deactivated)
+                );
+                if *delete_old {
+                    human.push_str(&format!("\n  deleted:     {}", list(&r.deleted)));
+                } else if !r.deactivated.is_empty() {
+                    human.push_str("\n  (kept inactive: `keys activate` brings one back, `keys delete` removes it)");
+                }
                 out.data(
-                    &format!("rotated: new key {}, deactivated {:?}, deleted {:?}", if r.added { "added" } else { "already present" }, names(&r.deactivated), names(&r.deleted)),
+                    &human,
                     &json!({"added": r.added, "activated": r.activated, "deactivated": r.deactivated, "deleted": r.deleted}),
                 );
             }

@@ -43,6 +43,9 @@ pub(crate) struct Quickstart {
     /// On the local org the login may be left out (user1@example.com).
     #[arg(long, value_name = "LOGIN", num_args = 0..=1, default_missing_value = "")]
     user: Option<String>,
+    /// Do not try to open a browser for the sign-in (--user): print its URL only.
+    #[arg(long, requires = "user")]
+    no_browser: bool,
     /// The loopback port of the web app's redirect URI, where the sign-in comes back (--user).
     #[arg(long, default_value_t = 8765, value_name = "PORT")]
     redirect_port: u16,
@@ -80,6 +83,7 @@ impl Quickstart {
                 role: &self.role,
                 port: self.redirect_port,
                 dry_run: self.dry_run,
+                browser: !self.no_browser,
             };
             return run.run(&dir, &target, ctx, out);
         }

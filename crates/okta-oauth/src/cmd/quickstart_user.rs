@@ -38,6 +38,8 @@ pub(crate) struct UserRun<'a> {
     pub(crate) role: &'a str,
     pub(crate) port: u16,
     pub(crate) dry_run: bool,
+    /// Whether to open a browser for the sign-in.
+    pub(crate) browser: bool,
 }
 
 impl UserRun<'_> {
@@ -222,7 +224,7 @@ fn run(
         }
         None => {
             out.note(&format!("Sign in as {login} at:\n\n  {url}\n"));
-            if crate::browser::open_browser(&url) {
+            if q.browser && crate::browser::open_browser(&url) {
                 out.note("Opened your browser.");
             }
             okta.finish_sign_in(sign_in, auth, wait)

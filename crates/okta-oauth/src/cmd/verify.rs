@@ -1,6 +1,6 @@
 //! `okta-oauth verify`: a JWT checked against a JWKS.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
@@ -15,9 +15,10 @@ pub(crate) struct VerifyCmd {
     /// A file holding the JWT, or `-` for standard input.
     #[arg(default_value = "-")]
     file: PathBuf,
-    /// The JWKS: a file, or a URL on the org (its `jwks_uri`).
+    /// The JWKS: a file, or a URL on the org [default: the org's own keys, its `jwks_uri`,
+    /// when an org is set]
     #[arg(long, value_name = "FILE|URL")]
-    jwks: String,
+    jwks: Option<String>,
     /// Allowed algorithms, comma-separated.
     #[arg(long, default_value = "RS256,ES256")]
     alg: String,
@@ -32,10 +33,24 @@ pub(crate) struct VerifyCmd {
 impl VerifyCmd {
     pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
         let jwt = files::read(&self.file)?;
-        let jwks = if self.jwks.starts_with("http://") || self.jwks.starts_with("https://") {
-            ctx.client_for(&self.jwks)?.fetch_jwks_at(&self.jwks)?
-        } else {
-            okta_jwk::Jwks::from_json(&files::read(std::path::Path::new(&self.jwks))?)?
+        let jwks = match &self.jwks {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                ctx.client_for(url)?.fetch_jwks_at(url)?
+            }
+            Some(file) => okta_jwk::Jwks::from_json(&files::read(std::path::Path::new(file))?)?,
+            None => {
+                if ctx.org_setting()?.is_none() {
+                    anyhow::bail!(
+                        "give the keys to check against: --jwks FILE|URL, or an org (--org, OKTA_CLIENT_ORGURL, a profile) whose keys are read"
+                    );
+                }
+                let okta = ctx.okta()?;
+                let uri = okta
+                    .discover()?
+                    .jwks_uri
+                    .context("the org's metadata names no jwks_uri: give --jwks FILE|URL")?;
+                okta.fetch_jwks_at(uri.as_str())?
+            }
         };
         let algs = self
             .alg

@@ -12,6 +12,7 @@ use std::process::{Command, Output, Stdio};
 
 mod advice;
 mod browser;
+mod errors;
 mod fleet;
 mod hostile;
 mod profiles;
@@ -742,7 +743,7 @@ fn keys_rotate_and_assertion_commands() {
         &[],
         None,
     ));
-    let rotated: Value = serde_json::from_str(&ok(&run(
+    let refused = run(
         &[
             "keys",
             "rotate",
@@ -753,10 +754,35 @@ fn keys_rotate_and_assertion_commands() {
         ],
         &env,
         None,
+    );
+    // Without a terminal to ask on, a rotation needs --yes; nothing changed.
+    fails(&refused, 1, "confirm with --yes. Nothing was changed");
+    let listed = ok(&run(&["keys", "list", &id, "--json"], &env, None));
+    assert_eq!(listed.lines().count(), 1);
+    let rotated: Value = serde_json::from_str(&ok(&run(
+        &[
+            "keys",
+            "rotate",
+            &id,
+            "--key",
+            new_key.to_str().unwrap(),
+            "--yes",
+            "--json",
+        ],
+        &env,
+        None,
     )))
     .unwrap();
     assert_eq!(rotated["added"], true);
-    assert_eq!(rotated["deleted"].as_array().unwrap().len(), 1);
+    assert_eq!(rotated["deactivated"].as_array().unwrap().len(), 1);
+    // The old key is kept, inactive, unless asked (before: deleted at once).
+    assert_eq!(rotated["deleted"].as_array().unwrap().len(), 0);
+    let listed = ok(&run(&["keys", "list", &id], &env, None));
+    assert_eq!(
+        listed.lines().filter(|l| l.ends_with("INACTIVE")).count(),
+        1,
+        "{listed}"
+    );
     // The old key no longer gets tokens; the new one does.
     fails(
         &run(&["token", "--token-cache", "none"], &env, None),

@@ -1,0 +1,111 @@
+//! Errors that say what and where, and small commands that do what a person means (issue 27,
+//! section 5). Each assertion failed before.
+
+use serde_json::Value;
+
+use crate::{Org, fails, ok, run};
+
+#[test]
+fn commands_take_what_a_person_means_and_say_what_is_wrong() {
+    let org = Org::new("what-and-where");
+    let env = org.env();
+    let id = org.client_id();
+    // `grant revoke` takes the scope's name (before: "invalid a grant id").
+    ok(&run(&["grant", "add", &id, "okta.groups.read"], &env, None));
+    let revoked = ok(&run(
+        &["grant", "revoke", &id, "okta.groups.read"],
+        &env,
+        None,
+    ));
+    assert!(
+        revoked.starts_with("revoked okta.groups.read (oag"),
+        "{revoked}"
+    );
+    fails(
+        &run(&["grant", "revoke", &id, "okta.groups.read"], &env, None),
+        1,
+        "holds no grant for okta.groups.read (it holds: okta.users.read)",
+    );
+    // A JWKS given as the private key (before: `member "kty" is missing`).
+    let key = env
+        .iter()
+        .find(|(k, _)| *k == "OKTA_CLIENT_PRIVATEKEY")
+        .unwrap()
+        .1;
+    let jwks = org.dir.join("public.json");
+    std::fs::write(&jwks, ok(&run(&["jwks", key], &[], None))).unwrap();
+    fails(
+        &run(
+            &["token", "--private-key", jwks.to_str().unwrap()],
+            &env,
+            None,
+        ),
+        1,
+        "is a JWKS (a set of public keys, what the app registers), not a private key",
+    );
+    // `verify` with an org and no --jwks checks against the org's keys (before: refused).
+    let token = org.dir.join("token");
+    std::fs::write(&token, ok(&run(&["token"], &env, None))).unwrap();
+    let verified = ok(&run(&["verify", token.to_str().unwrap()], &env, None));
+    assert!(
+        verified.starts_with("valid: signed with RS256"),
+        "{verified}"
+    );
+    // `decode` shows the times as dates, and how far away they are.
+    let decoded = ok(&run(&["decode", token.to_str().unwrap()], &[], None));
+    assert!(decoded.contains("\nexpires     20"), "{decoded}");
+    assert!(decoded.contains(" UTC (in "), "{decoded}");
+    // A call with no content prints nothing (before: `null`).
+    ok(&run(
+        &["grant", "add", &id, "okta.groups.manage"],
+        &env,
+        None,
+    ));
+    ok(&run(&["role", "assign", &id, "ORG_ADMIN"], &env, None));
+    let group: Value = serde_json::from_str(&ok(&run(
+        &[
+            "api",
+            "POST",
+            "/api/v1/groups",
+            "--data",
+            "-",
+            "--scopes",
+            "okta.groups.manage",
+        ],
+        &env,
+        Some(r#"{"profile":{"name":"to delete"}}"#),
+    )))
+    .unwrap();
+    let path = format!("/api/v1/groups/{}", group["id"].as_str().unwrap());
+    let out = run(
+        &["api", "DELETE", &path, "--scopes", "okta.groups.manage"],
+        &env,
+        None,
+    );
+    assert_eq!(ok(&out), "", "stdout of a 204");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no content"));
+}
+
+#[test]
+fn quickstart_takes_no_browser_for_its_sign_in() {
+    // Before: "unexpected argument '--no-browser'" (the flag existed only on `login`).
+    let out = run(
+        &[
+            "quickstart",
+            "--user",
+            "me@example.com",
+            "--no-browser",
+            "--dry-run",
+            "--org",
+            "https://example.okta.com",
+        ],
+        &[],
+        None,
+    );
+    ok(&out);
+    fails(
+        &run(&["quickstart", "--no-browser"], &[], None),
+        2,
+        "--user",
+    );
+}
