@@ -22,7 +22,7 @@ use crate::secrets::ProxyUrl;
 use crate::settings::{AuthServer, Clock, Discovery, OAuthEndpoint, SystemClock};
 use crate::{
     ApiResponse, AppId, AppKey, AppKeyId, Assignee, Caller, Check, ClientAuth, ClientSecret,
-    Credential, CustomRole, DeviceSignIn, Diagnosis, DpopBinding, DpopMode, Ensured, Grant,
+    Credential, CustomRole, DeviceSignIn, Diagnosis, DpopBinding, DpopMode, Ensured, Fix, Grant,
     GrantId, GroupId, Introspection, OidcApp, Pages, RefreshToken, RegisteredApp, ResourceSet,
     Role, RoleAssignment, RoleAssignmentId, Rotation, Scope, ServiceCredentials, SignIn, Token,
     TokenRequest, User, UserId, UserTokens,
@@ -546,6 +546,14 @@ impl Okta {
         crate::oauth::sign_in::start_sign_in(self, client_id, port, path, scopes)
     }
 
+    /// Sends the sign-in's authorize request as a browser would, without following it, so that
+    /// a request the authorization server refuses outright (an unknown client, a redirect URI
+    /// the app does not list, a service app) fails now instead of after the wait for a redirect
+    /// that never comes. Sends no credential.
+    pub fn check_sign_in_request(&self, sign_in: &SignIn) -> Result<()> {
+        crate::oauth::sign_in::check_sign_in_request(self, sign_in)
+    }
+
     /// Waits for the redirect (at most `timeout`), then exchanges the code.
     pub fn finish_sign_in(
         &self,
@@ -609,6 +617,19 @@ impl Okta {
     }
 
     // ---- What to do about a refusal ------------------------------------------------------------
+
+    /// What fixes a sign-in refused with `invalid_scope`: a grant for each Okta API scope of
+    /// `scopes` the app does not hold (read with `admin`; each one asked for without it).
+    /// Empty for any other error.
+    pub fn diagnose_sign_in_scopes(
+        &self,
+        error: &Error,
+        client: &ClientId,
+        scopes: &[Scope],
+        admin: Option<&dyn Credential>,
+    ) -> Vec<Fix> {
+        crate::admin::diagnose::sign_in_grants(self, error, client, scopes, admin)
+    }
 
     /// Checks the org: it answers its metadata, and its clock is within half a minute of this
     /// machine's (from its `Date`). Sends two reads.

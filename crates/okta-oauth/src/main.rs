@@ -13,6 +13,7 @@ mod connect;
 mod context;
 mod env;
 mod files;
+mod fixes;
 mod guard;
 mod lazy;
 mod out;

@@ -329,6 +329,41 @@ pub fn diagnose_sign_in(error: &Error, client: &ClientId, sent_secret: bool) -> 
     }
 }
 
+/// A sign-in refused with `invalid_scope`: a grant for each Okta API scope asked for that the
+/// app does not hold (each one asked for when `admin` cannot read its grants). Empty for any
+/// other refusal.
+pub(crate) fn sign_in_grants(
+    okta: &Okta,
+    error: &Error,
+    client: &ClientId,
+    scopes: &[crate::ids::Scope],
+    admin: Option<&dyn Credential>,
+) -> Vec<Fix> {
+    let refused_scope = match error {
+        Error::SignIn(text) => text.contains("invalid_scope"),
+        other => other.okta_code() == Some(ErrorCode::InvalidScope),
+    };
+    if !refused_scope {
+        return Vec::new();
+    }
+    let held: Option<Vec<String>> = admin.and_then(|admin| {
+        let app = AppId::new(client.as_str()).ok()?;
+        okta.list_grants(admin, &app)
+            .ok()
+            .map(|g| g.into_iter().map(|g| g.scope.as_str().to_owned()).collect())
+    });
+    scopes
+        .iter()
+        .map(crate::ids::Scope::as_str)
+        .filter(|s| s.starts_with("okta."))
+        .filter(|s| held.as_ref().is_none_or(|h| !h.iter().any(|g| g == s)))
+        .map(|s| Fix::GrantScope {
+            client: client.clone(),
+            scope: s.to_owned(),
+        })
+        .collect()
+}
+
 /// The narrowest standard role that allows the operation.
 fn role_for(op: &ApiOperation) -> StandardRole {
     let needed: Vec<&str> = op.scope_names().collect();

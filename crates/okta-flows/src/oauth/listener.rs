@@ -137,7 +137,11 @@ impl SignIn {
             return None;
         }
         if let Some(error) = get("error") {
-            respond(&mut stream, "200 OK", FAILED);
+            respond(
+                &mut stream,
+                "200 OK",
+                &failed_page(error, get("error_description").unwrap_or_default()),
+            );
             let description = get("error_description")
                 .map(|d| format!(": {}", safe(d, 200)))
                 .unwrap_or_default();
@@ -157,6 +161,27 @@ impl SignIn {
             }
         }
     }
+}
+
+/// The page for an error the authorization server sent back: what it said, escaped, and where
+/// to look next.
+fn failed_page(error: &str, description: &str) -> String {
+    let escape = |s: &str| {
+        safe(s, 300)
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    format!(
+        "<!doctype html><meta charset=\"utf-8\"><title>Sign-in failed</title><h1>Sign-in failed</h1><p>The authorization server answered <code>{}</code>{}</p><p>Return to the terminal: it says what to do.</p>",
+        escape(error),
+        if description.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", escape(description))
+        }
+    )
 }
 
 fn respond(stream: &mut TcpStream, status: &str, page: &str) {

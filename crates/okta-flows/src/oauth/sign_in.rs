@@ -314,6 +314,57 @@ pub(crate) fn start_sign_in(
     })
 }
 
+/// Sends the authorize request as a browser would, without following where it leads: an
+/// authorization server that refuses it outright (an unknown client, a redirect URI the app
+/// does not list) answers 4xx with its own page, which the person would see in place of a
+/// sign-in while nothing comes back to the listener. That is an error now, not after the wait.
+/// A redirect back to the listener with `error` is that error.
+pub(crate) fn check_sign_in_request(okta: &Okta, sign_in: &SignIn) -> Result<()> {
+    let url = url::Url::parse(sign_in.url()).map_err(|_| Error::InvalidInput {
+        what: "the sign-in URL",
+        reason: "it does not parse",
+    })?;
+    let reply = okta.send(
+        &crate::http::method::Method::GET,
+        &url,
+        &[("Accept", "text/html,application/json")],
+        None,
+        crate::http::transport::MAX_JSON,
+    )?;
+    if let Some(location) = reply.header("location")
+        && location.starts_with(sign_in.redirect_uri())
+        && let Ok(back) = url::Url::parse(location)
+        && let Some((_, error)) = back.query_pairs().find(|(k, _)| k == "error")
+    {
+        let description = back
+            .query_pairs()
+            .find(|(k, _)| k == "error_description")
+            .map(|(_, d)| format!(": {}", safe(&d, 200)))
+            .unwrap_or_default();
+        return Err(Error::SignIn(format!(
+            "the authorization server answered {}{description}",
+            safe(&error, 40)
+        )));
+    }
+    if reply.status < 400 {
+        return Ok(());
+    }
+    let said = serde_json::from_slice::<serde_json::Value>(&reply.body)
+        .ok()
+        .and_then(|v| {
+            ["error_description", "errorSummary", "error"]
+                .iter()
+                .find_map(|k| v[*k].as_str().map(|s| safe(s, 200)))
+        })
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default();
+    Err(Error::SignIn(format!(
+        "the authorization server refused the sign-in request before showing its page (HTTP {}{said}), so nothing would come back to {}: the app may not list that redirect URI, may not be one people sign in to (a service app), or the client id may be wrong",
+        reply.status,
+        sign_in.redirect_uri()
+    )))
+}
+
 pub(crate) fn finish_sign_in(
     okta: &Okta,
     sign_in: SignIn,

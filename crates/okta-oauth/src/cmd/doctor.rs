@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use okta_flows::{Check, Fix, Outcome, Scope};
+use okta_flows::{Check, Outcome, Scope};
 use serde_json::json;
 
 use crate::context::Context;
@@ -217,7 +217,7 @@ impl DoctorCmd {
                 row.fixes = c
                     .fixes
                     .iter()
-                    .filter_map(|f| fix_text(f, ctx, &self.service))
+                    .filter_map(|f| crate::fixes::render(f, ctx, Some(&self.service), None))
                     .collect();
                 row
             })
@@ -241,35 +241,4 @@ fn outcome_word(outcome: Outcome) -> &'static str {
         Outcome::Failed => "failed",
         _ => "skipped",
     }
-}
-
-/// A fix in words, its commands ready to run as printed.
-fn fix_text(fix: &Fix, ctx: &Context, service: &ServiceOpts) -> Option<String> {
-    Some(match fix {
-        Fix::GrantScope { client, scope } => format!("okta-oauth grant add {client} {scope}"),
-        Fix::AssignAppRole { client, role } => format!("okta-oauth role assign {client} {role}"),
-        Fix::AllowGrantType { client } => format!(
-            "allow the authorization code grant in the app's settings (`okta-oauth app get {client}` shows its grant types)"
-        ),
-        Fix::RegisterRedirectUri {
-            uri, registered, ..
-        } => {
-            let port = registered.iter().find_map(|u| {
-                u.strip_prefix("http://127.0.0.1:")
-                    .and_then(|r| r.split('/').next())
-                    .and_then(|p| p.parse::<u16>().ok())
-            });
-            match port {
-                Some(port) => format!(
-                    "add {uri} to the app's sign-in redirect URIs, or sign in on a port it lists:\n  okta-oauth login --port {port}"
-                ),
-                None => format!("add {uri} to the app's sign-in redirect URIs"),
-            }
-        }
-        Fix::AssignUserToApp { client } => format!(
-            "only people assigned to the app {client} may sign in (`app assign` with their login)"
-        ),
-        Fix::GiveClientSecret => "the app authenticates with a client secret: give --client-secret-file FILE, OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret".to_owned(),
-        other => crate::cmd::token::render_token_fix(other, ctx, service)?,
-    })
 }

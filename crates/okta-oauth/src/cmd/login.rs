@@ -249,10 +249,24 @@ impl LoginCmd {
             .collect();
         crate::cmd::scopes::check_known(&scopes)?;
         let scopes = okta_flows::Scope::list(&scopes)?;
+        // With an API token, the app is checked first: a sign-in that cannot work fails now,
+        // naming why, instead of leaving the person at an error page while this waits.
+        let ssws = ctx.ssws().ok();
+        let admin = ssws.as_ref().map(|s| s as &dyn okta_flows::Credential);
+        let explain = |e: okta_flows::Error| explain(e, &client, ctx, &okta, &scopes, admin);
         let tokens = if self.device {
+            if let Some(admin) = admin {
+                refuse_failed(
+                    ctx,
+                    okta.check_sign_in_app(&client.client_id, "", None, Some(admin))
+                        .into_iter()
+                        .filter(|c| c.name == "sign-in app" && c.detail.contains("service app"))
+                        .collect(),
+                )?;
+            }
             let device = okta
                 .start_device_sign_in(client.auth(), &scopes)
-                .map_err(|e| explain(e, &client))?;
+                .map_err(explain)?;
             out.note(&format!(
                 "To sign in, open\n\n  {}\n\nand enter the code {}{} (it expires in {} min).",
                 device.verification_uri(),
@@ -264,9 +278,21 @@ impl LoginCmd {
                 device.expires_in().as_secs().div_ceil(60)
             ));
             okta.finish_device_sign_in(device, client.auth(), &mut std::thread::sleep)
-                .map_err(|e| explain(e, &client))?
+                .map_err(explain)?
         } else {
             let sign_in = okta.start_sign_in(&client.client_id, port, &path, &scopes)?;
+            match admin {
+                Some(admin) => refuse_failed(
+                    ctx,
+                    okta.check_sign_in_app(
+                        &client.client_id,
+                        sign_in.redirect_uri(),
+                        None,
+                        Some(admin),
+                    ),
+                )?,
+                None => okta.check_sign_in_request(&sign_in).map_err(explain)?,
+            }
             out.note(&format!(
                 "Sign in at:\n\n  {}\n\n(redirect URI to register with the app: {}; client authentication: {})",
                 sign_in.url(),
@@ -277,7 +303,7 @@ impl LoginCmd {
                 out.note("Opened your browser.");
             }
             okta.finish_sign_in(sign_in, client.auth(), Duration::from_secs(self.timeout))
-                .map_err(|e| explain(e, &client))?
+                .map_err(explain)?
         };
         let store = client.store(ctx, okta.clone());
         if let Some(dir) = sign_in_file(ctx, &okta, &client.client_id).parent() {
@@ -320,15 +346,61 @@ impl LoginCmd {
     }
 }
 
+/// Fails when a check of the sign-in app failed, with every failure and its fix.
+fn refuse_failed(ctx: &Context, checks: Vec<okta_flows::Check>) -> Result<()> {
+    let failed: Vec<String> = checks
+        .iter()
+        .filter(|c| c.outcome == okta_flows::Outcome::Failed)
+        .map(|c| {
+            let mut text = format!("{}: {}", c.name, c.detail);
+            for fix in c
+                .fixes
+                .iter()
+                .filter_map(|f| crate::fixes::render(f, ctx, None, None))
+            {
+                text.push_str(&format!("\n  fix: {}", fix.replace('\n', "\n  ")));
+            }
+            text
+        })
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "this sign-in cannot work, so it was not started:\n{}",
+        failed.join("\n")
+    )
+}
+
 /// What to do about the sign-in failures people meet first, as okta-flows diagnoses them.
-fn explain(e: okta_flows::Error, client: &HeldClient) -> anyhow::Error {
+fn explain(
+    e: okta_flows::Error,
+    client: &HeldClient,
+    ctx: &Context,
+    okta: &okta_flows::Okta,
+    scopes: &[okta_flows::Scope],
+    admin: Option<&dyn okta_flows::Credential>,
+) -> anyhow::Error {
+    let grants: Vec<String> = okta
+        .diagnose_sign_in_scopes(&e, &client.client_id, scopes, admin)
+        .iter()
+        .filter_map(|f| crate::fixes::render(f, ctx, None, None))
+        .collect();
+    if !grants.is_empty() {
+        return anyhow::anyhow!(
+            "{e}\nThe app holds no grant for a scope asked for. Grant it (with an API token):\n  {}",
+            grants.join("\n  ")
+        );
+    }
     let id = client.client_id.as_str();
     let sent_secret = client.method != ClientAuthArg::None;
     let hint = match okta_flows::diagnose_sign_in(&e, &client.client_id, sent_secret) {
         Some(Fix::AssignUserToApp { .. }) => Some(format!(
             "only people assigned to the app {id} may sign in: assign this user first (`app assign` with their login, with an API token)"
         )),
-        Some(Fix::GiveClientSecret) => Some("this app authenticates with a client secret (a web app): give --client-secret-file FILE, set OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret in okta.yaml".to_owned()),
+        Some(Fix::GiveClientSecret) => Some(format!(
+            "{id} refused a sign-in without a client secret: a web app needs its secret (--client-secret-file FILE, OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret in okta.yaml); a service app (client credentials) is not one people sign in to, and the device grant needs a native app (app create --type native). With an API token set, login says which it is"
+        )),
         Some(Fix::AllowGrantType { .. }) => Some(format!(
             "the app does not allow this grant: `okta-oauth app get {id}` shows its grant types (the device grant needs a native app)"
         )),

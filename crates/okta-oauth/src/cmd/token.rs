@@ -72,7 +72,7 @@ impl TokenCmd {
         let secret = token.access_token().expose_secret();
         if dpop && matches!(format, Format::Header | Format::Env) {
             bail!(
-                "this token is DPoP-bound (the app requires DPoP): Okta refuses it without a DPoP proof signed for each request, so a header or a variable alone would not work. Call through okta-oauth instead, e.g.:\n  okta-oauth api GET /api/v1/users"
+                "this token is DPoP-bound (the app requires DPoP): Okta refuses it without a DPoP proof signed for each request, so a header or a variable alone would not work. Call through okta-oauth instead: `api` with the same options signs a proof for each call"
             );
         }
         match format {
@@ -124,46 +124,10 @@ pub(crate) fn token_fix_text(
     e: &okta_flows::Error,
 ) -> Option<String> {
     let creds = service.credentials(ctx).ok()?;
-    render_token_fix(&okta.diagnose_token(e, &creds, admin)?, ctx, service)
-}
-
-/// A token fix in words.
-pub(crate) fn render_token_fix(
-    fix: &okta_flows::Fix,
-    ctx: &Context,
-    service: &ServiceOpts,
-) -> Option<String> {
-    use okta_flows::Fix;
-    Some(match fix {
-        Fix::SignWithRegisteredKey { kid, registered } => {
-            let theirs = if registered.is_empty() {
-                String::new()
-            } else {
-                format!(" (its active keys: {})", registered.join(", "))
-            };
-            let mut text = format!(
-                "The app has no active key with kid {kid}{theirs}: sign with one of its keys (--kid, --private-key), or add this key's public part to the app"
-            );
-            match (service.client_id(ctx), service.key_file(ctx)) {
-                (Ok(client), Some(file)) => text.push_str(&format!(
-                    " (with an API token):\n  okta-oauth keys add {client} --key {}",
-                    crate::out::shell_word(&file.to_string_lossy())
-                )),
-                _ => text.push_str(" (okta-oauth keys add)."),
-            }
-            text
-        }
-        Fix::CheckClock { skew: Some(skew) } => format!(
-            "The org's clock and this machine's differ by {} s: set this machine's clock (Okta judges the assertion's times by its own).",
-            skew.unsigned_abs()
-        ),
-        Fix::CheckClock { skew: None } => {
-            "Check this machine's clock: Okta judges the assertion's times by its own.".to_owned()
-        }
-        Fix::SendDpopProof => {
-            "The app requires DPoP-bound tokens: use --dpop auto (the default) or --dpop always."
-                .to_owned()
-        }
-        _ => return None,
-    })
+    crate::fixes::render(
+        &okta.diagnose_token(e, &creds, admin)?,
+        ctx,
+        Some(service),
+        None,
+    )
 }

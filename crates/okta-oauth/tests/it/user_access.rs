@@ -623,3 +623,92 @@ fn quickstart_user_runs_twice_reusing_everything_and_plans_a_dry_run() {
         "--user you@example.com",
     );
 }
+
+#[test]
+fn a_sign_in_that_cannot_work_fails_at_once_naming_why() {
+    // Before: login waited its whole timeout while the browser showed the org's raw error.
+    let org = UserOrg::new("dead-ends", "user1@example.com", Config::default());
+    let env = org.env();
+    let port = free_port();
+    let made: Value = serde_json::from_str(&ok(&run(
+        &[
+            "app",
+            "create",
+            "--type",
+            "native",
+            "--name",
+            "cli",
+            "--redirect-uri",
+            &format!("http://127.0.0.1:{port}/callback"),
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let id = made["id"].as_str().unwrap().to_owned();
+    let other = free_port().to_string();
+    // With an API token: the app's redirect URIs are read first; the fix runs as printed.
+    let (_, said, code) = org.login(&["--client-id", &id, "--port", &other], &env);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("this sign-in cannot work, so it was not started"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("  okta-oauth login --port {port}")),
+        "{said}"
+    );
+    // Without one: the authorize request is tried first, and its refusal is the error.
+    let no_token: Vec<(&str, &str)> = env
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "OKTA_CLIENT_TOKEN")
+        .collect();
+    let (_, said, code) = org.login(&["--client-id", &id, "--port", &other], &no_token);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("refused the sign-in request before showing its page"),
+        "{said}"
+    );
+    // A service app's id, in the browser and with the device grant.
+    let key = org.dir.join("svc.pem");
+    ok(&run(&["keygen", "--out", key.to_str().unwrap()], &[], None));
+    let svc: Value = serde_json::from_str(&ok(&run(
+        &[
+            "app",
+            "create",
+            "--name",
+            "svc",
+            "--key",
+            key.to_str().unwrap(),
+            "--json",
+        ],
+        &env,
+        None,
+    )))
+    .unwrap();
+    let svc = svc["id"].as_str().unwrap();
+    let (_, said, code) = org.login(&["--client-id", svc], &env);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("is a service app"), "{said}");
+    let out = run(&["login", "--device", "--client-id", svc], &env, None);
+    fails(&out, 1, "is a service app (client credentials)");
+    // A scope the app holds no grant for: the grant that fixes it, ready to run.
+    let (_, said, code) = org.login(
+        &[
+            "--client-id",
+            &id,
+            "--port",
+            &port.to_string(),
+            "--scopes",
+            "openid okta.groups.read",
+        ],
+        &env,
+    );
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains(&format!("  okta-oauth grant add {id} okta.groups.read")),
+        "{said}"
+    );
+}
