@@ -65,6 +65,30 @@ impl UnixTime {
     pub fn since(self, earlier: UnixTime) -> u64 {
         self.0.saturating_sub(earlier.0)
     }
+
+    /// This time in UTC as RFC 3339 writes it: `2026-12-07T18:42:09Z` (the proleptic
+    /// Gregorian calendar; years past 9999 are written with more digits).
+    pub fn to_rfc3339(self) -> String {
+        let days = self.0 / 86_400;
+        let rest = self.0 % 86_400;
+        // Days to a civil date: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms",
+        // with the era counted from 0000-03-01 so that every step stays unsigned.
+        let z = days + 719_468;
+        let era = z / 146_097;
+        let doe = z % 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + u64::from(month <= 2);
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            rest / 3600,
+            rest % 3600 / 60,
+            rest % 60
+        )
+    }
 }
 
 impl std::fmt::Display for UnixTime {
@@ -78,4 +102,25 @@ pub(crate) fn jti(rng: &dyn RandomSource) -> Result<String> {
     let mut bytes = [0u8; 16];
     rng.fill(&mut bytes)?;
     Ok(okta_jwk::__private::base64url::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnixTime;
+
+    #[test]
+    fn times_are_written_as_rfc_3339_says() {
+        // Reference values from GNU date (`date -u -d @SECS +%Y-%m-%dT%H:%M:%SZ`).
+        for (secs, text) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_796_668_929, "2026-12-07T18:42:09Z"),
+            (4_107_542_399, "2100-02-28T23:59:59Z"),
+            (253_402_300_799, "9999-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(UnixTime(secs).to_rfc3339(), text, "{secs}");
+        }
+        // The end of u64 is a date too, not a panic.
+        assert!(UnixTime(u64::MAX).to_rfc3339().ends_with('Z'));
+    }
 }

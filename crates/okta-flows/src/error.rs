@@ -193,7 +193,7 @@ pub enum Error {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// Rate limited, and the retries allowed are spent (or the request is not safe to retry).
-    #[error("{endpoint}: rate limited by Okta (HTTP 429){}", reset.map(|r| format!("; the limit resets at {r} (Unix time)")).unwrap_or_default())]
+    #[error("{endpoint}: rate limited by Okta (HTTP 429){}", reset.map(|r| format!("; the limit resets at {}", r.to_rfc3339())).unwrap_or_default())]
     RateLimited {
         /// What was called.
         endpoint: String,
@@ -232,12 +232,17 @@ pub enum Error {
     #[error("sign-in failed: {0}")]
     SignIn(String),
     /// Walking `Link: rel="next"` failed after some pages were fetched.
-    #[error("pagination stopped after {pages} pages ({items} items): {source}")]
+    #[error("pagination stopped after {pages} pages: {source}")]
     Pagination {
         /// Pages fetched before the failure.
         pages: usize,
-        /// Items fetched before the failure.
+        /// Items fetched before the failure (0 for [`Pages::raw`](crate::Pages::raw), whose
+        /// caller splits the pages and counts their items).
         items: usize,
+        /// The path and query of the page that was not fetched (`/api/v1/users?after=…`), when
+        /// the walk can go on from it (after a rate limit or a failed request): a later walk of
+        /// it resumes where this one stopped.
+        resume: Option<String>,
         /// Why it stopped.
         #[source]
         source: Box<Error>,

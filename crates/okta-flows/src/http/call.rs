@@ -236,15 +236,18 @@ impl Okta {
         let Some(reset) = until.filter(|r| *r >= self.now()) else {
             return Ok(Duration::ZERO);
         };
-        let wait = Duration::from_secs(reset.since(self.now()).saturating_add(1));
-        if wait > retry.max_wait {
+        // The reset itself is held against `max_wait`; the second after it is the margin that
+        // makes sure the window has turned (a reset a full minute away, Okta's window, is
+        // waited for with the default 60 s).
+        let distance = Duration::from_secs(reset.since(self.now()));
+        if distance > retry.max_wait {
             return Err(Error::RateLimited {
                 endpoint: bucket.to_owned(),
                 reset: Some(reset),
                 request_id: None,
             });
         }
-        Ok(wait)
+        Ok(distance.saturating_add(Duration::from_secs(1)))
     }
 
     /// How long to wait after a 429: until `X-Rate-Limit-Reset` by the server's `Date` (+1 s and
@@ -268,20 +271,18 @@ impl Okta {
         let wait = match (reset, limit) {
             (_, Some(0)) => self.backoff(attempt),
             (Some(reset), _) if reset > server_now => {
-                let wait = Duration::from_secs((reset - server_now).saturating_add(1));
-                if wait > max_wait {
+                // As in `pace`: the distance is held against `max_wait`, the margin is not.
+                let distance = Duration::from_secs(reset - server_now);
+                if distance > max_wait {
                     return None;
                 }
-                wait
+                distance.saturating_add(Duration::from_secs(1))
             }
-            _ => self.backoff(attempt),
+            _ => self.backoff(attempt).min(max_wait),
         };
         let mut jitter = [0u8; 1];
         let _ = okta_assertion::RandomSource::fill(self.rng(), &mut jitter);
-        Some(
-            wait.saturating_add(Duration::from_millis(u64::from(jitter[0])))
-                .min(max_wait),
-        )
+        Some(wait.saturating_add(Duration::from_millis(u64::from(jitter[0]))))
     }
 }
 
@@ -395,6 +396,13 @@ mod tests {
         assert_eq!(secs(&reply(&[("x-rate-limit-reset", "100")]), 3), 8);
         assert_eq!(
             secs(&reply(&[("x-rate-limit-reset", "4102444800")]), 1),
+            u64::MAX
+        );
+        // A reset exactly `max_wait` away (Okta's one-minute window with a 60 s policy) is
+        // waited for, a second past it; one further is not.
+        assert_eq!(secs(&reply(&[("x-rate-limit-reset", "1795447093")]), 1), 31);
+        assert_eq!(
+            secs(&reply(&[("x-rate-limit-reset", "1795447094")]), 1),
             u64::MAX
         );
         // The concurrency form: backoff.

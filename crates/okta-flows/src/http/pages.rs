@@ -69,6 +69,11 @@ impl<'a> Pages<'a> {
     }
 
     fn fail<T>(&mut self, e: Error) -> Option<Result<T>> {
+        self.fail_at(e, None)
+    }
+
+    /// Ends the walk with `e`; `resume` is the page that was not fetched, when it can be again.
+    fn fail_at<T>(&mut self, e: Error, resume: Option<String>) -> Option<Result<T>> {
         self.next = None;
         if self.pages == 0 {
             return Some(Err(e));
@@ -76,6 +81,7 @@ impl<'a> Pages<'a> {
         Some(Err(Error::Pagination {
             pages: self.pages,
             items: self.items,
+            resume,
             source: Box::new(e),
         }))
     }
@@ -138,7 +144,7 @@ impl Pages<'_> {
         }
         let response = match self.okta.exchange(self.cred, &Method::GET, &url, None, "") {
             Ok(r) => r,
-            Err(e) => return self.fail(e),
+            Err(e) => return self.fail_at(e, Some(url[url::Position::BeforePath..].to_owned())),
         };
         let next = match links(&response.all("link"), &response.endpoint) {
             Ok(l) => l.into_iter().find(|(rel, _)| rel == "next").map(|(_, u)| u),

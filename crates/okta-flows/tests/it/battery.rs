@@ -275,6 +275,18 @@ fn case_45_a_failing_page_says_what_was_fetched() {
         "{err}"
     );
     assert!(walk.next().is_none(), "the walk ends after a failure");
+    // It says where to go on from: a walk of that page, once the org is well, brings the rest.
+    let Error::Pagination {
+        resume: Some(resume),
+        ..
+    } = &err
+    else {
+        panic!("no page to resume from: {err}")
+    };
+    assert!(resume.contains("after="), "{resume}");
+    s.org.clear_faults();
+    let rest: usize = s.okta.pages(ssws, resume).map(|p| p.unwrap().len()).sum();
+    assert_eq!(rest, 200);
 }
 
 #[test]

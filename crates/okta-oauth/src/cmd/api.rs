@@ -188,6 +188,42 @@ impl ApiCmd {
         Some(render_diagnosis(&found, Some(&client), None))
     }
 
+    /// A listing that stopped part way: what was printed, why it stopped, and the command that
+    /// goes on from the page that was not fetched.
+    fn stopped(&self, stop: Stopped) -> anyhow::Error {
+        let Stopped {
+            error,
+            pages,
+            items,
+        } = stop;
+        let Some(okta_flows::Error::Pagination {
+            resume: Some(resume),
+            source,
+            ..
+        }) = error.downcast_ref::<okta_flows::Error>()
+        else {
+            return error;
+        };
+        let mut again = format!(
+            "okta-oauth api GET {} --all",
+            crate::out::shell_word(resume)
+        );
+        if self.ssws {
+            again.push_str(" --ssws");
+        }
+        if self.user {
+            again.push_str(" --user");
+        }
+        if let Some(scopes) = &self.service.scopes {
+            again.push_str(&format!(" --scopes {}", crate::out::shell_word(scopes)));
+        }
+        anyhow::anyhow!(
+            "the listing stopped after {items} item{} in {pages} page{} (all printed above): {source}\nTo go on from where it stopped:\n  {again}",
+            if items == 1 { "" } else { "s" },
+            if pages == 1 { "" } else { "s" },
+        )
+    }
+
     fn call(&self, ctx: &Context, out: &Out) -> Result<()> {
         if !self.ssws && !self.user {
             self.service.check(ctx)?;
@@ -221,7 +257,7 @@ impl ApiCmd {
             if method != Method::GET {
                 bail!("--all follows pages of a GET");
             }
-            return list_all(&okta, cred, &self.path, out);
+            return list_all(&okta, cred, &self.path, out).map_err(|stop| self.stopped(stop));
         }
         let body = match &self.data {
             Some(path) => Some(
@@ -259,14 +295,22 @@ fn eprint_progress(pages: usize, items: usize) {
 /// `api GET PATH --all`: every item of every page as NDJSON. Items are written as the server
 /// sent them (not parsed and formatted again), a page in one write, and the next page is fetched
 /// while the current one is written (at most two pages in memory).
+/// A listing that stopped part way, with what it had printed.
+struct Stopped {
+    error: anyhow::Error,
+    pages: usize,
+    items: usize,
+}
+
 fn list_all(
     okta: &okta_flows::Okta,
     cred: &dyn okta_flows::Credential,
     path: &str,
     out: &Out,
-) -> Result<()> {
+) -> std::result::Result<(), Stopped> {
     let progress = out.stderr_is_terminal();
-    std::thread::scope(|scope| -> Result<()> {
+    let (mut pages, mut items) = (0, 0);
+    let walked = std::thread::scope(|scope| -> Result<()> {
         let (send, receive) = std::sync::mpsc::sync_channel(1);
         let fetcher = scope.spawn(move || {
             for page in okta.pages(cred, path).raw() {
@@ -276,7 +320,6 @@ fn list_all(
                 }
             }
         });
-        let (mut pages, mut items) = (0, 0);
         let mut buf = Vec::new();
         for page in receive {
             let page = page?;
@@ -301,9 +344,13 @@ fn list_all(
         }
         let _ = fetcher.join();
         Ok(())
-    })?;
+    });
     if progress {
         out.note("");
     }
-    Ok(())
+    walked.map_err(|error| Stopped {
+        error,
+        pages,
+        items,
+    })
 }
