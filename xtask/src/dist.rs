@@ -1,4 +1,4 @@
-//! `cargo xtask dist`: stripped release binaries with shell completions, a man page, the README,
+//! `cargo xtask dist`: stripped release binaries with shell completions, man pages, the README,
 //! licence, changelog and docs in a tarball; their debug info in a second tarball (each binary
 //! names its debug file by a GNU debuglink, so gdb finds it beside the binary or in
 //! /usr/lib/debug); a SHA-256 for each.
@@ -51,10 +51,10 @@ pub(crate) fn run_dist() -> Result<()> {
         let script = output(Command::new(&cli).args(["completions", shell]))?;
         std::fs::write(stage.join("completions").join(file), script)?;
     }
-    std::fs::write(
-        stage.join("okta-oauth.1"),
-        output(Command::new(&cli).arg("man"))?,
-    )?;
+    // A page per command: the main page names okta-oauth-app(1) and the others.
+    run(Command::new(&cli)
+        .args(["man", "--dir"])
+        .arg(stage.join("man")))?;
     for file in ["README.md", "LICENSE", "CHANGELOG.md"] {
         std::fs::copy(root().join(file), stage.join(file))?;
     }

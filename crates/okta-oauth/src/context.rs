@@ -12,38 +12,108 @@ use okta_flows::{AuthServer, AuthServerId, Okta, OrgUrl, SswsToken};
 use crate::config::FileConfig;
 use crate::profile::{Profile, Profiles};
 
-/// The options every command takes that say where the org is and how to reach it.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct OrgOpts {
-    /// Use this profile's org, app and key (see `okta-oauth profile`) [env: OKTA_OAUTH_PROFILE]
-    /// [default: the current profile]
-    #[arg(long, global = true, value_name = "NAME")]
-    pub(crate) profile: Option<String>,
-    /// The org URL, `https://example.okta.com` [env: OKTA_CLIENT_ORGURL]
-    #[arg(long, global = true)]
-    pub(crate) org: Option<String>,
-    /// The authorization server that issues tokens: `org` (the org server, the only one that
-    /// mints okta.* scopes) or a custom server's id (`default`, `aus…`); `--org
-    /// https://example.okta.com/oauth2/default` says the same [env:
-    /// OKTA_OAUTH_AUTHORIZATION_SERVER] [default: org]
-    #[arg(long, global = true, value_name = "ID")]
-    pub(crate) authorization_server: Option<String>,
-    /// Allow `http://` for a loopback org (the local emulator) [env:
-    /// OKTA_OAUTH_ALLOW_HTTP_LOOPBACK=1; profile: allow-http-loopback; okta.yaml:
-    /// okta.client.allowHttpLoopback]
-    #[arg(long, global = true)]
-    pub(crate) allow_http_loopback: bool,
+/// Defines a struct of the options that say where the org is and how to reach it, each
+/// option `global` within the command that takes them as given (the options of `app` reach
+/// `app list`). The top level takes them too (`okta-oauth --org URL token`), not globally, so
+/// that a command that talks to no org (`keygen`, `completions`) does not list them.
+macro_rules! org_options {
+    ($(#[$meta:meta])* $name:ident, global = $global:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, Args)]
+        pub(crate) struct $name {
+            /// Use this profile's org, app and key (see `okta-oauth profile`) [env:
+            /// OKTA_OAUTH_PROFILE] [default: the current profile]
+            #[arg(long, global = $global, value_name = "NAME")]
+            pub(crate) profile: Option<String>,
+            /// The org URL, `https://example.okta.com` [env: OKTA_CLIENT_ORGURL]
+            #[arg(long, global = $global)]
+            pub(crate) org: Option<String>,
+            /// The authorization server that issues tokens: `org` (the org server, the only
+            /// one that mints okta.* scopes) or a custom server's id (`default`, `aus…`);
+            /// `--org https://example.okta.com/oauth2/default` says the same [env:
+            /// OKTA_OAUTH_AUTHORIZATION_SERVER] [default: org]
+            #[arg(long, global = $global, value_name = "ID")]
+            pub(crate) authorization_server: Option<String>,
+            /// Allow `http://` for a loopback org (the local emulator) [env:
+            /// OKTA_OAUTH_ALLOW_HTTP_LOOPBACK=1; profile: allow-http-loopback; okta.yaml:
+            /// okta.client.allowHttpLoopback]
+            #[arg(long, global = $global)]
+            pub(crate) allow_http_loopback: bool,
+            /// Read the passphrase of an encrypted private key from this file [env:
+            /// OKTA_OAUTH_KEY_PASSPHRASE; on a terminal it is asked for]
+            #[arg(long, global = $global, value_name = "FILE")]
+            pub(crate) passphrase_file: Option<PathBuf>,
+            /// Print each HTTP exchange on stderr: method, URL (query values hidden), status,
+            /// time, request id, rate limit. Never a header value or a body.
+            #[arg(short, long, global = $global)]
+            pub(crate) verbose: bool,
+            /// Read the API token from this file (otherwise from OKTA_CLIENT_TOKEN; never from
+            /// argv)
+            #[arg(long, global = $global, value_name = "FILE")]
+            pub(crate) token_file: Option<PathBuf>,
+        }
+    };
+}
+
+org_options!(
+    /// Where the org is and how to reach it: the options of a command that talks to an org.
+    OrgOpts,
+    global = false
+);
+
+org_options!(
+    /// [`OrgOpts`] for a command with subcommands (`app`, `grant`): given to it, they reach
+    /// every one of its subcommands.
+    GroupOrgOpts,
+    global = true
+);
+
+impl From<GroupOrgOpts> for OrgOpts {
+    fn from(g: GroupOrgOpts) -> OrgOpts {
+        OrgOpts {
+            profile: g.profile,
+            org: g.org,
+            authorization_server: g.authorization_server,
+            allow_http_loopback: g.allow_http_loopback,
+            passphrase_file: g.passphrase_file,
+            verbose: g.verbose,
+            token_file: g.token_file,
+        }
+    }
+}
+
+impl OrgOpts {
+    /// These options with `command`'s over them: what follows the command's name wins over
+    /// what came before it.
+    pub(crate) fn under(self, command: OrgOpts) -> OrgOpts {
+        OrgOpts {
+            profile: command.profile.or(self.profile),
+            org: command.org.or(self.org),
+            authorization_server: command.authorization_server.or(self.authorization_server),
+            allow_http_loopback: command.allow_http_loopback || self.allow_http_loopback,
+            passphrase_file: command.passphrase_file.or(self.passphrase_file),
+            verbose: command.verbose || self.verbose,
+            token_file: command.token_file.or(self.token_file),
+        }
+    }
+}
+
+/// The passphrase option of a command that reads keys but talks to no org (`jwks`, `convert`).
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct KeyOpts {
     /// Read the passphrase of an encrypted private key from this file [env:
     /// OKTA_OAUTH_KEY_PASSPHRASE; on a terminal it is asked for]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub(crate) passphrase_file: Option<PathBuf>,
-    /// Print each HTTP exchange on stderr: method, URL (query values hidden), status, time,
-    /// request id, rate limit. Never a header value or a body.
-    #[arg(short, long, global = true)]
-    pub(crate) verbose: bool,
-    /// Read the API token from this file (otherwise from OKTA_CLIENT_TOKEN; never from argv)
-    #[arg(long, value_name = "FILE", global = true)]
-    pub(crate) token_file: Option<PathBuf>,
+}
+
+/// A command with subcommands, and the org options given to it.
+#[derive(Debug, Args)]
+pub(crate) struct Grouped<T: clap::Subcommand> {
+    #[command(flatten)]
+    pub(crate) org: GroupOrgOpts,
+    #[command(subcommand)]
+    pub(crate) command: T,
 }
 
 /// Where a setting came from, for messages and `profile show`.

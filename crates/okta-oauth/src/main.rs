@@ -15,12 +15,14 @@ mod env;
 mod files;
 mod fixes;
 mod guard;
+mod help;
+mod jq;
 mod lazy;
 mod out;
 mod profile;
 mod service;
 
-use context::{Context, OrgOpts};
+use context::{Context, Grouped, OrgOpts};
 use lazy::{Lazy, Used};
 
 /// Scoped OAuth 2.0 tokens for Okta's management APIs, instead of all-powerful API tokens:
@@ -41,6 +43,10 @@ struct Cli {
     /// Print results as JSON (one JSON value per line for lists).
     #[arg(long, global = true)]
     json: bool,
+    /// Filter each JSON result with this jq expression (implies --json): `--jq .profile.login`;
+    /// strings come out as text, as with `jq -r`
+    #[arg(long, global = true, value_name = "EXPR")]
+    jq: Option<String>,
     #[command(flatten)]
     org: OrgOpts,
     // Last, so that `Used` sees the options above (see `lazy::parse`).
@@ -51,71 +57,125 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The whole path, idempotently: key, JWKS, app, grants, admin role, token, first users.
+    #[command(after_help = help::QUICKSTART)]
     Quickstart(Lazy<cmd::quickstart::Quickstart>),
     /// Make a key pair: private key to a 0600 file, public JWKS to stdout.
+    #[command(after_help = help::KEYGEN)]
     Keygen(Lazy<cmd::keygen::Keygen>),
     /// A public JWKS from key files (private or public, PEM or JWK).
+    #[command(after_help = help::JWKS)]
     Jwks(Lazy<cmd::jwks::JwksCmd>),
     /// Convert a key between JWK and PEM (PKCS#8, PKCS#1, SEC1, SPKI).
+    #[command(after_help = help::CONVERT)]
     Convert(Lazy<cmd::convert::Convert>),
     /// The RFC 7638 thumbprint of a key.
+    #[command(after_help = help::THUMBPRINT)]
     Thumbprint(Lazy<cmd::thumbprint::Thumbprint>),
     /// Apps: service apps and the OIDC apps people sign in to; create, list, get, delete, assign
     /// users and groups (API token).
-    #[command(subcommand)]
-    App(Lazy<cmd::app::AppCmd>),
+    #[command(after_help = help::APP)]
+    App(Lazy<Grouped<cmd::app::AppCmd>>),
     /// Okta API scope grants of an app (API token).
-    #[command(subcommand)]
-    Grant(Lazy<cmd::grant::GrantCmd>),
+    #[command(after_help = help::GRANT)]
+    Grant(Lazy<Grouped<cmd::grant::GrantCmd>>),
     /// Admin roles of an app or a user (API token).
-    #[command(subcommand)]
-    Role(Lazy<cmd::role::RoleCmd>),
+    #[command(after_help = help::ROLE)]
+    Role(Lazy<Grouped<cmd::role::RoleCmd>>),
     /// An app's signing keys: list, add, activate, deactivate, delete, rotate (API token).
-    #[command(subcommand)]
-    Keys(Lazy<cmd::keys::KeysCmd>),
+    #[command(after_help = help::KEYS)]
+    Keys(Lazy<Grouped<cmd::keys::KeysCmd>>),
     /// Print a signed client assertion (private_key_jwt) for the token, revoke or introspect endpoint.
+    #[command(after_help = help::ASSERTION)]
     Assertion(Lazy<cmd::assertion::AssertionCmd>),
     /// Get an access token with client credentials (cached between runs).
+    #[command(after_help = help::TOKEN)]
     Token(Lazy<cmd::token::TokenCmd>),
     /// Call any Okta API with a service-app token (or --ssws).
+    #[command(after_help = help::API)]
     Api(Lazy<cmd::api::ApiCmd>),
     /// Sign a user in (Authorization Code + PKCE, or --device); `api --user` then uses their token.
+    #[command(after_help = help::LOGIN)]
     Login(Lazy<cmd::login::LoginCmd>),
     /// Which Okta API scopes a call needs (`scopes 'GET /api/v1/groups'`, `scopes --search
     /// groups`), from Okta's own contract.
+    #[command(after_help = help::SCOPES)]
     Scopes(Lazy<cmd::scopes::ScopesCmd>),
     /// Show a JWT's header and claims, unverified.
+    #[command(after_help = help::DECODE)]
     Decode(Lazy<cmd::decode::DecodeCmd>),
     /// Verify a JWT against a JWKS file or URL.
+    #[command(after_help = help::VERIFY)]
     Verify(Lazy<cmd::verify::VerifyCmd>),
     /// Who you are here: the profile, org and apps in use, and the cached and signed-in tokens
     /// (type, scopes, expiry).
-    #[command(subcommand)]
-    Auth(Lazy<cmd::auth::AuthCmd>),
+    #[command(after_help = help::AUTH)]
+    Auth(Lazy<Grouped<cmd::auth::AuthCmd>>),
     /// Check everything at once, each with its fix: the settings, the org (reachable, its
     /// clock), the service app (key, grants, role, DPoP, a token) and the sign-in app (type,
     /// redirect URI, the user's assignment).
+    #[command(after_help = help::DOCTOR)]
     Doctor(Lazy<cmd::doctor::DoctorCmd>),
     /// Sign out: revoke the signed-in user's tokens and the service app's cached token at the
     /// org, and forget them here.
+    #[command(after_help = help::LOGOUT)]
     Logout(Lazy<cmd::auth::LogoutCmd>),
     /// Remembered orgs, apps and keys: list, show, use, delete (quickstart, app create and login
     /// remember what they set up).
-    #[command(subcommand)]
-    Profile(Lazy<cmd::profile::ProfileCmd>),
+    #[command(after_help = help::PROFILE)]
+    Profile(Lazy<Grouped<cmd::profile::ProfileCmd>>),
     /// Run the local Okta org until interrupted.
     // Not `Lazy`: its own `--token-file` (where it writes its API token) stands in for the global
     // one, and clap only lets a subcommand shadow a global it defines before the globals reach it.
+    #[command(after_help = help::EMULATOR)]
     Emulator(okta_emulator::cli::Args),
-    /// Print a shell completion script: `okta-oauth completions bash > /etc/bash_completion.d/okta-oauth`.
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = help::COMPLETIONS)]
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), as `cargo xtask dist` ships it.
+    /// Print the man page (roff), or write one per command into --dir, as `cargo xtask dist`
+    /// ships them.
     #[command(hide = true)]
-    Man,
+    Man {
+        /// Write okta-oauth.1 and a page per command (okta-oauth-app.1, …) into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
+}
+
+impl Command {
+    /// The org options given after the command's name (none for a command that talks to no org).
+    fn org_options(&self) -> OrgOpts {
+        match self {
+            Command::Quickstart(c) => c.org.clone(),
+            Command::Api(c) => c.org.clone(),
+            Command::Token(c) => c.org.clone(),
+            Command::Assertion(c) => c.org.clone(),
+            Command::Login(c) => c.org.clone(),
+            Command::Verify(c) => c.org.clone(),
+            Command::Doctor(c) => c.org.clone(),
+            Command::Logout(c) => c.org.clone(),
+            Command::App(c) => c.org.clone().into(),
+            Command::Grant(c) => c.org.clone().into(),
+            Command::Role(c) => c.org.clone().into(),
+            Command::Keys(c) => c.org.clone().into(),
+            Command::Auth(c) => c.org.clone().into(),
+            Command::Profile(c) => c.org.clone().into(),
+            _ => OrgOpts::default(),
+        }
+    }
+
+    /// The key options of a command that reads keys but talks to no org.
+    fn key_options(&self) -> Option<context::KeyOpts> {
+        match self {
+            Command::Jwks(c) => Some(c.keys.clone()),
+            Command::Convert(c) => Some(c.keys.clone()),
+            Command::Thumbprint(c) => Some(c.keys.clone()),
+            _ => None,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -127,16 +187,32 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let cli: Cli = lazy::parse(args);
-    if let Some(path) = &cli.org.passphrase_file {
-        files::set_passphrase_file(path.clone());
+    // The org options may come before the command's name or after it; after wins.
+    let org = cli.org.clone().under(cli.command.0.org_options());
+    if let Some(path) = org
+        .passphrase_file
+        .clone()
+        .or_else(|| cli.command.0.key_options().and_then(|k| k.passphrase_file))
+    {
+        files::set_passphrase_file(path);
     }
-    let out = out::Out { json: cli.json };
+    let jq = match cli.jq.as_deref().map(jq::Jq::compile).transpose() {
+        Ok(jq) => jq,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = out::Out {
+        json: cli.json || jq.is_some(),
+        jq,
+    };
     // Commands that set something up may name a profile that does not exist yet: they make it.
     let creates = matches!(
         &cli.command.0,
         Command::Quickstart(_) | Command::Login(_) | Command::App(_)
     );
-    let ctx = match Context::new(cli.org.clone(), creates) {
+    let ctx = match Context::new(org, creates) {
         Ok(ctx) => ctx,
         Err(e) => {
             eprintln!("error: {}", out::error_text(&e));
@@ -150,10 +226,10 @@ fn main() -> ExitCode {
         Command::Jwks(c) => c.run(&out),
         Command::Convert(c) => c.run(&out),
         Command::Thumbprint(c) => c.run(&out),
-        Command::App(c) => c.run(ctx, &out),
-        Command::Grant(c) => c.run(ctx, &out),
-        Command::Role(c) => c.run(ctx, &out),
-        Command::Keys(c) => c.run(ctx, &out),
+        Command::App(c) => c.command.run(ctx, &out),
+        Command::Grant(c) => c.command.run(ctx, &out),
+        Command::Role(c) => c.command.run(ctx, &out),
+        Command::Keys(c) => c.command.run(ctx, &out),
         Command::Assertion(c) => c.run(ctx, &out),
         Command::Login(c) => c.run(ctx, &out),
         Command::Token(c) => c.run(ctx, &out),
@@ -161,8 +237,8 @@ fn main() -> ExitCode {
         Command::Scopes(c) => c.run(&out),
         Command::Decode(c) => c.run(&out),
         Command::Verify(c) => c.run(ctx, &out),
-        Command::Profile(c) => c.run(ctx, &out),
-        Command::Auth(c) => c.run(ctx, &out),
+        Command::Profile(c) => c.command.run(ctx, &out),
+        Command::Auth(c) => c.command.run(ctx, &out),
         Command::Logout(c) => c.run(ctx, &out),
         Command::Doctor(c) => c.run(ctx, &out),
         Command::Emulator(args) => okta_emulator::cli::run(args),
@@ -173,7 +249,17 @@ fn main() -> ExitCode {
             out.raw(&String::from_utf8_lossy(&script));
             Ok(())
         }
-        Command::Man => {
+        Command::Man { dir: Some(dir) } => {
+            lazy::define_everything_now();
+            std::fs::create_dir_all(dir)
+                .and_then(|()| clap_mangen::generate_to(Cli::command(), dir))
+                .map_err(|e| {
+                    anyhow::Error::new(e)
+                        .context(format!("writing the man pages into {}", dir.display()))
+                })
+                .map(|()| out.note(&format!("wrote the man pages into {}", dir.display())))
+        }
+        Command::Man { dir: None } => {
             let mut page = Vec::new();
             lazy::define_everything_now();
             match clap_mangen::Man::new(Cli::command()).render(&mut page) {

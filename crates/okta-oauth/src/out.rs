@@ -35,16 +35,19 @@ fn emit_bytes(bytes: &[u8]) {
 }
 
 /// How to render.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub(crate) struct Out {
+    /// `--json` (or `--jq`): JSON on stdout.
     pub(crate) json: bool,
+    /// `--jq EXPR`: the filter every JSON value goes through.
+    pub(crate) jq: Option<crate::jq::Jq>,
 }
 
 impl Out {
     /// One result: `human` text, or `json` with `--json`.
     pub(crate) fn data(&self, human: &str, json: &serde_json::Value) {
         if self.json {
-            emit(&json.to_string(), true);
+            self.line(json);
         } else {
             emit(human, true);
         }
@@ -52,12 +55,38 @@ impl Out {
 
     /// One line of a list (NDJSON with `--json`).
     pub(crate) fn line(&self, json: &serde_json::Value) {
-        emit(&json.to_string(), true);
+        match &self.jq {
+            Some(jq) => self.filtered(jq, json.to_string().as_bytes()),
+            None => emit(&json.to_string(), true),
+        }
     }
 
     /// Lines already formatted (a page of NDJSON), written at once.
     pub(crate) fn lines_bytes(&self, bytes: &[u8]) {
-        emit_bytes(bytes);
+        match &self.jq {
+            Some(jq) => bytes
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .for_each(|l| self.filtered(jq, l)),
+            None => emit_bytes(bytes),
+        }
+    }
+
+    /// What `--jq` makes of one JSON value; a filter that fails ends the command (exit 1).
+    fn filtered(&self, jq: &crate::jq::Jq, json: &[u8]) {
+        match jq.lines(json) {
+            Ok(lines) => {
+                let mut text = lines.join("\n");
+                if !lines.is_empty() {
+                    text.push('\n');
+                }
+                emit_bytes(text.as_bytes());
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        }
     }
 
     /// Text as is (a key in PEM form).

@@ -79,6 +79,8 @@ fn render_diagnosis(d: &Diagnosis, client: Option<&ClientId>, user: Option<&str>
 /// `okta-oauth api`.
 #[derive(Debug, Args)]
 pub(crate) struct ApiCmd {
+    #[command(flatten)]
+    pub(crate) org: crate::context::OrgOpts,
     /// HTTP method (GET, POST, PUT, DELETE).
     #[arg(value_parser = crate::cmd::scopes::parse_method)]
     method: Method,

@@ -14,6 +14,8 @@ use crate::service::ServiceOpts;
 #[derive(Debug, Args)]
 pub(crate) struct AssertionCmd {
     #[command(flatten)]
+    pub(crate) org: crate::context::OrgOpts,
+    #[command(flatten)]
     service: ServiceOpts,
     /// The endpoint the assertion is for: token (default), revoke or introspect.
     #[arg(long, default_value = "token")]

@@ -29,6 +29,8 @@ pub(crate) struct StatusArgs {
 #[derive(Debug, Args)]
 pub(crate) struct LogoutCmd {
     #[command(flatten)]
+    pub(crate) org: crate::context::OrgOpts,
+    #[command(flatten)]
     service: ServiceOpts,
 }
 

@@ -12,6 +12,8 @@ use crate::out::Out;
 /// `okta-oauth convert`.
 #[derive(Debug, Args)]
 pub(crate) struct Convert {
+    #[command(flatten)]
+    pub(crate) keys: crate::context::KeyOpts,
     /// The key file (PEM or JWK, private or public; a JWKS of one key). `-` reads standard
     /// input.
     file: PathBuf,

@@ -15,6 +15,8 @@ use crate::service::ServiceOpts;
 #[derive(Debug, Args)]
 pub(crate) struct DoctorCmd {
     #[command(flatten)]
+    pub(crate) org: crate::context::OrgOpts,
+    #[command(flatten)]
     service: ServiceOpts,
 }
 

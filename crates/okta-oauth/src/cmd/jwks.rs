@@ -12,6 +12,8 @@ use crate::out::Out;
 /// `okta-oauth jwks`.
 #[derive(Debug, Args)]
 pub(crate) struct JwksCmd {
+    #[command(flatten)]
+    pub(crate) keys: crate::context::KeyOpts,
     /// Key files (private or public; PEM, JWK or JWKS: every key of a JWKS is taken). `-` reads
     /// standard input.
     #[arg(required = true, value_name = "FILE")]

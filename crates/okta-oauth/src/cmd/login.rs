@@ -212,6 +212,8 @@ impl LoginClient {
 #[derive(Debug, Args)]
 pub(crate) struct LoginCmd {
     #[command(flatten)]
+    pub(crate) org: crate::context::OrgOpts,
+    #[command(flatten)]
     pub(crate) client: LoginClient,
     /// The loopback port of the redirect URI registered with the app [profile: login.port]
     /// [default: 8765]

@@ -19,6 +19,8 @@ use crate::profile::{LocalOrg, Profile, loopback_port, org_folder};
 /// `okta-oauth quickstart`.
 #[derive(Debug, Args)]
 pub(crate) struct Quickstart {
+    #[command(flatten)]
+    pub(crate) org: crate::context::OrgOpts,
     /// Where the key, the JWKS and what was created are kept (default: the okta-oauth state
     /// folder, `quickstart`).
     #[arg(long, value_name = "DIR")]

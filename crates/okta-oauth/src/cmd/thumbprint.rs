@@ -12,6 +12,8 @@ use crate::out::Out;
 /// `okta-oauth thumbprint`.
 #[derive(Debug, Args)]
 pub(crate) struct Thumbprint {
+    #[command(flatten)]
+    pub(crate) keys: crate::context::KeyOpts,
     /// The key file (PEM or JWK, private or public; a JWKS of one key, or with --kid). `-` reads
     /// standard input.
     file: PathBuf,

@@ -13,6 +13,8 @@ use crate::service::ServiceOpts;
 #[derive(Debug, Args)]
 pub(crate) struct TokenCmd {
     #[command(flatten)]
+    pub(crate) org: crate::context::OrgOpts,
+    #[command(flatten)]
     service: ServiceOpts,
     /// The signed-in user's access token (from `okta-oauth login`, refreshed when it nears
     /// expiry) instead of the service app's.

@@ -12,6 +12,8 @@ use crate::out::Out;
 /// `okta-oauth verify`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyCmd {
+    #[command(flatten)]
+    pub(crate) org: crate::context::OrgOpts,
     /// A file holding the JWT, or `-` for standard input.
     #[arg(default_value = "-")]
     file: PathBuf,

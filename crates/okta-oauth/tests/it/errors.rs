@@ -176,3 +176,37 @@ fn a_listing_stopped_by_a_rate_limit_says_how_far_it_got_and_how_to_go_on() {
     }
     assert_eq!(ids.len(), 450);
 }
+
+#[test]
+fn jq_filters_every_json_output() {
+    let org = Org::new("jq");
+    let env = org.env();
+    let logins = ok(&run(
+        &[
+            "api",
+            "GET",
+            "/api/v1/users?limit=200",
+            "--all",
+            "--jq",
+            ".profile.login",
+        ],
+        &env,
+        None,
+    ));
+    assert_eq!(logins.lines().count(), 450);
+    assert_eq!(logins.lines().next(), Some("admin@example.com"));
+    let status = ok(&run(&["auth", "status", "--jq", ".org.from"], &env, None));
+    assert_eq!(status, "OKTA_CLIENT_ORGURL\n");
+    // Nothing is sent with a filter that does not parse: a usage error.
+    fails(
+        &run(&["api", "GET", "/api/v1/users", "--jq", ".a["], &env, None),
+        2,
+        "--jq",
+    );
+    // One that fails on the data: exit 1, named.
+    fails(
+        &run(&["auth", "status", "--jq", ".org + 1"], &env, None),
+        1,
+        "--jq:",
+    );
+}
