@@ -115,7 +115,7 @@ pub(crate) struct Release {
 /// ships them): the binaries then need no libssl at run time, and a run starts about 0.6 ms
 /// sooner because the loader maps and binds two libraries fewer (docs/benchmarks.md). The build
 /// goes to target/static, so it never invalidates the dynamic builds of `cargo build` and the
-/// tests. Without the static libraries the build is a plain dynamic one in target/release.
+/// tests. Without the static libraries the build is a plain dynamic one in target/dist.
 fn build_release() -> Result<Release> {
     let mut cmd = release_build(&["okta-oauth", "okta-emulator"]);
     let release = match static_openssl() {
@@ -124,7 +124,7 @@ fn build_release() -> Result<Release> {
             cmd.env("CARGO_TARGET_DIR", &dir);
             link_openssl_statically(&mut cmd, found);
             Release {
-                bin_dir: dir.join("release"),
+                bin_dir: dir.join("dist"),
                 openssl: "static",
             }
         }
@@ -133,7 +133,7 @@ fn build_release() -> Result<Release> {
                 "note: OpenSSL's static libraries were not found (pkg-config openssl); linking it dynamically"
             );
             Release {
-                bin_dir: root().join("target/release"),
+                bin_dir: root().join("target/dist"),
                 openssl: "dynamic",
             }
         }
@@ -162,7 +162,7 @@ fn build_position_dependent() -> Result<PathBuf> {
         link_openssl_statically(&mut cmd, found);
     }
     run(&mut cmd)?;
-    Ok(dir.join(host).join("release/okta-oauth"))
+    Ok(dir.join(host).join("dist/okta-oauth"))
 }
 
 /// OpenSSL's library and include folders, when `libssl.a` and `libcrypto.a` are there.
@@ -187,10 +187,11 @@ fn cargo() -> Command {
     c
 }
 
-/// `cargo build --release --locked` of these packages.
+/// `cargo build --profile dist --locked` of these packages: the shipped build (the `release`
+/// profile is the quick one `cargo run --release` builds).
 fn release_build(packages: &[&str]) -> Command {
     let mut cmd = cargo();
-    cmd.args(["build", "--release", "--locked"]);
+    cmd.args(["build", "--profile", "dist", "--locked"]);
     for package in packages {
         cmd.args(["-p", package]);
     }

@@ -64,6 +64,28 @@ impl CacheSecret {
         CacheSecret(DerivedSecret::from_material(encoded, INFO))
     }
 
+    /// From an app's client secret: what seals a web app's sign-in
+    /// ([`UserTokenSource::sealed`](crate::UserTokenSource::sealed)), so only one who holds
+    /// the secret can read the tokens kept for it.
+    pub fn from_client_secret(secret: &crate::ClientSecret) -> CacheSecret {
+        CacheSecret(DerivedSecret::from_material(
+            secret.expose_secret().as_bytes(),
+            b"okta-flows sign-in v1",
+        ))
+    }
+
+    /// From a random secret kept elsewhere (the OS keyring): at least [`MIN_CACHE_SECRET`]
+    /// bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<CacheSecret, CacheSecretError> {
+        if bytes.len() < MIN_CACHE_SECRET {
+            return Err(CacheSecretError::TooShort { len: bytes.len() });
+        }
+        Ok(CacheSecret(DerivedSecret::from_material(
+            bytes,
+            b"okta-flows kept secret v1",
+        )))
+    }
+
     /// From a secret given by configuration (the environment, a secret manager): at least
     /// [`MIN_CACHE_SECRET`] bytes once surrounding whitespace is trimmed. Every member of the
     /// fleet must be given the same.

@@ -40,7 +40,8 @@ impl UserTokens {
 
 /// A signed-in user's tokens, kept in a file (mode 0600, replaced atomically, locked across
 /// processes) and refreshed with the refresh token when the access token nears expiry, so a
-/// `login` once serves later runs.
+/// `login` once serves later runs. With [`UserTokenSource::sealed`] the file is encrypted and
+/// authenticated (AES-256-GCM) as a token store's entries are; without, it is JSON.
 pub struct UserTokenSource {
     okta: Okta,
     client_id: ClientId,
@@ -48,6 +49,7 @@ pub struct UserTokenSource {
     path: std::path::PathBuf,
     margin: u64,
     memory: std::sync::Mutex<Option<Token>>,
+    seal: Option<crate::seal::CacheSecret>,
 }
 
 impl std::fmt::Debug for UserTokenSource {
@@ -108,7 +110,24 @@ impl UserTokenSource {
             path: path.into(),
             margin: 60,
             memory: std::sync::Mutex::new(None),
+            seal: None,
         }
+    }
+
+    /// Keeps the file encrypted and authenticated under `secret` (AES-256-GCM, bound to the
+    /// app's client id): derive it from the app's client secret or private key
+    /// ([`CacheSecret::from_client_secret`](crate::CacheSecret::from_client_secret),
+    /// [`CacheSecret::from_signer`](crate::CacheSecret::from_signer)), or keep a random one in
+    /// the OS keyring. A file sealed under another secret, changed, or written in clear is not
+    /// read (not signed in), and is replaced at the next sign-in.
+    pub fn sealed(mut self, secret: crate::seal::CacheSecret) -> UserTokenSource {
+        self.seal = Some(secret);
+        self
+    }
+
+    /// The name a sealed file is bound to.
+    fn entry_name(&self) -> String {
+        format!("sign-in:{}", self.client_id.as_str())
     }
 
     /// The client secret of a confidential web app (sent as `client_secret_post` on refresh).
@@ -132,8 +151,9 @@ impl UserTokenSource {
         self
     }
 
-    /// The client id a token file was saved for, if `path` holds one (so a later run can find
-    /// the app `login` signed in to).
+    /// The client id a token file in clear was saved for, if `path` holds one (so a later run
+    /// can find the app `login` signed in to). A [sealed](UserTokenSource::sealed) file cannot
+    /// be read without its secret: name such files after their app instead.
     pub fn saved_client_id(path: &std::path::Path) -> Option<ClientId> {
         let crate::files::PrivateRead::Bytes(bytes) =
             crate::files::read_private_file(path, 1024 * 1024)
@@ -243,6 +263,12 @@ impl UserTokenSource {
             source,
         };
         let bytes = serde_json::to_vec(saved).map_err(|e| file_error(e.into()))?;
+        let bytes = match &self.seal {
+            None => bytes,
+            Some(secret) => secret
+                .seal(&self.entry_name(), &bytes)
+                .ok_or_else(|| file_error(std::io::Error::other("sealing failed")))?,
+        };
         crate::files::write_private_file(&self.path, &bytes).map_err(file_error)
     }
 
@@ -252,7 +278,12 @@ impl UserTokenSource {
         else {
             return None;
         };
-        let saved: SavedUser = serde_json::from_slice(&bytes).ok()?;
+        let saved: SavedUser = match &self.seal {
+            None => serde_json::from_slice(&bytes).ok()?,
+            Some(secret) => {
+                serde_json::from_slice(&secret.open(&self.entry_name(), &bytes)?).ok()?
+            }
+        };
         (saved.client_id == self.client_id.as_str()).then_some(saved)
     }
 
@@ -324,5 +355,56 @@ impl crate::http::auth::Credential for UserTokenSource {
 
     fn renewable(&self) -> bool {
         self.load().is_some_and(|s| s.refresh_token.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seal::CacheSecret;
+
+    fn tokens() -> UserTokens {
+        let mut tokens = UserTokens::new(Token::from_parts(
+            AccessToken::new("ACCESS-SECRET-TOKEN"),
+            TokenType::Bearer,
+            UnixTime(4_000_000_000),
+            vec!["okta.users.read".to_owned()],
+            None,
+        ));
+        tokens.refresh = Some(RefreshToken::new("REFRESH-SECRET-TOKEN"));
+        tokens
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used, reason = "a test fails loudly")]
+    fn a_sealed_sign_in_is_read_only_with_its_secret_and_holds_no_token_in_clear() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("okta-flows-sealed-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| Error::File {
+            action: "making a test folder",
+            path: dir.clone(),
+            source: e,
+        })?;
+        let path = dir.join("0oaweb.json");
+        let okta = Okta::builder(crate::OrgUrl::parse("https://example.okta.com")?).build()?;
+        let client = ClientId::new("0oaweb").unwrap();
+        let secret = |s: &str| CacheSecret::from_client_secret(&crate::ClientSecret::new(s));
+        let source = |s: &str| {
+            UserTokenSource::new(okta.clone(), client.clone(), path.clone()).sealed(secret(s))
+        };
+        source("the-app-secret").store(&tokens())?;
+        let on_disk = std::fs::read(&path).unwrap_or_default();
+        let text = String::from_utf8_lossy(&on_disk);
+        assert!(!text.contains("SECRET-TOKEN") && !text.contains("okta.users.read"));
+        let status = source("the-app-secret").status();
+        assert_eq!(status.map(|s| s.refresh), Some(true));
+        assert_eq!(
+            source("another-secret").status(),
+            None,
+            "another secret reads nothing"
+        );
+        let clear = UserTokenSource::new(okta.clone(), client.clone(), path.clone());
+        assert_eq!(clear.status(), None, "not read as JSON either");
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
     }
 }

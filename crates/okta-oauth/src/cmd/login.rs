@@ -78,10 +78,21 @@ impl HeldClient {
         }
     }
 
-    /// A token store that refreshes with the same client authentication.
+    /// A token store that refreshes with the same client authentication, its file sealed under
+    /// a secret only the app's holder has: derived from the client secret or the private key,
+    /// or, for a public app, a random one kept in the OS keyring (else in a 0600 file).
     pub(crate) fn store(&self, ctx: &Context, okta: okta_flows::Okta) -> UserTokenSource {
         let path = sign_in_file(ctx, &okta, &self.client_id);
+        let secret = match (&self.secret, &self.pair) {
+            (Some(secret), _) => Some(okta_flows::CacheSecret::from_client_secret(secret)),
+            (None, Some(pair)) => okta_flows::CacheSecret::from_signer(&**pair),
+            (None, None) => path.parent().and_then(|dir| kept_secret(dir).ok()),
+        };
         let store = UserTokenSource::new(okta, self.client_id.clone(), path);
+        let store = match secret {
+            Some(secret) => store.sealed(secret),
+            None => store,
+        };
         match (self.method, &self.secret, &self.key) {
             (ClientAuthArg::Post, Some(secret), _) => store.with_secret(secret.clone()),
             (ClientAuthArg::Basic, Some(secret), _) => store.with_secret_basic(secret.clone()),
@@ -440,7 +451,7 @@ fn sign_in_dir(ctx: &Context, okta: &okta_flows::Okta) -> PathBuf {
     files::state_dir().join("sign-ins").join(slot)
 }
 
-/// The app of the latest sign-in of this profile (or org), if any.
+/// The app of the latest sign-in of this profile (or org), if any: the newest file's name.
 fn latest_sign_in(ctx: &Context) -> Option<ClientId> {
     let okta = ctx.okta().ok()?;
     let newest = std::fs::read_dir(sign_in_dir(ctx, &okta))
@@ -449,5 +460,37 @@ fn latest_sign_in(ctx: &Context) -> Option<ClientId> {
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .filter(|(_, p)| p.extension().is_some_and(|x| x == "json"))
         .max_by_key(|(t, _)| *t)?;
-    UserTokenSource::saved_client_id(&newest.1)
+    ClientId::new(newest.1.file_stem()?.to_str()?).ok()
+}
+
+/// The random secret a public app's sign-ins in `dir` are sealed under: kept in the OS keyring
+/// (the entry named by the folder), made on first use; where no keyring can keep it, in
+/// `dir/.sign-in-key` (mode 0600).
+fn kept_secret(dir: &std::path::Path) -> Result<okta_flows::CacheSecret> {
+    let fresh = || -> Result<Vec<u8>> {
+        let mut bytes = vec![0u8; 32];
+        okta_assertion::RandomSource::fill(&okta_assertion::OsRandom::new(), &mut bytes)?;
+        Ok(bytes)
+    };
+    let entry = keyring::Entry::new("okta-oauth sign-ins", &dir.to_string_lossy());
+    if let Ok(entry) = &entry {
+        match entry.get_secret() {
+            Ok(bytes) => return Ok(okta_flows::CacheSecret::from_bytes(&bytes)?),
+            Err(keyring::Error::NoEntry) => {
+                let bytes = fresh()?;
+                if entry.set_secret(&bytes).is_ok() && entry.get_secret().is_ok_and(|b| b == bytes)
+                {
+                    return Ok(okta_flows::CacheSecret::from_bytes(&bytes)?);
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    let file = dir.join(".sign-in-key");
+    if !file.exists() {
+        files::private_dir(dir)?;
+        let hex: String = fresh()?.iter().map(|b| format!("{b:02x}")).collect();
+        files::write_private(&file, &hex, false)?;
+    }
+    Ok(okta_flows::CacheSecret::from_file(&file)?)
 }

@@ -213,6 +213,13 @@ fn a_web_app_is_created_assigned_and_signed_in_to_with_its_secret() {
     assert_eq!(token_posts.len(), 1);
     let tokens = crate::sign_in_file(&org.dir);
     assert_eq!(mode(&tokens), 0o600);
+    // Sealed under a key derived from the app's secret (before: the tokens in clear JSON).
+    let kept = std::fs::read(&tokens).unwrap();
+    assert!(
+        serde_json::from_slice::<Value>(&kept).is_err(),
+        "the sign-in is in clear"
+    );
+    assert!(!String::from_utf8_lossy(&kept).contains("refresh_token"));
 
     // The user's token has the scope but the user no role: E0000006 and what to run.
     let user_env: Vec<(&str, &str)> = env
