@@ -199,7 +199,7 @@ pub fn suggestion(scope: &str) -> Option<&'static str> {
 }
 
 /// Levenshtein distance, in characters (without case: scope names differ in case by mistake).
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();
     let b: Vec<char> = b.to_lowercase().chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();

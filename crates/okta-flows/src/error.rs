@@ -160,6 +160,14 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A name that is not one of Okta's standard admin roles, with the one most likely meant.
+    #[error("{given:?} is not one of Okta's standard admin roles{}", meant.map(|m| format!("; did you mean {m}?")).unwrap_or_else(|| " (SUPER_ADMIN, ORG_ADMIN, APP_ADMIN, USER_ADMIN, HELP_DESK_ADMIN, READ_ONLY_ADMIN, …)".to_owned()))]
+    UnknownRole {
+        /// What was given (sanitised, at most 40 characters).
+        given: String,
+        /// The standard role it is closest to, if one is close.
+        meant: Option<crate::ids::StandardRole>,
+    },
     /// Okta answered with an error.
     #[error("{endpoint}: {problem}")]
     Okta {

@@ -235,6 +235,38 @@ impl fmt::Display for StandardRole {
     }
 }
 
+impl StandardRole {
+    /// The standard role `text` most likely meant: within three edits of its name, case,
+    /// underscores, dashes and spaces aside, or one whose name it begins (`readonly`).
+    fn closest(text: &str) -> Option<StandardRole> {
+        let compact = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_uppercase())
+                .collect()
+        };
+        let given = compact(text);
+        if given.len() < 3 {
+            return None;
+        }
+        StandardRole::ALL
+            .iter()
+            .copied()
+            .map(|r| {
+                let name = compact(r.as_str());
+                let d = if name.starts_with(&given) && given.len() >= 4 {
+                    0
+                } else {
+                    crate::api_scopes::distance(&given, &name)
+                };
+                (d, r)
+            })
+            .filter(|(d, _)| *d <= 3)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, r)| r)
+    }
+}
+
 impl FromStr for StandardRole {
     type Err = Error;
     /// Okta's name, in any case (`read_only_admin` too).
@@ -243,9 +275,9 @@ impl FromStr for StandardRole {
             .iter()
             .copied()
             .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or(Error::InvalidInput {
-                what: "an admin role",
-                reason: "not one of Okta's standard roles (SUPER_ADMIN, ORG_ADMIN, APP_ADMIN, USER_ADMIN, HELP_DESK_ADMIN, READ_ONLY_ADMIN, …)",
+            .ok_or_else(|| Error::UnknownRole {
+                given: crate::error::safe(s.trim(), 40),
+                meant: StandardRole::closest(s),
             })
     }
 }
@@ -300,6 +332,30 @@ impl DpopBinding {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_misspelt_role_names_the_one_meant() {
+        for (typed, meant) in [
+            ("READ_ONLY_ADMN", Some(StandardRole::ReadOnlyAdmin)),
+            ("readonly", Some(StandardRole::ReadOnlyAdmin)),
+            ("org-admin", Some(StandardRole::OrgAdmin)),
+            ("SUPERADMIN", Some(StandardRole::SuperAdmin)),
+            ("xyz", None),
+        ] {
+            match typed.parse::<StandardRole>() {
+                Err(Error::UnknownRole { meant: m, .. }) => assert_eq!(m, meant, "{typed}"),
+                other => panic!("{typed}: {other:?}"),
+            }
+        }
+        let shown = "READ_ONLY_ADMN"
+            .parse::<StandardRole>()
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(
+            shown.to_string(),
+            "\"READ_ONLY_ADMN\" is not one of Okta's standard admin roles; did you mean READ_ONLY_ADMIN?"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -44,14 +44,21 @@ fn blocks(text: &str) -> Result<Vec<pem::Pem>> {
     if !text.contains('\n') && text.contains("\\n") {
         return Err(Error::EscapedNewlines);
     }
-    let blocks = pem::parse_many(text).map_err(|e| Error::Pem {
-        reason: match e {
-            pem::PemError::MismatchedTags(..) => "BEGIN and END labels differ",
-            pem::PemError::MissingEndTag | pem::PemError::MissingData => "the block is truncated",
-            pem::PemError::InvalidData(_) | pem::PemError::NotUtf8(_) => {
-                "the base64 body is corrupted"
-            }
-            _ => "the block is malformed",
+    let blocks = pem::parse_many(text).map_err(|e| match e {
+        // A backslash is never base64: `\n` in a body that does not decode is an escape (the
+        // BEGIN and END lines on lines of their own, the body pasted from a variable).
+        pem::PemError::InvalidData(_) if text.contains("\\n") => Error::EscapedNewlines,
+        e => Error::Pem {
+            reason: match e {
+                pem::PemError::MismatchedTags(..) => "BEGIN and END labels differ",
+                pem::PemError::MissingEndTag | pem::PemError::MissingData => {
+                    "the block is truncated"
+                }
+                pem::PemError::InvalidData(_) | pem::PemError::NotUtf8(_) => {
+                    "the base64 body is corrupted"
+                }
+                _ => "the block is malformed",
+            },
         },
     })?;
     if blocks.len() != begins {

@@ -523,7 +523,14 @@ pub(crate) fn client_credentials(
             (400 | 401, code) => {
                 let mut err = reply.problem();
                 if let Error::Okta { problem, .. } = &mut err {
-                    if code == "invalid_client" {
+                    if code == "invalid_client" && description.contains("'client_id'") {
+                        // Okta's words for a client id it does not know: the key is not the
+                        // question.
+                        problem.detail = Some(format!(
+                            "the org has no active app with the client id {}: check the client id",
+                            creds.client_id.as_str()
+                        ));
+                    } else if code == "invalid_client" {
                         problem.detail = Some(format!(
                             "the assertion was signed with kid {:?} ({}); the app's keys: GET /api/v1/apps/{{id}}/credentials/jwks",
                             kid.as_deref().unwrap_or("none"),

@@ -316,6 +316,17 @@ fn case_13_crlf_blank_lines_and_escaped_newlines() {
     let escaped = pem.trim_end().replace('\n', "\\n");
     let err = private_err(&escaped);
     assert!(matches!(err, Error::EscapedNewlines), "{err}");
+    // The BEGIN and END lines on lines of their own, only the body escaped (before: "the
+    // base64 body is corrupted").
+    let lines: Vec<&str> = pem.trim_end().lines().collect();
+    let body_escaped = format!(
+        "{}\n{}\n{}\n",
+        lines[0],
+        lines[1..lines.len() - 1].join("\\n"),
+        lines[lines.len() - 1]
+    );
+    let err = private_err(&body_escaped);
+    assert!(matches!(err, Error::EscapedNewlines), "{err}");
     let unescaped = unescape_newlines(&escaped);
     assert_eq!(KeyPair::from_pem(&unescaped).unwrap().thumbprint(), want);
     let escaped_crlf = pem.trim_end().replace('\n', "\\r\\n");

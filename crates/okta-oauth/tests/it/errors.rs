@@ -26,6 +26,30 @@ fn commands_take_what_a_person_means_and_say_what_is_wrong() {
         1,
         "holds no grant for okta.groups.read (it holds: okta.users.read)",
     );
+    // An unknown client id is named as such (before: a hint about the key's kid).
+    let out = run(
+        &[
+            "token",
+            "--client-id",
+            "0oaUnknown1234567890",
+            "--token-cache",
+            "none",
+        ],
+        &env,
+        None,
+    );
+    fails(
+        &out,
+        1,
+        "the org has no active app with the client id 0oaUnknown1234567890",
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("kid"));
+    // A misspelt role (before: "invalid an admin role", no did-you-mean).
+    fails(
+        &run(&["role", "assign", &id, "READ_ONLY_ADMN"], &env, None),
+        1,
+        "did you mean READ_ONLY_ADMIN?",
+    );
     // A JWKS given as the private key (before: `member "kty" is missing`).
     let key = env
         .iter()
