@@ -268,6 +268,12 @@ impl Okta {
             .header("date")
             .and_then(http_date)
             .unwrap_or_else(|| self.now().secs());
+        // Under a second, so that clients told the same reset do not all come back at once.
+        let jitter = || {
+            let mut byte = [0u8; 1];
+            let _ = okta_assertion::RandomSource::fill(self.rng(), &mut byte);
+            Duration::from_millis(u64::from(byte[0]))
+        };
         let wait = match (reset, limit) {
             (_, Some(0)) => self.backoff(attempt),
             (Some(reset), _) if reset > server_now => {
@@ -276,13 +282,15 @@ impl Okta {
                 if distance > max_wait {
                     return None;
                 }
-                distance.saturating_add(Duration::from_secs(1))
+                return Some(
+                    distance
+                        .saturating_add(Duration::from_secs(1))
+                        .saturating_add(jitter()),
+                );
             }
-            _ => self.backoff(attempt).min(max_wait),
+            _ => self.backoff(attempt),
         };
-        let mut jitter = [0u8; 1];
-        let _ = okta_assertion::RandomSource::fill(self.rng(), &mut jitter);
-        Some(wait.saturating_add(Duration::from_millis(u64::from(jitter[0]))))
+        Some(wait.saturating_add(jitter()).min(max_wait))
     }
 }
 
