@@ -111,15 +111,9 @@ impl Layers {
         margin: u64,
         fetch: &mut dyn FnMut() -> Result<Token>,
     ) -> Result<Token> {
-        let secret = creds.cache_secret()?.ok_or(Error::CacheSecretNeeded)?;
-        let ask = Ask {
-            okta,
-            creds,
-            secret: &secret,
-            name: entry_name(okta, creds, request),
-            margin,
-        };
-        self.through(0, &ask, fetch)
+        asking(okta, creds, request, margin, |ask| {
+            self.through(0, ask, fetch)
+        })
     }
 
     /// The cached token good for `margin` more seconds in the nearest store that has one,
@@ -131,22 +125,16 @@ impl Layers {
         request: &TokenRequest,
         margin: u64,
     ) -> Result<Option<Token>> {
-        let secret = creds.cache_secret()?.ok_or(Error::CacheSecretNeeded)?;
-        let ask = Ask {
-            okta,
-            creds,
-            secret: &secret,
-            name: entry_name(okta, creds, request),
-            margin,
-        };
-        for layer in self.layers.iter().filter(|l| self.usable(l)) {
-            match self.lookup(&*layer.store, &ask) {
-                Ok(Some(token)) => return Ok(Some(token)),
-                Ok(None) => {}
-                Err(e) => self.failed(layer, &e),
+        asking(okta, creds, request, margin, |ask| {
+            for layer in self.layers.iter().filter(|l| self.usable(l)) {
+                match self.lookup(&*layer.store, ask) {
+                    Ok(Some(token)) => return Ok(Some(token)),
+                    Ok(None) => {}
+                    Err(e) => self.failed(layer, &e),
+                }
             }
-        }
-        Ok(None)
+            Ok(None)
+        })
     }
 
     /// Forgets the token in every store (after Okta said it is invalid).
@@ -305,6 +293,25 @@ impl Layers {
 }
 
 /// The entry name: a hash of what makes the token, so no store sees a client or a scope.
+/// Runs `f` with what the stores are asked for this request: its entry's name and the secret
+/// entries are sealed under.
+fn asking<R>(
+    okta: &Okta,
+    creds: &ServiceCredentials,
+    request: &TokenRequest,
+    margin: u64,
+    f: impl FnOnce(&Ask<'_>) -> Result<R>,
+) -> Result<R> {
+    let secret = creds.cache_secret()?.ok_or(Error::CacheSecretNeeded)?;
+    f(&Ask {
+        okta,
+        creds,
+        secret: &secret,
+        name: entry_name(okta, creds, request),
+        margin,
+    })
+}
+
 fn entry_name(okta: &Okta, creds: &ServiceCredentials, request: &TokenRequest) -> String {
     let mut scopes: Vec<&str> = request.requested().iter().map(|s| s.as_str()).collect();
     scopes.sort_unstable();

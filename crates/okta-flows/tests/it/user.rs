@@ -354,6 +354,22 @@ fn service_tokens_are_revoked_and_introspected_with_an_assertion_for_that_endpoi
     );
 }
 
+/// Rotates the setup's app to `new_key` with DPoP as needed, proving it with okta.users.read.
+fn rotate(
+    s: &Setup,
+    new_key: Arc<KeyPair>,
+    retire: okta_flows::Retire,
+) -> okta_flows::Result<okta_flows::Rotation> {
+    s.okta.rotate_app_key(
+        &s.admin,
+        &s.app_id,
+        new_key,
+        &scopes(&["okta.users.read"]),
+        DpopMode::Auto,
+        retire,
+    )
+}
+
 fn active_kids(s: &Setup) -> Vec<String> {
     let mut kids: Vec<String> = s
         .okta
@@ -401,17 +417,7 @@ fn rotation_resumes_from_every_point_of_interruption() {
             !active_kids(&s).is_empty(),
             "never without an active key (stop {stop_after})"
         );
-        let report = s
-            .okta
-            .rotate_app_key(
-                admin,
-                &s.app_id,
-                new_key.clone(),
-                &scopes(&["okta.users.read"]),
-                DpopMode::Auto,
-                okta_flows::Retire::Delete,
-            )
-            .unwrap();
+        let report = rotate(&s, new_key.clone(), okta_flows::Retire::Delete).unwrap();
         assert_eq!(report.added, stop_after == 0, "stop {stop_after}");
         assert_eq!(report.activated, stop_after == 1, "stop {stop_after}");
         assert_eq!(
@@ -439,17 +445,7 @@ fn rotation_resumes_from_every_point_of_interruption() {
             .unwrap_err();
         assert_eq!(old.okta_code(), Some(okta_flows::ErrorCode::InvalidClient));
         // Running it again changes nothing.
-        let again = s
-            .okta
-            .rotate_app_key(
-                admin,
-                &s.app_id,
-                new_key,
-                &scopes(&["okta.users.read"]),
-                DpopMode::Auto,
-                okta_flows::Retire::Delete,
-            )
-            .unwrap();
+        let again = rotate(&s, new_key, okta_flows::Retire::Delete).unwrap();
         assert_eq!(again, okta_flows::Rotation::default());
     }
 }
@@ -461,18 +457,7 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
     let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
     s.org
         .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Status(500)));
-    assert!(
-        s.okta
-            .rotate_app_key(
-                admin,
-                &s.app_id,
-                new_key.clone(),
-                &scopes(&["okta.users.read"]),
-                DpopMode::Auto,
-                okta_flows::Retire::Delete,
-            )
-            .is_err()
-    );
+    assert!(rotate(&s, new_key.clone(), okta_flows::Retire::Delete).is_err());
     assert_eq!(
         active_kids(&s).len(),
         2,
@@ -487,17 +472,7 @@ fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
             .is_ok(),
         "the old key still signs"
     );
-    let report = s
-        .okta
-        .rotate_app_key(
-            admin,
-            &s.app_id,
-            new_key,
-            &scopes(&["okta.users.read"]),
-            DpopMode::Auto,
-            okta_flows::Retire::Delete,
-        )
-        .unwrap();
+    let report = rotate(&s, new_key, okta_flows::Retire::Delete).unwrap();
     assert!(!report.added && report.deleted.len() == 1);
 }
 
@@ -655,34 +630,14 @@ fn a_rotation_keeps_the_old_keys_inactive_unless_asked_to_delete_them() {
     let admin: &dyn Credential = &(s.admin);
     let before = s.okta.list_app_keys(admin, &s.app_id).unwrap();
     let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
-    let report = s
-        .okta
-        .rotate_app_key(
-            admin,
-            &s.app_id,
-            new_key.clone(),
-            &scopes(&["okta.users.read"]),
-            DpopMode::Auto,
-            okta_flows::Retire::Deactivate,
-        )
-        .unwrap();
+    let report = rotate(&s, new_key.clone(), okta_flows::Retire::Deactivate).unwrap();
     assert!(report.added && report.deleted.is_empty());
     assert_eq!(report.deactivated.len(), before.len());
     let after = s.okta.list_app_keys(admin, &s.app_id).unwrap();
     assert_eq!(after.len(), before.len() + 1, "the old keys are kept");
     assert_eq!(active_kids(&s), [new_key.kid().as_str().to_owned()]);
     // Asked again with Delete, the inactive ones go.
-    let report = s
-        .okta
-        .rotate_app_key(
-            admin,
-            &s.app_id,
-            new_key,
-            &scopes(&["okta.users.read"]),
-            DpopMode::Auto,
-            okta_flows::Retire::Delete,
-        )
-        .unwrap();
+    let report = rotate(&s, new_key, okta_flows::Retire::Delete).unwrap();
     assert_eq!(report.deleted.len(), before.len());
     assert_eq!(s.okta.list_app_keys(admin, &s.app_id).unwrap().len(), 1);
 }

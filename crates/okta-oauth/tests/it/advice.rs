@@ -187,7 +187,7 @@ impl Machine {
     }
 
     /// Starts the local org with the command printed for it; it runs until dropped.
-    fn start_org(&self, line: &str) -> Org {
+    fn start_org(&self, line: &str) -> Running {
         assert!(line.starts_with("okta-oauth emulator "), "{line}");
         let mut child = self
             .command(line)
@@ -196,52 +196,67 @@ impl Machine {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        let url = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|l| {
-                l.strip_prefix("okta-emulator listening on ")
-                    .map(str::to_owned)
-            })
-            .unwrap_or_else(|| panic!("`{line}` did not start"));
-        // Keep reading so the org never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Org { child, url }
+        // The rest is read on, so the org never blocks on a full pipe.
+        let (url, _, _) = first_line(child.stdout.take().unwrap(), |l| {
+            l.strip_prefix("okta-emulator listening on ")
+                .map(str::to_owned)
+        });
+        let url = url.unwrap_or_else(|| panic!("`{line}` did not start"));
+        Running { child, url }
     }
 
-    /// Runs `okta-oauth login` as printed and plays the person at the browser: the local
-    /// org's sign-in page, filled in with `login` and `password`.
+    /// Runs `okta-oauth login` as printed (there is no display, so no browser opens) and plays
+    /// the person at the browser: the local org's sign-in page, filled in with `login` and
+    /// `password`.
     fn login(&self, line: &str, user: &str, password: &str) -> String {
-        let mut child = self
-            .command(&format!("{line} --no-browser --timeout 20"))
+        let child = self
+            .command(line)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = std::io::BufReader::new(stderr).lines();
-        let mut seen = Vec::new();
-        let url = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .inspect(|l| seen.push(l.clone()))
-            .find_map(|l| l.trim().starts_with("http").then(|| l.trim().to_owned()))
-            .unwrap_or_else(|| panic!("`{line}` printed no sign-in URL: {seen:?}"));
-        let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+        // Stopped however the test ends: a sign-in that never comes would wait five minutes.
+        let mut child = Running {
+            child,
+            url: String::new(),
+        };
+        let (url, seen, rest) = first_line(child.child.stderr.take().unwrap(), |l| {
+            l.trim().starts_with("http").then(|| l.trim().to_owned())
+        });
+        let url = url.unwrap_or_else(|| panic!("`{line}` printed no sign-in URL: {seen:?}"));
         sign_in_at_the_page(&url, user, password);
-        let out = child.wait_with_output().unwrap();
+        let status = child.child.wait().unwrap();
+        let mut stdout = String::new();
+        std::io::Read::read_to_string(&mut child.child.stdout.take().unwrap(), &mut stdout)
+            .unwrap();
+        let mut seen = seen;
         seen.extend(rest.join().unwrap());
-        let said = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            seen.join("\n")
-        );
-        assert!(out.status.success(), "`{line}` failed:\n{said}");
+        let said = format!("{stdout}{}", seen.join("\n"));
+        assert!(status.success(), "`{line}` failed:\n{said}");
         said
     }
+}
+
+/// Reads `stream` line by line until `find` finds what it looks for; the lines after it are
+/// read on by a thread (so the writer never blocks), which hands them back when joined.
+fn first_line<R: std::io::Read + Send + 'static>(
+    stream: R,
+    find: impl Fn(&str) -> Option<String>,
+) -> (
+    Option<String>,
+    Vec<String>,
+    std::thread::JoinHandle<Vec<String>>,
+) {
+    let mut lines = std::io::BufReader::new(stream).lines();
+    let mut seen = Vec::new();
+    let found = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .inspect(|l| seen.push(l.clone()))
+        .find_map(|l| find(&l));
+    let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect());
+    (found, seen, rest)
 }
 
 /// A person's browser at the local org's sign-in page: the form read, filled in and sent, and
@@ -286,13 +301,15 @@ fn sign_in_at_the_page(url: &str, user: &str, password: &str) {
     assert_eq!(back.status(), 200, "the callback {location}");
 }
 
-/// The local org, started as printed; stopped when dropped.
-struct Org {
+/// A process a test started as printed (the local org, a `login`): stopped when dropped, however
+/// the test ends.
+struct Running {
     child: Child,
+    /// Where it listens, for the org.
     url: String,
 }
 
-impl Drop for Org {
+impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

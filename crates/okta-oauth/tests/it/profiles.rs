@@ -229,27 +229,34 @@ fn a_variable_that_is_not_text_is_named_not_ignored() {
     fails(&out, 1, "OKTA_CLIENT_CACHE is set but is not UTF-8 text");
 }
 
-#[test]
-fn token_prints_for_other_programs_and_never_hands_out_a_token_of_another_dpop_mode() {
-    let org = Emulator::start(Config::default()).unwrap();
-    let (dir, env) = machine("token-formats");
-    let key = dir.join("svc.pem");
-    ok(&run(
-        &["keygen", "--kty", "EC", "--out", key.to_str().unwrap()],
-        &[],
-        None,
-    ));
-    let env = with(
-        &env,
-        &[
-            ("OKTA_CLIENT_ORGURL", org.url()),
-            ("OKTA_CLIENT_TOKEN", org.admin_token()),
-            ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
-        ],
-    );
-    // A service app that does not require DPoP: `app create` remembers it (with its key).
-    let made = ok(&run(
-        &[
+/// A local org and a service app made through `app create` with a fresh EC key (`extra`: more
+/// of its flags), on a machine of its own.
+struct App {
+    _org: Emulator,
+    dir: std::path::PathBuf,
+    env: Vec<(String, String)>,
+    id: String,
+}
+
+impl App {
+    fn new(name: &str, extra: &[&str]) -> App {
+        let org = Emulator::start(Config::default()).unwrap();
+        let (dir, mut env) = machine(name);
+        let key = dir.join("registered.pem");
+        ok(&run(
+            &["keygen", "--kty", "EC", "--out", key.to_str().unwrap()],
+            &[],
+            None,
+        ));
+        env.extend(
+            [
+                ("OKTA_CLIENT_ORGURL", org.url()),
+                ("OKTA_CLIENT_TOKEN", org.admin_token()),
+                ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        let mut args = vec![
             "app",
             "create",
             "--name",
@@ -257,14 +264,32 @@ fn token_prints_for_other_programs_and_never_hands_out_a_token_of_another_dpop_m
             "--key",
             key.to_str().unwrap(),
             "--json",
-        ],
-        &env,
-        None,
-    ));
-    let id = serde_json::from_str::<Value>(&made).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        ];
+        args.extend(extra);
+        let made = ok(&run(&args, &with(&env, &[]), None));
+        let id = serde_json::from_str::<Value>(&made).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        App {
+            _org: org,
+            dir,
+            env,
+            id,
+        }
+    }
+
+    fn env(&self) -> Vec<(&str, &str)> {
+        with(&self.env, &[])
+    }
+}
+
+#[test]
+fn token_prints_for_other_programs_and_never_hands_out_a_token_of_another_dpop_mode() {
+    // A service app that does not require DPoP: `app create` remembers it (with its key).
+    let app = App::new("token-formats", &[]);
+    let env = app.env();
+    let id = &app.id;
     ok(&run(&["grant", "add", &id, "okta.users.read"], &env, None));
     let header = ok(&run(
         &["token", "--format", "header", "--dpop", "never"],
@@ -360,43 +385,14 @@ fn an_org_that_cannot_be_reached_is_named_and_nothing_is_made_or_written() {
 
 #[test]
 fn doctor_names_every_problem_at_once_and_its_fixes_work_as_printed() {
-    let org = Emulator::start(Config::default()).unwrap();
-    let (dir, env) = machine("doctor");
-    let key = dir.join("registered.pem");
-    let other = dir.join("other.pem");
-    for k in [&key, &other] {
-        ok(&run(
-            &["keygen", "--kty", "EC", "--out", k.to_str().unwrap()],
-            &[],
-            None,
-        ));
-    }
-    let env = with(
-        &env,
-        &[
-            ("OKTA_CLIENT_ORGURL", org.url()),
-            ("OKTA_CLIENT_TOKEN", org.admin_token()),
-            ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
-        ],
-    );
-    let made = ok(&run(
-        &[
-            "app",
-            "create",
-            "--name",
-            "svc",
-            "--key",
-            key.to_str().unwrap(),
-            "--dpop",
-            "--json",
-        ],
-        &env,
+    let app = App::new("doctor", &["--dpop"]);
+    let env = app.env();
+    let other = app.dir.join("other.pem");
+    ok(&run(
+        &["keygen", "--kty", "EC", "--out", other.to_str().unwrap()],
+        &[],
         None,
     ));
-    let id = serde_json::from_str::<Value>(&made).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     // Signing with another key, no grant, no role: three failures in one run.
     let other_key = other.to_str().unwrap();
     let out = run(&["doctor", "--private-key", other_key], &env, None);
@@ -434,5 +430,4 @@ fn doctor_names_every_problem_at_once_and_its_fixes_work_as_printed() {
         "{healthy}"
     );
     assert!(!healthy.contains('✗'), "{healthy}");
-    let _ = id;
 }
