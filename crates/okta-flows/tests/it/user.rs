@@ -453,7 +453,6 @@ fn rotation_resumes_from_every_point_of_interruption() {
 #[test]
 fn a_rotation_whose_proof_fails_leaves_the_old_key_working() {
     let s = Setup::simple();
-    let admin: &dyn Credential = &(s.admin);
     let new_key = Arc::new(KeyPair::generate(KeySpec::Ec(Curve::P256)).unwrap());
     s.org
         .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Status(500)));
