@@ -290,7 +290,7 @@ fn token_prints_for_other_programs_and_never_hands_out_a_token_of_another_dpop_m
     let app = App::new("token-formats", &[]);
     let env = app.env();
     let id = &app.id;
-    ok(&run(&["grant", "add", &id, "okta.users.read"], &env, None));
+    ok(&run(&["grant", "add", id, "okta.users.read"], &env, None));
     let header = ok(&run(
         &["token", "--format", "header", "--dpop", "never"],
         &env,
