@@ -89,6 +89,26 @@ impl Out {
         }
     }
 
+    /// A list: a table under `header` as text, or each row's JSON value on a line of its own
+    /// (NDJSON) with `--json`.
+    pub(crate) fn list<const N: usize>(
+        &self,
+        header: [&str; N],
+        rows: impl IntoIterator<Item = ([String; N], serde_json::Value)>,
+    ) {
+        let mut table = vec![header.map(str::to_owned)];
+        for (cells, json) in rows {
+            if self.json {
+                self.line(&json);
+            } else {
+                table.push(cells);
+            }
+        }
+        if !self.json && table.len() > 1 {
+            emit(&table_text(&table), false);
+        }
+    }
+
     /// Text as is (a key in PEM form).
     pub(crate) fn raw(&self, text: &str) {
         emit(text, !text.ends_with('\n'));
@@ -222,7 +242,7 @@ pub(crate) fn planned_step(r: okta_flows::PlannedRequest, admin: &str) -> serde_
 
 /// Rows as a table: the first is the header; columns padded to their widest cell, two spaces
 /// apart, no trailing spaces.
-pub(crate) fn table<const N: usize>(rows: &[[String; N]]) -> String {
+pub(crate) fn table_text<const N: usize>(rows: &[[String; N]]) -> String {
     let mut widths = [0usize; N];
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -315,7 +335,7 @@ mod tests {
             ["example.okta.com".to_owned(), "-".to_owned()],
         ];
         assert_eq!(
-            table(&rows),
+            table_text(&rows),
             "NAME              ORG\nlocal             http://127.0.0.1:1\nexample.okta.com  -\n"
         );
     }

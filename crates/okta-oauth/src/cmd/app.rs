@@ -262,24 +262,25 @@ impl AppCmd {
                 shown["sign_in"] = json!(login);
                 out.data(&human, &shown);
             }
-            AppCmd::List => {
-                for app in okta.list_apps(cred)? {
-                    if out.json {
-                        out.line(app.raw());
-                    } else {
-                        out.data(
-                            &format!(
-                                "{}  {}  {}  dpop={}",
-                                app.client_id(),
-                                app.application_type().unwrap_or("?"),
-                                app.name(),
-                                app.dpop_bound().map_or("?".into(), |d| d.to_string())
-                            ),
-                            app.raw(),
-                        );
-                    }
-                }
-            }
+            AppCmd::List => out.list(
+                ["CLIENT ID", "TYPE", "NAME", "DPOP"],
+                okta.list_apps(cred)?.into_iter().map(|app| {
+                    let dpop = match app.dpop_bound() {
+                        Some(true) => "required",
+                        Some(false) => "-",
+                        None => "?",
+                    };
+                    (
+                        [
+                            app.client_id().to_string(),
+                            app.application_type().unwrap_or("?").to_owned(),
+                            app.name().to_owned(),
+                            dpop.to_owned(),
+                        ],
+                        app.raw().clone(),
+                    )
+                }),
+            ),
             AppCmd::Get { id } => {
                 let app = okta.get_app(cred, &AppId::new(id.as_str())?)?;
                 out.data(&serde_json::to_string_pretty(app.raw())?, app.raw());
@@ -330,16 +331,22 @@ impl AppCmd {
                     );
                 }
             }
-            AppCmd::Assignments { app } => {
-                for who in okta.list_assignments(cred, &AppId::new(app.as_str())?)? {
-                    let (kind, id) = match &who {
-                        okta_flows::Assignee::User(u) => ("user", u.as_str().to_owned()),
-                        okta_flows::Assignee::Group(g) => ("group", g.as_str().to_owned()),
-                        _ => ("other", String::new()),
-                    };
-                    out.data(&format!("{kind}  {id}"), &json!({"type": kind, "id": id}));
-                }
-            }
+            AppCmd::Assignments { app } => out.list(
+                ["TYPE", "ID"],
+                okta.list_assignments(cred, &AppId::new(app.as_str())?)?
+                    .into_iter()
+                    .map(|who| {
+                        let (kind, id) = match &who {
+                            okta_flows::Assignee::User(u) => ("user", u.as_str().to_owned()),
+                            okta_flows::Assignee::Group(g) => ("group", g.as_str().to_owned()),
+                            _ => ("other", String::new()),
+                        };
+                        (
+                            [kind.to_owned(), id.clone()],
+                            json!({"type": kind, "id": id}),
+                        )
+                    }),
+            ),
         }
         Ok(())
     }

@@ -57,12 +57,17 @@ impl GrantCmd {
                 );
             }
             GrantCmd::List { app } => {
-                for g in okta.list_grants(cred, &AppId::new(app.as_str())?)? {
-                    out.data(
-                        &format!("{}  {}", g.id, g.scope),
-                        &json!({"id": g.id.as_str(), "scope": g.scope.as_str()}),
-                    );
-                }
+                out.list(
+                    ["GRANT ID", "SCOPE"],
+                    okta.list_grants(cred, &AppId::new(app.as_str())?)?
+                        .into_iter()
+                        .map(|g| {
+                            (
+                                [g.id.to_string(), g.scope.to_string()],
+                                json!({"id": g.id.as_str(), "scope": g.scope.as_str()}),
+                            )
+                        }),
+                );
             }
             GrantCmd::Revoke { app, grant } => {
                 let app_id = AppId::new(app.as_str())?;

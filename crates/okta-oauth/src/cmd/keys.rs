@@ -89,10 +89,21 @@ impl KeysCmd {
             );
         };
         match self {
-            KeysCmd::List { app } => okta
-                .list_app_keys(cred, &AppId::new(app.as_str())?)?
-                .iter()
-                .for_each(show),
+            KeysCmd::List { app } => out.list(
+                ["KEY ID", "KID", "STATUS"],
+                okta.list_app_keys(cred, &AppId::new(app.as_str())?)?
+                    .iter()
+                    .map(|k| {
+                        (
+                            [
+                                k.id.to_string(),
+                                k.kid.clone().unwrap_or_else(|| "-".to_owned()),
+                                if k.active { "ACTIVE" } else { "INACTIVE" }.to_owned(),
+                            ],
+                            k.raw().clone(),
+                        )
+                    }),
+            ),
             KeysCmd::Add { app, key, inactive } => {
                 let any = files::any_key(key, None)?;
                 files::entering(&any, key)?;

@@ -67,7 +67,7 @@ impl ProfileCmd {
                     ]);
                 }
                 if !out.json && rows.len() > 1 {
-                    out.raw(&crate::out::table(&rows));
+                    out.raw(&crate::out::table_text(&rows));
                 }
             }
             ProfileCmd::Show { name } => {

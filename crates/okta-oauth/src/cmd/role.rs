@@ -153,12 +153,16 @@ impl RoleCmd {
                     }
                     (None, None) => bail!("give a client id or --user LOGIN"),
                 };
-                for r in roles {
-                    out.data(
-                        &format!("{}  {}", r.id, r.role_type),
-                        &json!({"id": r.id.as_str(), "type": r.role_type}),
-                    );
-                }
+                out.list(
+                    ["ASSIGNMENT ID", "ROLE"],
+                    roles.into_iter().map(|r| {
+                        let role = r.custom_role.clone().unwrap_or_else(|| r.role_type.clone());
+                        (
+                            [r.id.to_string(), role],
+                            json!({"id": r.id.as_str(), "type": r.role_type}),
+                        )
+                    }),
+                );
             }
         }
         Ok(())

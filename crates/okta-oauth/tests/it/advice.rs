@@ -368,6 +368,10 @@ fn a_new_user_lives_in_the_tool_by_following_what_it_prints() {
     );
     let theirs = me.run(&as_user);
     assert!(theirs.contains("user1@example.com"), "{theirs}");
+    // The user's own token, for another program.
+    let theirs = me.run("okta-oauth token --user --format json");
+    let token: Value = serde_json::from_str(theirs.lines().next().unwrap()).unwrap();
+    assert_eq!(token["token_type"], "Bearer", "{theirs}");
     let healthy = me.run("okta-oauth doctor");
     for line in [
         "✓ service app: token: a DPoP-bound token",

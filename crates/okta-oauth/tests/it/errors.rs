@@ -234,3 +234,51 @@ fn jq_filters_every_json_output() {
         "--jq:",
     );
 }
+
+#[test]
+fn a_custom_server_in_the_org_url_is_named_where_it_was_given() {
+    // Before: "Leave out --authorization-server", a flag never passed.
+    let out = run(
+        &[
+            "token",
+            "--org",
+            "https://example.okta.com/oauth2/default",
+            "--client-id",
+            "0oa1",
+            "--private-key",
+            "/nonexistent/k.pem",
+        ],
+        &[],
+        None,
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("leave /oauth2/default out of the org URL (--org https://example.okta.com)"),
+        "{said}"
+    );
+    assert!(!said.contains("Leave out --authorization-server"), "{said}");
+}
+
+#[test]
+fn the_man_pages_name_only_pages_that_exist() {
+    // Before: the one page pointed at okta-oauth-*(1) pages that did not exist.
+    let dir = crate::tmp("man-pages");
+    ok(&run(&["man", "--dir", dir.to_str().unwrap()], &[], None));
+    let main = std::fs::read_to_string(dir.join("okta-oauth.1")).unwrap();
+    let mut named = 0;
+    // roff writes a dash as `\-`.
+    for line in main.replace("\\-", "-").lines() {
+        if let Some(page) = line
+            .strip_prefix("okta-oauth-")
+            .and_then(|rest| rest.strip_suffix("(1)"))
+        {
+            named += 1;
+            assert!(
+                dir.join(format!("okta-oauth-{page}.1")).exists(),
+                "okta-oauth-{page}(1) is named but not written"
+            );
+        }
+    }
+    assert!(named >= 20, "{named} pages named");
+    assert!(dir.join("okta-oauth-app-create.1").exists());
+}

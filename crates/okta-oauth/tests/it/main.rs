@@ -384,7 +384,13 @@ fn granting_or_assigning_again_succeeds_and_says_already() {
         ));
     }
     let grants = ok(&run(&["grant", "list", &id], &env, None));
-    assert_eq!(grants.lines().count(), 2, "{grants}");
+    // A table: its header, then one row per grant.
+    let rows: Vec<Vec<&str>> = grants
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["GRANT", "ID", "SCOPE"], "{grants}");
+    assert_eq!(rows.len(), 3, "{grants}");
 }
 
 #[test]

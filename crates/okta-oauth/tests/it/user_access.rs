@@ -134,10 +134,15 @@ fn a_web_app_is_created_assigned_and_signed_in_to_with_its_secret() {
         created["settings"]["oauthClient"]["application_type"],
         "web"
     );
-    // `app list` shows the type.
+    // `app list` shows the type, in a table under its header.
     let list = ok(&run(&["app", "list"], &env, None));
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["CLIENT", "ID", "TYPE", "NAME", "DPOP"], "{list}");
     assert!(
-        list.contains(&format!("{id}  web  guide web app")),
+        rows.contains(&vec![id.as_str(), "web", "guide", "web", "app", "-"]),
         "{list}"
     );
     // The same file again is refused rather than overwritten (the first secret would be lost).
@@ -266,7 +271,7 @@ fn a_web_app_is_created_assigned_and_signed_in_to_with_its_secret() {
         &env,
         None,
     ));
-    assert_eq!(roles.lines().count(), 1, "{roles}");
+    assert_eq!(roles.lines().count(), 2, "a header and one role: {roles}");
     let users = ok(&run(
         &["api", "GET", "/api/v1/users?limit=2", "--user", "--json"],
         &user_env,
