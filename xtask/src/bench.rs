@@ -198,7 +198,7 @@ pub(crate) fn run_all(all: bool) -> Result<()> {
             "100000",
             "--rate-limit",
             "100000,100000,100000",
-            "--token-file",
+            "--write-token-file",
         ])
         .arg(&token_file)
         .stdout(Stdio::piped())

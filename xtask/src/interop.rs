@@ -240,7 +240,7 @@ fn start_emulator(
     crate::run(crate::cargo().args(["build", "--locked", "--quiet", "-p", "okta-emulator"]))?;
     let token_file = dir.join(format!("emulator-token-{users}"));
     let mut child = std::process::Command::new(crate::root().join("target/debug/okta-emulator"))
-        .args(["--users", users, "--token-file", arg(&token_file)?])
+        .args(["--users", users, "--write-token-file", arg(&token_file)?])
         .stdout(std::process::Stdio::piped())
         .spawn()?;
     let stdout = child
