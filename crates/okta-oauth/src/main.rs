@@ -124,10 +124,8 @@ enum Command {
     #[command(after_help = help::PROFILE)]
     Profile(Lazy<Grouped<cmd::profile::ProfileCmd>>),
     /// Run the local Okta org until interrupted.
-    // Not `Lazy`: its own `--token-file` (where it writes its API token) stands in for the global
-    // one, and clap only lets a subcommand shadow a global it defines before the globals reach it.
     #[command(after_help = help::EMULATOR)]
-    Emulator(okta_emulator::cli::Args),
+    Emulator(Lazy<okta_emulator::cli::Args>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = help::COMPLETIONS)]
     Completions {
