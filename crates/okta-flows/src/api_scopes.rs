@@ -192,27 +192,10 @@ pub fn suggestion(scope: &str) -> Option<&'static str> {
     SCOPES
         .iter()
         .chain(OIDC_SCOPES.iter())
-        .map(|known| (distance(scope, known), *known))
+        .map(|known| (crate::spelling::distance(scope, known), *known))
         .filter(|(d, _)| *d <= 3)
         .min_by_key(|(d, _)| *d)
         .map(|(_, known)| known)
-}
-
-/// Levenshtein distance, in characters (without case: scope names differ in case by mistake).
-pub(crate) fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -278,6 +261,5 @@ mod tests {
         assert_eq!(suggestion("okta.Apps.read"), Some("okta.apps.read"));
         assert_eq!(suggestion("openid "), Some("openid"));
         assert_eq!(suggestion("something.else.entirely"), None);
-        assert_eq!(distance("kitten", "sitting"), 3);
     }
 }

@@ -165,8 +165,8 @@ pub enum Error {
     UnknownRole {
         /// What was given (sanitised, at most 40 characters).
         given: String,
-        /// The standard role it is closest to, if one is close.
-        meant: Option<crate::ids::StandardRole>,
+        /// The name of the standard role it is closest to (`READ_ONLY_ADMIN`), if one is close.
+        meant: Option<&'static str>,
     },
     /// Okta answered with an error.
     #[error("{endpoint}: {problem}")]

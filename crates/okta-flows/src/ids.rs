@@ -257,7 +257,7 @@ impl StandardRole {
                 let d = if name.starts_with(&given) && given.len() >= 4 {
                     0
                 } else {
-                    crate::api_scopes::distance(&given, &name)
+                    crate::spelling::distance(&given, &name)
                 };
                 (d, r)
             })
@@ -277,7 +277,7 @@ impl FromStr for StandardRole {
             .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| Error::UnknownRole {
                 given: crate::error::safe(s.trim(), 40),
-                meant: StandardRole::closest(s),
+                meant: StandardRole::closest(s).map(StandardRole::as_str),
             })
     }
 }
@@ -342,7 +342,9 @@ mod tests {
             ("xyz", None),
         ] {
             match typed.parse::<StandardRole>() {
-                Err(Error::UnknownRole { meant: m, .. }) => assert_eq!(m, meant, "{typed}"),
+                Err(Error::UnknownRole { meant: m, .. }) => {
+                    assert_eq!(m, meant.map(StandardRole::as_str), "{typed}");
+                }
                 other => panic!("{typed}: {other:?}"),
             }
         }

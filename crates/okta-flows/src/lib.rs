@@ -84,6 +84,7 @@ mod plan;
 mod seal;
 mod secrets;
 mod settings;
+mod spelling;
 
 // The client.
 pub use http::client::Okta;
