@@ -35,6 +35,7 @@ pub(crate) const READ: &[&str] = &[
     "HOME",
     "DISPLAY",
     "WAYLAND_DISPLAY",
+    "PATH",
 ];
 
 /// The text of `name`, or `None` when it is unset or empty. Set but not UTF-8: an error naming

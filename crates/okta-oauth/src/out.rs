@@ -155,6 +155,29 @@ pub(crate) fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
     }
 }
 
+/// When `okta-oauth` on `PATH` is not this program (a first run through `cargo run`), what to
+/// do so that the commands it printed run as printed; `None` when they do.
+pub(crate) fn not_on_path_note() -> Option<String> {
+    let this = std::env::current_exe().ok()?.canonicalize().ok()?;
+    let found = crate::env::path("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join("okta-oauth"))
+            .find(|candidate| candidate.is_file())
+    });
+    match found.and_then(|f| f.canonicalize().ok()) {
+        Some(f) if f == this => None,
+        Some(other) => Some(format!(
+            "note: `okta-oauth` on your PATH is {}, not this build ({}): the commands above run this build's code once it is installed (`cargo install --path crates/okta-oauth --locked` in the repository)",
+            other.display(),
+            this.display()
+        )),
+        None => Some(format!(
+            "note: `okta-oauth` is not on your PATH yet (this build is {}): `cargo install --path crates/okta-oauth --locked` in the repository installs it, and the commands above then run as printed",
+            this.display()
+        )),
+    }
+}
+
 /// A warning on stderr, from code that has no `Out` at hand.
 pub(crate) fn warn(text: &str) {
     eprintln!("{text}");

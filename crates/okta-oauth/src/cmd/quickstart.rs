@@ -277,6 +277,9 @@ impl Quickstart {
             &human,
             &json!({"org": org_text, "client_id": app.client_id().as_str(), "private_key": key_file, "jwks": jwks_file, "token_type": kind, "scopes": token.scopes(), "users": logins}),
         );
+        if let Some(note) = crate::out::not_on_path_note() {
+            out.note(&note);
+        }
         Ok(())
     }
 

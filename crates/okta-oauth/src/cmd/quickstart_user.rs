@@ -328,5 +328,8 @@ fn run(
         ),
         &json!({"org": org_text, "client_id": app.client_id().as_str(), "user": who, "client_secret_file": secret_file, "scopes": tokens.access.scopes(), "users": logins}),
     );
+    if let Some(note) = crate::out::not_on_path_note() {
+        out.note(&note);
+    }
     Ok(())
 }

@@ -331,6 +331,8 @@ fn a_new_user_lives_in_the_tool_by_following_what_it_prints() {
     let me = Machine::new("lived-in");
     let said = me.run("okta-oauth quickstart");
     assert!(said.contains("remembered as profile local"), "{said}");
+    // This build is the `okta-oauth` on PATH here: no note that it is not.
+    assert!(!said.contains("is not on your PATH"), "{said}");
     let start = the(&said, "okta-oauth emulator ");
     let list = the(&said, "okta-oauth api ");
     assert!(

@@ -282,3 +282,26 @@ fn the_man_pages_name_only_pages_that_exist() {
     assert!(named >= 20, "{named} pages named");
     assert!(dir.join("okta-oauth-app-create.1").exists());
 }
+
+#[test]
+fn quickstart_says_when_the_commands_it_prints_are_not_on_path() {
+    // A first run through `cargo run`: `okta-oauth` is not installed yet, so its next commands
+    // would fail as printed. It says so, and how to install it.
+    let dir = crate::tmp("not-on-path");
+    let state = dir.to_str().unwrap();
+    let out = run(
+        &["quickstart", "--port", "0"],
+        &[("XDG_STATE_HOME", state), ("HOME", state)],
+        None,
+    );
+    ok(&out);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("`okta-oauth` is not on your PATH yet"),
+        "{said}"
+    );
+    assert!(
+        said.contains("cargo install --path crates/okta-oauth --locked"),
+        "{said}"
+    );
+}
