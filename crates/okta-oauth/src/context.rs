@@ -257,6 +257,16 @@ impl Context {
             .filter(|s| !s.value.is_empty()))
     }
 
+    /// The authorization server named on the command line or in the environment (not one a
+    /// profile holds already): what a command that sets something up remembers.
+    pub(crate) fn authorization_server_given(&self) -> Option<String> {
+        self.server_setting()
+            .ok()
+            .flatten()
+            .filter(|s| matches!(s.from, Source::Flag(_) | Source::Env(_)))
+            .map(|s| s.value)
+    }
+
     /// The org's text, if one is set anywhere.
     pub(crate) fn org_text(&self) -> Result<Option<String>> {
         Ok(self.org_setting()?.map(|s| s.value))

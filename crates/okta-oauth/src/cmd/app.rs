@@ -129,6 +129,7 @@ impl AppCmd {
                 } else {
                     public.with_thumbprint_kid()
                 };
+                let dpop_required = *dpop;
                 let dpop = if *dpop {
                     okta_flows::DpopBinding::Required
                 } else {
@@ -142,8 +143,10 @@ impl AppCmd {
                     ctx,
                     &crate::cmd::profile::name_for_org(ctx, &okta),
                     |p| {
-                        crate::cmd::profile::set_org(p, &okta);
+                        crate::cmd::profile::set_org(p, ctx, &okta);
                         p.client_id = Some(app.client_id().as_str().to_owned());
+                        // An app made to require DPoP: proofs from the first token request on.
+                        p.dpop = dpop_required.then(|| "always".to_owned());
                         if private {
                             p.private_key = Some(files::absolute(path));
                             p.kid = kid.clone();
@@ -221,7 +224,7 @@ impl AppCmd {
                     ctx,
                     &crate::cmd::profile::name_for_org(ctx, &okta),
                     |p| {
-                        crate::cmd::profile::set_org(p, &okta);
+                        crate::cmd::profile::set_org(p, ctx, &okta);
                         p.login = Some(crate::profile::LoginProfile {
                             client_id: Some(app.client_id().as_str().to_owned()),
                             client_secret_file: written.clone(),

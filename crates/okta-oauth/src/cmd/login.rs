@@ -332,7 +332,7 @@ impl LoginCmd {
             ctx,
             &crate::cmd::profile::name_for_org(ctx, &okta),
             |p| {
-                crate::cmd::profile::set_org(p, &okta);
+                crate::cmd::profile::set_org(p, ctx, &okta);
                 let login = p.login.get_or_insert_with(Default::default);
                 login.client_id = Some(client.client_id.as_str().to_owned());
                 if let Some(file) = &secret_file {

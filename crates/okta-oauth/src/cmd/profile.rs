@@ -189,10 +189,14 @@ fn same_org(text: &str, okta: &okta_flows::Okta) -> bool {
 }
 
 /// Sets a profile's org to `okta`'s, unless it already names it (with its authorization
-/// server, perhaps); a loopback org is allowed `http://`.
-pub(crate) fn set_org(p: &mut Profile, okta: &okta_flows::Okta) {
+/// server, perhaps), and the authorization server given on the command line or in the
+/// environment; a loopback org is allowed `http://`.
+pub(crate) fn set_org(p: &mut Profile, ctx: &Context, okta: &okta_flows::Okta) {
     if !p.org.as_deref().is_some_and(|o| same_org(o, okta)) {
         p.org = Some(okta.org().as_str().trim_end_matches('/').to_owned());
+    }
+    if let Some(server) = ctx.authorization_server_given() {
+        p.authorization_server = Some(server);
     }
     if okta.org().is_loopback() {
         p.allow_http_loopback = true;

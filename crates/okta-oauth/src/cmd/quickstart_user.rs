@@ -253,7 +253,7 @@ fn run(
         ctx,
         &crate::context::default_profile_name(target, &okta),
         |p| {
-            crate::cmd::profile::set_org(p, &okta);
+            crate::cmd::profile::set_org(p, ctx, &okta);
             if let Target::Local { .. } = target {
                 p.token_file = Some(dir.join(crate::context::SSWS_TOKEN_FILE));
                 p.local_org = Some(crate::profile::LocalOrg {

@@ -387,6 +387,17 @@ fn an_org_that_cannot_be_reached_is_named_and_nothing_is_made_or_written() {
 fn doctor_names_every_problem_at_once_and_its_fixes_work_as_printed() {
     let app = App::new("doctor", &["--dpop"]);
     let env = app.env();
+    // `app create` remembered the app, its key, and that it requires DPoP.
+    let shown: Value =
+        serde_json::from_str(&ok(&run(&["profile", "show", "--json"], &env, None))).unwrap();
+    assert_eq!(shown["client-id"], app.id.as_str());
+    assert_eq!(shown["dpop"], "always");
+    assert!(
+        shown["private-key"]
+            .as_str()
+            .unwrap()
+            .ends_with("registered.pem")
+    );
     let other = app.dir.join("other.pem");
     ok(&run(
         &["keygen", "--kty", "EC", "--out", other.to_str().unwrap()],
