@@ -113,20 +113,6 @@ pub(crate) fn move_unreleased(changelog: &str, new: Version, date: &str) -> Resu
     ))
 }
 
-/// The civil date (UTC) of a count of days since 1970-01-01 (H. Hinnant's `civil_from_days`).
-pub(crate) fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 pub(crate) fn run_release(version: &str) -> Result<()> {
     let new = Version::parse(version)?;
     let git = |args: &[&str]| {
@@ -153,14 +139,13 @@ pub(crate) fn run_release(version: &str) -> Result<()> {
     if new <= old {
         bail!("{new} is not after the current version {old}");
     }
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs()
-        / 86_400;
+    // Today in UTC: the date part of RFC 3339's form.
+    let now = okta_assertion::UnixTime::from_system_time(std::time::SystemTime::now());
+    let today = now.to_rfc3339();
     let changelog = move_unreleased(
         &std::fs::read_to_string(&changelog_path)?,
         new,
-        &civil_date(i64::try_from(days)?),
+        today.get(..10).unwrap_or(&today),
     )?;
     std::fs::write(&manifest_path, bump_manifest(&manifest, old, new)?)?;
     std::fs::write(&changelog_path, changelog)?;
@@ -259,20 +244,5 @@ mod tests {
         assert!(move_unreleased(empty, Version(0, 2, 0), "2026-11-23").is_err());
         assert!(move_unreleased(log, Version(0, 1, 0), "2026-11-23").is_err());
         assert!(move_unreleased("# Changelog\n", Version(0, 2, 0), "x").is_err());
-    }
-
-    #[test]
-    fn civil_dates_match_gnu_date() {
-        // Expected values from `date -u -d @$((N * 86400)) +%F` (GNU coreutils).
-        for (days, want) in [
-            (0, "1970-01-01"),
-            (11_016, "2000-02-29"),
-            (11_017, "2000-03-01"),
-            (19_782, "2024-02-29"),
-            (20_415, "2025-11-23"),
-            (-1, "1969-12-31"),
-        ] {
-            assert_eq!(civil_date(days), want, "{days}");
-        }
     }
 }
