@@ -269,9 +269,14 @@ struct Org {
 
 impl Org {
     fn new(name: &str) -> Org {
+        Org::with_users(name, 450)
+    }
+
+    /// An org of `users` users.
+    fn with_users(name: &str, users: usize) -> Org {
         let emulator = Emulator::start({
             let mut config = Config::default();
-            config.users = okta_emulator::SeedUsers { count: 450 };
+            config.users = okta_emulator::SeedUsers { count: users };
             config
         })
         .unwrap();
