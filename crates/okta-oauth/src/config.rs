@@ -66,6 +66,11 @@ pub(crate) struct ProxyParts {
     pub(crate) password: Option<SecretSetting>,
 }
 
+/// The words of a list written as the Okta SDKs write scopes: space- or comma-separated.
+pub(crate) fn words(text: &str) -> Vec<&str> {
+    text.split([' ', ',']).filter(|s| !s.is_empty()).collect()
+}
+
 /// The merged configuration, read once.
 pub(crate) fn get() -> Result<&'static FileConfig> {
     static CONFIG: OnceLock<std::result::Result<FileConfig, String>> = OnceLock::new();
@@ -227,12 +232,7 @@ fn merge(config: &mut FileConfig, path: &Path) -> Result<()> {
             )
         }
         Some(Value::String(s)) => {
-            config.scopes = Some(
-                s.split([' ', ','])
-                    .filter(|x| !x.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            )
+            config.scopes = Some(words(s).into_iter().map(str::to_owned).collect())
         }
         Some(_) => anyhow::bail!(
             "{}: okta.client.scopes must be a list or a string",

@@ -81,10 +81,8 @@ impl ServiceOpts {
         else {
             return Ok(None);
         };
-        let list: Vec<String> = text
-            .value
-            .split([' ', ','])
-            .filter(|s| !s.is_empty())
+        let list: Vec<String> = crate::config::words(&text.value)
+            .into_iter()
             .map(str::to_owned)
             .collect();
         Ok((!list.is_empty()).then_some(list))

@@ -158,8 +158,7 @@ impl KeysCmd {
                     *yes,
                 )?;
                 let new_key = Arc::new(new_key);
-                let scopes: Vec<&str> =
-                    scopes.split([' ', ',']).filter(|s| !s.is_empty()).collect();
+                let scopes = crate::config::words(scopes);
                 let scopes = okta_flows::Scope::list(&scopes)?;
                 let r = okta.rotate_app_key(
                     cred,

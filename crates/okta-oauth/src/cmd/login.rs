@@ -255,11 +255,7 @@ impl LoginCmd {
         let (default_port, default_path) = remembered_redirect(ctx);
         let port = self.port.unwrap_or(default_port);
         let path = self.path.clone().unwrap_or(default_path);
-        let scopes: Vec<&str> = self
-            .scopes
-            .split([' ', ','])
-            .filter(|s| !s.is_empty())
-            .collect();
+        let scopes = crate::config::words(&self.scopes);
         crate::cmd::scopes::check_known(&scopes)?;
         let scopes = okta_flows::Scope::list(&scopes)?;
         // With an API token, the app is checked first: a sign-in that cannot work fails now,

@@ -72,11 +72,7 @@ impl Quickstart {
             Target::Local { .. } => base.join(LOCAL),
             Target::Org { .. } => base.join(org_folder(ctx.okta()?.org())),
         };
-        let scopes: Vec<&str> = self
-            .scopes
-            .split([' ', ','])
-            .filter(|s| !s.is_empty())
-            .collect();
+        let scopes = crate::config::words(&self.scopes);
         crate::cmd::scopes::check_known(&scopes)?;
         if let Some(login) = &self.user {
             let run = crate::cmd::quickstart_user::UserRun {
@@ -401,11 +397,7 @@ impl Quickstart {
         recorded: Option<AppId>,
         role: okta_flows::Role,
     ) -> Result<ServiceAppPlan> {
-        let scopes: Vec<&str> = self
-            .scopes
-            .split([' ', ','])
-            .filter(|s| !s.is_empty())
-            .collect();
+        let scopes = crate::config::words(&self.scopes);
         Ok(
             ServiceAppPlan::new("okta-oauth quickstart", jwks, Scope::list(&scopes)?, role)
                 .reuse(recorded),

@@ -65,10 +65,8 @@ fn run(
         (l, _) => l,
     };
     let mut scopes = vec!["openid".to_owned(), "offline_access".to_owned()];
-    let granted: Vec<String> = q
-        .scopes
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
+    let granted: Vec<String> = crate::config::words(q.scopes)
+        .into_iter()
         .map(str::to_owned)
         .collect();
     scopes.extend(granted.iter().cloned());

@@ -61,8 +61,7 @@ impl RoleCmd {
                 scopes,
                 groups,
             } => {
-                let scopes: Vec<&str> =
-                    scopes.split([' ', ',']).filter(|s| !s.is_empty()).collect();
+                let scopes = crate::config::words(scopes);
                 crate::cmd::scopes::check_known(&scopes)?;
                 let scopes = Scope::list(&scopes)?;
                 let groups = groups
