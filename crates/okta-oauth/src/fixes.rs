@@ -42,6 +42,7 @@ pub(crate) fn render(
                 "only people assigned to the app {client} may sign in (`app assign` with their login)"
             ),
         },
+        Fix::UseSignInApp { .. } => "sign in to a web, native or single-page app instead (`app create --type native` makes one that also allows --device)".to_owned(),
         Fix::GiveClientSecret => "the app authenticates with a client secret: give --client-secret-file FILE, OKTA_OAUTH2_CLIENT_SECRET, or okta.oauth2.clientSecret".to_owned(),
         other => token_fix(other, ctx, service)?,
     })

@@ -310,10 +310,11 @@ pub(crate) fn check_sign_in_app(
         Check::new(
             "sign-in app",
             Outcome::Failed,
-            format!(
-                "{client} is a service app (client credentials): people cannot sign in to it; sign in to a web, native or browser app"
-            ),
+            format!("{client} is a service app (client credentials): people cannot sign in to it"),
         )
+        .fix(Fix::UseSignInApp {
+            client: client.clone(),
+        })
     } else if !grants.contains(&"authorization_code") {
         Check::new(
             "sign-in app",

@@ -119,6 +119,12 @@ pub enum Fix {
         /// The app.
         client: ClientId,
     },
+    /// The app is a service app (client credentials): people do not sign in to it. Sign in to
+    /// a web, native or single-page app (a native one for the device grant).
+    UseSignInApp {
+        /// The service app.
+        client: ClientId,
+    },
     /// The app does not list the redirect URI a sign-in comes back to: add it to the app's
     /// sign-in redirect URIs, or sign in with one it lists.
     RegisterRedirectUri {

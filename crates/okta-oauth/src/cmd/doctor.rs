@@ -99,7 +99,7 @@ impl DoctorCmd {
                     && let Some((_, p)) = &ctx.profile
                     && let Some(local) = &p.local_org
                 {
-                    rows.extend(self.rows("org", checks, ctx));
+                    rows.extend(self.rows("org", checks, ctx, None));
                     if let Some(last) = rows.last_mut() {
                         last.fixes.push(format!(
                             "Start the local org again:\n  {}",
@@ -107,7 +107,7 @@ impl DoctorCmd {
                         ));
                     }
                 } else {
-                    rows.extend(self.rows("org", checks, ctx));
+                    rows.extend(self.rows("org", checks, ctx, None));
                 }
                 up
             }
@@ -119,7 +119,7 @@ impl DoctorCmd {
                 let scopes = self.service.scopes(ctx)?;
                 let creds = self.service.credentials(ctx)?;
                 let checks = okta.check_service_app(&creds, &Scope::list(&scopes)?, admin);
-                rows.extend(self.rows("service app", checks, ctx));
+                rows.extend(self.rows("service app", checks, ctx, None));
             }
             (Ok(()), _) => rows.push(Row::new(
                 "service app",
@@ -146,20 +146,7 @@ impl DoctorCmd {
                     .and_then(|s| s.user);
                 let checks =
                     okta.check_sign_in_app(&client.client_id, &uri, user.as_deref(), admin);
-                let mut found = self.rows("sign-in app", checks, ctx);
-                for row in &mut found {
-                    if row.name == "assigned"
-                        && row.outcome == Outcome::Failed
-                        && let Some(login) = &user
-                    {
-                        row.fixes = vec![format!(
-                            "okta-oauth app assign {} --user {}",
-                            client.client_id,
-                            crate::out::shell_word(login)
-                        )];
-                    }
-                }
-                rows.extend(found);
+                rows.extend(self.rows("sign-in app", checks, ctx, user.as_deref()));
             }
             (Ok(_), _) => rows.push(Row::new(
                 "sign-in app",
@@ -211,7 +198,14 @@ impl DoctorCmd {
         Ok(())
     }
 
-    fn rows(&self, section: &'static str, checks: Vec<Check>, ctx: &Context) -> Vec<Row> {
+    /// `checks` as rows, each fix in words; `user` is who signed in (a fix may name them).
+    fn rows(
+        &self,
+        section: &'static str,
+        checks: Vec<Check>,
+        ctx: &Context,
+        user: Option<&str>,
+    ) -> Vec<Row> {
         checks
             .into_iter()
             .map(|c| {
@@ -219,7 +213,7 @@ impl DoctorCmd {
                 row.fixes = c
                     .fixes
                     .iter()
-                    .filter_map(|f| crate::fixes::render(f, ctx, Some(&self.service), None))
+                    .filter_map(|f| crate::fixes::render(f, ctx, Some(&self.service), user))
                     .collect();
                 row
             })

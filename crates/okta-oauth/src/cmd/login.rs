@@ -269,7 +269,11 @@ impl LoginCmd {
                     ctx,
                     okta.check_sign_in_app(&client.client_id, "", None, Some(admin))
                         .into_iter()
-                        .filter(|c| c.name == "sign-in app" && c.detail.contains("service app"))
+                        .filter(|c| {
+                            c.fixes
+                                .iter()
+                                .any(|f| matches!(f, okta_flows::Fix::UseSignInApp { .. }))
+                        })
                         .collect(),
                 )?;
             }
