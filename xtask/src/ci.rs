@@ -70,8 +70,31 @@ pub(crate) fn run() -> Result<()> {
     let total: f64 = times.iter().map(|(_, t)| t).sum();
     let each: Vec<String> = times.iter().map(|(n, t)| format!("{n} {t:.0} s")).collect();
     eprintln!("xtask ci: {total:.0} s in all: {}", each.join(", "));
+    // The disk a run needs, watched like its time: CI machines have less of it than a
+    // developer's.
+    let target = crate::root().join("target");
+    eprintln!(
+        "xtask ci: target/ holds {:.1} GB",
+        disk_usage(&target) as f64 / 1e9
+    );
     eprintln!("xtask ci: all checks passed");
     Ok(())
+}
+
+/// The bytes of the files under `dir` (symbolic links not followed); what cannot be read counts
+/// as nothing, as this is a figure to watch, not a check.
+fn disk_usage(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(t) if t.is_dir() => disk_usage(&entry.path()),
+            Ok(t) if t.is_file() => entry.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// The CLI's end-to-end tests named by `filter` that a plain `cargo test` ignores (they need a

@@ -184,6 +184,11 @@ fn static_openssl() -> Option<(String, String)> {
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
+    // A CI build is built once and thrown away: incremental state would only fill the disk (a
+    // third of `target/` on a clean `cargo xtask ci`). A developer's own setting still wins.
+    if std::env::var_os("CI").is_some() && std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        c.env("CARGO_INCREMENTAL", "0");
+    }
     c
 }
 
