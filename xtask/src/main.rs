@@ -21,6 +21,7 @@ mod interop;
 mod modules;
 mod package;
 mod peers;
+mod recorded;
 mod release;
 mod scopes;
 
@@ -48,6 +49,10 @@ Commands:
                      ../shared/okta-openapi (operations, status codes, schemas, scopes; no prose)
                      into crates/okta-emulator/tests/fixtures/okta-contract, then the scope
                      catalogs (--check: compare only; without ../shared, the catalogs alone)
+  recorded [--check] extract the exchanges of real Okta traffic the emulator's replay test sends
+                     again from ../shared/okta-recordings (requests, and the shapes of the
+                     answers: statuses, headers, JSON members and types; no texts) into
+                     tests/fixtures/okta-recorded (--check: compare only)
   scopes [--check]   the scope catalog (each Okta operation's OAuth scopes) from the committed
                      extract, written into okta-flows and the emulator (--check: compare only)
   modules            the architecture's rules in the sources: no module circles inside a crate, no
@@ -79,6 +84,8 @@ fn main() -> Result<()> {
         ["release", version] => release::run_release(version),
         ["contract"] => contract::run(false),
         ["contract", "--check"] => contract::run(true),
+        ["recorded"] => recorded::run(false),
+        ["recorded", "--check"] => recorded::run(true),
         ["scopes"] => scopes::run(false),
         ["scopes", "--check"] => scopes::run(true),
         [] | ["help" | "--help" | "-h"] => {

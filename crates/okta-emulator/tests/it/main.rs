@@ -17,6 +17,7 @@ mod faults;
 mod hostile;
 mod iam;
 mod management;
+mod recorded;
 mod resource;
 mod token;
 mod user_access;
@@ -209,7 +210,7 @@ pub fn agent() -> ureq::Agent {
         .into()
 }
 
-fn collect(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Got {
+pub fn collect(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Got {
     let mut resp = resp.unwrap();
     let status = resp.status().as_u16();
     let headers = resp
