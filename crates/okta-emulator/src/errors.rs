@@ -94,8 +94,10 @@ pub(crate) fn client(description: &str) -> Resp {
 pub(crate) const ALGS_LIST: &str = "RS256 RS384 RS512 ES256 ES384 ES512";
 
 pub(crate) fn safe(id: &str) -> String {
+    // Okta echoes an id as it was given (`non-existent-role-id`, recorded 2025): the characters
+    // of ids, labels and logins are kept; anything else is dropped.
     id.chars()
-        .filter(char::is_ascii_alphanumeric)
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.@".contains(*c))
         .take(40)
         .collect()
 }

@@ -371,6 +371,8 @@ impl Emulator {
             updated: 0,
             assigned_users: Default::default(),
             assigned_groups: Default::default(),
+            kept_settings: Default::default(),
+            pkce_required: None,
             grants: seed
                 .scopes
                 .into_iter()

@@ -46,6 +46,14 @@ pub(crate) struct App {
     /// Groups assigned to the app, by id, with when; their members may sign in too.
     #[serde(default)]
     pub(crate) assigned_groups: BTreeMap<String, u64>,
+    /// Members of `settings.oauthClient` the emulator does not act on but keeps and answers as
+    /// they were sent (`client_uri`, `logo_uri`, `post_logout_redirect_uris`, …).
+    #[serde(default)]
+    pub(crate) kept_settings: serde_json::Map<String, serde_json::Value>,
+    /// `credentials.oauthClient.pkce_required` as sent (Okta's default when not: true for
+    /// browser and native apps, false otherwise).
+    #[serde(default)]
+    pub(crate) pkce_required: Option<bool>,
 }
 
 /// Constant-time comparison of two secrets of possibly different lengths.
@@ -310,6 +318,9 @@ pub(crate) struct State {
 /// The id of the built-in group every user belongs to.
 pub(crate) const EVERYONE: &str = "00g0000000000everyone";
 
+/// The org's id (`00o…`), which its ORNs name.
+pub(crate) const ORG_ID: &str = "00o1emulatororg0000x7";
+
 /// The org: fixed facts, configuration, and the state behind one lock.
 pub(crate) struct Org {
     pub(crate) config: Config,
@@ -462,6 +473,15 @@ impl Org {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         keys.last().map(|k| k.sign(claims)).unwrap_or_default()
+    }
+
+    /// The kid of the current token-signing key (what an app's `credentials.signing` names).
+    pub(crate) fn signing_kid(&self) -> String {
+        let keys = self
+            .signing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        keys.last().map(|k| k.kid.clone()).unwrap_or_default()
     }
 
     /// The app, if the id names one.

@@ -101,7 +101,15 @@ pub(crate) fn total(org: &Org, state: &State) -> usize {
     state.next_user.max(org.config.users.count)
 }
 
-/// The user object of index `i` as it is now, if that user exists.
+/// The realm every user of the org belongs to (`realmId`: Okta's orgs with realms send it on
+/// every user, 2025 recordings).
+pub(crate) const REALM: &str = "guo1afiNtSnZYILxO0g4";
+
+/// The user type every user has (Okta's default type).
+pub(crate) const USER_TYPE: &str = "oty1162QAr8hJjTaq0g4";
+
+/// The user object of index `i` as a listing shows it (its `_links` hold `self` alone, as
+/// Okta's listings do), if that user exists.
 pub(crate) fn current(org: &Org, state: &State, i: usize) -> Option<Value> {
     if state.deleted_users.contains(&i) {
         return None;
@@ -111,8 +119,91 @@ pub(crate) fn current(org: &Org, state: &State, i: usize) -> Option<Value> {
         None if i < org.config.users.count => return Some(user(org, i)),
         None => return None,
     };
+    complete(&mut v);
     v["_links"] = json!({"self": {"href": format!("{}/api/v1/users/{}", org.base, id(org, i))}});
     Some(v)
+}
+
+/// The user object of index `i` as Okta answers for one user (read, create, update): with the
+/// links of what its status allows.
+pub(crate) fn full(org: &Org, state: &State, i: usize) -> Option<Value> {
+    let mut v = current(org, state, i)?;
+    let status = v["status"].as_str().unwrap_or("").to_owned();
+    v["_links"] = links(org, &id(org, i), &status);
+    Some(v)
+}
+
+/// What Okta derives from a stored user on every answer: the base profile's optional members
+/// (`null` when unset), `credentials.emails` from the profile's email, and the realm.
+fn complete(v: &mut Value) {
+    if let Some(profile) = v["profile"].as_object_mut() {
+        for name in ["mobilePhone", "secondEmail"] {
+            profile.entry(name).or_insert(Value::Null);
+        }
+    }
+    let email = v["profile"]["email"].as_str().map(str::to_owned);
+    if let (Some(email), Some(credentials)) = (email, v["credentials"].as_object_mut()) {
+        credentials.insert("emails".into(), emails(&email));
+    }
+    v["realmId"] = json!(REALM);
+}
+
+/// `credentials.emails` of a user whose profile has this email.
+fn emails(email: &str) -> Value {
+    json!([{"value": email, "status": "VERIFIED", "type": "PRIMARY"}])
+}
+
+/// The `_links` of one user in this status: the lifecycle operations the status allows, as
+/// Okta sends them (recorded 2025–2026: ACTIVE and PASSWORD_EXPIRED, STAGED, SUSPENDED; Okta's
+/// Users API reference for PROVISIONED, LOCKED_OUT and DEPROVISIONED).
+pub(crate) fn links(org: &Org, id: &str, status: &str) -> Value {
+    let user = format!("{}/api/v1/users/{id}", org.base);
+    let post = |path: &str| json!({"href": format!("{user}/{path}"), "method": "POST"});
+    let mut links = serde_json::Map::new();
+    links.insert("self".into(), json!({"href": user}));
+    links.insert(
+        "schema".into(),
+        json!({"href": format!("{}/api/v1/meta/schemas/user/osc1162QAr8hJjTaq0g4", org.base)}),
+    );
+    links.insert(
+        "type".into(),
+        json!({"href": format!("{}/api/v1/meta/types/user/{USER_TYPE}", org.base)}),
+    );
+    let lifecycle: &[(&str, &str)] = match status {
+        "ACTIVE" | "PASSWORD_EXPIRED" | "RECOVERY" | "LOCKED_OUT" => &[
+            ("suspend", "lifecycle/suspend"),
+            ("resetPassword", "lifecycle/reset_password"),
+            ("expirePassword", "lifecycle/expire_password"),
+            ("forgotPassword", "credentials/forgot_password"),
+            (
+                "changeRecoveryQuestion",
+                "credentials/change_recovery_question",
+            ),
+            ("deactivate", "lifecycle/deactivate"),
+            ("changePassword", "credentials/change_password"),
+            ("resetFactors", "lifecycle/reset_factors"),
+        ],
+        "STAGED" => &[
+            ("activate", "lifecycle/activate"),
+            ("resetFactors", "lifecycle/reset_factors"),
+        ],
+        "PROVISIONED" => &[
+            ("reactivate", "lifecycle/reactivate"),
+            ("deactivate", "lifecycle/deactivate"),
+            ("resetFactors", "lifecycle/reset_factors"),
+        ],
+        "SUSPENDED" => &[
+            ("unsuspend", "lifecycle/unsuspend"),
+            ("deactivate", "lifecycle/deactivate"),
+            ("resetFactors", "lifecycle/reset_factors"),
+        ],
+        "DEPROVISIONED" => &[("activate", "lifecycle/activate")],
+        _ => &[],
+    };
+    for (name, path) in lifecycle {
+        links.insert((*name).into(), post(path));
+    }
+    Value::Object(links)
 }
 
 /// The login of user `i` as it is now.
@@ -170,21 +261,29 @@ pub(crate) fn user(org: &Org, i: usize) -> Value {
         _ => "ACTIVE",
     };
     let id = id(org, i);
+    // The org's first admin was made with the org, never activated (Okta's orgs list theirs with
+    // `activated: null`), and has signed in.
+    let activated = status == "ACTIVE" && i != 0;
     json!({
         "id": id,
         "status": status,
         "created": iso(created),
-        "activated": if status == "ACTIVE" { Value::String(iso(created + 60)) } else { Value::Null },
-        "statusChanged": Value::Null,
+        "activated": if activated { Value::String(iso(created + 60)) } else { Value::Null },
+        "statusChanged": iso(created + 60),
         "lastLogin": if i.is_multiple_of(3) { Value::String(iso(created + 86_400)) } else { Value::Null },
         "lastUpdated": iso(created + 120),
         "passwordChanged": iso(created + 90),
-        "type": {"id": "oty1162QAr8hJjTaq0g4"},
+        "type": {"id": USER_TYPE},
         "profile": {
             "firstName": first, "lastName": last, "mobilePhone": Value::Null, "secondEmail": Value::Null,
             "login": login(i), "email": login(i)
         },
-        "credentials": {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}},
+        "credentials": {
+            "password": {},
+            "emails": emails(&login(i)),
+            "provider": {"type": "OKTA", "name": "OKTA"}
+        },
+        "realmId": REALM,
         "_links": {"self": {"href": format!("{}/api/v1/users/{id}", org.base)}}
     })
 }

@@ -7,9 +7,9 @@ use crate::clock::iso;
 use crate::config::DpopPolicy;
 use crate::errors;
 use crate::http::{Req, Resp};
-use crate::org::{App, AppKey, ClientSecret, Grant, Org, Role};
+use crate::org::{App, AppKey, ClientSecret, Grant, ORG_ID, Org, Role};
 use crate::routes::common::{
-    APP_ADMINS, APP_READERS, activation, auth, check_jwks, json_body, safe, strings,
+    APP_ADMINS, APP_READERS, activation, auth, check_jwks, json_body, safe, self_link, strings,
 };
 use crate::routes::resource::role_json;
 
@@ -115,7 +115,14 @@ fn new_app(
         vec!["authorization_code".to_owned()]
     };
     let grant_types = strings(settings.get("grant_types")).unwrap_or(default_grants);
-    if service && grant_types.iter().any(|g| g != "client_credentials") {
+    // A service app may list `implicit` beside client credentials (Okta accepts it, recorded
+    // 2026), never anything else.
+    if service
+        && (!grant_types.iter().any(|g| g == "client_credentials")
+            || grant_types
+                .iter()
+                .any(|g| g != "client_credentials" && g != "implicit"))
+    {
         return Err(meta(
             "grant_types: A service application can only use the client_credentials grant type.",
         ));
@@ -220,7 +227,48 @@ fn new_app(
         updated: 0,
         assigned_users: Default::default(),
         assigned_groups: Default::default(),
+        kept_settings: kept_settings(settings)?,
+        pkce_required: None,
     })
+}
+
+/// The members of `settings.oauthClient` kept and answered as sent: URIs must be strings (or
+/// null), lists of URIs lists of strings.
+fn kept_settings(settings: &Map<String, Value>) -> Result<Map<String, Value>, Resp> {
+    const URIS: [&str; 5] = [
+        "client_uri",
+        "logo_uri",
+        "policy_uri",
+        "tos_uri",
+        "initiate_login_uri",
+    ];
+    let mut kept = Map::new();
+    for name in URIS {
+        match settings.get(name) {
+            None => {}
+            Some(v @ (Value::String(_) | Value::Null)) => {
+                kept.insert(name.to_owned(), v.clone());
+            }
+            Some(_) => {
+                return Err(errors::oauth(
+                    400,
+                    "invalid_client_metadata",
+                    &format!("{name}: The value must be a URI."),
+                ));
+            }
+        }
+    }
+    if let Some(v) = settings.get("post_logout_redirect_uris") {
+        if strings(Some(v)).is_none() {
+            return Err(errors::oauth(
+                400,
+                "invalid_client_metadata",
+                "post_logout_redirect_uris: The value must be a list of URIs.",
+            ));
+        }
+        kept.insert("post_logout_redirect_uris".to_owned(), v.clone());
+    }
+    Ok(kept)
 }
 
 pub(crate) fn dcr_create(org: &Org, req: &Req) -> Resp {
@@ -277,31 +325,99 @@ pub(crate) fn dcr_delete(org: &Org, req: &Req, id: &str) -> Resp {
     }
 }
 
+/// An OIDC app as Okta answers for it, on create, read, list and replace alike (the members of
+/// Okta's 2025–2026 recordings; `_links.self` and `appGrants` besides, which Okta's Apps API
+/// reference documents).
 pub(crate) fn app_json(org: &Org, app: &App) -> Value {
+    let href = format!("{}/api/v1/apps/{}", org.base, app.id);
+    let pkce_required = app.pkce_required.unwrap_or(matches!(
+        app.application_type.as_str(),
+        "browser" | "native"
+    ));
+    let mut oauth_settings = json!({
+        "client_uri": Value::Null,
+        "logo_uri": Value::Null,
+        "redirect_uris": app.redirect_uris,
+        "response_types": app.response_types,
+        "grant_types": app.grant_types,
+        "application_type": app.application_type,
+        "consent_method": if app.via_dcr { "REQUIRED" } else { "TRUSTED" },
+        "issuer_mode": "DYNAMIC",
+        "idp_initiated_login": {"mode": "DISABLED", "default_scope": []},
+        "wildcard_redirect": "DISABLED",
+        "dpop_bound_access_tokens": app.dpop_bound,
+        "jwks": {"keys": app.keys.iter().map(echo_jwk).collect::<Vec<_>>()},
+    });
+    if let Some(settings) = oauth_settings.as_object_mut() {
+        // An app with the refresh-token grant: its refresh tokens are not rotated (Okta's
+        // default, recorded 2025).
+        if app.grant_types.iter().any(|g| g == "refresh_token") {
+            settings.insert("refresh_token".into(), json!({"rotation_type": "STATIC"}));
+        }
+        settings.extend(app.kept_settings.clone());
+    }
+    let lifecycle = if app.active { "deactivate" } else { "activate" };
+    let mut links = json!({
+        "self": {"href": href},
+        "appGrants": {"href": format!("{href}/grants")},
+        "uploadLogo": {"href": format!("{href}/logo"), "hints": {"allow": ["POST"]}},
+        "appLinks": [{
+            "name": "oidc_client_link",
+            "href": format!("{}/home/oidc_client/{}/aln177a159h7Zf52X0g8", org.base, app.id),
+            "type": "text/html"
+        }],
+        "profileEnrollment": {"href": format!("{}/api/v1/policies/rst1emulatorenroll0g4", org.base)},
+        "policies": {"href": format!("{href}/policies"), "hints": {"allow": ["PUT"]}},
+        "groups": {"href": format!("{href}/groups")},
+        "logo": [{
+            "name": "medium",
+            "href": format!("{}/assets/img/logos/default.png", org.base),
+            "type": "image/png"
+        }],
+        "accessPolicy": {"href": format!("{}/api/v1/policies/rst1emulatoraccess0g4", org.base)},
+        "users": {"href": format!("{href}/users")},
+        lifecycle: {"href": format!("{href}/lifecycle/{lifecycle}")},
+    });
+    if app.auth_method.starts_with("client_secret") {
+        links["clientCredentials"] =
+            json!([{"name": "secrets", "href": format!("{href}/credentials/secrets")}]);
+    }
     json!({
         "id": app.id,
+        "orn": format!("orn:okta:idp:{ORG_ID}:apps:oidc_client:{}", app.id),
         "name": "oidc_client",
         "label": app.name,
         "status": if app.active { "ACTIVE" } else { "INACTIVE" },
-        "created": iso(app.created),
         "lastUpdated": iso(app.created.max(app.updated)),
+        "created": iso(app.created),
+        "accessibility": {"selfService": false, "errorRedirectUrl": Value::Null, "loginRedirectUrl": Value::Null},
+        "visibility": {
+            "autoLaunch": false, "autoSubmitToolbar": false,
+            "hide": {"iOS": true, "web": true}, "appLinks": {"oidc_client_link": true}
+        },
+        "features": [],
         "signOnMode": "OPENID_CONNECT",
-        "credentials": {"oauthClient": {
-            "client_id": app.id, "token_endpoint_auth_method": app.auth_method, "autoKeyRotation": true
-        }},
-        "settings": {"oauthClient": {
-            "application_type": app.application_type,
-            "grant_types": app.grant_types,
-            "response_types": app.response_types,
-            "redirect_uris": app.redirect_uris,
-            "dpop_bound_access_tokens": app.dpop_bound,
-            "consent_method": if app.via_dcr { "REQUIRED" } else { "TRUSTED" },
-            "jwks": {"keys": app.keys.iter().map(echo_jwk).collect::<Vec<_>>()},
-        }},
-        "_links": {
-            "self": {"href": format!("{}/api/v1/apps/{}", org.base, app.id)},
-            "appGrants": {"href": format!("{}/api/v1/apps/{}/grants", org.base, app.id)},
-        }
+        "credentials": {
+            "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
+            "signing": {"kid": org.signing_kid()},
+            "oauthClient": {
+                "autoKeyRotation": true,
+                "client_id": app.id,
+                "token_endpoint_auth_method": app.auth_method,
+                "pkce_required": pkce_required,
+            }
+        },
+        "universalLogout": Value::Null,
+        "settings": {
+            "app": {},
+            "notifications": {"vpn": {"network": {"connection": "DISABLED"}, "message": Value::Null, "helpUrl": Value::Null}},
+            "manualProvisioning": false,
+            "implicitAssignment": false,
+            "emOptInStatus": "NONE",
+            "notes": {"admin": Value::Null, "enduser": Value::Null},
+            "oauthClient": oauth_settings,
+        },
+        "_links": links,
     })
 }
 
@@ -348,8 +464,24 @@ fn app_from_body(org: &Org, req: &Req) -> Result<App, Resp> {
     if let Some(m) = whole.pointer("/credentials/oauthClient/token_endpoint_auth_method") {
         auth_body.insert("token_endpoint_auth_method".to_owned(), m.clone());
     }
+    let pkce_required = match whole.pointer("/credentials/oauthClient/pkce_required") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => {
+            return Err(errors::validation(
+                "credentials",
+                &[
+                    "credentials.oauthClient.pkce_required: The value must be a boolean."
+                        .to_owned(),
+                ],
+            ));
+        }
+    };
     match new_app(org, &auth_body, settings, label, false) {
-        Ok(app) => Ok(app),
+        Ok(app) => Ok(App {
+            pkce_required,
+            ..app
+        }),
         Err(r) if r.outcome == "invalid_client_metadata" => {
             let cause = serde_json::from_slice::<Value>(r.body_bytes())
                 .ok()
@@ -425,14 +557,88 @@ pub(crate) fn app_get(org: &Org, req: &Req, id: &str) -> Resp {
     }
 }
 
+/// `GET /api/v1/apps`: `q` (a prefix of the label or name, without case), `filter` (`status eq
+/// "ACTIVE"|"INACTIVE"`, `name eq "…"`), `limit` (default 20, at most 200) and `after` (the id
+/// of the last app of the page before, as Okta's own links carry it), with `Link` `self` and
+/// `next`. A cursor that names no app is 400 E0000029; an `expand` other than `user/{id}` is
+/// 400 E0000001 (both recorded 2025).
 pub(crate) fn app_list(org: &Org, req: &Req) -> Resp {
     try_resp!(auth(org, req, "okta.apps.read", &APP_READERS));
+    if let Some(expand) = req.query_param("expand") {
+        let ok = expand
+            .strip_prefix("user/")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if !ok {
+            return errors::validation("RequestParams", &["Expand query is malformed.".to_owned()]);
+        }
+    }
+    let limit = try_resp!(crate::routes::users::limit(req, 20, 200));
+    let status_or_name = match req.query_param("filter") {
+        None => None,
+        Some(f) => match app_filter(&f) {
+            Some(clause) => Some(clause),
+            None => return errors::okta(400, "E0000031", "Invalid search criteria.", &[]),
+        },
+    };
+    let q = req.query_param("q").map(|q| q.to_lowercase());
     let mut apps: Vec<App> = org.state().apps.values().cloned().collect();
     apps.sort_by_key(|a| (a.created, a.id.clone()));
-    Resp::json(
+    apps.retain(|a| {
+        let by_q = q.as_ref().is_none_or(|q| {
+            a.name.to_lowercase().starts_with(q.as_str()) || "oidc_client".starts_with(q.as_str())
+        });
+        let by_filter = match &status_or_name {
+            None => true,
+            Some(("status", v)) => {
+                (v == "ACTIVE") == a.active && matches!(v.as_str(), "ACTIVE" | "INACTIVE")
+            }
+            Some((_, v)) => v == "oidc_client",
+        };
+        by_q && by_filter
+    });
+    let start = match req.query_param("after") {
+        None => 0,
+        Some(after) => match apps.iter().position(|a| a.id == after) {
+            Some(i) => i + 1,
+            None => {
+                return errors::okta(
+                    400,
+                    "E0000029",
+                    "Invalid paging request.",
+                    &["Invalid cursor.".to_owned()],
+                );
+            }
+        },
+    };
+    let page: Vec<&App> = apps.iter().skip(start).take(limit).collect();
+    let more = start + page.len() < apps.len();
+    let mut resp = Resp::json(
         200,
-        &Value::Array(apps.iter().map(|a| app_json(org, a)).collect()),
+        &Value::Array(page.iter().map(|a| app_json(org, a)).collect()),
     )
+    .with_header("link", self_link(org, req));
+    if let (true, Some(last)) = (more, page.last()) {
+        resp = resp.with_header(
+            "link",
+            crate::routes::users::page_link(org, req, Some(last.id.clone()), "next"),
+        );
+    }
+    resp
+}
+
+/// One clause of an app listing's `filter`: `status eq "…"` or `name eq "…"`.
+fn app_filter(filter: &str) -> Option<(&'static str, String)> {
+    let mut words = filter.splitn(3, ' ');
+    let field = match words.next()? {
+        "status" => "status",
+        "name" => "name",
+        _ => return None,
+    };
+    if words.next()? != "eq" {
+        return None;
+    }
+    let value = words.next()?.strip_prefix('"')?.strip_suffix('"')?;
+    Some((field, value.to_owned()))
 }
 
 pub(crate) fn app_delete(org: &Org, req: &Req, id: &str) -> Resp {
@@ -440,8 +646,9 @@ pub(crate) fn app_delete(org: &Org, req: &Req, id: &str) -> Resp {
     let mut state = org.state();
     match state.apps.get(id) {
         // "Deletes an inactive application" (the contract): an active one is refused.
+        // 403, as Okta answers (recorded 2025–2026; the contract declares 403 too).
         Some(app) if app.active => errors::okta(
-            400,
+            403,
             "E0000056",
             "Delete application forbidden.",
             &["The application must be deactivated before it can be deleted.".to_owned()],
@@ -454,15 +661,15 @@ pub(crate) fn app_delete(org: &Org, req: &Req, id: &str) -> Resp {
     }
 }
 
-/// `POST /api/v1/apps/{id}/lifecycle/activate|deactivate`: 200 with no body, as the contract
-/// declares.
+/// `POST /api/v1/apps/{id}/lifecycle/activate|deactivate`: 200 with `{}`, as Okta answers
+/// (recorded 2020, 2025 and 2026; the contract declares no body).
 pub(crate) fn app_lifecycle(org: &Org, req: &Req, id: &str, action: &str) -> Resp {
     try_resp!(auth(org, req, "okta.apps.manage", &APP_ADMINS));
     let active = try_resp!(activation(action));
     match org.state().apps.get_mut(id) {
         Some(app) => {
             app.active = active;
-            Resp::empty(200)
+            Resp::json(200, &json!({}))
         }
         None => errors::not_found(&format!("{} (AppInstance)", safe(id))),
     }

@@ -120,3 +120,11 @@ pub(crate) fn activation(action: &str) -> Result<bool, Resp> {
         ))),
     }
 }
+
+/// `Link: <…>; rel="self"` naming the resource or listing just answered, as Okta sends on its
+/// listings and, for roles and resource sets, on single resources too (recorded 2025).
+pub(crate) fn self_link(org: &Org, req: &Req) -> String {
+    let query = req.query.as_deref().unwrap_or("");
+    let sep = if query.is_empty() { "" } else { "?" };
+    format!("<{}{}{sep}{query}>; rel=\"self\"", org.base, req.path)
+}

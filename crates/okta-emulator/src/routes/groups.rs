@@ -55,11 +55,16 @@ fn built_in() -> Resp {
 
 fn group_json(org: &Org, g: &Group) -> Value {
     let link = |tail: &str| json!({"href": format!("{}/api/v1/groups/{}{tail}", org.base, g.id)});
-    // No `"description": null`: the contract's profile has it as a string when present.
-    let mut profile = json!({"name": g.name});
-    if let Some(d) = &g.description {
-        profile["description"] = json!(d);
-    }
+    // `"description": null` when there is none, as Okta answers (recorded 2020–2025), though
+    // the contract's profile types it as a string.
+    let profile = json!({"name": g.name, "description": g.description});
+    let logo = |size: &str| {
+        json!({
+            "name": size,
+            "href": format!("{}/assets/img/logos/groups/okta-{size}.png", org.base),
+            "type": "image/png"
+        })
+    };
     json!({
         "id": g.id,
         "created": iso(g.created),
@@ -68,7 +73,10 @@ fn group_json(org: &Org, g: &Group) -> Value {
         "objectClass": ["okta:user_group"],
         "type": if g.id == EVERYONE { "BUILT_IN" } else { "OKTA_GROUP" },
         "profile": profile,
-        "_links": {"self": link(""), "users": link("/users"), "apps": link("/apps")},
+        "_links": {
+            "logo": [logo("medium"), logo("large")],
+            "self": link(""), "users": link("/users"), "apps": link("/apps")
+        },
     })
 }
 

@@ -9,7 +9,7 @@ use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{CustomRole, Org, ResourceSet};
-use crate::routes::common::{APP_READERS, auth, json_body, safe};
+use crate::routes::common::{APP_READERS, auth, json_body, safe, self_link};
 use crate::routes::resource::{find_role, find_set};
 
 fn text_field(body: &Map<String, Value>, name: &str) -> Result<String, Resp> {
@@ -41,7 +41,7 @@ fn list_field(body: &Map<String, Value>, name: &str) -> Result<Vec<String>, Resp
 
 fn role_json(org: &Org, r: &CustomRole) -> Value {
     json!({
-        "id": r.id, "label": r.label, "description": r.description,
+        "id": r.id, "label": r.label, "isCloneable": false, "description": r.description,
         "created": iso(r.created), "lastUpdated": iso(r.created),
         "_links": {
             "self": {"href": format!("{}/api/v1/iam/roles/{}", org.base, r.id)},
@@ -76,12 +76,11 @@ pub(crate) fn role_create(org: &Org, req: &Req) -> Resp {
         );
     }
     let mut state = org.state();
+    // A label in use: 400 E0000001 naming `label`, as Okta answers (recorded 2025).
     if find_role(&state, &label).is_some() {
-        return errors::okta(
-            409,
-            "E0000007",
-            "A role with this label exists already.",
-            &[],
+        return errors::validation(
+            "label",
+            &["label: There is already an admin role with this name.".to_owned()],
         );
     }
     let role = CustomRole {
@@ -93,7 +92,8 @@ pub(crate) fn role_create(org: &Org, req: &Req) -> Resp {
     };
     state.custom_roles.insert(role.id.clone(), role.clone());
     drop(state);
-    Resp::json(200, &role_json(org, &role))
+    let link = format!("<{}/api/v1/iam/roles/{}>; rel=\"self\"", org.base, role.id);
+    Resp::json(200, &role_json(org, &role)).with_header("link", link)
 }
 
 /// `GET /api/v1/iam/roles/{roleIdOrLabel}`.
@@ -101,8 +101,8 @@ pub(crate) fn role_get(org: &Org, req: &Req, key: &str) -> Resp {
     try_resp!(auth(org, req, "okta.roles.read", &APP_READERS));
     let state = org.state();
     match find_role(&state, key) {
-        Some(r) => Resp::json(200, &role_json(org, r)),
-        None => errors::not_found(&format!("{} (Role)", safe(key))),
+        Some(r) => Resp::json(200, &role_json(org, r)).with_header("link", self_link(org, req)),
+        None => errors::not_found(&format!("{} (CustomRole)", safe(key))),
     }
 }
 
@@ -115,7 +115,12 @@ pub(crate) fn role_list(org: &Org, req: &Req) -> Resp {
         .values()
         .map(|r| role_json(org, r))
         .collect();
-    Resp::json(200, &json!({"roles": roles, "_links": {}}))
+    let href = format!("{}/api/v1/iam/roles", org.base);
+    Resp::json(
+        200,
+        &json!({"roles": roles, "_links": {"self": {"href": href}}}),
+    )
+    .with_header("link", self_link(org, req))
 }
 
 /// `DELETE /api/v1/iam/roles/{roleIdOrLabel}`: 204.
@@ -123,7 +128,7 @@ pub(crate) fn role_delete(org: &Org, req: &Req, key: &str) -> Resp {
     try_resp!(auth(org, req, "okta.roles.manage", &["SUPER_ADMIN"]));
     let mut state = org.state();
     let Some(id) = find_role(&state, key).map(|r| r.id.clone()) else {
-        return errors::not_found(&format!("{} (Role)", safe(key)));
+        return errors::not_found(&format!("{} (CustomRole)", safe(key)));
     };
     state.custom_roles.remove(&id);
     Resp::empty(204)
@@ -169,7 +174,11 @@ pub(crate) fn set_create(org: &Org, req: &Req) -> Resp {
     };
     state.resource_sets.insert(set.id.clone(), set.clone());
     drop(state);
-    Resp::json(200, &set_json(org, &set))
+    let link = format!(
+        "<{}/api/v1/iam/resource-sets/{}>; rel=\"self\"",
+        org.base, set.id
+    );
+    Resp::json(200, &set_json(org, &set)).with_header("link", link)
 }
 
 /// `GET /api/v1/iam/resource-sets/{resourceSetIdOrLabel}`.
@@ -177,8 +186,8 @@ pub(crate) fn set_get(org: &Org, req: &Req, key: &str) -> Resp {
     try_resp!(auth(org, req, "okta.roles.read", &APP_READERS));
     let state = org.state();
     match find_set(&state, key) {
-        Some(r) => Resp::json(200, &set_json(org, r)),
-        None => errors::not_found(&format!("{} (ResourceSet)", safe(key))),
+        Some(r) => Resp::json(200, &set_json(org, r)).with_header("link", self_link(org, req)),
+        None => errors::not_found(&format!("{} (IAMPolicy)", safe(key))),
     }
 }
 
@@ -191,7 +200,12 @@ pub(crate) fn set_list(org: &Org, req: &Req) -> Resp {
         .values()
         .map(|r| set_json(org, r))
         .collect();
-    Resp::json(200, &json!({"resource-sets": sets, "_links": {}}))
+    let href = format!("{}/api/v1/iam/resource-sets", org.base);
+    Resp::json(
+        200,
+        &json!({"resource-sets": sets, "_links": {"self": {"href": href}}}),
+    )
+    .with_header("link", self_link(org, req))
 }
 
 /// `DELETE /api/v1/iam/resource-sets/{resourceSetIdOrLabel}`: 204.
@@ -199,7 +213,7 @@ pub(crate) fn set_delete(org: &Org, req: &Req, key: &str) -> Resp {
     try_resp!(auth(org, req, "okta.roles.manage", &["SUPER_ADMIN"]));
     let mut state = org.state();
     let Some(id) = find_set(&state, key).map(|r| r.id.clone()) else {
-        return errors::not_found(&format!("{} (ResourceSet)", safe(key)));
+        return errors::not_found(&format!("{} (IAMPolicy)", safe(key)));
     };
     state.resource_sets.remove(&id);
     Resp::empty(204)
@@ -207,7 +221,21 @@ pub(crate) fn set_delete(org: &Org, req: &Req, key: &str) -> Resp {
 
 /// A resource as a path of this org: a REST URL on the org (`{org}/api/v1/groups/{id}/users`)
 /// or its path. ORNs are not emulated.
+/// A resource as the set keeps it: an Okta Resource Name (`orn:okta:…`, the form Okta's
+/// Resource Sets API prefers, recorded 2025) kept as given, or a resource URL of this org kept
+/// as its path.
 fn resource_path(org: &Org, resource: &str) -> Option<String> {
+    if let Some(rest) = resource.strip_prefix("orn:okta:") {
+        let ok = rest.len() < 512
+            && rest.split(':').count() >= 3
+            && rest.split(':').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            });
+        return ok.then(|| resource.to_owned());
+    }
     let path = resource.strip_prefix(&org.base).unwrap_or(resource);
     let ok = path.starts_with("/api/v1/")
         && path.len() < 512

@@ -387,6 +387,10 @@ pub(crate) fn allows(org: &Org, binding: &CustomBinding, needed: &[&str], req: &
     }
     let path = req.path.trim_end_matches('/');
     set.resources.iter().any(|r| {
+        let Some(r) = orn_path(r) else {
+            return false;
+        };
+        let r = r.as_str();
         if path == r || path.starts_with(&format!("{r}/")) {
             return true;
         }
@@ -507,4 +511,28 @@ mod tests {
         );
         assert_eq!(contract_scopes("GET", "/api/v1/not-a-thing"), None);
     }
+}
+
+/// The API path a resource of a resource set stands for: a path as it is; an Okta Resource Name
+/// (`orn:okta:directory:{org}:groups:{id}`, `…:groups:{id}:contained_resources`, `…:users`,
+/// `orn:okta:idp:{org}:apps[:{name}:{id}]`) as the path of what it names; `None` for an ORN this
+/// org does not serve (it permits nothing).
+pub(crate) fn orn_path(resource: &str) -> Option<String> {
+    let Some(rest) = resource.strip_prefix("orn:okta:") else {
+        return Some(resource.to_owned());
+    };
+    let parts: Vec<&str> = rest.split(':').collect();
+    let path = match parts.as_slice() {
+        ["directory", _, "users"] => "/api/v1/users".to_owned(),
+        ["directory", _, "groups"] => "/api/v1/groups".to_owned(),
+        ["directory", _, "groups", id] => format!("/api/v1/groups/{id}"),
+        ["directory", _, "groups", id, "contained_resources"] => {
+            format!("/api/v1/groups/{id}/users")
+        }
+        ["idp", _, "apps"] => "/api/v1/apps".to_owned(),
+        ["idp", _, "apps", _name] => "/api/v1/apps".to_owned(),
+        ["idp", _, "apps", _name, id] => format!("/api/v1/apps/{id}"),
+        _ => return None,
+    };
+    Some(path)
 }

@@ -265,6 +265,17 @@ fn check_assertion(
 }
 
 pub(crate) fn token(org: &Org, req: &Req, server: Option<&str>) -> Resp {
+    let resp = grant(org, req, server);
+    // A DPoP-bound token comes with the nonce to use next, as Okta sends it on the 200 as on
+    // the 400 challenge (recorded 2026).
+    if resp.status == 200 && req.header("dpop").is_some() {
+        return resp.with_header("DPoP-Nonce", dpop::current_nonce(org));
+    }
+    resp
+}
+
+/// The token request, answered by its grant.
+fn grant(org: &Org, req: &Req, server: Option<&str>) -> Resp {
     let form = try_resp!(form(req));
     let grant = match param(&form, "grant_type") {
         None => {

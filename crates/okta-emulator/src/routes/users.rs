@@ -223,7 +223,7 @@ pub(crate) fn page_answer(
 pub(crate) fn get(org: &Org, req: &Req, id: &str) -> Resp {
     try_resp!(read(org, req));
     let state = org.state();
-    match users::find_in(org, &state, id).and_then(|i| users::current(org, &state, i)) {
+    match users::find_in(org, &state, id).and_then(|i| users::full(org, &state, i)) {
         // The contract declares an `Etag`: a weak one, from the user object as it is now.
         Some(user) => {
             let digest = ring::digest::digest(&ring::digest::SHA256, user.to_string().as_bytes());
@@ -348,11 +348,12 @@ pub(crate) fn create(org: &Org, req: &Req) -> Resp {
         "status": status,
         "created": iso(now),
         "activated": if activate { Value::String(iso(now)) } else { Value::Null },
-        "statusChanged": if activate { Value::String(iso(now)) } else { Value::Null },
+        // Set at creation whatever the status (2025–2026 recordings; 2020's left it null).
+        "statusChanged": iso(now),
         "lastLogin": Value::Null,
         "lastUpdated": iso(now),
         "passwordChanged": if password { Value::String(iso(now)) } else { Value::Null },
-        "type": {"id": "oty1162QAr8hJjTaq0g4"},
+        "type": {"id": users::USER_TYPE},
         "profile": profile,
         "credentials": credentials,
     });
@@ -367,7 +368,7 @@ pub(crate) fn create(org: &Org, req: &Req) -> Resp {
             }
         }
     }
-    match users::current(org, &state, i) {
+    match users::full(org, &state, i) {
         Some(user) => Resp::json(200, &user),
         None => errors::okta(500, "E0000009", "Internal Server Error", &[]),
     }
@@ -416,7 +417,7 @@ pub(crate) fn update(org: &Org, req: &Req, id: &str, replace: bool) -> Resp {
         user["credentials"]["password"] = json!({});
         user["passwordChanged"] = json!(iso(now));
     }
-    match users::current(org, &state, i) {
+    match users::full(org, &state, i) {
         Some(user) => Resp::json(200, &user),
         None => not_found(id),
     }
@@ -500,19 +501,19 @@ pub(crate) fn lifecycle(org: &Org, req: &Req, id: &str, action: &str) -> Resp {
             if status == "DEPROVISIONED" {
                 return not_found(id);
             }
-            ("DEPROVISIONED", Resp::empty(200))
+            ("DEPROVISIONED", Resp::json(200, &json!({})))
         }
         "suspend" => {
             if status != "ACTIVE" {
                 return refuse("Cannot suspend a user that is not active");
             }
-            ("SUSPENDED", Resp::empty(200))
+            ("SUSPENDED", Resp::json(200, &json!({})))
         }
         "unsuspend" => {
             if status != "SUSPENDED" {
                 return refuse("Cannot unsuspend a user that is not suspended");
             }
-            ("ACTIVE", Resp::empty(200))
+            ("ACTIVE", Resp::json(200, &json!({})))
         }
         _ => return errors::not_found(&format!("{} (PathNotFound)", safe(action))),
     };

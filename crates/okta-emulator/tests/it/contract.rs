@@ -107,6 +107,35 @@ struct Contract {
     spec: Value,
 }
 
+/// Members the contract types as a string or object that Okta answers `null` (recorded 2020–2026;
+/// docs/emulator.md, "Okta as recorded"): the recordings are the newer witness.
+const RECORDED_NULLABLE: [&str; 4] = [
+    "/accessibility/errorRedirectUrl",
+    "/accessibility/loginRedirectUrl",
+    "/universalLogout",
+    "/profile/description",
+];
+
+/// The body with those `null` members left out (as the contract would have them: absent), in
+/// an object or in each element of a list.
+fn without_recorded_nulls(mut body: Value) -> Value {
+    fn strip(v: &mut Value) {
+        for member in RECORDED_NULLABLE {
+            let (parent, name) = member.rsplit_once('/').unwrap_or(("", member));
+            if let Some(obj) = v.pointer_mut(parent).and_then(Value::as_object_mut) {
+                if obj.get(name).is_some_and(Value::is_null) {
+                    obj.remove(name);
+                }
+            }
+        }
+    }
+    match &mut body {
+        Value::Array(items) => items.iter_mut().for_each(strip),
+        other => strip(other),
+    }
+    body
+}
+
 impl Contract {
     /// The Management API document's operations that the tests check.
     fn load() -> Contract {
@@ -166,8 +195,11 @@ impl Contract {
             }
         }
         let Some(schema) = response.pointer("/content/application~1json/schema") else {
+            // Okta answers lifecycle operations with `{}` where the contract has no body
+            // (recorded 2020, 2025 and 2026; docs/emulator.md, "Okta as recorded").
+            let recorded_empty_object = path.contains("/lifecycle/") && got.body == "{}";
             assert!(
-                got.body.is_empty(),
+                got.body.is_empty() || recorded_empty_object,
                 "{method} {path} {status}: a body the contract does not have"
             );
             return;
@@ -185,6 +217,7 @@ impl Contract {
             .build(&document)
             .unwrap_or_else(|e| panic!("{method} {path}: the contract's schema: {e}"));
         let body = got.json();
+        let body = without_recorded_nulls(body);
         let errors: Vec<String> = validator
             .iter_errors(&body)
             .map(|e| format!("{} at {}", e, e.instance_path))

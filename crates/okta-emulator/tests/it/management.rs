@@ -145,8 +145,9 @@ fn apps_api_creates_service_apps_with_the_dpop_setting() {
     let list = get(&w.url("/api/v1/apps"), &h(&auth)).json();
     assert!(list.as_array().unwrap().len() >= 3);
     // Issue 14: Okta deletes only inactive apps (was: an active app was deleted).
+    // 403, as Okta answers (recorded 2025–2026; was 400).
     delete(&w.url(&format!("/api/v1/apps/{id}")), &h(&auth))
-        .expect(400, "Delete application forbidden.");
+        .expect(403, "Delete application forbidden.");
     let deactivated = post_json(
         &w.url(&format!("/api/v1/apps/{id}/lifecycle/deactivate")),
         &json!({}),

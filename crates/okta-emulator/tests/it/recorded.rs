@@ -18,7 +18,56 @@ use crate::{Got, Key, agent, assertion, ath, fixture, proof};
 
 /// Recorded exchanges the emulator answers otherwise on purpose, each decided in
 /// docs/emulator.md with its evidence: (source, why).
-const DECIDED: &[(&str, &str)] = &[];
+const DECIDED: &[(&str, &str)] = &[
+    (
+        "test_applications_it/TestApplicationsResource.test_list_applications_pagination_with_after.yaml#4",
+        "built-in apps: a real org lists its own first-party apps (Okta Admin Console, Okta Dashboard, …); the emulator's org has none",
+    ),
+    (
+        "test_applications_it/TestApplicationsResource.test_list_applications_with_http_info.yaml#1",
+        "built-in apps: a real org lists its own first-party apps (Okta Admin Console, Okta Dashboard, …); the emulator's org has none",
+    ),
+    (
+        "test_applications_it/TestApplicationsResource.test_list_applications_with_query_parameters.yaml#1",
+        "built-in apps: a real org lists its own first-party apps (Okta Admin Console, Okta Dashboard, …); the emulator's org has none",
+    ),
+    (
+        "test_applications_it/TestApplicationsResource.test_list_applications_with_query_parameters.yaml#2",
+        "built-in apps: a real org lists its own first-party apps (Okta Admin Console, Okta Dashboard, …); the emulator's org has none",
+    ),
+    (
+        "test_applications_it/TestApplicationsResource.test_list_applications_with_query_parameters.yaml#7",
+        "built-in apps: a real org lists its own first-party apps (Okta Admin Console, Okta Dashboard, …); the emulator's org has none",
+    ),
+    (
+        "test_applications_it/TestApplicationsResource.test_list_apps.yaml#2",
+        "built-in apps: a real org lists its own first-party apps (Okta Admin Console, Okta Dashboard, …); the emulator's org has none",
+    ),
+    (
+        "test_authenticator_it/TestAuthenticatorResource.test_authenticator_lifecycle.yaml#27",
+        "built-in apps: a real org lists its own first-party apps (Okta Admin Console, Okta Dashboard, …); the emulator's org has none",
+    ),
+    (
+        "test_authenticator_it/TestAuthenticatorResource.test_well_known_app_authenticator_configuration.yaml#0",
+        "built-in apps: a real org lists its own first-party apps (Okta Admin Console, Okta Dashboard, …); the emulator's org has none",
+    ),
+    (
+        "test_authorization_server_clients_it/TestAuthorizationServerClientsResource.test_auth_server_clients_lifecycle.yaml#1",
+        "the recorded org had reached its plan's limit of app instances; the emulator's org has no such limit",
+    ),
+    (
+        "test_groups_it/TestGroupsResource.test_search_group.yaml#1",
+        "the group searched for was made earlier by a 2020 exchange whose request body was not recorded, so the replay could not make it",
+    ),
+    (
+        "test_users_it/TestUsersResource.test_suspend_user.yaml#2",
+        "the suspended user listed was made earlier by a 2020 exchange whose request body was not recorded, so the replay could not make it",
+    ),
+    (
+        "test_users_it/TestUsersResource.test_user_pagination.yaml#3",
+        "the cursor is Okta's, naming a user made earlier by a 2020 exchange whose request body was not recorded, so the replay could not make it; the emulator's cursors are opaque and tamper-evident",
+    ),
+];
 
 /// One recorded exchange, as extracted.
 struct Exchange<'a>(&'a Value);
@@ -47,17 +96,22 @@ struct Replay {
 }
 
 impl Replay {
+    /// `scopes`: those of the recording's token requests; without any, the org has no
+    /// service app (its app listings hold only what the recording makes).
     fn new(scopes: &[&str]) -> Replay {
         let org = Emulator::start(Config::default()).unwrap();
         let key = Key::fixture("rsa2048", Some("replay-key"));
-        let client_id = org
-            .seed_service_app(
+        let client_id = if scopes.is_empty() {
+            String::new()
+        } else {
+            org.seed_service_app(
                 SeedApp::new("replay", vec![key.public.clone()])
                     .dpop(true)
                     .scopes(scopes)
                     .role("SUPER_ADMIN"),
             )
-            .unwrap();
+            .unwrap()
+        };
         Replay {
             org,
             client_id,
@@ -257,6 +311,9 @@ fn compare(
             }
             (None, _) => {}
         },
+        // Null and a value are a difference of state, not of type: Okta's members are nullable
+        // (`lastLogin` before a first sign-in, `activated` for an org's first admin).
+        (Value::Null, _) | (_, Value::Null) => {}
         (o, m) if kind(o) != kind(m) => {
             missing.push(format!("{at}: Okta {}, ours {}", kind(o), kind(m)));
         }
