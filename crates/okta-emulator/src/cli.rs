@@ -121,6 +121,8 @@ pub fn run(args: &Args) -> Result<()> {
         },
         default_login: (args.sign_in != "page").then(|| args.sign_in.clone()),
         device_interval: args.device_interval,
+        // No one reads a running org's events: keep none (a long run's memory stays flat).
+        event_log: 0,
         ..Config::default()
     };
     if let Some(path) = &args.user_password_file {

@@ -172,6 +172,10 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// Bounds on connections, time and threads.
     pub limits: ServerLimits,
+    /// How many of the latest requests [`crate::Emulator::events`] keeps (default 10 000; the
+    /// oldest is forgotten first, so a long run's memory stays flat). 0 keeps none: the
+    /// command line's org, which no one reads events from.
+    pub event_log: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -217,6 +221,7 @@ impl Default for Config {
             state_file: None,
             clock: Arc::new(SystemClock),
             limits: ServerLimits::default(),
+            event_log: 10_000,
         }
     }
 }

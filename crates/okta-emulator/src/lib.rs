@@ -300,9 +300,9 @@ impl Emulator {
             .ok_or_else(|| "the redirect URI's listener did not answer HTTP".to_owned())
     }
 
-    /// Every request so far.
+    /// The requests so far, oldest first: the latest [`Config::event_log`] of them.
     pub fn events(&self) -> Vec<Event> {
-        self.org.state().events.clone()
+        self.org.state().events.iter().cloned().collect()
     }
 
     /// Forgets the events so far.

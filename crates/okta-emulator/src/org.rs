@@ -291,7 +291,8 @@ pub(crate) struct State {
     /// Access and refresh tokens by their `jti` (access) or value (refresh).
     pub(crate) tokens: HashMap<String, Issued>,
     pub(crate) codes: HashMap<String, Code>,
-    pub(crate) events: Vec<Event>,
+    /// The latest requests, at most `Config::event_log` of them.
+    pub(crate) events: std::collections::VecDeque<Event>,
     /// Requests in the current window per bucket: (window start, count).
     pub(crate) windows: HashMap<&'static str, (u64, u32)>,
     /// Users the org keeps whole (created, or seeded and since changed), by index.

@@ -88,5 +88,13 @@ fn log(org: &Org, req: &Req, route: &routes::Route, resp: &Resp) {
         query_had_credentials: routes::query_has_credentials(req),
         time: org.now(),
     };
-    org.state().events.push(event);
+    let keep = org.config.event_log;
+    if keep == 0 {
+        return;
+    }
+    let mut state = org.state();
+    while state.events.len() >= keep {
+        state.events.pop_front();
+    }
+    state.events.push_back(event);
 }

@@ -8,7 +8,7 @@ use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{App, EVERYONE, Org, State};
-use crate::routes::common::{APP_ADMINS, APP_READERS, auth, json_body, safe};
+use crate::routes::common::{APP_ADMINS, APP_READERS, auth, json_body, safe, self_link};
 use crate::users;
 
 /// Whether user `user` may sign in to `app`: assigned to it directly or through one of its
@@ -37,7 +37,7 @@ fn app_user_json(org: &Org, state: &State, app: &str, user: usize, since: u64) -
         .and_then(|u| u["profile"]["login"].as_str().map(str::to_owned))
         .unwrap_or_else(|| users::login(user));
     json!({
-        "id": id, "created": iso(since), "lastUpdated": iso(since),
+        "id": id, "externalId": null, "created": iso(since), "lastUpdated": iso(since),
         "scope": "USER", "status": "ACTIVE", "statusChanged": iso(since), "passwordChanged": null,
         "syncState": "DISABLED", "credentials": {"userName": login}, "profile": {},
         "_links": {
@@ -71,7 +71,7 @@ pub(crate) fn list_users(org: &Org, req: &Req, app: &str) -> Resp {
         .filter(|(u, _)| !state.deleted_users.contains(u))
         .map(|(u, since)| app_user_json(org, &state, app, *u, *since))
         .collect();
-    Resp::json(200, &Value::Array(all))
+    Resp::json(200, &Value::Array(all)).with_header("link", self_link(org, req))
 }
 
 /// `POST /api/v1/apps/{appId}/users` with `{"id": userId, "scope": "USER", …}`: 200 with the
@@ -146,7 +146,7 @@ pub(crate) fn list_groups(org: &Org, req: &Req, app: &str) -> Resp {
         .iter()
         .map(|(g, since)| app_group_json(org, app, g, *since))
         .collect();
-    Resp::json(200, &Value::Array(all))
+    Resp::json(200, &Value::Array(all)).with_header("link", self_link(org, req))
 }
 
 /// `PUT /api/v1/apps/{appId}/groups/{groupId}` (the body, `{"priority": …}`, may be empty).

@@ -21,7 +21,24 @@ fn okta_safe(s: &str) -> String {
         .collect()
 }
 
+/// `GET /.well-known/okta-organization`: what tools read to tell an Identity Engine org
+/// (`"pipeline": "idx"`, which the emulator's org is) from a Classic one (`"v1"`).
+fn organization(org: &Org) -> Resp {
+    Resp::json(
+        200,
+        &json!({
+            "id": crate::org::ORG_ID,
+            "pipeline": "idx",
+            "_links": {"organization": {"href": org.base}},
+            "settings": {"analyticsCollectionEnabled": false, "bugReportingEnabled": true, "omEnabled": false}
+        }),
+    )
+}
+
 pub(crate) fn document(org: &Org, doc: &str, server: Option<&str>) -> Resp {
+    if doc == "okta-organization" && server.is_none() {
+        return organization(org);
+    }
     if !matches!(doc, "openid-configuration" | "oauth-authorization-server") {
         return errors::not_found("(Resource)");
     }
@@ -61,6 +78,8 @@ pub(crate) fn document(org: &Org, doc: &str, server: Option<&str>) -> Resp {
         "claims_supported": ["iss", "sub", "aud", "iat", "exp", "nonce", "auth_time", "email", "name"],
         "code_challenge_methods_supported": ["S256"],
         "request_parameter_supported": true,
+        "frontchannel_logout_supported": true,
+        "frontchannel_logout_session_supported": true,
         "request_object_signing_alg_values_supported": algs.clone(),
         "dpop_signing_alg_values_supported": algs,
     });

@@ -109,7 +109,8 @@ struct Contract {
 
 /// Members the contract types as a string or object that Okta answers `null` (recorded 2020–2026;
 /// docs/emulator.md, "Okta as recorded"): the recordings are the newer witness.
-const RECORDED_NULLABLE: [&str; 4] = [
+const RECORDED_NULLABLE: [&str; 5] = [
+    "/externalId",
     "/accessibility/errorRedirectUrl",
     "/accessibility/loginRedirectUrl",
     "/universalLogout",

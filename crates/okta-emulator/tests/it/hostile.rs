@@ -351,3 +351,44 @@ fn a_thousand_idle_connections_cost_little_and_the_org_keeps_answering() {
     assert!(org.alive());
     drop(idle);
 }
+
+/// Issue 28: every request appended an event that the command line's org never read or cleared
+/// (about 423 bytes a request, 0.4 GB a million). The org a person runs keeps none: its
+/// resident size after 20 000 more requests stays where it was.
+#[test]
+fn a_long_run_keeps_no_request_log() {
+    let p = Process::start(&["--users", "1"]);
+    let agent = crate::agent();
+    let url = format!("{}/oauth2/v1/keys", p.url());
+    let burst = |n: usize| {
+        for _ in 0..n {
+            let got = crate::collect(agent.get(&url).call());
+            assert_eq!(got.status, 200);
+        }
+    };
+    // Warm up: the allocator's arenas and the connection are in place before measuring.
+    burst(2_000);
+    let before = p.status_kb("VmRSS");
+    burst(20_000);
+    let after = p.status_kb("VmRSS");
+    // Unbounded, 20 000 events held several megabytes; bounded, nothing is kept.
+    assert!(
+        after < before + 2_048,
+        "resident size grew from {before} kB to {after} kB over 20 000 requests"
+    );
+}
+
+/// A library org keeps the latest `Config::event_log` requests, oldest forgotten first.
+#[test]
+fn the_event_log_keeps_the_latest_requests() {
+    let mut config = okta_emulator::Config::default();
+    config.event_log = 100;
+    let org = okta_emulator::Emulator::start(config).unwrap();
+    for i in 0..250 {
+        crate::get(&format!("{}/api/v1/nothing-{i}", org.url()), &[]);
+    }
+    let events = org.events();
+    assert_eq!(events.len(), 100);
+    assert_eq!(events[0].path, "/api/v1/nothing-150");
+    assert_eq!(events[99].path, "/api/v1/nothing-249");
+}
