@@ -40,6 +40,8 @@ pub(crate) fn run() -> Result<()> {
     // The committed extract of Okta's OpenAPI documents against the documents themselves (where
     // ../shared is beside the repository), and the scope catalogs against the extract.
     step(&mut times, "contract", || crate::contract::run(true))?;
+    // The exchanges of real Okta traffic the replay sends, against the recordings themselves.
+    step(&mut times, "recorded", || crate::recorded::run(true))?;
     step(&mut times, "test", || {
         crate::run(
             cargo()
@@ -50,6 +52,22 @@ pub(crate) fn run() -> Result<()> {
     // `login` in headless Chromium through WebDriver: ignored by a plain `cargo test` (it needs
     // Debian's chromium and chromium-driver, which .ci/run installs), run here.
     step(&mut times, "browser", || ignored_cli_tests("browser"))?;
+    // Real Okta traffic replayed against the emulator (a test of the step before), shown: "N of
+    // M recorded exchanges match".
+    step(&mut times, "replay", || {
+        crate::run(cargo().args([
+            "test",
+            "-p",
+            "okta-emulator",
+            "--test",
+            "it",
+            "--locked",
+            "recorded::the_emulator_answers_as_okta_did",
+            "--",
+            "--exact",
+            "--nocapture",
+        ]))
+    })?;
     // A fleet sharing one token through Debian's redis-server (which .ci/run installs), each
     // test starting its own on a free loopback port: ignored by a plain `cargo test`, run here.
     step(&mut times, "redis", || ignored_cli_tests("fleet"))?;
