@@ -49,7 +49,7 @@ const HAND_MADE: [&str; 3] = [
 
 /// The operations the emulator serves: method, path template (`{…}` an id made earlier), and
 /// whether the request needs a body (a recording without one cannot be sent again).
-const OPERATIONS: &[(&str, &str, bool)] = &[
+const OPERATIONS: &[Operation] = &[
     ("GET", "/.well-known/openid-configuration", false),
     ("GET", "/.well-known/oauth-authorization-server", false),
     ("GET", "/.well-known/okta-organization", false),
@@ -155,10 +155,10 @@ const OPERATIONS: &[(&str, &str, bool)] = &[
 ];
 
 /// The operation a recorded request belongs to, and the ids its path names.
-fn operation(
-    method: &str,
-    path: &str,
-) -> Option<(&'static (&'static str, &'static str, bool), Vec<String>)> {
+/// One operation: method, path template, whether the request needs a body.
+type Operation = (&'static str, &'static str, bool);
+
+fn operation(method: &str, path: &str) -> Option<(&'static Operation, Vec<String>)> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     OPERATIONS.iter().find_map(|op| {
         if op.0 != method {
@@ -383,10 +383,10 @@ fn leave_out(
     if r.auth == "bearer" {
         return Some("a Bearer call (the replay's service app is DPoP-bound)".into());
     }
-    if let Some(id) = ids.iter().find(|id| !known.contains(*id)) {
-        if r.status != 404 {
-            return Some(format!("names {id}, which no kept exchange made"));
-        }
+    if let Some(id) = ids.iter().find(|id| !known.contains(*id))
+        && r.status != 404
+    {
+        return Some(format!("names {id}, which no kept exchange made"));
     }
     None
 }

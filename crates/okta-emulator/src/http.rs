@@ -115,6 +115,17 @@ impl Resp {
         r
     }
 
+    /// A JSON answer already serialized.
+    pub(crate) fn json_bytes(status: u16, body: Vec<u8>) -> Resp {
+        let mut r = Resp::empty(status);
+        r.body = Body::Bytes(body);
+        r.headers.push((
+            "Content-Type".to_owned(),
+            "application/json;charset=UTF-8".to_owned(),
+        ));
+        r
+    }
+
     pub(crate) fn with_header(mut self, name: &str, value: impl Into<String>) -> Resp {
         self.headers.push((name.to_owned(), value.into()));
         self

@@ -305,6 +305,20 @@ impl Emulator {
         self.org.state().events.iter().cloned().collect()
     }
 
+    /// The body of `GET /api/v1/users?limit=LIMIT` from user index `start`, written by the
+    /// listing's direct writer, or (`via_values`) built as `serde_json::Value`s first as pages
+    /// were before. For the emulator's benchmark and the test that holds the two equal; not a
+    /// stable API.
+    #[doc(hidden)]
+    pub fn users_page_body(&self, start: usize, limit: usize, via_values: bool) -> Vec<u8> {
+        let writer = if via_values {
+            routes::Writer::Values
+        } else {
+            routes::Writer::Direct
+        };
+        routes::page_bytes(&self.org, start, limit, writer)
+    }
+
     /// Forgets the events so far.
     pub fn clear_events(&self) {
         self.org.state().events.clear();

@@ -245,14 +245,20 @@ pub(crate) fn open_position(org: &Org, cursor: &str) -> Option<usize> {
     ok.then_some(i)
 }
 
-/// The User object of Okta's Users API.
-pub(crate) fn user(org: &Org, i: usize) -> Value {
+/// The facts seeded user `i` is made of.
+struct Seeded {
+    first: &'static str,
+    last: &'static str,
+    created: u64,
+    status: &'static str,
+}
+
+fn seeded(i: usize) -> Seeded {
     let (first, last) = if i == 0 {
         ("Ada", "Admin")
     } else {
         (FIRST[i % FIRST.len()], LAST[(i / FIRST.len()) % LAST.len()])
     };
-    let created = 1_650_000_000 + (i as u64 % 10_000) * 3600;
     let status = match i % 50 {
         7 => "STAGED",
         13 => "PROVISIONED",
@@ -260,6 +266,112 @@ pub(crate) fn user(org: &Org, i: usize) -> Value {
         41 => "SUSPENDED",
         _ => "ACTIVE",
     };
+    Seeded {
+        first,
+        last,
+        created: 1_650_000_000 + (i as u64 % 10_000) * 3600,
+        status,
+    }
+}
+
+/// Whether a listing writes user `i` with [`write_seeded`]: a seeded user the org has not
+/// changed (nor deleted).
+pub(crate) fn is_pristine(org: &Org, state: &State, i: usize) -> bool {
+    i < org.config.users.count && !state.users.contains_key(&i) && !state.deleted_users.contains(&i)
+}
+
+/// A JSON string, escaped as serde_json escapes it.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            '\u{8}' => out.extend_from_slice(b"\\b"),
+            '\u{c}' => out.extend_from_slice(b"\\f"),
+            c if u32::from(c) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", u32::from(c)).as_bytes());
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+/// Seeded user `i` as JSON, written straight into `out`: byte for byte what serializing
+/// [`user`] writes (a test holds them equal), without building it (a listing's page of 200 is
+/// most of what a large org's emulator does).
+pub(crate) fn write_seeded(org: &Org, i: usize, out: &mut Vec<u8>) {
+    let s = seeded(i);
+    let id = id(org, i);
+    let login = login(i);
+    let activated = s.status == "ACTIVE" && i != 0;
+    let key = |out: &mut Vec<u8>, k: &str| {
+        out.push(b',');
+        push_str(out, k);
+        out.push(b':');
+    };
+    out.extend_from_slice(b"{\"id\":");
+    push_str(out, &id);
+    key(out, "status");
+    push_str(out, s.status);
+    key(out, "created");
+    push_str(out, &iso(s.created));
+    key(out, "activated");
+    if activated {
+        push_str(out, &iso(s.created + 60));
+    } else {
+        out.extend_from_slice(b"null");
+    }
+    key(out, "statusChanged");
+    push_str(out, &iso(s.created + 60));
+    key(out, "lastLogin");
+    if i.is_multiple_of(3) {
+        push_str(out, &iso(s.created + 86_400));
+    } else {
+        out.extend_from_slice(b"null");
+    }
+    key(out, "lastUpdated");
+    push_str(out, &iso(s.created + 120));
+    key(out, "passwordChanged");
+    push_str(out, &iso(s.created + 90));
+    key(out, "type");
+    out.extend_from_slice(b"{\"id\":");
+    push_str(out, USER_TYPE);
+    out.extend_from_slice(b"},\"profile\":{\"firstName\":");
+    push_str(out, s.first);
+    key(out, "lastName");
+    push_str(out, s.last);
+    out.extend_from_slice(b",\"mobilePhone\":null,\"secondEmail\":null,\"login\":");
+    push_str(out, &login);
+    key(out, "email");
+    push_str(out, &login);
+    out.extend_from_slice(b"},\"credentials\":{\"password\":{},\"emails\":[{\"value\":");
+    push_str(out, &login);
+    out.extend_from_slice(
+        b",\"status\":\"VERIFIED\",\"type\":\"PRIMARY\"}],\"provider\":{\"type\":\"OKTA\",\"name\":\"OKTA\"}}",
+    );
+    key(out, "realmId");
+    push_str(out, REALM);
+    out.extend_from_slice(b",\"_links\":{\"self\":{\"href\":");
+    push_str(out, &format!("{}/api/v1/users/{id}", org.base));
+    out.extend_from_slice(b"}}}");
+}
+
+/// The User object of Okta's Users API.
+pub(crate) fn user(org: &Org, i: usize) -> Value {
+    let Seeded {
+        first,
+        last,
+        created,
+        status,
+    } = seeded(i);
     let id = id(org, i);
     // The org's first admin was made with the org, never activated (Okta's orgs list theirs with
     // `activated: null`), and has signed in.

@@ -32,6 +32,7 @@ mod signin;
 mod token;
 mod user_roles;
 mod users;
+pub(crate) use users::{Writer, page_bytes};
 
 /// A classified request path.
 #[derive(Debug, Clone)]

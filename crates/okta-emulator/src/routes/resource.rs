@@ -490,29 +490,6 @@ pub(crate) fn contract_scopes(method: &str, path: &str) -> Option<Vec<&'static s
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::contract_scopes;
-
-    #[test]
-    fn the_contract_gives_each_operation_its_scopes() {
-        assert_eq!(
-            contract_scopes("GET", "/api/v1/users/00u1"),
-            Some(vec!["okta.users.read"])
-        );
-        assert_eq!(
-            contract_scopes("put", "/api/v1/apps/0oa1/groups/00g1"),
-            Some(vec!["okta.apps.manage"])
-        );
-        // An operation that needs two scopes needs both.
-        assert_eq!(
-            contract_scopes("GET", "/api/v1/apps/0oa1/group-push/mappings"),
-            Some(vec!["okta.apps.read", "okta.groups.read"])
-        );
-        assert_eq!(contract_scopes("GET", "/api/v1/not-a-thing"), None);
-    }
-}
-
 /// The API path a resource of a resource set stands for: a path as it is; an Okta Resource Name
 /// (`orn:okta:directory:{org}:groups:{id}`, `…:groups:{id}:contained_resources`, `…:users`,
 /// `orn:okta:idp:{org}:apps[:{name}:{id}]`) as the path of what it names; `None` for an ORN this
@@ -535,4 +512,59 @@ pub(crate) fn orn_path(resource: &str) -> Option<String> {
         _ => return None,
     };
     Some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{contract_scopes, orn_path};
+
+    /// The ORN forms of Okta's Resource Sets API reference, as the paths they name.
+    #[test]
+    fn okta_resource_names_stand_for_their_paths() {
+        let o = "orn:okta:directory:00o1";
+        assert_eq!(
+            orn_path(&format!("{o}:users")).as_deref(),
+            Some("/api/v1/users")
+        );
+        assert_eq!(
+            orn_path(&format!("{o}:groups:00g1")).as_deref(),
+            Some("/api/v1/groups/00g1")
+        );
+        assert_eq!(
+            orn_path(&format!("{o}:groups:00g1:contained_resources")).as_deref(),
+            Some("/api/v1/groups/00g1/users")
+        );
+        assert_eq!(
+            orn_path("orn:okta:idp:00o1:apps:oidc_client:0oa1").as_deref(),
+            Some("/api/v1/apps/0oa1")
+        );
+        assert_eq!(
+            orn_path("orn:okta:idp:00o1:apps").as_deref(),
+            Some("/api/v1/apps")
+        );
+        assert_eq!(
+            orn_path("/api/v1/groups/00g1").as_deref(),
+            Some("/api/v1/groups/00g1")
+        );
+        // An ORN of something the org does not serve permits nothing.
+        assert_eq!(orn_path("orn:okta:workflow:00o1:flows:1"), None);
+    }
+
+    #[test]
+    fn the_contract_gives_each_operation_its_scopes() {
+        assert_eq!(
+            contract_scopes("GET", "/api/v1/users/00u1"),
+            Some(vec!["okta.users.read"])
+        );
+        assert_eq!(
+            contract_scopes("put", "/api/v1/apps/0oa1/groups/00g1"),
+            Some(vec!["okta.apps.manage"])
+        );
+        // An operation that needs two scopes needs both.
+        assert_eq!(
+            contract_scopes("GET", "/api/v1/apps/0oa1/group-push/mappings"),
+            Some(vec!["okta.apps.read", "okta.groups.read"])
+        );
+        assert_eq!(contract_scopes("GET", "/api/v1/not-a-thing"), None);
+    }
 }

@@ -123,10 +123,10 @@ fn without_recorded_nulls(mut body: Value) -> Value {
     fn strip(v: &mut Value) {
         for member in RECORDED_NULLABLE {
             let (parent, name) = member.rsplit_once('/').unwrap_or(("", member));
-            if let Some(obj) = v.pointer_mut(parent).and_then(Value::as_object_mut) {
-                if obj.get(name).is_some_and(Value::is_null) {
-                    obj.remove(name);
-                }
+            if let Some(obj) = v.pointer_mut(parent).and_then(Value::as_object_mut)
+                && obj.get(name).is_some_and(Value::is_null)
+            {
+                obj.remove(name);
             }
         }
     }

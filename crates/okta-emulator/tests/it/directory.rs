@@ -679,3 +679,50 @@ fn the_state_file_keeps_users_groups_and_secrets() {
     drop(org);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 28: listings are written straight as bytes for the seeded users the org has not
+/// changed. Whatever the org holds (users changed, created, deactivated, deleted), every page is
+/// byte for byte the page of `serde_json::Value`s it was made of before, and what the API sends.
+#[test]
+fn listing_pages_written_directly_are_the_pages_of_values() {
+    let mut config = okta_emulator::Config::default();
+    config.users = okta_emulator::SeedUsers { count: 450 };
+    let w = World::with(config, "p256", false);
+    let h = [("Authorization", w.ssws())];
+    let h: Vec<(&str, &str)> = h.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    // A seeded user changed, one deactivated, one deleted for good, and a new one.
+    let changed = get(&w.url("/api/v1/users/user5@example.com"), &h).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let got = post_json(
+        &w.url(&format!("/api/v1/users/{changed}")),
+        &json!({"profile": {"nickName": "Quote \" and \\ and é"}}),
+        &h,
+    );
+    assert_eq!(got.status, 200, "{}", got.body);
+    for login in [
+        "user9@example.com",
+        "user12@example.com",
+        "user12@example.com",
+    ] {
+        let got = delete(&w.url(&format!("/api/v1/users/{login}")), &h);
+        assert_eq!(got.status, 204, "{}", got.body);
+    }
+    let got = post_json(&w.url("/api/v1/users?activate=false"), &ada(), &h);
+    assert_eq!(got.status, 200, "{}", got.body);
+    for (start, limit) in [(0, 200), (1, 7), (200, 200), (400, 200), (449, 3)] {
+        let direct = w.org.users_page_body(start, limit, false);
+        let values = w.org.users_page_body(start, limit, true);
+        assert_eq!(
+            String::from_utf8(direct).unwrap(),
+            String::from_utf8(values).unwrap(),
+            "page from {start}, {limit} users"
+        );
+    }
+    let first = get(&w.url("/api/v1/users?limit=200"), &h);
+    assert_eq!(
+        first.body.as_bytes(),
+        w.org.users_page_body(0, 200, true).as_slice()
+    );
+}

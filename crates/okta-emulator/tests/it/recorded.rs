@@ -362,10 +362,10 @@ fn differences(x: &Exchange, got: &Got, extras: &mut Vec<String>) -> Vec<String>
         ));
     }
     let ours: Option<Value> = serde_json::from_str(&got.body).ok();
-    if let (Some(shape), Some(mine)) = (x.0.get("shape").filter(|s| !s.is_null()), &ours) {
-        if status == u64::from(got.status) {
-            compare("$", shape, mine, &mut out, extras);
-        }
+    if let (Some(shape), Some(mine)) = (x.0.get("shape").filter(|s| !s.is_null()), &ours)
+        && status == u64::from(got.status)
+    {
+        compare("$", shape, mine, &mut out, extras);
     }
     let okta_rels: BTreeSet<String> = x.0["link"]
         .as_array()
