@@ -9,7 +9,7 @@ use crate::routes;
 /// The full pipeline for one request.
 pub(crate) fn handle(org: &Org, req: &Req) -> Resp {
     let route = routes::classify(&req.path);
-    let resp = match rate_limit(org, route.bucket) {
+    let resp = match rate_limit(org, &route) {
         Err(limited) => limited,
         Ok(headers) => {
             let resp = match org.faults.before(req, &route, org) {
@@ -41,8 +41,12 @@ pub(crate) fn handle(org: &Org, req: &Req) -> Resp {
     resp
 }
 
-/// Counts the request in its bucket's 60-second window; `Err` is Okta's 429.
-fn rate_limit(org: &Org, bucket: &'static str) -> Result<Vec<(String, String)>, Resp> {
+/// Counts the request in its endpoint's 60-second window; `Err` is Okta's 429. Each endpoint
+/// family (users, apps, groups, grants, the token endpoint, …) has its own window, as Okta's
+/// per-endpoint buckets do (a burst of user listings leaves app calls alone), with the limit of
+/// its kind (`Config::rate_limits`).
+fn rate_limit(org: &Org, route: &routes::Route) -> Result<Vec<(String, String)>, Resp> {
+    let bucket = route.bucket;
     let limit = match bucket {
         "oauth" => org.config.rate_limits.oauth,
         "users" => org.config.rate_limits.users,
@@ -51,7 +55,7 @@ fn rate_limit(org: &Org, bucket: &'static str) -> Result<Vec<(String, String)>, 
     };
     let now = org.now();
     let mut state = org.state();
-    let window = state.windows.entry(bucket).or_insert((now, 0));
+    let window = state.windows.entry(route.name).or_insert((now, 0));
     if now >= window.0 + 60 {
         *window = (now, 0);
     }

@@ -317,3 +317,30 @@ fn the_event_log_records_outcomes_and_no_secrets() {
     }
     assert!(events.iter().all(|e| e.request_id.len() == 20));
 }
+
+/// Each endpoint family has its own window, as Okta's per-endpoint buckets do: listing groups
+/// until 429 leaves the apps API alone (before issue 28, one management window covered both).
+#[test]
+fn each_endpoint_family_has_its_own_rate_limit_window() {
+    let config = {
+        let mut config = okta_emulator::Config::default();
+        config.rate_limits = okta_emulator::RateLimits {
+            oauth: 100,
+            users: 100,
+            management: 2,
+        };
+        config
+    };
+    let w = World::with(config, "p256", false);
+    let ssws = w.ssws();
+    let h = [("Authorization", ssws.as_str())];
+    let groups = || crate::get(&w.url("/api/v1/groups"), &h);
+    assert_eq!(groups().status, 200);
+    assert_eq!(groups().status, 200);
+    let refused = groups();
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.json()["errorCode"], "E0000047");
+    let apps = crate::get(&w.url("/api/v1/apps"), &h);
+    assert_eq!(apps.status, 200, "{}", apps.body);
+    assert_eq!(apps.header("x-rate-limit-remaining"), Some("1"));
+}
