@@ -533,6 +533,19 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
     eprintln!("written to {}", doc_path.display());
     if all {
         run(crate::cargo().args(["bench", "--workspace", "--locked"]))?;
+    } else {
+        // The emulator's own time for a 200-user page, before (serde_json::Value) and after
+        // (the direct writer), paired in one run.
+        run(crate::cargo().args([
+            "bench",
+            "-p",
+            "okta-emulator",
+            "--bench",
+            "emulator",
+            "--locked",
+            "--",
+            "pages",
+        ]))?;
     }
     Ok(())
 }
