@@ -235,12 +235,13 @@ fn new_app(
 /// The members of `settings.oauthClient` kept and answered as sent: URIs must be strings (or
 /// null), lists of URIs lists of strings.
 fn kept_settings(settings: &Map<String, Value>) -> Result<Map<String, Value>, Resp> {
-    const URIS: [&str; 5] = [
+    const URIS: [&str; 6] = [
         "client_uri",
         "logo_uri",
         "policy_uri",
         "tos_uri",
         "initiate_login_uri",
+        "frontchannel_logout_uri",
     ];
     let mut kept = Map::new();
     for name in URIS {
@@ -254,6 +255,23 @@ fn kept_settings(settings: &Map<String, Value>) -> Result<Map<String, Value>, Re
                     400,
                     "invalid_client_metadata",
                     &format!("{name}: The value must be a URI."),
+                ));
+            }
+        }
+    }
+    // Single logout (`participate_slo`, `frontchannel_logout_session_required`): flags kept as
+    // sent; the emulator has no sessions to end.
+    for name in ["participate_slo", "frontchannel_logout_session_required"] {
+        match settings.get(name) {
+            None => {}
+            Some(v @ Value::Bool(_)) => {
+                kept.insert(name.to_owned(), v.clone());
+            }
+            Some(_) => {
+                return Err(errors::oauth(
+                    400,
+                    "invalid_client_metadata",
+                    &format!("{name}: The value must be a boolean."),
                 ));
             }
         }

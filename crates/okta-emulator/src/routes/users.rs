@@ -381,6 +381,16 @@ fn body_profile(body: &Map<String, Value>) -> Result<Map<String, Value>, Resp> {
     }
 }
 
+/// `credentials.recovery_question.question` of a request body, when it has one.
+fn recovery_question(body: &Map<String, Value>) -> Option<String> {
+    body.get("credentials")?
+        .get("recovery_question")?
+        .get("question")?
+        .as_str()
+        .filter(|q| !q.trim().is_empty())
+        .map(str::to_owned)
+}
+
 fn has_password(body: &Map<String, Value>) -> bool {
     body.get("credentials")
         .and_then(|c| c.get("password"))
@@ -421,6 +431,10 @@ pub(crate) fn create(org: &Org, req: &Req) -> Resp {
     let mut credentials = json!({"provider": {"type": "OKTA", "name": "OKTA"}});
     if password {
         credentials["password"] = json!({});
+    }
+    // The question is answered back (never the answer), as Okta's recordings show.
+    if let Some(question) = recovery_question(&body) {
+        credentials["recovery_question"] = json!({"question": question});
     }
     let user = json!({
         "id": users::id(org, i),
@@ -495,6 +509,9 @@ pub(crate) fn update(org: &Org, req: &Req, id: &str, replace: bool) -> Resp {
     if password {
         user["credentials"]["password"] = json!({});
         user["passwordChanged"] = json!(iso(now));
+    }
+    if let Some(question) = recovery_question(&body) {
+        user["credentials"]["recovery_question"] = json!({"question": question});
     }
     match users::full(org, &state, i) {
         Some(user) => Resp::json(200, &user),

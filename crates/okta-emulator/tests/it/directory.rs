@@ -726,3 +726,95 @@ fn listing_pages_written_directly_are_the_pages_of_values() {
         w.org.users_page_body(0, 200, true).as_slice()
     );
 }
+
+/// Issue 28: a user as Okta answers one (recorded 2025–2026): `credentials.emails` from the
+/// profile's email, `realmId`, the base profile's `mobilePhone` and `secondEmail` as `null`,
+/// `statusChanged` from creation, the recovery question (never its answer), and the links of
+/// what the status allows; a listing carries `self` alone.
+#[test]
+fn users_have_oktas_members_and_their_statuss_links() {
+    let w = World::new(false);
+    let h = [("Authorization", w.ssws())];
+    let h: Vec<(&str, &str)> = h.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let body = json!({
+        "profile": {"firstName": "Rec", "lastName": "Orded", "email": "rec@example.com", "login": "rec@example.com"},
+        "credentials": {"password": {"value": "Rec0rded-Passw0rd"},
+                        "recovery_question": {"question": "Favourite colour?", "answer": "teal blue"}}
+    });
+    let staged = post_json(&w.url("/api/v1/users?activate=false"), &body, &h);
+    assert_eq!(staged.status, 200, "{}", staged.body);
+    assert!(!staged.body.contains("teal blue"));
+    let staged = staged.json();
+    assert_eq!(
+        staged["credentials"]["emails"],
+        json!([{"value": "rec@example.com", "status": "VERIFIED", "type": "PRIMARY"}])
+    );
+    assert_eq!(
+        staged["credentials"]["recovery_question"],
+        json!({"question": "Favourite colour?"})
+    );
+    assert!(staged["realmId"].is_string());
+    assert!(staged["profile"]["mobilePhone"].is_null());
+    assert!(staged["profile"]["secondEmail"].is_null());
+    assert!(staged["statusChanged"].is_string());
+    let mut links: Vec<&str> = staged["_links"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    links.sort_unstable();
+    assert_eq!(
+        links,
+        ["activate", "resetFactors", "schema", "self", "type"]
+    );
+    let id = staged["id"].as_str().unwrap();
+    let on = post_json(
+        &w.url(&format!("/api/v1/users/{id}/lifecycle/activate")),
+        &json!({}),
+        &h,
+    );
+    assert_eq!(on.status, 200, "{}", on.body);
+    let active = get(&w.url(&format!("/api/v1/users/{id}")), &h).json();
+    let mut links: Vec<&str> = active["_links"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    links.sort_unstable();
+    assert_eq!(
+        links,
+        [
+            "changePassword",
+            "changeRecoveryQuestion",
+            "deactivate",
+            "expirePassword",
+            "forgotPassword",
+            "resetFactors",
+            "resetPassword",
+            "schema",
+            "self",
+            "suspend",
+            "type"
+        ]
+    );
+    assert_eq!(
+        active["_links"]["suspend"]["href"],
+        format!("{}/api/v1/users/{id}/lifecycle/suspend", w.org.url())
+    );
+    assert_eq!(active["_links"]["suspend"]["method"], "POST");
+    let listed = get(
+        &w.url("/api/v1/users?search=profile.login%20eq%20%22rec%40example.com%22"),
+        &h,
+    )
+    .json();
+    assert_eq!(
+        listed[0]["_links"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["self"]
+    );
+}

@@ -80,3 +80,21 @@ fn keys_are_published_with_a_cache_header_and_rotate() {
         serde_json::from_slice(&crate::unb64(token.split('.').next().unwrap())).unwrap();
     assert_eq!(header["kid"], after[0]["kid"]);
 }
+
+/// Issue 28: `/.well-known/okta-organization`, which tools read to tell an Identity Engine org
+/// (`"pipeline": "idx"`) from a Classic one, is served; the discovery documents carry Okta's
+/// front-channel logout members and name no endpoint the emulator does not serve.
+#[test]
+fn the_organization_document_and_discovery_members() {
+    let w = World::new(false);
+    let got = get(&w.url("/.well-known/okta-organization"), &[]);
+    assert_eq!(got.status, 200, "{}", got.body);
+    let org = got.json();
+    assert_eq!(org["pipeline"], "idx");
+    assert!(org["id"].as_str().unwrap().starts_with("00o"));
+    assert_eq!(org["_links"]["organization"]["href"], w.org.url());
+    let d = get(&w.url("/.well-known/openid-configuration"), &[]).json();
+    assert_eq!(d["frontchannel_logout_supported"], true);
+    assert_eq!(d["frontchannel_logout_session_supported"], true);
+    assert!(d.get("pushed_authorization_request_endpoint").is_none());
+}

@@ -505,3 +505,173 @@ fn a_seeded_app_with_a_misspelt_role_or_scope_is_refused() {
         )
         .unwrap();
 }
+
+/// Issue 28: an app as Okta answers it (the members of Okta's 2025–2026 recordings), the same on
+/// create, read and list; what a caller sends of `client_uri`, `logo_uri`,
+/// `post_logout_redirect_uris`, `participate_slo` and `pkce_required` comes back as sent.
+#[test]
+fn apps_have_oktas_members_and_keep_what_was_sent() {
+    let w = World::new(false);
+    let auth = ssws(&w);
+    let body = json!({
+        "label": "Recorded web app",
+        "name": "oidc_client",
+        "signOnMode": "OPENID_CONNECT",
+        "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic", "pkce_required": true}},
+        "settings": {"oauthClient": {
+            "application_type": "web",
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "redirect_uris": ["https://example.com/callback"],
+            "post_logout_redirect_uris": ["https://example.com/bye"],
+            "client_uri": "https://example.com",
+            "logo_uri": "https://example.com/logo.png",
+            "participate_slo": false
+        }}
+    });
+    let created = post_json(&w.url("/api/v1/apps"), &body, &h(&auth));
+    assert_eq!(created.status, 200, "{}", created.body);
+    let created = created.json();
+    let id = created["id"].as_str().unwrap();
+    let read = get(&w.url(&format!("/api/v1/apps/{id}")), &h(&auth)).json();
+    let listed = get(&w.url("/api/v1/apps"), &h(&auth)).json();
+    let listed = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()
+        .clone();
+    for app in [&created, &read, &listed] {
+        let oauth = &app["settings"]["oauthClient"];
+        assert_eq!(oauth["client_uri"], "https://example.com");
+        assert_eq!(oauth["logo_uri"], "https://example.com/logo.png");
+        assert_eq!(
+            oauth["post_logout_redirect_uris"],
+            json!(["https://example.com/bye"])
+        );
+        assert_eq!(oauth["participate_slo"], false);
+        assert_eq!(oauth["refresh_token"], json!({"rotation_type": "STATIC"}));
+        assert_eq!(oauth["wildcard_redirect"], "DISABLED");
+        assert_eq!(app["credentials"]["oauthClient"]["pkce_required"], true);
+        assert_eq!(
+            app["credentials"]["userNameTemplate"],
+            json!({"template": "${source.login}", "type": "BUILT_IN"})
+        );
+        assert!(
+            app["orn"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!(":apps:oidc_client:{id}"))
+        );
+        assert_eq!(
+            app["visibility"]["appLinks"],
+            json!({"oidc_client_link": true})
+        );
+        assert_eq!(app["features"], json!([]));
+        assert!(app["universalLogout"].is_null());
+        assert!(
+            app["_links"]["deactivate"]["href"]
+                .as_str()
+                .unwrap()
+                .ends_with("/lifecycle/deactivate")
+        );
+        assert_eq!(app["_links"]["clientCredentials"][0]["name"], "secrets");
+    }
+    // Without them: a browser app requires PKCE by default, the URIs are null.
+    let spa = post_json(
+        &w.url("/api/v1/apps"),
+        &json!({"label": "spa", "signOnMode": "OPENID_CONNECT", "settings": {"oauthClient": {
+            "application_type": "browser", "redirect_uris": ["https://example.com/cb"]}}}),
+        &h(&auth),
+    )
+    .json();
+    assert_eq!(spa["credentials"]["oauthClient"]["pkce_required"], true);
+    assert!(spa["settings"]["oauthClient"]["client_uri"].is_null());
+    // A URI that is not a string is refused.
+    let bad = post_json(
+        &w.url("/api/v1/apps"),
+        &json!({"label": "bad", "signOnMode": "OPENID_CONNECT", "settings": {"oauthClient": {
+            "application_type": "browser", "redirect_uris": ["https://example.com/cb"], "logo_uri": 7}}}),
+        &h(&auth),
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    // Deactivating answers `200 {}`, as Okta does.
+    let off = post_json(
+        &w.url(&format!("/api/v1/apps/{id}/lifecycle/deactivate")),
+        &json!({}),
+        &h(&auth),
+    );
+    assert_eq!((off.status, off.body.as_str()), (200, "{}"));
+    let read = get(&w.url(&format!("/api/v1/apps/{id}")), &h(&auth)).json();
+    assert!(read["_links"]["activate"].is_object());
+    assert!(read["_links"].get("deactivate").is_none());
+}
+
+/// Issue 28: the app listing pages as Okta's does (`limit`, `after` = the last app's id, `Link`
+/// `self` and `next`), filters by `status` and searches by `q`; a cursor that names no app is
+/// 400 E0000029 and a malformed `expand` 400 E0000001, as recorded (2025).
+#[test]
+fn the_app_listing_pages_filters_and_searches() {
+    let w = World::new(false);
+    let auth = ssws(&w);
+    let mut ids = Vec::new();
+    for label in ["Alpha one", "Alpha two", "Beta"] {
+        let got = post_json(
+            &w.url("/api/v1/apps"),
+            &json!({"label": label, "signOnMode": "OPENID_CONNECT", "settings": {"oauthClient": {
+                "application_type": "browser", "redirect_uris": ["https://example.com/cb"]}}}),
+            &h(&auth),
+        );
+        assert_eq!(got.status, 200, "{}", got.body);
+        ids.push(got.json()["id"].as_str().unwrap().to_owned());
+    }
+    let page = get(&w.url("/api/v1/apps?limit=2"), &h(&auth));
+    assert_eq!(page.json().as_array().unwrap().len(), 2);
+    let links = page.all("link");
+    assert!(
+        links
+            .iter()
+            .any(|l| l.ends_with("rel=\"self\"") && l.contains("limit=2"))
+    );
+    let next = links
+        .iter()
+        .find(|l| l.ends_with("rel=\"next\""))
+        .expect("a next link");
+    let url = next.trim_start_matches('<').split('>').next().unwrap();
+    let rest = get(url, &h(&auth));
+    // The seeded service app and the three made here, two a page, each once.
+    let mut seen: Vec<String> = page
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(rest.json().as_array().unwrap())
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    seen.sort();
+    let mut all = ids.clone();
+    all.push(w.client_id.clone());
+    all.sort();
+    assert_eq!(seen, all);
+    assert!(!rest.all("link").iter().any(|l| l.ends_with("rel=\"next\"")));
+    let alpha = get(&w.url("/api/v1/apps?q=alpha"), &h(&auth)).json();
+    assert_eq!(alpha.as_array().unwrap().len(), 2);
+    let off = post_json(
+        &w.url(&format!("/api/v1/apps/{}/lifecycle/deactivate", ids[2])),
+        &json!({}),
+        &h(&auth),
+    );
+    assert_eq!(off.status, 200);
+    let inactive = get(
+        &w.url("/api/v1/apps?filter=status%20eq%20%22INACTIVE%22"),
+        &h(&auth),
+    )
+    .json();
+    assert_eq!(inactive.as_array().unwrap().len(), 1);
+    assert_eq!(inactive[0]["id"], ids[2].as_str());
+    get(&w.url("/api/v1/apps?after=0oa1nosuchapp"), &h(&auth))
+        .expect(400, "Invalid paging request.");
+    get(&w.url("/api/v1/apps?expand=user/id,group/id"), &h(&auth))
+        .expect(400, "Api validation failed: RequestParams");
+}
