@@ -323,20 +323,16 @@ pub(crate) fn write_seeded(org: &Org, i: usize, out: &mut Vec<u8>) {
     push_str(out, s.status);
     key(out, "created");
     push_str(out, &iso(s.created));
+    let time_or_null = |out: &mut Vec<u8>, at: Option<u64>| match at {
+        Some(t) => push_str(out, &iso(t)),
+        None => out.extend_from_slice(b"null"),
+    };
     key(out, "activated");
-    if activated {
-        push_str(out, &iso(s.created + 60));
-    } else {
-        out.extend_from_slice(b"null");
-    }
+    time_or_null(out, activated.then_some(s.created + 60));
     key(out, "statusChanged");
     push_str(out, &iso(s.created + 60));
     key(out, "lastLogin");
-    if i.is_multiple_of(3) {
-        push_str(out, &iso(s.created + 86_400));
-    } else {
-        out.extend_from_slice(b"null");
-    }
+    time_or_null(out, i.is_multiple_of(3).then_some(s.created + 86_400));
     key(out, "lastUpdated");
     push_str(out, &iso(s.created + 120));
     key(out, "passwordChanged");

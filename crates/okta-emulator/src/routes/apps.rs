@@ -243,38 +243,32 @@ fn kept_settings(settings: &Map<String, Value>) -> Result<Map<String, Value>, Re
         "initiate_login_uri",
         "frontchannel_logout_uri",
     ];
-    let mut kept = Map::new();
-    for name in URIS {
-        match settings.get(name) {
-            None => {}
-            Some(v @ (Value::String(_) | Value::Null)) => {
-                kept.insert(name.to_owned(), v.clone());
-            }
-            Some(_) => {
-                return Err(errors::oauth(
-                    400,
-                    "invalid_client_metadata",
-                    &format!("{name}: The value must be a URI."),
-                ));
-            }
-        }
-    }
     // Single logout (`participate_slo`, `frontchannel_logout_session_required`): flags kept as
     // sent; the emulator has no sessions to end.
-    for name in ["participate_slo", "frontchannel_logout_session_required"] {
-        match settings.get(name) {
-            None => {}
-            Some(v @ Value::Bool(_)) => {
-                kept.insert(name.to_owned(), v.clone());
-            }
-            Some(_) => {
-                return Err(errors::oauth(
-                    400,
-                    "invalid_client_metadata",
-                    &format!("{name}: The value must be a boolean."),
-                ));
-            }
+    const FLAGS: [&str; 2] = ["participate_slo", "frontchannel_logout_session_required"];
+    let mut kept = Map::new();
+    let kinds = URIS
+        .iter()
+        .map(|n| (n, true))
+        .chain(FLAGS.iter().map(|n| (n, false)));
+    for (name, is_uri) in kinds {
+        let Some(v) = settings.get(*name) else {
+            continue;
+        };
+        let fits = if is_uri {
+            matches!(v, Value::String(_) | Value::Null)
+        } else {
+            v.is_boolean()
+        };
+        if !fits {
+            let what = if is_uri { "a URI" } else { "a boolean" };
+            return Err(errors::oauth(
+                400,
+                "invalid_client_metadata",
+                &format!("{name}: The value must be {what}."),
+            ));
         }
+        kept.insert((*name).to_owned(), v.clone());
     }
     if let Some(v) = settings.get("post_logout_redirect_uris") {
         if strings(Some(v)).is_none() {

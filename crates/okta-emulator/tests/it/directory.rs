@@ -727,6 +727,18 @@ fn listing_pages_written_directly_are_the_pages_of_values() {
     );
 }
 
+/// The names of an object's `_links`, sorted.
+fn link_names(v: &Value) -> Vec<&str> {
+    let mut names: Vec<&str> = v["_links"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    names
+}
+
 /// Issue 28: a user as Okta answers one (recorded 2025–2026): `credentials.emails` from the
 /// profile's email, `realmId`, the base profile's `mobilePhone` and `secondEmail` as `null`,
 /// `statusChanged` from creation, the recovery question (never its answer), and the links of
@@ -757,15 +769,8 @@ fn users_have_oktas_members_and_their_statuss_links() {
     assert!(staged["profile"]["mobilePhone"].is_null());
     assert!(staged["profile"]["secondEmail"].is_null());
     assert!(staged["statusChanged"].is_string());
-    let mut links: Vec<&str> = staged["_links"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    links.sort_unstable();
     assert_eq!(
-        links,
+        link_names(&staged),
         ["activate", "resetFactors", "schema", "self", "type"]
     );
     let id = staged["id"].as_str().unwrap();
@@ -776,15 +781,8 @@ fn users_have_oktas_members_and_their_statuss_links() {
     );
     assert_eq!(on.status, 200, "{}", on.body);
     let active = get(&w.url(&format!("/api/v1/users/{id}")), &h).json();
-    let mut links: Vec<&str> = active["_links"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    links.sort_unstable();
     assert_eq!(
-        links,
+        link_names(&active),
         [
             "changePassword",
             "changeRecoveryQuestion",
