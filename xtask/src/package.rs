@@ -56,6 +56,13 @@ pub(crate) fn run() -> Result<()> {
     }
     manifest.push_str("]\n");
     manifest.push_str(&patch);
+    // The workspace's profiles, so that the registry dependencies built for its tests are the
+    // ones these builds use (with other profiles every one would be built again, into the same
+    // target folder: minutes, and gigabytes).
+    let root_manifest = std::fs::read_to_string(root().join("Cargo.toml"))?;
+    if let Some(at) = root_manifest.find("\n[profile.") {
+        manifest.push_str(&root_manifest[at..]);
+    }
     std::fs::write(src.join("Cargo.toml"), manifest)?;
 
     // The workspace's lock file, pruned of what the packages do not use (and nothing added or
