@@ -162,8 +162,9 @@ impl Layers {
             return self.through(at + 1, ask, fetch);
         }
         let store = &*layer.store;
-        // Long enough for a dead holder's lock to expire and the next holder to fetch.
-        let deadline = Instant::now() + store.lock_ttl().saturating_mul(2);
+        // Long enough for a live holder to fetch, or a dead holder's lock to expire and the
+        // next holder to fetch.
+        let deadline = Instant::now() + store.lock_wait();
         loop {
             match self.lookup(store, ask) {
                 Ok(Some(token)) => return Ok(token),

@@ -15,11 +15,19 @@ use crate::cache::store::{StoreError, StoreLock, TokenStore};
 /// Timeout of each command by default.
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// How long a lock lasts by default: longer than a token request takes.
-const LOCK_TTL: Duration = Duration::from_secs(10);
+/// How long a lock outlives its holder by default: the holder renews it every third of this while
+/// it lives, so one that dies stalls the others about this long.
+const LOCK_TTL: Duration = Duration::from_secs(2);
+
+/// How long the others wait for a live holder (renewing its lock) before fetching without it:
+/// longer than a token request takes.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
 
 /// Deletes the lock only if the caller still owns it.
 const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+/// Extends the lock by ARGV[2] ms only if the caller still owns it.
+const RENEW: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 
 /// A [`TokenStore`] in Redis (or Valkey), shared by every process and host that uses the same
 /// URL: `redis://[user:password@]host[:port][/db]`, `rediss://…` for TLS, `redis+unix:///path`;
@@ -29,8 +37,10 @@ const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redi
 /// the server it names must answer `ROLE` as a master).
 ///
 /// Parameters of this crate's own may end the URL: `?timeout_ms=500` (the command timeout; the
-/// connect timeout is half of it, 250 ms by default), `lock_ttl_ms=10000` (how long a fetching
-/// process holds the lock, and others wait for it), and for TLS `ca_file=/path/ca.pem` (the CA
+/// connect timeout is half of it, 250 ms by default), `lock_ttl_ms=2000` (how long the lock of a
+/// fetching process outlives it: the process renews it every third of that while it lives, so a
+/// holder that dies stalls the others about that long; they wait up to 30 s for a live one), and
+/// for TLS `ca_file=/path/ca.pem` (the CA
 /// certificates to check the servers against instead of the system's).
 ///
 /// ```
@@ -248,8 +258,8 @@ impl RedisStore {
         })
     }
 
-    /// How long a fetching process holds the lock (by default 10 s): the longest others wait,
-    /// and how soon they take over from a holder that died.
+    /// How long the lock of a fetching process outlives it (by default 2 s; renewed every third
+    /// of it while the process lives): how soon the others take over from a holder that died.
     pub fn with_lock_ttl(self, ttl: Duration) -> RedisStore {
         self.with(|inner| inner.lock_ttl = ttl)
     }
@@ -506,8 +516,39 @@ impl TokenStore for RedisStore {
         if taken.is_none() {
             return Ok(None);
         }
+        // The lease: renewed while this process lives, so it outlives a holder that died by
+        // `lock_ttl` at most, however long the fetch takes.
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let renewer = {
+            let (inner, key, owner) = (self.inner.clone(), key.clone(), owner.clone());
+            let every = (self.inner.lock_ttl / 3).max(Duration::from_millis(1));
+            std::thread::Builder::new()
+                .name("okta-flows-lock-lease".into())
+                .spawn(move || {
+                    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                        stopped.recv_timeout(every)
+                    {
+                        let renewed = inner.run::<i64>(
+                            redis::cmd("EVAL")
+                                .arg(RENEW)
+                                .arg(1)
+                                .arg(&key)
+                                .arg(&owner)
+                                .arg(millis),
+                        );
+                        // Lost (expired and taken) or Redis gone: the others go on without it.
+                        if !matches!(renewed, Ok(1)) {
+                            return;
+                        }
+                    }
+                })
+        };
         let inner = self.inner.clone();
         Ok(Some(StoreLock::new(move || {
+            drop(stop);
+            if let Ok(renewer) = renewer {
+                let _ = renewer.join();
+            }
             // A release that fails leaves the lock to expire.
             let _ = inner.run::<i64>(redis::cmd("EVAL").arg(RELEASE).arg(1).arg(&key).arg(&owner));
         })))
@@ -515,6 +556,10 @@ impl TokenStore for RedisStore {
 
     fn lock_ttl(&self) -> Duration {
         self.inner.lock_ttl
+    }
+
+    fn lock_wait(&self) -> Duration {
+        LOCK_WAIT.max(self.inner.lock_ttl.saturating_mul(2))
     }
 
     fn describe(&self) -> String {

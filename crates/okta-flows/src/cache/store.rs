@@ -167,9 +167,17 @@ pub trait TokenStore: Send + Sync {
     /// (a file lock with the process, a Redis lock at its expiry).
     fn lock(&self, name: &str) -> Result<Option<StoreLock>, StoreError>;
 
-    /// How long a lock lasts, and so how long others wait for its holder (default 10 s).
+    /// How long a lock outlives a holder that died, and so how soon others take over from it
+    /// (default 10 s).
     fn lock_ttl(&self) -> Duration {
         Duration::from_secs(10)
+    }
+
+    /// How long others wait for a holder before they fetch without the lock (default twice
+    /// [`TokenStore::lock_ttl`]; a store that renews its locks while the holder lives waits
+    /// longer than a token request takes).
+    fn lock_wait(&self) -> Duration {
+        self.lock_ttl().saturating_mul(2)
     }
 
     /// The store in messages: a path, or a URL without its password.

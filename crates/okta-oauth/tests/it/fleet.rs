@@ -346,6 +346,70 @@ fn the_others_take_over_from_a_lock_holder_killed_mid_fetch() {
     assert_eq!(fetched, 1, "one fetch after the holder's lock expired");
 }
 
+/// Issue 29 §5: the fetch lock is a lease its holder renews while it lives (by default 2 s,
+/// renewed every third of that), so a live holder keeps it however long its fetch takes, and a
+/// killed one stalls the others about 2 s, not the 10 s the lock used to last.
+#[test]
+#[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
+fn the_fetch_lock_is_a_lease_renewed_while_its_holder_lives() {
+    let org = Org::new("fleet-lease");
+    let redis = Redis::start();
+    let url = redis.url();
+    org.emulator
+        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Stall(30_000)));
+    let holder = host_env(&org, "fleet-lease-holder", &url);
+    let mut child = super::command(&["token", "--json"], &refs(&holder))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let key = loop {
+        let keys = redis.cli(&["--scan", "--pattern", "okta-flows:lock:*"]);
+        if let Some(key) = keys.lines().next() {
+            break key.to_owned();
+        }
+        assert!(Instant::now() < deadline, "the holder never took the lock");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let pttl = || -> i64 { redis.cli(&["PTTL", &key]).trim().parse().unwrap() };
+    // Held for twice the lease while the holder's request hangs: renewed, never longer than
+    // the lease ahead.
+    let until = Instant::now() + Duration::from_secs(4);
+    while Instant::now() < until {
+        let left = pttl();
+        assert!(
+            (1..=2_000).contains(&left),
+            "the lock of a live holder has {left} ms left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap(); // SIGKILL: nothing renews or releases the lock any more
+    child.wait().unwrap();
+    org.emulator.clear_faults();
+    let left = pttl();
+    assert!(left <= 2_000, "a dead holder's lock lasts {left} ms more");
+    // The others take over once it has expired: one of them fetches for all.
+    let hosts: Vec<Vec<(String, String)>> = (0..3)
+        .map(|h| host_env(&org, &format!("fleet-lease-{h}"), &url))
+        .collect();
+    let tokens: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = hosts
+            .iter()
+            .map(|env| {
+                scope.spawn(move || access_token(&ok(&run(&["token", "--json"], &refs(env), None))))
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert!(tokens.iter().all(|t| t == &tokens[0]));
+    assert_eq!(
+        redis.cli(&["EXISTS", &key]).trim(),
+        "0",
+        "the lock was released"
+    );
+}
+
 #[test]
 #[ignore = "needs Debian's redis-server; cargo xtask ci runs it"]
 fn redis_stopped_full_or_silent_costs_a_warning_never_a_run() {
