@@ -43,6 +43,9 @@ const EXTRACTS: [Extract; 2] = [
         document: "okta-management-minimal.yaml",
         file: "management.json",
         paths: &[
+            "/api/v1/api-tokens",
+            "/api/v1/api-tokens/current",
+            "/api/v1/api-tokens/{apiTokenId}",
             "/api/v1/apps",
             "/api/v1/apps/{appId}",
             "/api/v1/apps/{appId}/credentials/jwks",

@@ -71,6 +71,8 @@ pub enum FaultRoute {
     Groups,
     /// `iam`: `/api/v1/iam` (custom roles, resource sets).
     Iam,
+    /// `api_tokens`: `/api/v1/api-tokens` (the org's SSWS API tokens).
+    ApiTokens,
     /// `api`: any other `/api/…` path.
     Api,
     /// `other`: anything else.
@@ -78,7 +80,7 @@ pub enum FaultRoute {
 }
 
 impl FaultRoute {
-    const ALL: [FaultRoute; 24] = [
+    const ALL: [FaultRoute; 25] = [
         FaultRoute::Any,
         FaultRoute::Discovery,
         FaultRoute::Keys,
@@ -101,6 +103,7 @@ impl FaultRoute {
         FaultRoute::Users,
         FaultRoute::Groups,
         FaultRoute::Iam,
+        FaultRoute::ApiTokens,
         FaultRoute::Api,
         FaultRoute::Other,
     ];
@@ -130,6 +133,7 @@ impl FaultRoute {
             FaultRoute::Users => "users",
             FaultRoute::Groups => "groups",
             FaultRoute::Iam => "iam",
+            FaultRoute::ApiTokens => "api_tokens",
             FaultRoute::Api => "api",
             FaultRoute::Other => "other",
         }

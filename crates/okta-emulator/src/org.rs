@@ -295,6 +295,13 @@ pub(crate) struct State {
     pub(crate) events: std::collections::VecDeque<Event>,
     /// Requests in the current window per bucket: (window start, count).
     pub(crate) windows: HashMap<&'static str, (u64, u32)>,
+    /// When the org started (its admin token's `created`).
+    pub(crate) started: u64,
+    /// When the admin token was last used (its `lastUpdated`; the window counts from it).
+    pub(crate) admin_token_used: Option<u64>,
+    /// Whether the admin token was revoked (`DELETE /api/v1/api-tokens/…`): it fails from then
+    /// on.
+    pub(crate) admin_token_revoked: bool,
     /// Users the org keeps whole (created, or seeded and since changed), by index.
     pub(crate) users: BTreeMap<usize, Value>,
     /// Users deleted for good.
@@ -353,6 +360,7 @@ impl Org {
         };
         let mut state = State::default();
         let now = config.clock.now();
+        state.started = now;
         if let Some(saved) = saved {
             state.apps = saved.apps.into_iter().map(|a| (a.id.clone(), a)).collect();
             state.users = saved.users;

@@ -52,7 +52,8 @@
 //! - **The admin steps**: service apps ([`RegisteredApp`]), scope [`Grant`]s, admin roles
 //!   ([`Role`], [`StandardRole`], [`RoleAssignment`]), app keys ([`AppKey`], [`Rotation`]);
 //!   `ensure_*` forms that say what was there ([`Ensured`]); least privilege ([`CustomRole`],
-//!   [`ResourceSet`], [`permissions_for`], [`resources_for`]); whole guides as plans
+//!   [`ResourceSet`], [`permissions_for`], [`resources_for`]); the org's SSWS [`ApiToken`]s
+//!   left to replace; whole guides as plans
 //!   ([`ServiceAppPlan`], [`UserAccessPlan`], each step a [`PlannedRequest`]).
 //! - **User access and sign-in**: the OIDC app ([`OidcApp`]), [`User`]s and [`Assignee`]s, a
 //!   browser sign-in ([`SignIn`], [`Pkce`]) or the device grant ([`DeviceSignIn`]), the user's
@@ -110,6 +111,7 @@ pub use http::method::Method;
 pub use http::pages::{Items, Pages, RawPage, RawPages};
 
 // The admin steps, their plans, and least privilege.
+pub use admin::api_tokens::ApiToken;
 pub use admin::ensure::Ensured;
 pub use admin::iam::{CustomRole, ResourceSet};
 pub use admin::keys::{AppKey, MAX_APP_KEYS, Retire, Rotation};

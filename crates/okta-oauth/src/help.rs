@@ -42,6 +42,11 @@ pub(crate) const GRANT: &str = "Examples:
   okta-oauth grant add 0oa8f5j3ecb5w3dF64x7 okta.groups.read
   okta-oauth grant revoke 0oa8f5j3ecb5w3dF64x7 okta.groups.read";
 
+/// `api-tokens`.
+pub(crate) const API_TOKENS: &str = "Examples:
+  okta-oauth api-tokens list
+  okta-oauth api-tokens list --json --jq 'select(.network == \"ANYWHERE\") | .name'";
+
 /// `role`.
 pub(crate) const ROLE: &str = "Examples:
   okta-oauth role assign 0oa8f5j3ecb5w3dF64x7 READ_ONLY_ADMIN

@@ -84,6 +84,10 @@ enum Command {
     /// An app's signing keys: list, add, activate, deactivate, delete, rotate (API token).
     #[command(after_help = help::KEYS)]
     Keys(Lazy<Grouped<cmd::keys::KeysCmd>>),
+    /// The org's SSWS API tokens, what is left to move to OAuth: who owns each, from where it
+    /// may be used, when it expires unused (API token).
+    #[command(after_help = help::API_TOKENS)]
+    ApiTokens(Lazy<Grouped<cmd::api_tokens::ApiTokensCmd>>),
     /// Print a signed client assertion (private_key_jwt) for the token, revoke or introspect endpoint.
     #[command(after_help = help::ASSERTION)]
     Assertion(Lazy<cmd::assertion::AssertionCmd>),
@@ -159,6 +163,7 @@ impl Command {
             Command::Grant(c) => c.org.clone().into(),
             Command::Role(c) => c.org.clone().into(),
             Command::Keys(c) => c.org.clone().into(),
+            Command::ApiTokens(c) => c.org.clone().into(),
             Command::Auth(c) => c.org.clone().into(),
             Command::Profile(c) => c.org.clone().into(),
             _ => OrgOpts::default(),
@@ -228,6 +233,7 @@ fn main() -> ExitCode {
         Command::Grant(c) => c.command.run(ctx, &out),
         Command::Role(c) => c.command.run(ctx, &out),
         Command::Keys(c) => c.command.run(ctx, &out),
+        Command::ApiTokens(c) => c.command.run(ctx, &out),
         Command::Assertion(c) => c.run(ctx, &out),
         Command::Login(c) => c.run(ctx, &out),
         Command::Token(c) => c.run(ctx, &out),

@@ -14,7 +14,7 @@ use crate::routes::common::{
 use crate::routes::resource::role_json;
 
 /// The Okta API scopes an app can be granted (the ones Okta's org authorization server knows).
-pub(crate) const OKTA_SCOPES: [&str; 40] = [
+pub(crate) const OKTA_SCOPES: [&str; 42] = [
     "okta.users.read",
     "okta.users.manage",
     "okta.users.read.self",
@@ -55,6 +55,8 @@ pub(crate) const OKTA_SCOPES: [&str; 40] = [
     "okta.networkZones.manage",
     "okta.sessions.read",
     "okta.sessions.manage",
+    "okta.apiTokens.read",
+    "okta.apiTokens.manage",
 ];
 
 /// The JWK as the app echoes it: as registered (no `use` when none was sent), with Okta's

@@ -14,6 +14,7 @@ macro_rules! try_resp {
     };
 }
 
+mod api_tokens;
 mod apps;
 pub(crate) use apps::OKTA_SCOPES;
 pub(crate) use common::check_jwks_for_seed as check_jwks;
@@ -77,6 +78,7 @@ pub(crate) fn classify(path: &str) -> Route {
         ["api", "v1", "users", ..] => ("users", "users"),
         ["api", "v1", "groups", ..] => ("groups", "management"),
         ["api", "v1", "iam", ..] => ("iam", "management"),
+        ["api", "v1", "api-tokens", ..] => ("api_tokens", "management"),
         ["api", ..] => ("api", "management"),
         _ => ("other", "none"),
     };
@@ -256,6 +258,10 @@ pub(crate) fn dispatch(org: &Org, req: &Req, route: &Route) -> Resp {
         ("GET", ["api", "v1", "iam", "resource-sets"]) => iam::set_list(org, req),
         ("GET", ["api", "v1", "iam", "resource-sets", key]) => iam::set_get(org, req, key),
         ("DELETE", ["api", "v1", "iam", "resource-sets", key]) => iam::set_delete(org, req, key),
+
+        ("GET", ["api", "v1", "api-tokens"]) => api_tokens::list(org, req),
+        ("GET", ["api", "v1", "api-tokens", id]) => api_tokens::get(org, req, id),
+        ("DELETE", ["api", "v1", "api-tokens", id]) => api_tokens::revoke(org, req, id),
 
         ("GET", ["api", "v1", "groups"]) => groups::list(org, req),
         ("POST", ["api", "v1", "groups"]) => groups::create(org, req),

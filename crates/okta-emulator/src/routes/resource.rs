@@ -86,7 +86,14 @@ pub(crate) fn authenticate(org: &Org, req: &Req, scope: &str) -> Result<Principa
     };
     let credential = credential.trim();
     match scheme {
-        "SSWS" if same_secret(credential, &org.admin_token) => Ok(Principal::Admin),
+        "SSWS" if same_secret(credential, &org.admin_token) => {
+            let mut state = org.state();
+            if state.admin_token_revoked {
+                return Err(errors::invalid_token());
+            }
+            state.admin_token_used = Some(org.now());
+            Ok(Principal::Admin)
+        }
         "SSWS" => Err(errors::invalid_token()),
         "Bearer" | "DPoP" => {
             let scheme = if scheme == "DPoP" { "DPoP" } else { "Bearer" };

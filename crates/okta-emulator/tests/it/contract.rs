@@ -138,9 +138,18 @@ fn without_recorded_nulls(mut body: Value) -> Value {
 }
 
 impl Contract {
-    /// The Management API document's operations that the tests check.
+    /// The Management API document's operations that the tests check, with its known defect
+    /// mended: `TimeDuration`'s pattern opens with `P(?:$)`, which only `P` itself matches, where
+    /// an ISO 8601 duration is meant (`P30D`, what Okta sends for an API token's window,
+    /// recorded 2025): the empty group becomes the lookahead it was written for, `(?!$)`.
     fn load() -> Contract {
         let mut spec = extract("management.json");
+        let pattern = &mut spec["components"]["schemas"]["TimeDuration"]["pattern"];
+        let mended = pattern
+            .as_str()
+            .expect("the extract has TimeDuration's pattern")
+            .replacen("^P(?:$)", "^P(?!$)", 1);
+        *pattern = json!(mended);
         to_json_schema(&mut spec);
         Contract { spec }
     }
@@ -300,6 +309,22 @@ fn the_management_answers_follow_oktas_contract() {
         "GET",
         "/api/v1/apps/{appId}",
         &get(&w.url("/api/v1/apps/0oaNOPE"), &h),
+    );
+
+    // The org's API tokens: listed, read, an unknown one, and revoked (last: the token is the
+    // one these calls use).
+    let tokens = get(&w.url("/api/v1/api-tokens"), &h);
+    contract.check("GET", "/api/v1/api-tokens", &tokens);
+    let token_id = tokens.json()[0]["id"].as_str().unwrap().to_owned();
+    contract.check(
+        "GET",
+        "/api/v1/api-tokens/{apiTokenId}",
+        &get(&w.url(&format!("/api/v1/api-tokens/{token_id}")), &h),
+    );
+    contract.check(
+        "GET",
+        "/api/v1/api-tokens/{apiTokenId}",
+        &get(&w.url("/api/v1/api-tokens/00Tnope"), &h),
     );
 
     // Grants and roles.

@@ -675,3 +675,66 @@ fn the_app_listing_pages_filters_and_searches() {
     get(&w.url("/api/v1/apps?expand=user/id,group/id"), &h(&auth))
         .expect(400, "Api validation failed: RequestParams");
 }
+
+/// Issue 29 §3: the org's SSWS tokens as Okta's API Tokens API lists them (the members of
+/// Okta's 2025 recordings); reading takes `okta.apiTokens.read`; a revoked token fails from then
+/// on with 401 E0000011, as Okta's do.
+#[test]
+fn the_orgs_api_tokens_are_listed_and_revoked() {
+    let w = World::new(false);
+    let auth = ssws(&w);
+    let listed = get(&w.url("/api/v1/api-tokens"), &h(&auth)).json();
+    let token = &listed[0];
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    for member in [
+        "id",
+        "name",
+        "userId",
+        "clientName",
+        "tokenWindow",
+        "expiresAt",
+        "created",
+        "lastUpdated",
+    ] {
+        assert!(token[member].is_string(), "{member}: {token}");
+    }
+    assert_eq!(token["network"]["connection"], "ANYWHERE");
+    assert!(!token.to_string().contains(w.org.admin_token()));
+    let id = token["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        get(&w.url(&format!("/api/v1/api-tokens/{id}")), &h(&auth)).json()["id"],
+        id.as_str()
+    );
+    get(&w.url("/api/v1/api-tokens/00Tnope"), &h(&auth))
+        .expect(404, "Not found: Resource not found: 00Tnope (Token)");
+    // An OAuth token without the scope is refused; with it, it reads the list.
+    let reader = crate::app_token(&w, &["okta.users.read"], "SUPER_ADMIN");
+    assert_eq!(
+        get(
+            &w.url("/api/v1/api-tokens"),
+            &[("Authorization", reader.as_str())]
+        )
+        .status,
+        403
+    );
+    let reader = crate::app_token(&w, &["okta.apiTokens.read"], "READ_ONLY_ADMIN");
+    assert_eq!(
+        get(
+            &w.url("/api/v1/api-tokens"),
+            &[("Authorization", reader.as_str())]
+        )
+        .status,
+        200
+    );
+    // Revoked with itself (`current`): gone from the list, and refused from then on.
+    assert_eq!(
+        delete(&w.url("/api/v1/api-tokens/current"), &h(&auth)).status,
+        204
+    );
+    get(&w.url("/api/v1/apps"), &h(&auth)).expect(401, "Invalid token provided");
+    let reader_list = get(
+        &w.url("/api/v1/api-tokens"),
+        &[("Authorization", reader.as_str())],
+    );
+    assert_eq!(reader_list.json(), serde_json::json!([]));
+}

@@ -3,6 +3,7 @@
 //! assignments, users' roles), idempotent `ensure_*` forms, and the diagnosis of a refusal.
 
 pub(crate) mod access;
+pub(crate) mod api_tokens;
 pub(crate) mod apps;
 pub(crate) mod checkup;
 pub(crate) mod diagnose;

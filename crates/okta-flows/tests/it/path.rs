@@ -198,6 +198,16 @@ fn admin_calls_list_grants_and_roles_and_delete_apps() {
         okta_flows::AppId::new("../users").is_err(),
         "ids cannot change the path"
     );
+    // The org's SSWS tokens, what is left to move to OAuth: the emulator's admin token, owned
+    // by its first admin, usable from anywhere; its value is nowhere in what is read.
+    let tokens = s.okta.list_api_tokens(ssws).unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert!(tokens[0].id().starts_with("00T"));
+    assert_eq!(tokens[0].network(), Some("ANYWHERE"));
+    assert_eq!(tokens[0].client_name(), Some("Okta API"));
+    assert!(tokens[0].user_id().is_some_and(|u| u.starts_with("00u")));
+    assert!(tokens[0].created().is_some());
+    assert!(!tokens[0].raw().to_string().contains(s.org.admin_token()));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! One module per command, named after it (`quickstart --user` in `quickstart_user.rs`).
 
 pub(crate) mod api;
+pub(crate) mod api_tokens;
 pub(crate) mod app;
 pub(crate) mod assertion;
 pub(crate) mod auth;

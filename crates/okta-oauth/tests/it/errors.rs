@@ -308,3 +308,29 @@ fn quickstart_says_when_the_commands_it_prints_are_not_on_path() {
         "{said}"
     );
 }
+
+/// Issue 29 §3: `api-tokens list` shows what is left to move to OAuth — the org's SSWS tokens,
+/// with the owner's login, where each may be used from, when made and when it expires unused —
+/// and never a token's value.
+#[test]
+fn api_tokens_list_shows_what_is_left_to_move() {
+    let org = Org::new("api-tokens");
+    let env = org.env();
+    let table = ok(&run(&["api-tokens", "list"], &env, None));
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("NAME"), "{table}");
+    assert!(
+        lines[0].contains("OWNER") && lines[0].contains("NETWORK"),
+        "{table}"
+    );
+    assert_eq!(lines.len(), 2, "{table}");
+    assert!(lines[1].contains("admin@example.com"), "{table}");
+    assert!(lines[1].contains("ANYWHERE"), "{table}");
+    let ndjson = ok(&run(&["api-tokens", "list", "--json"], &env, None));
+    let token: Value = serde_json::from_str(ndjson.lines().next().unwrap()).unwrap();
+    assert_eq!(token["owner"], "admin@example.com");
+    assert!(token["id"].as_str().unwrap().starts_with("00T"));
+    assert_eq!(token["network"], "ANYWHERE");
+    let secret = org.emulator.admin_token();
+    assert!(!table.contains(secret) && !ndjson.contains(secret));
+}
