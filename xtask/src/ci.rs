@@ -52,13 +52,12 @@ pub(crate) fn run() -> Result<()> {
     // `login` in headless Chromium through WebDriver: ignored by a plain `cargo test` (it needs
     // Debian's chromium and chromium-driver, which .ci/run installs), run here.
     step(&mut times, "browser", || ignored_cli_tests("browser"))?;
-    // Real Okta traffic replayed against the emulator (a test of the step before), shown: "N of
-    // M recorded exchanges match".
+    // Real Okta traffic replayed against the emulator (run by the test step too), shown: "N of
+    // M recorded exchanges match" (the workspace's build, as for the ignored tests).
     step(&mut times, "replay", || {
         crate::run(cargo().args([
             "test",
-            "-p",
-            "okta-emulator",
+            "--workspace",
             "--test",
             "it",
             "--locked",
@@ -116,12 +115,13 @@ fn disk_usage(dir: &Path) -> u64 {
 }
 
 /// The CLI's end-to-end tests named by `filter` that a plain `cargo test` ignores (they need a
-/// program from Debian that .ci/run installs).
+/// program from Debian that .ci/run installs). Built as the whole workspace is (`--workspace`:
+/// one package alone unifies its dependencies' features otherwise, and rebuilds dozens of them
+/// into `target/`); only the CLI's tests are ignored ones.
 fn ignored_cli_tests(filter: &str) -> Result<()> {
     crate::run(cargo().args([
         "test",
-        "-p",
-        "okta-oauth",
+        "--workspace",
         "--test",
         "it",
         "--locked",
