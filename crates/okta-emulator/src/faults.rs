@@ -456,6 +456,7 @@ mod tests {
             "/api/v1/users",
             "/api/v1/groups",
             "/api/v1/iam/roles",
+            "/api/v1/api-tokens",
             "/api/v1/meta",
             "/nowhere",
         ];
