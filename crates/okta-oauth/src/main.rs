@@ -339,7 +339,7 @@ mod tests {
         // Outside a run, every subcommand.
         assert_eq!(
             Cli::command().get_subcommands().count(),
-            given("").len() + 23
+            given("").len() + 24
         );
     }
 

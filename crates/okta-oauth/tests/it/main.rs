@@ -712,7 +712,9 @@ fn completion_scripts_cover_every_command() {
                 .iter()
                 .copied()
                 .chain(path.iter().map(String::as_str))
-                .map(|p| p.replace('-', "__"))
+                // clap_complete writes a `-` in a command's name as its separator
+                // (`api-tokens` → `api__subcmd__tokens`).
+                .map(|p| p.replace('-', "__subcmd__"))
                 .collect::<Vec<_>>()
                 .join("__subcmd__")
         };
