@@ -55,17 +55,10 @@ pub(crate) fn run() -> Result<()> {
     // Real Okta traffic replayed against the emulator (run by the test step too), shown: "N of
     // M recorded exchanges match" (the workspace's build, as for the ignored tests).
     step(&mut times, "replay", || {
-        crate::run(cargo().args([
-            "test",
-            "--workspace",
-            "--test",
-            "it",
-            "--locked",
+        workspace_tests(
             "recorded::the_emulator_answers_as_okta_did",
-            "--",
-            "--exact",
-            "--nocapture",
-        ]))
+            &["--exact", "--nocapture"],
+        )
     })?;
     // A fleet sharing one token through Debian's redis-server (which .ci/run installs), each
     // test starting its own on a free loopback port: ignored by a plain `cargo test`, run here.
@@ -119,16 +112,25 @@ fn disk_usage(dir: &Path) -> u64 {
 /// one package alone unifies its dependencies' features otherwise, and rebuilds dozens of them
 /// into `target/`); only the CLI's tests are ignored ones.
 fn ignored_cli_tests(filter: &str) -> Result<()> {
-    crate::run(cargo().args([
-        "test",
-        "--workspace",
-        "--test",
-        "it",
-        "--locked",
-        filter,
-        "--",
-        "--ignored",
-    ]))
+    workspace_tests(filter, &["--ignored"])
+}
+
+/// The integration tests (`it`) named by `filter`, in the workspace's build, with these
+/// arguments for the test harness.
+fn workspace_tests(filter: &str, harness: &[&str]) -> Result<()> {
+    crate::run(
+        cargo()
+            .args([
+                "test",
+                "--workspace",
+                "--test",
+                "it",
+                "--locked",
+                filter,
+                "--",
+            ])
+            .args(harness),
+    )
 }
 
 /// What the steps run besides cargo, by Debian package, and how to tell it is here: the same

@@ -191,6 +191,57 @@ fn token_requests(org: &Org) -> usize {
         .count()
 }
 
+/// A host whose token request hangs for `stall_ms` (the org's next one does), once it holds the
+/// fetch lock in Redis: the process, and the lock's key.
+fn hung_holder(
+    org: &Org,
+    redis: &Redis,
+    name: &str,
+    url: &str,
+    stall_ms: u64,
+) -> (std::process::Child, String) {
+    org.emulator.inject(FaultRule::next(
+        FaultRoute::Token,
+        1,
+        Fault::Stall(stall_ms),
+    ));
+    let holder = host_env(org, &format!("{name}-holder"), url);
+    let mut child = super::command(&["token", "--json"], &refs(&holder))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let keys = redis.cli(&["--scan", "--pattern", "okta-flows:lock:*"]);
+        if let Some(key) = keys.lines().next() {
+            return (child, key.to_owned());
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the holder never took the lock");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// `token --json` run at once on `hosts` hosts sharing `url`: the access token each got.
+fn tokens_of_hosts(org: &Org, name: &str, hosts: usize, url: &str) -> Vec<String> {
+    let envs: Vec<Vec<(String, String)>> = (0..hosts)
+        .map(|h| host_env(org, &format!("{name}-{h}"), url))
+        .collect();
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = envs
+            .iter()
+            .map(|env| {
+                scope.spawn(move || access_token(&ok(&run(&["token", "--json"], &refs(env), None))))
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    })
+}
+
 fn access_token(out: &str) -> String {
     let t: Value = serde_json::from_str(out).unwrap();
     t["access_token"].as_str().unwrap().to_owned()
@@ -294,19 +345,7 @@ fn the_others_take_over_from_a_lock_holder_killed_mid_fetch() {
     let redis = Redis::start();
     let url = format!("{}?lock_ttl_ms=1500", redis.url());
     // The first token request hangs for long enough to be killed in.
-    org.emulator
-        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Stall(20_000)));
-    let holder = host_env(&org, "fleet-kill-holder", &url);
-    let mut child = super::command(&["token", "--json"], &refs(&holder))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !redis.cli(&["--scan"]).contains("okta-flows:lock:") {
-        assert!(Instant::now() < deadline, "the holder never took the lock");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let (mut child, _) = hung_holder(&org, &redis, "fleet-kill", &url, 20_000);
     child.kill().unwrap(); // SIGKILL: no destructor runs, the lock stays until it expires
     child.wait().unwrap();
     // Had the holder not sent its request yet, the next one must not hang in its place.
@@ -315,18 +354,7 @@ fn the_others_take_over_from_a_lock_holder_killed_mid_fetch() {
         redis.cli(&["--scan"]).contains("okta-flows:lock:"),
         "the lock outlived its holder"
     );
-    let hosts: Vec<Vec<(String, String)>> = (0..4)
-        .map(|h| host_env(&org, &format!("fleet-kill-{h}"), &url))
-        .collect();
-    let tokens: Vec<String> = std::thread::scope(|scope| {
-        let runs: Vec<_> = hosts
-            .iter()
-            .map(|env| {
-                scope.spawn(move || access_token(&ok(&run(&["token", "--json"], &refs(env), None))))
-            })
-            .collect();
-        runs.into_iter().map(|r| r.join().unwrap()).collect()
-    });
+    let tokens = tokens_of_hosts(&org, "fleet-kill", 4, &url);
     let events: Vec<String> = org
         .emulator
         .events()
@@ -355,23 +383,7 @@ fn the_fetch_lock_is_a_lease_renewed_while_its_holder_lives() {
     let org = Org::new("fleet-lease");
     let redis = Redis::start();
     let url = redis.url();
-    org.emulator
-        .inject(FaultRule::next(FaultRoute::Token, 1, Fault::Stall(30_000)));
-    let holder = host_env(&org, "fleet-lease-holder", &url);
-    let mut child = super::command(&["token", "--json"], &refs(&holder))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let key = loop {
-        let keys = redis.cli(&["--scan", "--pattern", "okta-flows:lock:*"]);
-        if let Some(key) = keys.lines().next() {
-            break key.to_owned();
-        }
-        assert!(Instant::now() < deadline, "the holder never took the lock");
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let (mut child, key) = hung_holder(&org, &redis, "fleet-lease", &url, 30_000);
     let pttl = || -> i64 { redis.cli(&["PTTL", &key]).trim().parse().unwrap() };
     // Held for twice the lease while the holder's request hangs: renewed, never longer than
     // the lease ahead.
@@ -390,18 +402,7 @@ fn the_fetch_lock_is_a_lease_renewed_while_its_holder_lives() {
     let left = pttl();
     assert!(left <= 2_000, "a dead holder's lock lasts {left} ms more");
     // The others take over once it has expired: one of them fetches for all.
-    let hosts: Vec<Vec<(String, String)>> = (0..3)
-        .map(|h| host_env(&org, &format!("fleet-lease-{h}"), &url))
-        .collect();
-    let tokens: Vec<String> = std::thread::scope(|scope| {
-        let runs: Vec<_> = hosts
-            .iter()
-            .map(|env| {
-                scope.spawn(move || access_token(&ok(&run(&["token", "--json"], &refs(env), None))))
-            })
-            .collect();
-        runs.into_iter().map(|r| r.join().unwrap()).collect()
-    });
+    let tokens = tokens_of_hosts(&org, "fleet-lease", 3, &url);
     assert!(tokens.iter().all(|t| t == &tokens[0]));
     assert_eq!(
         redis.cli(&["EXISTS", &key]).trim(),
