@@ -193,6 +193,10 @@ fn token_requests(org: &Org) -> usize {
 
 /// A host whose token request hangs for `stall_ms` (the org's next one does), once it holds the
 /// fetch lock in Redis: the process, and the lock's key.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the caller kills the holder and waits for it"
+)]
 fn hung_holder(
     org: &Org,
     redis: &Redis,
