@@ -622,3 +622,45 @@ pub(crate) fn run(check: bool) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_a_recorded_request_are_replaced() {
+        let body = json!({
+            "profile": {"login": "a@example.com"},
+            "credentials": {"password": {"value": "Password150kta"},
+                            "recovery_question": {"question": "Colour?", "answer": "teal"}}
+        });
+        let kept = without_credentials(&body);
+        assert_eq!(kept["credentials"]["password"]["value"], PLACEHOLDER);
+        assert_eq!(
+            kept["credentials"]["recovery_question"]["answer"],
+            PLACEHOLDER
+        );
+        assert_eq!(
+            kept["credentials"]["recovery_question"]["question"],
+            "Colour?"
+        );
+        assert_eq!(kept["profile"]["login"], "a@example.com");
+        assert!(!kept.to_string().contains("Password150kta"));
+    }
+
+    #[test]
+    fn a_shape_keeps_members_and_types_and_only_the_named_strings() {
+        let keep: BTreeSet<String> = ["0oa1".to_owned()].into();
+        let answer = json!({"id": "0oa1", "label": "x", "n": 3, "ok": true, "none": null,
+                            "list": [{"a": 1, "b": "x"}, {"a": 2}]});
+        assert_eq!(
+            shape(&answer, &keep),
+            json!({"id": "0oa1", "label": "", "n": 0, "ok": false, "none": null,
+                   "list": [{"a": 0}]})
+        );
+        assert_eq!(
+            link_rels(&["<https://o/x>; rel=\"self\", <https://o/y>; rel=\"next\""]),
+            ["next", "self"]
+        );
+    }
+}
