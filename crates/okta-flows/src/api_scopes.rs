@@ -170,6 +170,30 @@ pub fn suggested_role(scopes: &[&str]) -> StandardRole {
     }
 }
 
+/// The scopes to grant an app that makes these operations: each one's scopes, once, sorted.
+/// A `read` scope stays beside its `manage` one (which covers what it allows): a client that
+/// asks each call's own scopes, as `Okta::call` with automatic scopes does, asks for the `read`
+/// one, and Okta refuses a scope the app was not granted.
+///
+/// ```
+/// use okta_flows::{Method, api_scopes};
+/// let ops = [
+///     api_scopes::operation(Method::GET, "/api/v1/groups").unwrap(),
+///     api_scopes::operation(Method::POST, "/api/v1/groups").unwrap(),
+///     api_scopes::operation(Method::GET, "/api/v1/users/00u1").unwrap(),
+/// ];
+/// assert_eq!(
+///     api_scopes::needed_for(&ops),
+///     ["okta.groups.manage", "okta.groups.read", "okta.users.read"]
+/// );
+/// ```
+pub fn needed_for(operations: &[ApiOperation]) -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = operations.iter().flat_map(|op| op.scope_names()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 /// Every Okta API scope the contract names.
 pub fn all() -> &'static [&'static str] {
     &SCOPES

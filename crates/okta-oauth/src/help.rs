@@ -10,6 +10,8 @@ pub(crate) const QUICKSTART: &str = "Examples:
   OKTA_CLIENT_TOKEN=$(cat ~/.okta-token) okta-oauth quickstart --org https://example.okta.com --least-privilege --scopes 'okta.users.read okta.groups.read'
   # What it would send, sent nowhere
   okta-oauth quickstart --org https://example.okta.com --dry-run
+  # An app for exactly the calls a script makes (one a line: GET /api/v1/users)
+  okta-oauth quickstart --least-privilege --from calls.txt
   # The user half: a web app, a sign-in, a call with the user's own token
   okta-oauth quickstart --user";
 
@@ -88,7 +90,9 @@ pub(crate) const LOGIN: &str = "Examples:
 /// `scopes`.
 pub(crate) const SCOPES: &str = "Examples:
   okta-oauth scopes 'GET /api/v1/groups'
-  okta-oauth scopes --search groups";
+  okta-oauth scopes --search groups
+  # The scopes and a custom role's permissions for every call of a file (one a line)
+  okta-oauth scopes --from calls.txt";
 
 /// `decode`.
 pub(crate) const DECODE: &str = "Examples:

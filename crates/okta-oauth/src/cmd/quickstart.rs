@@ -28,6 +28,10 @@ pub(crate) struct Quickstart {
     /// Okta API scopes to grant and request.
     #[arg(long, default_value = "okta.users.read")]
     scopes: String,
+    /// The scopes of the calls a program makes instead of --scopes (a file as `scopes --from`
+    /// reads it; with --least-privilege, a custom role for exactly those calls).
+    #[arg(long, value_name = "FILE", conflicts_with = "scopes")]
+    from: Option<PathBuf>,
     /// The admin role to give the app.
     #[arg(long, default_value = "READ_ONLY_ADMIN")]
     role: String,
@@ -72,12 +76,16 @@ impl Quickstart {
             Target::Local { .. } => base.join(LOCAL),
             Target::Org { .. } => base.join(org_folder(ctx.okta()?.org())),
         };
-        let scopes = crate::config::words(&self.scopes);
+        let scopes_text = match &self.from {
+            Some(file) => crate::cmd::scopes::scopes_from(file)?.join(" "),
+            None => self.scopes.clone(),
+        };
+        let scopes = crate::config::words(&scopes_text);
         crate::cmd::scopes::check_known(&scopes)?;
         if let Some(login) = &self.user {
             let run = crate::cmd::quickstart_user::UserRun {
                 login,
-                scopes: &self.scopes,
+                scopes: &scopes_text,
                 role: &self.role,
                 port: self.redirect_port,
                 dry_run: self.dry_run,
@@ -159,7 +167,7 @@ impl Quickstart {
         } else {
             self.role.parse::<StandardRole>()?.into()
         };
-        let plan = self.service_app_plan(jwks, recorded_app(&dir), role)?;
+        let plan = service_app_plan(jwks, &scopes, recorded_app(&dir), role)?;
         let done = plan.run(&okta, &ssws, |step| match step {
             Step::ReusedApp(app) => out.step(&format!(
                 "reusing the service app {} ({})",
@@ -330,7 +338,7 @@ impl Quickstart {
         } else {
             self.role.parse::<StandardRole>()?.into()
         };
-        for r in self.service_app_plan(jwks, recorded, role)?.requests(&okta) {
+        for r in service_app_plan(jwks, scopes, recorded, role)?.requests(&okta) {
             steps.push(crate::out::planned_step(r, ssws));
         }
         for step in &steps {
@@ -389,18 +397,15 @@ fn recorded_app(dir: &std::path::Path) -> Option<AppId> {
         .and_then(|v| v["client_id"].as_str().and_then(|id| AppId::new(id).ok()))
 }
 
-impl Quickstart {
-    /// The service app of the guide: this key, these scopes, this role, DPoP required.
-    fn service_app_plan(
-        &self,
-        jwks: Jwks,
-        recorded: Option<AppId>,
-        role: okta_flows::Role,
-    ) -> Result<ServiceAppPlan> {
-        let scopes = crate::config::words(&self.scopes);
-        Ok(
-            ServiceAppPlan::new("okta-oauth quickstart", jwks, Scope::list(&scopes)?, role)
-                .reuse(recorded),
-        )
-    }
+/// The service app of the guide: this key, these scopes, this role, DPoP required.
+fn service_app_plan(
+    jwks: Jwks,
+    scopes: &[&str],
+    recorded: Option<AppId>,
+    role: okta_flows::Role,
+) -> Result<ServiceAppPlan> {
+    Ok(
+        ServiceAppPlan::new("okta-oauth quickstart", jwks, Scope::list(scopes)?, role)
+            .reuse(recorded),
+    )
 }

@@ -1,5 +1,7 @@
 //! `okta-oauth scopes`: which Okta API scopes an operation needs, from Okta's own contract.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{Result, bail};
 use clap::Args;
 use okta_flows::{Method, api_scopes};
@@ -12,11 +14,95 @@ use crate::out::Out;
 pub(crate) struct ScopesCmd {
     /// The call: `'GET /api/v1/groups'`, or METHOD and PATH as two words (ids and queries may be
     /// concrete: `GET /api/v1/groups/00g1…/users?limit=5`).
-    #[arg(value_name = "METHOD PATH", num_args = 0..=2, required_unless_present = "search")]
+    #[arg(value_name = "METHOD PATH", num_args = 0..=2, required_unless_present_any = ["search", "from"])]
     call: Vec<String>,
     /// Every operation whose path or scopes contain this text (NDJSON with --json).
-    #[arg(long, value_name = "TEXT", conflicts_with = "call")]
+    #[arg(long, value_name = "TEXT", conflicts_with_all = ["call", "from"])]
     search: Option<String>,
+    /// The calls a program makes, one a line (`GET /api/v1/users`, or a JSON object with
+    /// `method` and `path`; `#` starts a comment): the scopes to grant for them all, and the
+    /// permissions of a custom admin role for them (`quickstart --least-privilege --from`
+    /// makes that app).
+    #[arg(long, value_name = "FILE", conflicts_with = "call")]
+    from: Option<PathBuf>,
+}
+
+/// The most a `--from` file may hold.
+const MAX_FROM_BYTES: u64 = 1 << 20;
+
+/// The operations a `--from` file names, in order, each once; every line that names none is an
+/// error, all of them reported at once (`FILE:LINE: …`).
+pub(crate) fn operations_from(file: &Path) -> Result<Vec<api_scopes::ApiOperation>> {
+    let text = crate::files::read_at_most(file, MAX_FROM_BYTES)?;
+    let shown = crate::files::shown(file);
+    let mut ops: Vec<api_scopes::ApiOperation> = Vec::new();
+    let mut wrong = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let call = if line.starts_with('{') {
+            serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| {
+                    Some((
+                        v.get("method")?.as_str()?.to_owned(),
+                        v.get("path")?.as_str()?.to_owned(),
+                    ))
+                })
+        } else {
+            line.split_once(char::is_whitespace)
+                .map(|(m, p)| (m.to_owned(), p.trim().to_owned()))
+        };
+        // A line whose first word is no method is no call.
+        let call = call.filter(|(m, _)| parse_method(m).is_ok());
+        let found = call.as_ref().and_then(|(m, p)| {
+            let method = parse_method(m).ok()?;
+            api_scopes::operation(method, p)
+        });
+        match (found, call) {
+            (Some(op), _) => {
+                if !ops.contains(&op) {
+                    ops.push(op);
+                }
+            }
+            (None, Some((m, p))) => wrong.push(format!(
+                "{shown}:{}: {} {} is not an operation of Okta's Management API contract",
+                n + 1,
+                m.to_ascii_uppercase(),
+                printable(&p)
+            )),
+            (None, None) => wrong.push(format!(
+                "{shown}:{}: not a call (`GET /api/v1/users`, or {{\"method\": …, \"path\": …}})",
+                n + 1
+            )),
+        }
+    }
+    if !wrong.is_empty() {
+        bail!("{}", wrong.join("\n"));
+    }
+    if ops.is_empty() {
+        bail!("{shown} names no call: write one a line, as `GET /api/v1/users`");
+    }
+    Ok(ops)
+}
+
+/// A path from a `--from` file for a message: at most 120 characters, no control characters,
+/// and nothing that looks like a pasted secret.
+fn printable(path: &str) -> String {
+    if let Some(what) = crate::guard::secret_like(path) {
+        return format!("<{what}; not shown>");
+    }
+    path.chars()
+        .take(120)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// The scopes to grant for the calls of a `--from` file.
+pub(crate) fn scopes_from(file: &Path) -> Result<Vec<&'static str>> {
+    Ok(api_scopes::needed_for(&operations_from(file)?))
 }
 
 fn show(out: &Out, op: &api_scopes::ApiOperation) {
@@ -38,6 +124,9 @@ fn show(out: &Out, op: &api_scopes::ApiOperation) {
 
 impl ScopesCmd {
     pub(crate) fn run(&self, out: &Out) -> Result<()> {
+        if let Some(file) = &self.from {
+            return from_file(file, out);
+        }
         if let Some(term) = &self.search {
             let found = api_scopes::search(term);
             if found.is_empty() {
@@ -74,6 +163,54 @@ impl ScopesCmd {
             ),
         }
     }
+}
+
+/// `scopes --from FILE`: each call's operation and scopes, then the scopes to grant for them all,
+/// a custom role's permissions for those, and the command that makes such an app.
+fn from_file(file: &Path, out: &Out) -> Result<()> {
+    let ops = operations_from(file)?;
+    let scopes = api_scopes::needed_for(&ops);
+    let typed: Vec<okta_flows::Scope> = scopes
+        .iter()
+        .filter_map(|s| okta_flows::Scope::new(*s).ok())
+        .collect();
+    let permissions = okta_flows::permissions_for(&typed)?;
+    let mut human = String::new();
+    for op in &ops {
+        let names: Vec<&str> = op.scope_names().collect();
+        human.push_str(&format!(
+            "{} {}  {}\n",
+            op.method(),
+            op.template(),
+            if names.is_empty() {
+                "(no OAuth scope: an API token only)".to_owned()
+            } else {
+                names.join(" ")
+            }
+        ));
+    }
+    let make = format!(
+        "okta-oauth quickstart --least-privilege --from {}",
+        crate::out::shell_word(&file.to_string_lossy())
+    );
+    human.push_str(&format!(
+        "\nscopes: {}\ncustom role permissions: {}\nan app with exactly these:\n  {make}",
+        scopes.join(" "),
+        permissions.join(" ")
+    ));
+    out.data(
+        &human,
+        &json!({
+            "operations": ops.iter().map(|op| json!({
+                "method": op.method(), "path": op.template(),
+                "scopes": op.scope_names().collect::<Vec<_>>()
+            })).collect::<Vec<_>>(),
+            "scopes": scopes,
+            "permissions": permissions,
+            "next": make,
+        }),
+    );
+    Ok(())
 }
 
 /// Refuses an Okta scope the contract does not know, with the one most likely meant. Names

@@ -445,3 +445,133 @@ fn quickstart_least_privilege_with_two_scopes_calls_an_endpoint_of_each() {
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(!said.contains("READ_ONLY_ADMIN"), "{said}");
 }
+
+/// Issue 29 §3: from the calls a program makes to a least-privilege app, in two commands.
+/// `scopes --from FILE` reads one call a line (`GET /api/v1/users`, or a JSON object with
+/// `method` and `path`, as `--learn` will write them), names the scopes to grant (Okta's
+/// contract: listing users needs `okta.users.read`, listing groups `okta.groups.read`, creating
+/// one `okta.groups.manage`) and a custom role's permissions, and prints the quickstart that
+/// makes that app; run as printed, it grants exactly those scopes, and the app's token makes
+/// each call.
+#[test]
+fn scopes_from_a_file_of_calls_then_an_app_for_exactly_them() {
+    let dir = tmp("scopes-from");
+    let calls = dir.join("calls.txt");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        &calls,
+        "# what sync.py calls\nGET /api/v1/users?limit=200\n\n\
+         {\"method\": \"GET\", \"path\": \"/api/v1/groups\"}\npost /api/v1/groups\n",
+    )
+    .unwrap();
+    let calls_arg = calls.to_str().unwrap();
+    let state = dir.to_str().unwrap();
+    let out = run(&["scopes", "--from", calls_arg], &[], None);
+    let text = ok(&out);
+    assert!(
+        text.contains("\nscopes: okta.groups.manage okta.groups.read okta.users.read\n"),
+        "{text}"
+    );
+    assert!(text.contains("custom role permissions: okta."), "{text}");
+    let json: Value = serde_json::from_str(&ok(&run(
+        &["scopes", "--from", calls_arg, "--json"],
+        &[],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(json["operations"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json["scopes"],
+        serde_json::json!(["okta.groups.manage", "okta.groups.read", "okta.users.read"])
+    );
+    let printed = crate::advice::suggestions(&text);
+    let make = printed
+        .iter()
+        .find(|l| l.starts_with("okta-oauth quickstart"))
+        .unwrap_or_else(|| panic!("no quickstart printed: {text}"));
+    let words = crate::advice::shell_words(make);
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    // Run as printed, against an org given by the environment, as a person's shell gives it.
+    let org = Emulator::start(Config::default()).unwrap();
+    let admin = [
+        ("OKTA_CLIENT_ORGURL", org.url()),
+        ("OKTA_CLIENT_TOKEN", org.admin_token()),
+        ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+        ("XDG_STATE_HOME", state),
+        ("XDG_CONFIG_HOME", state),
+    ];
+    let mut with_json = args.clone();
+    with_json.push("--json");
+    let done: Value = serde_json::from_str(&ok(&run(&with_json, &admin, None))).unwrap();
+    let client = done["client_id"].as_str().unwrap();
+    let granted: Vec<String> = ok(&run(&["grant", "list", client, "--json"], &admin, None))
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["scope"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let mut granted = granted;
+    granted.sort();
+    assert_eq!(
+        granted,
+        ["okta.groups.manage", "okta.groups.read", "okta.users.read"]
+    );
+    let app = [
+        ("XDG_STATE_HOME", state),
+        ("OKTA_CLIENT_ORGURL", org.url()),
+        ("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1"),
+        ("OKTA_CLIENT_CLIENTID", client),
+        (
+            "OKTA_CLIENT_PRIVATEKEY",
+            done["private_key"].as_str().unwrap(),
+        ),
+    ];
+    ok(&run(&["api", "GET", "/api/v1/users?limit=200"], &app, None));
+    ok(&run(&["api", "GET", "/api/v1/groups"], &app, None));
+    let body = dir.join("group.json");
+    std::fs::write(
+        &body,
+        r#"{"profile": {"name": "made by the least-privilege app"}}"#,
+    )
+    .unwrap();
+    ok(&run(
+        &[
+            "api",
+            "POST",
+            "/api/v1/groups",
+            "--data",
+            body.to_str().unwrap(),
+        ],
+        &app,
+        None,
+    ));
+}
+
+/// A file with calls the contract does not have, or lines that are no call: every one named
+/// with its line, at once; nothing of a secret pasted there is echoed.
+#[test]
+fn scopes_from_names_every_line_it_cannot_read() {
+    let dir = tmp("scopes-from-bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let calls = dir.join("calls.txt");
+    std::fs::write(
+        &calls,
+        "GET /api/v1/users\nGET /api/v1/nothing-here\njust words\n{\"method\": 1}\n\
+         GET /api/v1/users/00ab0cDeFgHiJkLmNoPqRsTuVwXyZ0123456789ab\n",
+    )
+    .unwrap();
+    let out = run(&["scopes", "--from", calls.to_str().unwrap()], &[], None);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    for line in [
+        ":2: GET /api/v1/nothing-here is not",
+        ":3: not a call",
+        ":4: not a call",
+    ] {
+        assert!(said.contains(line), "{line}: {said}");
+    }
+    assert!(!said.contains(":1:") && !said.contains(":5:"), "{said}");
+}
