@@ -267,6 +267,32 @@ struct Org {
     dir: PathBuf,
 }
 
+/// An EC key made by `keygen` at `path` (returned).
+fn ec_key(path: &Path) -> PathBuf {
+    ok(&run(
+        &["keygen", "--kty", "EC", "--out", path.to_str().unwrap()],
+        &[],
+        None,
+    ));
+    path.to_owned()
+}
+
+/// `app create --name NAME --key KEY --json` with `extra` options: the new service app's id.
+fn service_app(name: &str, key: &Path, extra: &[&str], env: &[(&str, &str)]) -> String {
+    let mut args = vec![
+        "app",
+        "create",
+        "--name",
+        name,
+        "--key",
+        key.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    args.push("--json");
+    let made: Value = serde_json::from_str(&ok(&run(&args, env, None))).unwrap();
+    made["id"].as_str().unwrap().to_owned()
+}
+
 impl Org {
     fn new(name: &str) -> Org {
         Org::with_users(name, 450)
@@ -281,12 +307,7 @@ impl Org {
         })
         .unwrap();
         let dir = tmp(name);
-        let key = dir.join("svc.pem");
-        ok(&run(
-            &["keygen", "--kty", "EC", "--out", key.to_str().unwrap()],
-            &[],
-            None,
-        ));
+        let key = ec_key(&dir.join("svc.pem"));
         let mut env = vec![
             ("OKTA_CLIENT_ORGURL".to_owned(), emulator.url().to_owned()),
             (
@@ -300,22 +321,7 @@ impl Org {
             ),
         ];
         let e: Vec<(&str, &str)> = env.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let app: Value = serde_json::from_str(&ok(&run(
-            &[
-                "app",
-                "create",
-                "--name",
-                "svc",
-                "--key",
-                key.to_str().unwrap(),
-                "--dpop",
-                "--json",
-            ],
-            &e,
-            None,
-        )))
-        .unwrap();
-        let id = app["id"].as_str().unwrap().to_owned();
+        let id = service_app("svc", &key, &["--dpop"], &e);
         ok(&run(&["grant", "add", &id, "okta.users.read"], &e, None));
         ok(&run(&["role", "assign", &id, "READ_ONLY_ADMIN"], &e, None));
         env.push(("OKTA_CLIENT_CLIENTID".into(), id));

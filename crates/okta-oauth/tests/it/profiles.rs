@@ -242,12 +242,7 @@ impl App {
     fn new(name: &str, extra: &[&str]) -> App {
         let org = Emulator::start(Config::default()).unwrap();
         let (dir, mut env) = machine(name);
-        let key = dir.join("registered.pem");
-        ok(&run(
-            &["keygen", "--kty", "EC", "--out", key.to_str().unwrap()],
-            &[],
-            None,
-        ));
+        let key = crate::ec_key(&dir.join("registered.pem"));
         env.extend(
             [
                 ("OKTA_CLIENT_ORGURL", org.url()),
@@ -256,21 +251,7 @@ impl App {
             ]
             .map(|(k, v)| (k.to_owned(), v.to_owned())),
         );
-        let mut args = vec![
-            "app",
-            "create",
-            "--name",
-            "svc",
-            "--key",
-            key.to_str().unwrap(),
-            "--json",
-        ];
-        args.extend(extra);
-        let made = ok(&run(&args, &with(&env, &[]), None));
-        let id = serde_json::from_str::<Value>(&made).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let id = crate::service_app("svc", &key, extra, &with(&env, &[]));
         App {
             _org: org,
             dir,

@@ -240,27 +240,8 @@ fn a_least_privilege_role_binds_an_app_to_one_groups_users() {
     );
 
     // A service app with that role only.
-    let key = dir.join("svc.pem");
-    ok(&run(
-        &["keygen", "--kty", "EC", "--out", key.to_str().unwrap()],
-        &[],
-        None,
-    ));
-    let app: Value = serde_json::from_str(&ok(&run(
-        &[
-            "app",
-            "create",
-            "--name",
-            "reporting",
-            "--key",
-            key.to_str().unwrap(),
-            "--json",
-        ],
-        &env,
-        None,
-    )))
-    .unwrap();
-    let id = app["id"].as_str().unwrap().to_owned();
+    let key = crate::ec_key(&dir.join("svc.pem"));
+    let id = crate::service_app("reporting", &key, &[], &env);
     for scope in ["okta.users.read", "okta.groups.read"] {
         ok(&run(&["grant", "add", &id, scope], &env, None));
     }

@@ -685,23 +685,8 @@ fn a_sign_in_that_cannot_work_fails_at_once_naming_why() {
         "{said}"
     );
     // A service app's id, in the browser and with the device grant.
-    let key = org.dir.join("svc.pem");
-    ok(&run(&["keygen", "--out", key.to_str().unwrap()], &[], None));
-    let svc: Value = serde_json::from_str(&ok(&run(
-        &[
-            "app",
-            "create",
-            "--name",
-            "svc",
-            "--key",
-            key.to_str().unwrap(),
-            "--json",
-        ],
-        &env,
-        None,
-    )))
-    .unwrap();
-    let svc = svc["id"].as_str().unwrap();
+    let key = crate::ec_key(&org.dir.join("svc.pem"));
+    let svc = &crate::service_app("svc", &key, &[], &env);
     let (_, said, code) = org.login(&["--client-id", svc], &env);
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains("is a service app"), "{said}");
