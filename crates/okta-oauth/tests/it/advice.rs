@@ -157,15 +157,18 @@ impl Machine {
         cmd
     }
 
+    /// `line` as printed, with no input and its output read here.
+    fn piped(&self, line: &str) -> Command {
+        let mut cmd = self.command(line);
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
     /// Runs `line` as printed; what it printed, stdout and stderr together.
     fn run(&self, line: &str) -> String {
-        let out = self
-            .command(line)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap();
+        let out = self.piped(line).output().unwrap();
         let said = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -209,13 +212,7 @@ impl Machine {
     /// the person at the browser: the local org's sign-in page, filled in with `login` and
     /// `password`.
     fn login(&self, line: &str, user: &str, password: &str) -> String {
-        let child = self
-            .command(line)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = self.piped(line).spawn().unwrap();
         // Stopped however the test ends: a sign-in that never comes would wait five minutes.
         let mut child = Running {
             child,
