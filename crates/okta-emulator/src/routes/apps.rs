@@ -9,7 +9,8 @@ use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{App, AppKey, ClientSecret, Grant, ORG_ID, Org, Role};
 use crate::routes::common::{
-    APP_ADMINS, APP_READERS, activation, auth, check_jwks, json_body, safe, self_link, strings,
+    APP_ADMINS, APP_READERS, activation, auth, check_jwks, json_body, page_link, safe, self_link,
+    strings,
 };
 use crate::routes::resource::role_json;
 
@@ -632,10 +633,7 @@ pub(crate) fn app_list(org: &Org, req: &Req) -> Resp {
     )
     .with_header("link", self_link(org, req));
     if let (true, Some(last)) = (more, page.last()) {
-        resp = resp.with_header(
-            "link",
-            crate::routes::users::page_link(org, req, Some(last.id.clone()), "next"),
-        );
+        resp = resp.with_header("link", page_link(org, req, Some(last.id.clone()), "next"));
     }
     resp
 }

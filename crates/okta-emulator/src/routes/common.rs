@@ -121,10 +121,30 @@ pub(crate) fn activation(action: &str) -> Result<bool, Resp> {
     }
 }
 
-/// `Link: <…>; rel="self"` naming the resource or listing just answered, as Okta sends on its
+/// A `Link` header value: `<org + path>; rel="rel"`.
+pub(crate) fn link(org: &Org, path_and_query: &str, rel: &str) -> String {
+    format!("<{}{path_and_query}>; rel=\"{rel}\"", org.base)
+}
+
+/// The link to this listing from another cursor, keeping every other parameter (`after`
+/// first, as Okta writes its links).
+pub(crate) fn page_link(org: &Org, req: &Req, cursor: Option<String>, rel: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(c) = &cursor {
+        query.append_pair("after", c);
+    }
+    for (name, value) in req.query_pairs() {
+        if name != "after" {
+            query.append_pair(&name, &value);
+        }
+    }
+    let query = query.finish();
+    let sep = if query.is_empty() { "" } else { "?" };
+    link(org, &format!("{}{sep}{query}", req.path), rel)
+}
+
+/// `Link: <…>; rel="self"` naming the resource or page just answered, as Okta sends on its
 /// listings and, for roles and resource sets, on single resources too (recorded 2025).
 pub(crate) fn self_link(org: &Org, req: &Req) -> String {
-    let query = req.query.as_deref().unwrap_or("");
-    let sep = if query.is_empty() { "" } else { "?" };
-    format!("<{}{}{sep}{query}>; rel=\"self\"", org.base, req.path)
+    page_link(org, req, req.query_param("after"), "self")
 }

@@ -9,7 +9,7 @@ use crate::clock::iso;
 use crate::errors;
 use crate::http::{Req, Resp};
 use crate::org::{CustomRole, Org, ResourceSet};
-use crate::routes::common::{APP_READERS, auth, json_body, safe, self_link};
+use crate::routes::common::{APP_READERS, auth, json_body, link, safe, self_link};
 use crate::routes::resource::{find_role, find_set};
 
 fn text_field(body: &Map<String, Value>, name: &str) -> Result<String, Resp> {
@@ -92,8 +92,8 @@ pub(crate) fn role_create(org: &Org, req: &Req) -> Resp {
     };
     state.custom_roles.insert(role.id.clone(), role.clone());
     drop(state);
-    let link = format!("<{}/api/v1/iam/roles/{}>; rel=\"self\"", org.base, role.id);
-    Resp::json(200, &role_json(org, &role)).with_header("link", link)
+    let self_link = link(org, &format!("/api/v1/iam/roles/{}", role.id), "self");
+    Resp::json(200, &role_json(org, &role)).with_header("link", self_link)
 }
 
 /// `GET /api/v1/iam/roles/{roleIdOrLabel}`.
@@ -174,11 +174,12 @@ pub(crate) fn set_create(org: &Org, req: &Req) -> Resp {
     };
     state.resource_sets.insert(set.id.clone(), set.clone());
     drop(state);
-    let link = format!(
-        "<{}/api/v1/iam/resource-sets/{}>; rel=\"self\"",
-        org.base, set.id
+    let self_link = link(
+        org,
+        &format!("/api/v1/iam/resource-sets/{}", set.id),
+        "self",
     );
-    Resp::json(200, &set_json(org, &set)).with_header("link", link)
+    Resp::json(200, &set_json(org, &set)).with_header("link", self_link)
 }
 
 /// `GET /api/v1/iam/resource-sets/{resourceSetIdOrLabel}`.

@@ -8,7 +8,7 @@ use crate::errors;
 use crate::filter::{self, Dialect, Expr};
 use crate::http::{Req, Resp};
 use crate::org::{EVERYONE, Org, State};
-use crate::routes::common::{json_body, safe};
+use crate::routes::common::{json_body, page_link, safe};
 use crate::routes::resource::{authenticate, require};
 use crate::users;
 
@@ -80,23 +80,6 @@ pub(crate) fn after(org: &Org, req: &Req) -> Result<usize, Resp> {
             errors::validation("after", &["after: The cursor is not valid.".to_owned()])
         }),
     }
-}
-
-/// The link to this listing from another cursor, keeping every other parameter.
-pub(crate) fn page_link(org: &Org, req: &Req, cursor: Option<String>, rel: &str) -> String {
-    // `after` first, as Okta writes its links.
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    if let Some(c) = &cursor {
-        query.append_pair("after", c);
-    }
-    for (name, value) in req.query_pairs() {
-        if name != "after" {
-            query.append_pair(&name, &value);
-        }
-    }
-    let query = query.finish();
-    let sep = if query.is_empty() { "" } else { "?" };
-    format!("<{}{}{sep}{query}>; rel=\"{rel}\"", org.base, req.path)
 }
 
 /// Which users a listing shows.
