@@ -55,7 +55,16 @@ pub(crate) enum Random {
     Seeded { seed: u64, counter: Mutex<u64> },
 }
 
-const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/// The characters of Okta's ids.
+pub(crate) const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// Bytes as id characters, one each (`b % 62`).
+pub(crate) fn base62_of(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| char::from(BASE62[usize::from(*b) % BASE62.len()]))
+        .collect()
+}
 
 impl Random {
     pub(crate) fn new(seed: Option<u64>) -> Random {
@@ -97,10 +106,7 @@ impl Random {
     pub(crate) fn base62(&self, len: usize) -> String {
         let mut bytes = vec![0u8; len];
         self.fill(&mut bytes);
-        bytes
-            .iter()
-            .map(|b| char::from(BASE62[usize::from(*b) % BASE62.len()]))
-            .collect()
+        base62_of(&bytes)
     }
 
     /// An Okta-style id: a 3-character prefix and 17 random characters (20 in all).

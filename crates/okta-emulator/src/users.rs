@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::clock::iso;
+use crate::clock::{BASE62, base62_of, iso};
 use crate::jose::b64;
 use crate::org::{Org, State};
 
@@ -15,7 +15,6 @@ const LAST: [&str; 12] = [
     "Smith", "Jones", "Garcia", "Nguyen", "Okafor", "Kowalski", "Tanaka", "Silva", "Müller",
     "Haddad", "Ivanova", "Park",
 ];
-const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// User 0 is the org's super admin, `admin@example.com`, whom `/authorize` signs in by default.
 pub(crate) fn login(i: usize) -> String {
@@ -47,11 +46,7 @@ fn tag(org: &Org, what: &[u8], i: usize) -> Vec<u8> {
 
 /// `00u` + the index in 6 base62 characters + 11 characters of a MAC: 20 in all, like Okta's.
 pub(crate) fn id(org: &Org, i: usize) -> String {
-    let mac: String = tag(org, b"user", i)
-        .iter()
-        .take(11)
-        .map(|b| char::from(BASE62[usize::from(*b) % 62]))
-        .collect();
+    let mac = base62_of(&tag(org, b"user", i)[..11]);
     format!("00u{}{mac}", base62(i as u64, 6))
 }
 

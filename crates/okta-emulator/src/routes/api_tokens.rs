@@ -23,14 +23,7 @@ const WINDOW_DAYS: u64 = 30;
 /// across restarts of an org with a state file.
 pub(crate) fn admin_token_id(org: &Org) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, org.admin_token.as_bytes());
-    let base62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let tail: String = digest
-        .as_ref()
-        .iter()
-        .take(17)
-        .map(|b| char::from(base62[usize::from(*b) % 62]))
-        .collect();
-    format!("00T{tail}")
+    format!("00T{}", crate::clock::base62_of(&digest.as_ref()[..17]))
 }
 
 /// The admin token as Okta describes an API token (the members of Okta's 2025 recordings).
