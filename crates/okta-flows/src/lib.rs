@@ -69,6 +69,8 @@
 
 mod admin;
 pub mod api_scopes;
+#[cfg(feature = "bridge")]
+pub mod bridge;
 mod cache;
 mod catalog;
 mod code;
@@ -144,8 +146,8 @@ pub use ids::{
     Role, RoleAssignmentId, Scope, StandardRole, UserId,
 };
 pub use secrets::{
-    AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, OAuthState, PkceVerifier,
-    ProxyUrl, RefreshToken, SswsToken,
+    AccessToken, AuthorizationCode, BridgeSecret, ClientSecret, DeviceCode, IdToken, OAuthState,
+    PkceVerifier, ProxyUrl, RefreshToken, SswsToken,
 };
 
 /// The types of the JWT layer that this crate's API takes and returns.

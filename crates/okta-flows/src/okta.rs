@@ -207,6 +207,17 @@ impl Okta {
         crate::http::pages::pages(self, cred, path)
     }
 
+    /// A bridge to this org for other programs (feature `bridge`): a forwarder on loopback
+    /// that sends each caller's request on with a token of exactly that operation's scopes,
+    /// made by `tokens` once per scope set. See [`bridge`](crate::bridge).
+    #[cfg(feature = "bridge")]
+    pub fn bridge(
+        &self,
+        tokens: impl Fn(&[Scope]) -> Result<Arc<dyn Credential>> + Send + Sync + 'static,
+    ) -> crate::bridge::BridgeBuilder {
+        crate::bridge::BridgeBuilder::new(self.clone(), Arc::new(tokens))
+    }
+
     // ---- Service apps --------------------------------------------------------------------------
 
     /// Registers a service app (`private_key_jwt`, client credentials) through Dynamic Client

@@ -37,6 +37,11 @@ okta_jwk::secret_text!(
     pub OAuthState
 );
 okta_jwk::secret_text!(
+    /// What callers of a [`Bridge`](crate::bridge::Bridge) send as their token: whoever holds
+    /// it calls the org with the bridge's app.
+    pub BridgeSecret
+);
+okta_jwk::secret_text!(
     /// A proxy URL, which may carry a password: `http://user:password@host:port`.
     pub ProxyUrl
 );

@@ -119,20 +119,7 @@ impl Okta {
         // A 401 to a credential that can get a new token is repeated once, with the new token.
         let mut renewed = false;
         self.with_retries(RS_NONCE_RETRIES, Some(&bucket), |waits| {
-            let (authorization, proof) = match cred.authorization()? {
-                Authorization::Ssws(s) => (format!("SSWS {}", s.expose_secret()), None),
-                Authorization::Token(t) => {
-                    let nonce = self.dpop().nonce(&origin);
-                    let proof =
-                        t.proof_with(method, url.as_str(), self.now(), nonce.as_ref(), self.rng())?;
-                    let scheme = match t.token_type() {
-                        TokenType::DPoP => "DPoP",
-                        _ => "Bearer",
-                    };
-                    let header = format!("{scheme} {}", t.access_token().expose_secret());
-                    (header, proof)
-                }
-            };
+            let (authorization, proof) = self.authorize(cred, method, url)?;
             let mut headers = vec![
                 ("Accept", "application/json"),
                 ("Authorization", authorization.as_str()),
@@ -201,6 +188,30 @@ impl Okta {
                     return Err(reply.problem());
                 }
             })
+        })
+    }
+
+    /// The `Authorization` of one attempt, and the DPoP proof (with `ath`, and the org's last
+    /// nonce) when the token is bound to a key.
+    pub(crate) fn authorize(
+        &self,
+        cred: &dyn Credential,
+        method: &Method,
+        url: &url::Url,
+    ) -> Result<(String, Option<okta_assertion::DpopProof>)> {
+        Ok(match cred.authorization()? {
+            Authorization::Ssws(s) => (format!("SSWS {}", s.expose_secret()), None),
+            Authorization::Token(t) => {
+                let nonce = self.dpop().nonce(self.org_url().as_str());
+                let proof =
+                    t.proof_with(method, url.as_str(), self.now(), nonce.as_ref(), self.rng())?;
+                let scheme = match t.token_type() {
+                    TokenType::DPoP => "DPoP",
+                    _ => "Bearer",
+                };
+                let header = format!("{scheme} {}", t.access_token().expose_secret());
+                (header, proof)
+            }
         })
     }
 

@@ -5,6 +5,8 @@
 pub(crate) mod auth;
 pub(crate) mod call;
 pub(crate) mod client;
+#[cfg(feature = "bridge")]
+pub(crate) mod forward;
 pub(crate) mod link;
 pub(crate) mod method;
 pub(crate) mod pages;

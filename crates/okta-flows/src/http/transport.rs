@@ -356,15 +356,26 @@ impl ureq::unversioned::resolver::Resolver for CachingResolver {
     }
 }
 
-/// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error.
-pub(crate) fn send(
+/// An answer whose body is still to be read: the status and headers, and the body as it
+/// arrives (a forwarded answer streams it on; [`send`] reads it up to a cap).
+pub(crate) struct Opened {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: ureq::Body,
+    pub(crate) endpoint: String,
+    /// The HTTP proxy the request went through (`host:port`), for errors.
+    proxy: Option<String>,
+}
+
+/// Sends one request and returns the answer's head, its body unread. Redirects are not
+/// followed (the agent has none), and a 3xx is returned like any answer.
+pub(crate) fn open(
     agent: &ureq::Agent,
     method: &crate::http::method::Method,
     url: &url::Url,
     headers: &[(&str, &str)],
     body: Option<(&str, Vec<u8>)>,
-    max_body: usize,
-) -> Result<Reply> {
+) -> Result<Opened> {
     let endpoint = format!("{method} {}", url.path());
     let mut builder = ureq::http::Request::builder()
         .method(method.to_http())
@@ -380,12 +391,10 @@ pub(crate) fn send(
         what: "the request",
         reason: "a header name or value is not valid HTTP",
     })?;
-    let proxy = || {
-        agent
-            .config()
-            .proxy()
-            .map(|p| format!("{}:{}", p.host(), p.port()))
-    };
+    let proxy = agent
+        .config()
+        .proxy()
+        .map(|p| format!("{}:{}", p.host(), p.port()));
     let target = match agent.config().proxy() {
         Some(p) => (p.host().to_owned(), p.port()),
         None => (
@@ -393,12 +402,12 @@ pub(crate) fn send(
             url.port_or_known_default().unwrap_or(443),
         ),
     };
-    let mut response = agent
+    let response = agent
         .run(request)
         .map_err(|e| match never_sent(&e, &target) {
             Some(reason) => Error::Unreachable {
                 endpoint: endpoint.clone(),
-                host: match proxy() {
+                host: match &proxy {
                     Some(p) => format!("the proxy {p}"),
                     None => target.0.clone(),
                 },
@@ -407,7 +416,7 @@ pub(crate) fn send(
             },
             None => Error::Transport {
                 endpoint: endpoint.clone(),
-                proxy: proxy(),
+                proxy: proxy.clone(),
                 source: Box::new(e),
             },
         })?;
@@ -422,6 +431,31 @@ pub(crate) fn send(
             )
         })
         .collect();
+    Ok(Opened {
+        status,
+        headers,
+        body: response.into_body(),
+        endpoint,
+        proxy,
+    })
+}
+
+/// Sends one request and reads the answer up to `max_body` bytes. 3xx is an error.
+pub(crate) fn send(
+    agent: &ureq::Agent,
+    method: &crate::http::method::Method,
+    url: &url::Url,
+    headers: &[(&str, &str)],
+    body: Option<(&str, Vec<u8>)>,
+    max_body: usize,
+) -> Result<Reply> {
+    let Opened {
+        status,
+        headers,
+        body: mut unread,
+        endpoint,
+        proxy,
+    } = open(agent, method, url, headers, body)?;
     if (300..400).contains(&status) {
         let location = headers
             .iter()
@@ -434,8 +468,7 @@ pub(crate) fn send(
             location,
         });
     }
-    let body = response
-        .body_mut()
+    let body = unread
         .with_config()
         .limit(max_body as u64 + 1)
         .read_to_vec()
@@ -448,7 +481,7 @@ pub(crate) fn send(
             },
             other => Error::Transport {
                 endpoint: endpoint.clone(),
-                proxy: proxy(),
+                proxy,
                 source: Box::new(other),
             },
         })?;
@@ -479,30 +512,51 @@ impl crate::http::client::Okta {
         max_body: usize,
     ) -> Result<Reply> {
         let start = std::time::Instant::now();
-        let t = self.transport();
-        let result = send(&t.agent, method, url, headers, body, max_body);
-        if let Some(tracer) = &t.tracer {
-            let mut shown = url.clone();
-            shown.set_query(None);
-            let mut shown = shown.to_string();
-            if url.query().is_some() {
-                let keys: Vec<String> = url.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
-                shown = format!("{shown}?{}", keys.join("&"));
-            }
-            let (status, request_id, rate_limit) = match &result {
-                Ok(r) => (Some(r.status), r.request_id(), r.rate_limit()),
-                Err(e) => (e.status(), None, None),
-            };
-            tracer(&crate::http::trace::Trace {
-                method: *method,
-                url: shown.to_string(),
-                status,
-                elapsed: start.elapsed(),
-                request_id,
-                rate_limit,
-            });
-        }
+        let result = send(
+            &self.transport().agent,
+            method,
+            url,
+            headers,
+            body,
+            max_body,
+        );
+        let (status, request_id, rate_limit) = match &result {
+            Ok(r) => (Some(r.status), r.request_id(), r.rate_limit()),
+            Err(e) => (e.status(), None, None),
+        };
+        self.trace(method, url, start, status, request_id, rate_limit);
         result
+    }
+
+    /// Tells the tracer, if there is one, of an exchange: the URL with its query's values
+    /// hidden (they may name people).
+    pub(crate) fn trace(
+        &self,
+        method: &crate::http::method::Method,
+        url: &url::Url,
+        start: std::time::Instant,
+        status: Option<u16>,
+        request_id: Option<String>,
+        rate_limit: Option<crate::error::RateLimit>,
+    ) {
+        let Some(tracer) = &self.transport().tracer else {
+            return;
+        };
+        let mut shown = url.clone();
+        shown.set_query(None);
+        let mut shown = shown.to_string();
+        if url.query().is_some() {
+            let keys: Vec<String> = url.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
+            shown = format!("{shown}?{}", keys.join("&"));
+        }
+        tracer(&crate::http::trace::Trace {
+            method: *method,
+            url: shown,
+            status,
+            elapsed: start.elapsed(),
+            request_id,
+            rate_limit,
+        });
     }
 }
 

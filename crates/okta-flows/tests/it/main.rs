@@ -9,6 +9,8 @@
 )]
 
 mod battery;
+#[cfg(feature = "bridge")]
+mod bridge;
 mod contract;
 mod decisions;
 mod faults;
