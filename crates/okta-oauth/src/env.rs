@@ -36,6 +36,8 @@ pub(crate) const READ: &[&str] = &[
     "DISPLAY",
     "WAYLAND_DISPLAY",
     "PATH",
+    "NO_PROXY",
+    "no_proxy",
 ];
 
 /// The text of `name`, or `None` when it is unset or empty. Set but not UTF-8: an error naming

@@ -80,6 +80,24 @@ pub(crate) const API: &str = "Examples:
   okta-oauth api POST /api/v1/groups --data group.json
   okta-oauth api GET /api/v1/users/me --user";
 
+/// `proxy`.
+pub(crate) const PROXY: &str = "Examples:
+  okta-oauth proxy --secret-file bridge.secret
+  # In another shell: an SSWS script changes only its URL and token
+  curl -H \"Authorization: SSWS $(cat bridge.secret)\" http://127.0.0.1:8001/api/v1/users
+  okta-oauth proxy --port 8001 --learn calls.ndjson
+  # A fixed set for every call (operations Okta's contract does not know go on too)
+  okta-oauth proxy --scopes 'okta.users.read okta.groups.read'";
+
+/// `exec`.
+pub(crate) const EXEC: &str = "Examples:
+  okta-oauth exec -- python3 list_users.py
+  okta-oauth exec --log -- node sync-groups.js
+  # Record what a script uses, then make an app for exactly that
+  okta-oauth exec --learn calls.ndjson -- ./report.sh
+  okta-oauth scopes --from calls.ndjson
+  okta-oauth quickstart --org https://example.okta.com --least-privilege --from calls.ndjson";
+
 /// `login`.
 pub(crate) const LOGIN: &str = "Examples:
   okta-oauth login

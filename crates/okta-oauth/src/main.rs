@@ -97,6 +97,14 @@ enum Command {
     /// Call any Okta API with a service-app token (or --ssws).
     #[command(after_help = help::API)]
     Api(Lazy<cmd::api::ApiCmd>),
+    /// A bridge on loopback for programs that call Okta with an SSWS token (Okta's SDKs, curl,
+    /// scripts): each call goes on with a scoped, DPoP-bound token of the service app.
+    #[command(after_help = help::PROXY)]
+    Proxy(Lazy<cmd::proxy::ProxyCmd>),
+    /// Run a program with the bridge for its lifetime and Okta's SDKs set to use it (SSWS
+    /// mode): `okta-oauth exec -- python3 list_users.py`.
+    #[command(after_help = help::EXEC)]
+    Exec(Lazy<cmd::exec::ExecCmd>),
     /// Sign a user in (Authorization Code + PKCE, or --device); `api --user` then uses their token.
     #[command(after_help = help::LOGIN)]
     Login(Lazy<cmd::login::LoginCmd>),
@@ -153,6 +161,8 @@ impl Command {
         match self {
             Command::Quickstart(c) => c.org.clone(),
             Command::Api(c) => c.org.clone(),
+            Command::Proxy(c) => c.org.clone(),
+            Command::Exec(c) => c.org.clone(),
             Command::Token(c) => c.org.clone(),
             Command::Assertion(c) => c.org.clone(),
             Command::Login(c) => c.org.clone(),
@@ -238,6 +248,11 @@ fn main() -> ExitCode {
         Command::Login(c) => c.run(ctx, &out),
         Command::Token(c) => c.run(ctx, &out),
         Command::Api(c) => c.run(ctx, &out),
+        Command::Proxy(c) => c.run(ctx, &out),
+        Command::Exec(c) => match c.run(ctx, &out) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
         Command::Scopes(c) => c.run(&out),
         Command::Decode(c) => c.run(&out),
         Command::Verify(c) => c.run(ctx, &out),
@@ -339,7 +354,7 @@ mod tests {
         // Outside a run, every subcommand.
         assert_eq!(
             Cli::command().get_subcommands().count(),
-            given("").len() + 24
+            given("").len() + 26
         );
     }
 

@@ -221,17 +221,7 @@ impl ServiceOpts {
     /// The credentials. The key file is read now but parsed only if a token must be signed:
     /// a run served by the token cache never starts the crypto library (docs/benchmarks.md).
     pub(crate) fn credentials(&self, ctx: &Context) -> Result<ServiceCredentials> {
-        self.check(ctx)?;
-        let mode = self.dpop(ctx)?;
-        let (text, kid, alg) = self.key_parts(ctx)?;
-        let text = Arc::new(text);
-        let loaded = text.clone();
-        let signer = okta_flows::LazySigner::from_encoded_key(text.text().as_bytes(), move || {
-            let signer: Arc<dyn okta_jwk::Signer> = Arc::new(loaded.parse(kid.clone(), alg)?);
-            Ok(signer)
-        });
-        let id = self.client_id(ctx)?;
-        Ok(ServiceCredentials::lazy(id, signer).dpop(mode))
+        Ok(self.resolve(ctx, false)?.credentials())
     }
 
     /// A token source for the configured scopes, persisted unless `--token-cache none`.
@@ -241,29 +231,52 @@ impl ServiceOpts {
 
     /// A token source for these scopes (a token per scope set, each cached).
     pub(crate) fn source_for(&self, ctx: &Context, scopes: &[String]) -> Result<TokenSource> {
-        let credentials = self.credentials(ctx)?;
-        let source = TokenSource::new(ctx.okta()?, credentials, TokenRequest::scopes(scopes)?);
-        let path = self
+        Ok(self.sources(ctx)?.make(scopes)?)
+    }
+
+    /// Everything a token source needs, resolved once: [`Sources::make`] then gives one per
+    /// scope set (the bridge meets new sets as callers make new calls).
+    pub(crate) fn sources(&self, ctx: &Context) -> Result<Sources> {
+        self.resolve(ctx, true)
+    }
+
+    /// The app's settings, with the token file and shared cache when `stores`.
+    fn resolve(&self, ctx: &Context, stores: bool) -> Result<Sources> {
+        self.check(ctx)?;
+        let mode = self.dpop(ctx)?;
+        let (text, kid, alg) = self.key_parts(ctx)?;
+        let file = self
             .token_cache
             .clone()
             .unwrap_or_else(|| files::state_dir().join("tokens.json"));
-        if path == std::path::Path::new("none") {
-            return self.shared(ctx, source);
-        }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            files::private_dir(dir)?;
-        }
-        if let Some(mode) = files::exposed_mode(&path) {
-            crate::out::warn(&format!(
-                "warning: {} could be read by others (mode {mode:o}): its tokens are not used, and it is rewritten with mode 600",
-                path.display()
-            ));
-        }
-        self.shared(ctx, source.persist_to(path))
+        let file = if !stores || file == std::path::Path::new("none") {
+            None
+        } else {
+            if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                files::private_dir(dir)?;
+            }
+            if let Some(mode) = files::exposed_mode(&file) {
+                crate::out::warn(&format!(
+                    "warning: {} could be read by others (mode {mode:o}): its tokens are not used, and it is rewritten with mode 600",
+                    file.display()
+                ));
+            }
+            Some(file)
+        };
+        Ok(Sources {
+            okta: ctx.okta()?,
+            client_id: self.client_id(ctx)?,
+            key: Arc::new(text),
+            kid,
+            alg,
+            mode,
+            file,
+            shared: if stores { self.shared(ctx)? } else { None },
+        })
     }
 
-    /// Adds the shared token store (Redis) when one is configured.
-    fn shared(&self, ctx: &Context, source: TokenSource) -> Result<TokenSource> {
+    /// The shared token store (Redis), when one is configured.
+    fn shared(&self, ctx: &Context) -> Result<Option<Arc<dyn okta_flows::TokenStore>>> {
         let Some(setting) = Layers::flag("--shared-cache", self.shared_cache.clone())
             .env("OKTA_CLIENT_CACHE", |v| v)?
             .yaml(ctx, |c| {
@@ -271,11 +284,11 @@ impl ServiceOpts {
             })
             .get()
         else {
-            return Ok(source);
+            return Ok(None);
         };
         let url = setting.value;
         if url == "none" {
-            return Ok(source);
+            return Ok(None);
         }
         let from = match &setting.from {
             Source::OktaYaml => "okta.client.cache".to_owned(),
@@ -289,18 +302,58 @@ impl ServiceOpts {
                 okta_flows::TokenStore::describe(&store)
             );
         }
-        Ok(source
-            .store(Arc::new(store))
-            .on_store_failure(|e| {
-                static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-                if !SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                    crate::out::warn(&format!(
-                        "warning: the shared token cache {} failed ({}); tokens are fetched and kept without it",
-                        e.store(),
-                        e.reason()
-                    ));
-                }
-            }))
+        Ok(Some(Arc::new(store)))
+    }
+}
+
+/// A service app's token sources, one per scope set, from settings resolved once.
+pub(crate) struct Sources {
+    okta: okta_flows::Okta,
+    client_id: okta_assertion::ClientId,
+    key: Arc<KeyText>,
+    kid: Option<okta_jwk::Kid>,
+    alg: Option<okta_jwk::Algorithm>,
+    mode: DpopMode,
+    file: Option<PathBuf>,
+    shared: Option<Arc<dyn okta_flows::TokenStore>>,
+}
+
+impl Sources {
+    /// The credentials; the key is parsed only when a token must be signed.
+    pub(crate) fn credentials(&self) -> ServiceCredentials {
+        let (loaded, kid, alg) = (self.key.clone(), self.kid.clone(), self.alg);
+        let signer =
+            okta_flows::LazySigner::from_encoded_key(self.key.text().as_bytes(), move || {
+                let signer: Arc<dyn okta_jwk::Signer> =
+                    Arc::new(loaded.parse(kid.clone(), alg)?);
+                Ok(signer)
+            });
+        ServiceCredentials::lazy(self.client_id.clone(), signer).dpop(self.mode)
+    }
+
+    /// A token source for `scopes`, kept in the token file and the shared cache.
+    pub(crate) fn make(&self, scopes: &[String]) -> okta_flows::Result<TokenSource> {
+        let mut source = TokenSource::new(
+            self.okta.clone(),
+            self.credentials(),
+            TokenRequest::scopes(scopes)?,
+        );
+        if let Some(file) = &self.file {
+            source = source.persist_to(file.clone());
+        }
+        let Some(store) = &self.shared else {
+            return Ok(source);
+        };
+        Ok(source.store(store.clone()).on_store_failure(|e| {
+            static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+            if !SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                crate::out::warn(&format!(
+                    "warning: the shared token cache {} failed ({}); tokens are fetched and kept without it",
+                    e.store(),
+                    e.reason()
+                ));
+            }
+        }))
     }
 }
 

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod advice;
+mod bridge;
 mod browser;
 mod errors;
 mod fleet;
