@@ -14,6 +14,7 @@ use crate::out::Out;
 
 /// `okta-oauth exec`.
 #[derive(Debug, Args)]
+#[command(mut_arg("scopes", |a| a.help(crate::cmd::proxy::FIXED_SCOPES)))]
 pub(crate) struct ExecCmd {
     #[command(flatten)]
     pub(crate) org: crate::context::OrgOpts,

@@ -20,8 +20,8 @@ use crate::service::ServiceOpts;
 #[derive(Debug, Clone, Args)]
 pub(crate) struct BridgeOpts {
     /// Append each operation the program uses to this file, once, as a JSON line
-    /// (`{"method":"GET","path":"/api/v1/users/{id}"}`): `okta-oauth scopes --from FILE` then
-    /// names the scopes it needs, and `quickstart --least-privilege --from FILE` makes an app
+    /// (`{"method":"GET","path":"/api/v1/users/{id}"}`): given to `scopes --from`, it names the
+    /// scopes the program needs, and to `quickstart --least-privilege --from`, it makes an app
     /// with exactly those
     #[arg(long, value_name = "FILE")]
     pub(crate) learn: Option<PathBuf>,
@@ -29,8 +29,12 @@ pub(crate) struct BridgeOpts {
     pub(crate) service: ServiceOpts,
 }
 
+/// What `--scopes` means to the bridge.
+pub(crate) const FIXED_SCOPES: &str = "Ask for these scopes (space- or comma-separated) for every call, instead of each operation's own from Okta's contract; operations the contract does not know then go on too [default: each operation's own; OKTA_CLIENT_SCOPES and profiles are not read here]";
+
 /// `okta-oauth proxy`.
 #[derive(Debug, Args)]
+#[command(mut_arg("scopes", |a| a.help(FIXED_SCOPES)))]
 pub(crate) struct ProxyCmd {
     #[command(flatten)]
     pub(crate) org: crate::context::OrgOpts,
@@ -141,7 +145,7 @@ impl BridgeOpts {
     pub(crate) fn scopes_said(&self) -> String {
         match &self.service.scopes {
             Some(fixed) => format!("every call asks for {fixed}"),
-            None => "each call asks for its operation's scopes (Okta's contract)".to_owned(),
+            None => "each call asks for its operation's scopes, from Okta's contract".to_owned(),
         }
     }
 }
