@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail, ensure};
+use anyhow::{Context as _, Result, bail, ensure};
 use okta_jwk::__private::base64url;
 use okta_jwk::{Algorithm, Curve, KeyPair, KeySpec, PublicJwk};
 
@@ -74,6 +74,8 @@ pub(crate) fn run() -> Result<()> {
     checks += emulator(&peers, &dir)?;
     checks += okta_sdk(&peers, &dir, OktaSdk::Python)?;
     checks += okta_sdk(&peers, &dir, OktaSdk::Node)?;
+    checks += bridged_sdk(&peers, &dir, OktaSdk::Python)?;
+    checks += bridged_sdk(&peers, &dir, OktaSdk::Node)?;
     checks += oidc_provider(&peers, &dir)?;
     std::fs::remove_dir_all(&dir)?;
     eprintln!("xtask interop: {checks} cross-checks passed");
@@ -317,6 +319,76 @@ fn okta_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
     };
     ensure!(steps >= least, "{name} stopped early: {seen}");
     eprintln!("interop okta-emulator with {name}: {steps} steps ok");
+    Ok(steps)
+}
+
+/// One of Okta's SDKs, unchanged and in SSWS mode, run by `okta-oauth exec` against an org
+/// whose service app requires DPoP: users across pages (the SDK following the bridge's links),
+/// a user by login, a group created and deleted, the org's API tokens, and Okta's 403 passed
+/// through.
+fn bridged_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
+    crate::run(crate::cargo().args(["build", "--locked", "--quiet", "-p", "okta-oauth"]))?;
+    let (mut child, url, token_file) = start_emulator(dir, "450")?;
+    let result = (|| -> Result<serde_json::Value> {
+        let token = std::fs::read_to_string(&token_file)?;
+        let okta =
+            okta_flows::Okta::builder(okta_flows::OrgUrl::dangerous_allow_loopback_http(&url)?)
+                .build()?;
+        let admin = okta_flows::SswsToken::new(token.trim());
+        let key = KeyPair::generate(KeySpec::Ec(Curve::P256))?;
+        let pem = dir.join("bridged-key.pem");
+        okta_flows::write_private_file(&pem, key.to_pkcs8_pem()?.expose_secret().as_bytes())?;
+        let scopes = [
+            "okta.users.read",
+            "okta.groups.manage",
+            "okta.apiTokens.read",
+            "okta.apiTokens.manage",
+        ];
+        let plan = okta_flows::ServiceAppPlan::new(
+            "bridged sdk",
+            okta_jwk::Jwks::new(vec![key.public_jwk().clone()]),
+            okta_flows::Scope::list(&scopes)?,
+            okta_flows::StandardRole::OrgAdmin.into(),
+        );
+        let app = plan.run(&okta, &admin, |_| {})?.app;
+        ensure!(
+            app.dpop_bound() == Some(true),
+            "the app does not require DPoP"
+        );
+        let script = match sdk {
+            OktaSdk::Python => "okta_sdk_bridged.py",
+            OktaSdk::Node => "okta_node_sdk_bridged.mjs",
+        };
+        let program = peers.sdk_command(script)?;
+        let text = crate::output(
+            std::process::Command::new(crate::root().join("target/debug/okta-oauth"))
+                .args(["exec", "--token-cache", "none", "--"])
+                .args(&program)
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("HOME", dir)
+                .env("OKTA_CLIENT_ORGURL", &url)
+                .env("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1")
+                .env("OKTA_CLIENT_CLIENTID", app.client_id().as_str())
+                .env("OKTA_CLIENT_PRIVATEKEY", &pem),
+        )?;
+        serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    let seen = result?;
+    let steps = seen["seen"].as_array().map_or(0, Vec::len);
+    let (name, least) = match sdk {
+        OktaSdk::Python => ("Okta's Python SDK (okta 3.4.6)", 11),
+        OktaSdk::Node => ("Okta's node SDK (@okta/okta-sdk-nodejs 8.1.0)", 6),
+    };
+    ensure!(
+        steps >= least,
+        "{name} through the bridge stopped early: {seen}"
+    );
+    eprintln!(
+        "interop okta-oauth exec with {name} in SSWS mode, the app requiring DPoP: {steps} steps ok"
+    );
     Ok(steps)
 }
 

@@ -93,6 +93,7 @@ impl Peers {
             "jose_peer.mjs",
             "oidc_provider_server.mjs",
             "okta_node_sdk_peer.mjs",
+            "okta_node_sdk_bridged.mjs",
         ] {
             std::fs::copy(peer_script(script), node_dir.join(script))?;
         }
@@ -137,6 +138,21 @@ impl Peers {
                 .env("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true"),
         )?;
         serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))
+    }
+
+    /// The program and arguments that run a script of Okta's SDKs unchanged, for another
+    /// program to start (`okta-oauth exec -- …`): the Python SDK's venv, or node beside the node
+    /// SDK.
+    pub(crate) fn sdk_command(&self, script: &str) -> Result<Vec<String>> {
+        let (program, path) = if script.ends_with(".py") {
+            (self.okta_python.clone(), peer_script(script))
+        } else {
+            (PathBuf::from("node"), self.node_dir.join(script))
+        };
+        Ok(vec![
+            crate::peers::arg(&program)?.to_owned(),
+            crate::peers::arg(&path)?.to_owned(),
+        ])
     }
 
     /// Starts a node script of the peers folder as a server; returns the child.

@@ -324,8 +324,7 @@ impl Sources {
         let (loaded, kid, alg) = (self.key.clone(), self.kid.clone(), self.alg);
         let signer =
             okta_flows::LazySigner::from_encoded_key(self.key.text().as_bytes(), move || {
-                let signer: Arc<dyn okta_jwk::Signer> =
-                    Arc::new(loaded.parse(kid.clone(), alg)?);
+                let signer: Arc<dyn okta_jwk::Signer> = Arc::new(loaded.parse(kid.clone(), alg)?);
                 Ok(signer)
             });
         ServiceCredentials::lazy(self.client_id.clone(), signer).dpop(self.mode)

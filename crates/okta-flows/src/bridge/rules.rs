@@ -112,10 +112,17 @@ pub(crate) fn caller_proof(authorization: Option<&[u8]>, secret: &str) -> Result
         return Err(Refusal::NoSecret);
     };
     let value = std::str::from_utf8(value).map_err(|_| Refusal::WrongSecret)?;
-    let (scheme, given) = value.trim().split_once(' ').ok_or(Refusal::NoSecret)?;
-    if !scheme.eq_ignore_ascii_case("SSWS") && !scheme.eq_ignore_ascii_case("Bearer") {
-        return Err(Refusal::NoSecret);
-    }
+    let value = value.trim();
+    // `SSWS<secret>` with no space is what Okta's Python SDK sends in SSWS (and Bearer) mode.
+    let given = ["SSWS", "Bearer"]
+        .iter()
+        .find_map(|scheme| {
+            let head = value.get(..scheme.len())?;
+            head.eq_ignore_ascii_case(scheme)
+                .then(|| &value[scheme.len()..])
+        })
+        .filter(|rest| !rest.trim().is_empty())
+        .ok_or(Refusal::NoSecret)?;
     let digest = |s: &str| ring::digest::digest(&ring::digest::SHA256, s.trim().as_bytes());
     if digest(given).as_ref() == digest(secret).as_ref() {
         Ok(())
@@ -290,6 +297,10 @@ mod tests {
         assert_eq!(caller_proof(Some(b"SSWS s3cret-value"), s), Ok(()));
         assert_eq!(caller_proof(Some(b"Bearer s3cret-value"), s), Ok(()));
         assert_eq!(caller_proof(Some(b"bearer  s3cret-value "), s), Ok(()));
+        // As Okta's Python SDK sends it.
+        assert_eq!(caller_proof(Some(b"SSWSs3cret-value"), s), Ok(()));
+        assert_eq!(caller_proof(Some(b"Bearers3cret-value"), s), Ok(()));
+        assert_eq!(caller_proof(Some(b"SSWSx"), s), Err(Refusal::WrongSecret));
         assert_eq!(caller_proof(None, s), Err(Refusal::NoSecret));
         assert_eq!(caller_proof(Some(b"Basic czM="), s), Err(Refusal::NoSecret));
         assert_eq!(caller_proof(Some(b"SSWS"), s), Err(Refusal::NoSecret));

@@ -83,7 +83,9 @@ impl ExecCmd {
             Err(e) => return Err(anyhow::Error::new(e).context(format!("running {shown}"))),
         };
         let forwarding = signals::forward_to(&child)?;
-        let status = child.wait().with_context(|| format!("waiting for {shown}"))?;
+        let status = child
+            .wait()
+            .with_context(|| format!("waiting for {shown}"))?;
         drop(forwarding);
         drop(bridge);
         Ok(signals::exit_as(status))
@@ -138,7 +140,12 @@ mod signals {
             // A signal whose default is not to end the process: the shell's convention.
             return ExitCode::from(128u8.saturating_add(u8::try_from(signal).unwrap_or(127)));
         }
-        ExitCode::from(status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1))
+        ExitCode::from(
+            status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(1),
+        )
     }
 }
 
@@ -155,6 +162,11 @@ mod signals {
     }
 
     pub(super) fn exit_as(status: std::process::ExitStatus) -> ExitCode {
-        ExitCode::from(status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1))
+        ExitCode::from(
+            status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(1),
+        )
     }
 }

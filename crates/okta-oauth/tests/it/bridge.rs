@@ -49,9 +49,18 @@ fn exec_gives_a_curl_script_the_dpop_apps_access_and_learns_what_it_used() {
     assert_eq!(ok(&out), "450 users\n");
     // The program got the bridge, never the app's key or the admin's API token.
     let child = std::fs::read_to_string(org.dir.join("child.env")).unwrap();
-    assert!(child.contains("OKTA_CLIENT_ORGURL=http://127.0.0.1:"), "{child}");
-    assert!(child.contains("OKTA_CLIENT_AUTHORIZATIONMODE=SSWS"), "{child}");
-    assert!(!child.contains(org.emulator.admin_token()), "the admin token reached the program");
+    assert!(
+        child.contains("OKTA_CLIENT_ORGURL=http://127.0.0.1:"),
+        "{child}"
+    );
+    assert!(
+        child.contains("OKTA_CLIENT_AUTHORIZATIONMODE=SSWS"),
+        "{child}"
+    );
+    assert!(
+        !child.contains(org.emulator.admin_token()),
+        "the admin token reached the program"
+    );
     assert!(!child.contains("OKTA_CLIENT_PRIVATEKEY"), "{child}");
     assert!(!child.contains("OKTA_CLIENT_CLIENTID"), "{child}");
     // Each operation once, as Okta's contract names it: no login or cursor of the run.
@@ -75,7 +84,9 @@ fn exec_gives_a_curl_script_the_dpop_apps_access_and_learns_what_it_used() {
         .iter()
         .copied()
         .filter(|(k, _)| {
-            !k.starts_with("OKTA_CLIENT_") || *k == "OKTA_CLIENT_ORGURL" || *k == "OKTA_CLIENT_TOKEN"
+            !k.starts_with("OKTA_CLIENT_")
+                || *k == "OKTA_CLIENT_ORGURL"
+                || *k == "OKTA_CLIENT_TOKEN"
         })
         .collect();
     admin.push(("XDG_CONFIG_HOME", dir));
@@ -92,7 +103,10 @@ fn exec_gives_a_curl_script_the_dpop_apps_access_and_learns_what_it_used() {
         .copied()
         .filter(|(k, _)| *k != "OKTA_CLIENT_TOKEN")
         .collect();
-    app.extend([("OKTA_CLIENT_CLIENTID", client), ("OKTA_CLIENT_PRIVATEKEY", key)]);
+    app.extend([
+        ("OKTA_CLIENT_CLIENTID", client),
+        ("OKTA_CLIENT_PRIVATEKEY", key),
+    ]);
     let out = run(&["exec", "--log", "--", "sh", &script, dir], &app, None);
     assert_eq!(ok(&out), "450 users\n");
     let log = String::from_utf8_lossy(&out.stderr);
@@ -185,5 +199,8 @@ fn proxy_prints_settings_that_work_as_printed_and_logs_no_secret() {
     assert!(log.contains("GET /api/v1/groups 403 "), "{log}");
     assert!(log.contains("refused: no_token"), "{log}");
     assert!(!log.contains(secret.trim()), "the secret is in the log");
-    assert!(!printed.contains(secret.trim()), "the secret was printed: {printed}");
+    assert!(
+        !printed.contains(secret.trim()),
+        "the secret was printed: {printed}"
+    );
 }
