@@ -177,6 +177,61 @@ fn token_posts(stderr: &[u8]) -> usize {
         .count()
 }
 
+/// Token requests Okta answered 200, in a `-v` trace.
+fn token_posts_ok(stderr: &[u8]) -> usize {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter(|l| l.contains("/oauth2/v1/token ") && l.contains("-> 200 "))
+        .count()
+}
+
+/// A `proxy` started for a measure, and stopped when dropped.
+struct Bridge {
+    child: std::process::Child,
+    url: String,
+    secret: String,
+}
+
+impl Bridge {
+    /// Starts `proxy`, whose first line on stdout names its URL, and reads its secret file;
+    /// its stderr (the log, and the trace with `-v`) goes to `log`.
+    fn start(mut proxy: Command, secret_file: &Path, log: Option<&Path>) -> Result<Bridge> {
+        let stderr = match log {
+            Some(path) => Stdio::from(std::fs::File::create(path)?),
+            None => Stdio::null(),
+        };
+        let mut child = proxy.stdout(Stdio::piped()).stderr(stderr).spawn()?;
+        let stdout = child.stdout.take().context("no proxy stdout")?;
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+        let first = lines.next().transpose()?.unwrap_or_default();
+        std::thread::spawn(move || lines.for_each(drop));
+        let url = first
+            .strip_prefix("export OKTA_CLIENT_ORGURL=")
+            .context("proxy did not print its URL first")?
+            .to_owned();
+        let secret = std::fs::read_to_string(secret_file)?.trim().to_owned();
+        Ok(Bridge { child, url, secret })
+    }
+
+    /// The peak resident size so far (`VmHWM`), in KiB.
+    fn peak_kib(&self) -> Result<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .context("no VmHWM")
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The command-line figures; with `all`, then every `cargo bench` of the workspace.
 pub(crate) fn run_all(all: bool) -> Result<()> {
     let release = build_release()?;
@@ -461,6 +516,88 @@ pub(crate) fn run_all(all: bool) -> Result<()> {
         let list_dpop = pair(LIST_RUNS, || list(&ids[1]), curl)?;
         let (_, list_kib) = peak(list(&ids[1]))?;
 
+        // 3. The bridge: the same pages through `proxy` (the org's links rewritten to it, as a
+        // program following them asks for them) against `api --all` with the DPoP app.
+        let bridge = Bridge::start(
+            cli(&[
+                "proxy",
+                "--client-id",
+                &ids[1],
+                "--private-key",
+                &ec_key,
+                "--token-cache",
+                &cache,
+                "--secret-file",
+                &path(&dir.join("bridge.secret")),
+            ]),
+            &dir.join("bridge.secret"),
+            None,
+        )?;
+        let bridged_config = dir.join("curl-bridged.conf");
+        let mut conf = format!("header = \"Authorization: SSWS {}\"\nsilent\nfail\n", bridge.secret);
+        for u in &urls {
+            let through = u.replacen(url.as_str(), &bridge.url, 1);
+            conf.push_str(&format!("url = \"{through}\"\noutput = \"/dev/null\"\n"));
+        }
+        std::fs::write(&bridged_config, conf)?;
+        let bridged = || {
+            let mut c = Command::new("curl");
+            c.arg("-K").arg(&bridged_config);
+            c
+        };
+        let list_bridged = pair(LIST_RUNS, bridged, || list(&ids[1]))?;
+        let bridge_listing_kib = bridge.peak_kib()?;
+        // 1 000 connections at once, held open: the bridge serves its limit and closes the rest.
+        let held: Vec<std::net::TcpStream> = (0..1000)
+            .filter_map(|_| std::net::TcpStream::connect(bridge.url.trim_start_matches("http://")).ok())
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        run_once(bridged())?;
+        let bridge_held_kib = bridge.peak_kib()?;
+        let opened = held.len();
+        drop(held);
+        drop(bridge);
+        // 32 callers at once through a bridge with no token yet: two scope sets (users, apps).
+        let log = dir.join("bridge-32.log");
+        let bridge = Bridge::start(
+            cli(&[
+                "proxy",
+                "-v",
+                "--client-id",
+                &ids[1],
+                "--private-key",
+                &ec_key,
+                "--token-cache",
+                "none",
+                "--secret-file",
+                &path(&dir.join("bridge-32.secret")),
+            ]),
+            &dir.join("bridge-32.secret"),
+            Some(&log),
+        )?;
+        let callers: Vec<std::thread::JoinHandle<Result<bool>>> = (0..32)
+            .map(|i| {
+                let target = format!(
+                    "{}/api/v1/{}?limit=1",
+                    bridge.url,
+                    if i % 2 == 0 { "users" } else { "apps" }
+                );
+                let header = format!("Authorization: SSWS {}", bridge.secret);
+                std::thread::spawn(move || {
+                    Ok(Command::new("curl")
+                        .args(["-sf", "-o", "/dev/null", "-H", &header, &target])
+                        .status()?
+                        .success())
+                })
+            })
+            .collect();
+        let mut answered = 0;
+        for c in callers {
+            answered += usize::from(c.join().map_err(|_| anyhow::anyhow!("a caller panicked"))??);
+        }
+        drop(bridge);
+        let bridge_tokens = token_posts_ok(&std::fs::read(&log)?);
+
         let met = |ok: bool| if ok { "met" } else { "NOT met" };
         Ok(format!(
             "{BEGIN}\n\n## okta-oauth (written by `cargo xtask bench`, release build with OpenSSL linked {openssl}, local okta-emulator)\n\n\
@@ -477,6 +614,9 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
 | `api GET /api/v1/users --all`, 100 000 users in {} pages, Bearer | {:.2} s | one keep-alive curl, same pages: {:.2} s | {} | ≤ 1.2×: {} |\n\
 | the same listing, DPoP (a proof per page) | {:.2} s | the same curl: {:.2} s | {} | ≤ 1.3×: {} |\n\
 | peak RSS of that listing (the CLI process alone) | {:.1} MB | | | ≤ 16 MB: {} |\n\
+| the same 100 000 users through `proxy`: one keep-alive curl asking for each page the bridge's `Link` names (DPoP app) | {:.2} s | `api --all` with the DPoP app: {:.2} s | {} | ≤ 1.15×: {} |\n\
+| peak RSS of `proxy`: after that listing, then with {opened} connections opened at once (its limit of 512 served, the rest closed) and a listing beside them | {:.1} MB, then {:.1} MB | | | ≤ 32 MB: {} |\n\
+| token requests of 32 callers at once through a new `proxy`, two scope sets (users, apps), {answered} of 32 answered | {bridge_tokens} | | | 1 per scope set: {} |\n\
 | token requests of a DPoP app with `--dpop auto`: its first run ever, then a cold run after it | {first_posts}, then {later_posts} | | | ≤ 2 (1 with the saved nonce): {} |\n\
 | {reuse_runs} runs of `api GET /api/v1/users?limit=1` (DPoP app, new cache file) | {reuse_tokens} token request(s), {} a run | | | 1 token request: {} |\n\
 | token requests per {FLEET_RUNS} `token` runs across {FLEET_HOSTS} hosts (own cache files, run side by side), sharing one Redis | {fleet_redis} | the same without Redis: {fleet_files} | | 1 per fleet: {} |\n\
@@ -514,6 +654,14 @@ keeps the ratio of each round, and reports the median ratio with its quartiles; 
             list_dpop.verdict(1.3),
             list_kib as f64 / 1024.0,
             met(list_kib <= 16 * 1024),
+            list_bridged.ours.as_secs_f64(),
+            list_bridged.reference.as_secs_f64(),
+            list_bridged.cell(),
+            list_bridged.verdict(1.15),
+            bridge_listing_kib as f64 / 1024.0,
+            bridge_held_kib as f64 / 1024.0,
+            met(bridge_held_kib <= 32 * 1024),
+            met(bridge_tokens == 2 && answered == 32),
             met(later_posts <= 1 && first_posts <= 3),
             ms(reuse_time),
             met(reuse_tokens == 1),
