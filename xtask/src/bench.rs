@@ -534,7 +534,10 @@ pub(crate) fn run_all(all: bool) -> Result<()> {
             None,
         )?;
         let bridged_config = dir.join("curl-bridged.conf");
-        let mut conf = format!("header = \"Authorization: SSWS {}\"\nsilent\nfail\n", bridge.secret);
+        let mut conf = format!(
+            "header = \"Authorization: SSWS {}\"\nsilent\nfail\n",
+            bridge.secret
+        );
         for u in &urls {
             let through = u.replacen(url.as_str(), &bridge.url, 1);
             conf.push_str(&format!("url = \"{through}\"\noutput = \"/dev/null\"\n"));
@@ -549,7 +552,9 @@ pub(crate) fn run_all(all: bool) -> Result<()> {
         let bridge_listing_kib = bridge.peak_kib()?;
         // 1 000 connections at once, held open: the bridge serves its limit and closes the rest.
         let held: Vec<std::net::TcpStream> = (0..1000)
-            .filter_map(|_| std::net::TcpStream::connect(bridge.url.trim_start_matches("http://")).ok())
+            .filter_map(|_| {
+                std::net::TcpStream::connect(bridge.url.trim_start_matches("http://")).ok()
+            })
             .collect();
         std::thread::sleep(Duration::from_millis(300));
         run_once(bridged())?;
@@ -593,7 +598,10 @@ pub(crate) fn run_all(all: bool) -> Result<()> {
             .collect();
         let mut answered = 0;
         for c in callers {
-            answered += usize::from(c.join().map_err(|_| anyhow::anyhow!("a caller panicked"))??);
+            answered += usize::from(
+                c.join()
+                    .map_err(|_| anyhow::anyhow!("a caller panicked"))??,
+            );
         }
         drop(bridge);
         let bridge_tokens = token_posts_ok(&std::fs::read(&log)?);

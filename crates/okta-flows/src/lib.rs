@@ -59,6 +59,9 @@
 //!   browser sign-in ([`SignIn`], [`Pkce`]) or the device grant ([`DeviceSignIn`]), the user's
 //!   [`UserTokens`] kept by a [`UserTokenSource`]; [`ClientAuth`] for revocation and
 //!   [`Introspection`].
+//! - **Other programs through your app** (feature `bridge`): `Okta::bridge` starts a forwarder
+//!   on loopback that gives programs knowing only SSWS (Okta's SDKs, curl, scripts) each
+//!   operation's scoped, DPoP-bound access; see the `bridge` module.
 //! - **Errors, and what to do**: one [`Error`]; Okta's answer as a [`Problem`] with its
 //!   [`ErrorCode`]; [`Okta::diagnose_call`] and [`diagnose_sign_in`] turn a refusal into a
 //!   [`Diagnosis`] of typed [`Fix`]es.

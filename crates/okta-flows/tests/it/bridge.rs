@@ -420,3 +420,64 @@ fn slow_heads_slow_bodies_and_idle_connections_are_bounded() {
     );
     assert_eq!(status, 200, "{body}");
 }
+
+#[test]
+fn a_429_passes_through_and_only_idempotent_requests_are_repeated() {
+    use okta_emulator::{Fault, FaultRoute, FaultRule, Reset};
+    let b = bridged(5, BridgeLimits::default());
+    let secret = b.bridge.secret().expose_secret().to_owned();
+    let agent = agent();
+    let users = format!("{}/api/v1/users", b.bridge.url());
+    // Warm: the token is had before the faults.
+    assert_eq!(get(&agent, &users, &secret).0, 200);
+    // A 429 goes back to the caller as Okta sent it, its rate-limit headers with it: the
+    // caller's own client waits (Okta's SDKs do), and nothing is repeated behind its back.
+    b.setup.org.clear_events();
+    b.setup.org.inject(FaultRule::next(
+        FaultRoute::Users,
+        1,
+        Fault::RateLimited(Reset::In(30)),
+    ));
+    let response = agent
+        .get(&users)
+        .header("Authorization", format!("SSWS {secret}"))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    for header in [
+        "x-rate-limit-limit",
+        "x-rate-limit-remaining",
+        "x-rate-limit-reset",
+    ] {
+        assert!(response.headers().contains_key(header), "{header} missing");
+    }
+    assert_eq!(b.setup.org.events().len(), 1);
+    // A 503 to a GET is tried again; to a POST it is the caller's, sent once.
+    b.setup.org.clear_events();
+    b.setup
+        .org
+        .inject(FaultRule::next(FaultRoute::Users, 1, Fault::Status(503)));
+    assert_eq!(get(&agent, &users, &secret).0, 200);
+    assert_eq!(b.setup.org.events().len(), 2);
+    b.setup.org.clear_events();
+    b.setup
+        .org
+        .inject(FaultRule::next(FaultRoute::Groups, 1, Fault::Status(503)));
+    let status = agent
+        .post(&format!("{}/api/v1/groups", b.bridge.url()))
+        .header("Authorization", format!("SSWS {secret}"))
+        .header("Content-Type", "application/json")
+        .send(r#"{"profile":{"name":"once"}}"#)
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(status, 503);
+    let posts: Vec<_> = b
+        .setup
+        .org
+        .events()
+        .into_iter()
+        .filter(|e| e.endpoint != "token")
+        .collect();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+}
