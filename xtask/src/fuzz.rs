@@ -178,6 +178,28 @@ pub(crate) fn targets() -> Vec<Target> {
             },
         },
         Target {
+            name: "bridge-request",
+            run: |b| okta_flows::__fuzz::bridge_request(&text(b)),
+            seeds: || {
+                lines(&[
+                    "/api/v1/users\nlimit=200&after=00u1\n127.0.0.1:8001\nSSWS 0123456789abcdef0123",
+                    "/api/v1/../../oauth2/v1/token\n\nlocalhost:8001\nBearer x",
+                    "/api/v1/users/%2e%2e/x\nq=a%20b\nevil.example:8001\nSSWS0123456789abcdef0123",
+                ])
+            },
+        },
+        Target {
+            name: "bridge-answer-headers",
+            run: |b| okta_flows::__fuzz::bridge_answer_headers(&text(b)),
+            seeds: || {
+                lines(&[
+                    "link: <https://example.okta.com/api/v1/users?after=x>; rel=\"next\"\nx-rate-limit-remaining: 599",
+                    "Location: https://example.okta.com/api/v1/groups/00g1\nset-cookie: sid=1\nLink: <https://evil.example/>; rel=\"next\", </api/v1/users>; rel=\"a,b\"",
+                    "location: https://example.okta.com@evil.example/\nlocation: //evil.example/x",
+                ])
+            },
+        },
+        Target {
             name: "www-authenticate",
             run: |b| okta_flows::__fuzz::www_authenticate(&text(b)),
             seeds: || {

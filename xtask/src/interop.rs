@@ -276,42 +276,90 @@ enum OktaSdk {
     Node,
 }
 
+/// A child process stopped when this is dropped.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// An emulator of 450 users with a service app made as Okta's guide makes one (DPoP required),
+/// its key in a PEM file; the emulator stops when this is dropped.
+struct SdkOrg {
+    _emulator: Stopped,
+    url: String,
+    token: String,
+    app: okta_flows::RegisteredApp,
+    key: KeyPair,
+    pem: std::path::PathBuf,
+}
+
+impl SdkOrg {
+    fn start(
+        dir: &Path,
+        name: &str,
+        spec: KeySpec,
+        scopes: &[&str],
+        role: okta_flows::StandardRole,
+    ) -> Result<SdkOrg> {
+        let (child, url, token_file) = start_emulator(dir, "450")?;
+        let emulator = Stopped(child);
+        let token = std::fs::read_to_string(&token_file)?.trim().to_owned();
+        let okta =
+            okta_flows::Okta::builder(okta_flows::OrgUrl::dangerous_allow_loopback_http(&url)?)
+                .build()?;
+        let admin = okta_flows::SswsToken::new(token.clone());
+        let key = KeyPair::generate(spec)?;
+        let pem = dir.join(format!("{}-key.pem", name.replace(' ', "-")));
+        okta_flows::write_private_file(&pem, key.to_pkcs8_pem()?.expose_secret().as_bytes())?;
+        let plan = okta_flows::ServiceAppPlan::new(
+            name,
+            okta_jwk::Jwks::new(vec![key.public_jwk().clone()]),
+            okta_flows::Scope::list(scopes)?,
+            role.into(),
+        );
+        let app = plan.run(&okta, &admin, |_| {})?.app;
+        ensure!(
+            app.dpop_bound() == Some(true),
+            "the app does not require DPoP"
+        );
+        Ok(SdkOrg {
+            _emulator: emulator,
+            url,
+            token,
+            app,
+            key,
+            pem,
+        })
+    }
+}
+
 /// The emulator against one of Okta's own SDKs: users across pages, a user by login, an error
 /// and an app with an API token (the Python SDK also the key listing: the node SDK's model of it
 /// predates the contract's array); then a DPoP-bound service app in private-key mode.
 fn okta_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
-    let (mut child, url, token_file) = start_emulator(dir, "450")?;
-    let result = (|| -> Result<serde_json::Value> {
-        let token = std::fs::read_to_string(&token_file)?;
-        let okta =
-            okta_flows::Okta::builder(okta_flows::OrgUrl::dangerous_allow_loopback_http(&url)?)
-                .build()?;
-        let admin = okta_flows::SswsToken::new(token.trim());
-        let key = KeyPair::generate(KeySpec::rsa(2048))?;
-        let pem = dir.join("okta-sdk-key.pem");
-        okta_flows::write_private_file(&pem, key.to_pkcs8_pem()?.expose_secret().as_bytes())?;
-        let plan = okta_flows::ServiceAppPlan::new(
-            "okta sdk",
-            okta_jwk::Jwks::new(vec![key.public_jwk().clone()]),
-            vec![okta_flows::Scope::new("okta.users.read")?],
-            okta_flows::StandardRole::ReadOnlyAdmin.into(),
-        );
-        let app = plan.run(&okta, &admin, |_| {})?.app;
-        let args = [
-            &url,
-            token.trim(),
-            app.client_id().as_str(),
-            arg(&pem)?,
-            key.kid().as_str(),
-        ];
-        match sdk {
-            OktaSdk::Python => peers.okta_python_script("okta_sdk_peer.py", &args),
-            OktaSdk::Node => peers.node_script("okta_node_sdk_peer.mjs", &args),
-        }
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
-    let seen = result?;
+    let org = SdkOrg::start(
+        dir,
+        "okta sdk",
+        KeySpec::rsa(2048),
+        &["okta.users.read"],
+        okta_flows::StandardRole::ReadOnlyAdmin,
+    )?;
+    let args = [
+        &org.url,
+        org.token.as_str(),
+        org.app.client_id().as_str(),
+        arg(&org.pem)?,
+        org.key.kid().as_str(),
+    ];
+    let seen = match sdk {
+        OktaSdk::Python => peers.okta_python_script("okta_sdk_peer.py", &args),
+        OktaSdk::Node => peers.node_script("okta_node_sdk_peer.mjs", &args),
+    }?;
+    drop(org);
     let steps = seen["seen"].as_array().map_or(0, Vec::len);
     let (name, least) = match sdk {
         OktaSdk::Python => ("Okta's Python SDK (okta 3.4.6)", 28),
@@ -328,55 +376,37 @@ fn okta_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
 /// through.
 fn bridged_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
     crate::run(crate::cargo().args(["build", "--locked", "--quiet", "-p", "okta-oauth"]))?;
-    let (mut child, url, token_file) = start_emulator(dir, "450")?;
-    let result = (|| -> Result<serde_json::Value> {
-        let token = std::fs::read_to_string(&token_file)?;
-        let okta =
-            okta_flows::Okta::builder(okta_flows::OrgUrl::dangerous_allow_loopback_http(&url)?)
-                .build()?;
-        let admin = okta_flows::SswsToken::new(token.trim());
-        let key = KeyPair::generate(KeySpec::Ec(Curve::P256))?;
-        let pem = dir.join("bridged-key.pem");
-        okta_flows::write_private_file(&pem, key.to_pkcs8_pem()?.expose_secret().as_bytes())?;
-        let scopes = [
+    let org = SdkOrg::start(
+        dir,
+        "bridged sdk",
+        KeySpec::Ec(Curve::P256),
+        &[
             "okta.users.read",
             "okta.groups.manage",
             "okta.apiTokens.read",
             "okta.apiTokens.manage",
-        ];
-        let plan = okta_flows::ServiceAppPlan::new(
-            "bridged sdk",
-            okta_jwk::Jwks::new(vec![key.public_jwk().clone()]),
-            okta_flows::Scope::list(&scopes)?,
-            okta_flows::StandardRole::OrgAdmin.into(),
-        );
-        let app = plan.run(&okta, &admin, |_| {})?.app;
-        ensure!(
-            app.dpop_bound() == Some(true),
-            "the app does not require DPoP"
-        );
-        let script = match sdk {
-            OktaSdk::Python => "okta_sdk_bridged.py",
-            OktaSdk::Node => "okta_node_sdk_bridged.mjs",
-        };
-        let program = peers.sdk_command(script)?;
-        let text = crate::output(
-            std::process::Command::new(crate::root().join("target/debug/okta-oauth"))
-                .args(["exec", "--token-cache", "none", "--"])
-                .args(&program)
-                .env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("HOME", dir)
-                .env("OKTA_CLIENT_ORGURL", &url)
-                .env("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1")
-                .env("OKTA_CLIENT_CLIENTID", app.client_id().as_str())
-                .env("OKTA_CLIENT_PRIVATEKEY", &pem),
-        )?;
-        serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
-    let seen = result?;
+        ],
+        okta_flows::StandardRole::OrgAdmin,
+    )?;
+    let script = match sdk {
+        OktaSdk::Python => "okta_sdk_bridged.py",
+        OktaSdk::Node => "okta_node_sdk_bridged.mjs",
+    };
+    let text = crate::output(
+        std::process::Command::new(crate::root().join("target/debug/okta-oauth"))
+            .args(["exec", "--token-cache", "none", "--"])
+            .args(peers.sdk_command(script)?)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir)
+            .env("OKTA_CLIENT_ORGURL", &org.url)
+            .env("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1")
+            .env("OKTA_CLIENT_CLIENTID", org.app.client_id().as_str())
+            .env("OKTA_CLIENT_PRIVATEKEY", &org.pem),
+    )?;
+    drop(org);
+    let seen: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{script} said {text}"))?;
     let steps = seen["seen"].as_array().map_or(0, Vec::len);
     let (name, least) = match sdk {
         OktaSdk::Python => ("Okta's Python SDK (okta 3.4.6)", 11),

@@ -205,6 +205,60 @@ pub mod __fuzz {
         }
     }
 
+    /// A caller's request to the bridge: the first line its path, the second its query, the
+    /// third its `Host`, the fourth its `Authorization`.
+    #[cfg(feature = "bridge")]
+    pub fn bridge_request(text: &str) -> String {
+        let mut lines = text.split('\n');
+        let path = lines.next().unwrap_or_default();
+        let query = lines.next().filter(|q| !q.is_empty());
+        let host = lines.next().map(str::as_bytes);
+        let authorization = lines.next().map(str::as_bytes);
+        let Ok(org) = crate::OrgUrl::parse("https://example.okta.com") else {
+            return "no org".into();
+        };
+        let target = crate::bridge::rules::target(&org, path, query);
+        if let Ok(url) = &target
+            && (url.host_str() != Some("example.okta.com")
+                || url.scheme() != "https"
+                || url.port().is_some()
+                || url.path() != path)
+        {
+            // INVARIANT: a target the bridge takes stays on the org and is the path asked for.
+            panic!("the bridge would forward {path:?} as {url}");
+        }
+        format!(
+            "{} {} {:?}",
+            target.map_or_else(|r| r.name(), |_| "ok"),
+            crate::bridge::rules::own_host(host, 8001),
+            crate::bridge::rules::caller_proof(authorization, "0123456789abcdef0123").is_ok()
+        )
+    }
+
+    /// Okta's answer headers as the bridge hands them back, `name: value` a line.
+    #[cfg(feature = "bridge")]
+    pub fn bridge_answer_headers(text: &str) -> String {
+        let headers: Vec<(String, String)> = text
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+            .collect();
+        let Ok(org) = crate::OrgUrl::parse("https://example.okta.com") else {
+            return "no org".into();
+        };
+        let kept = crate::bridge::rules::answer_headers(&org, "http://127.0.0.1:8001", &headers);
+        for (name, value) in &kept {
+            // INVARIANT: a Location handed back is on the bridge.
+            if name.eq_ignore_ascii_case("location")
+                && !(value == "http://127.0.0.1:8001"
+                    || value.starts_with("http://127.0.0.1:8001/"))
+            {
+                panic!("a Location leaves the bridge: {value}");
+            }
+        }
+        format!("ok {}", kept.len())
+    }
+
     /// A `WWW-Authenticate` header.
     pub fn www_authenticate(text: &str) -> String {
         let c = crate::http::transport::parse_challenge(text);

@@ -31,7 +31,7 @@
 //! them), operations Okta's contract names no scopes for (unless a fixed set is given), bodies
 //! too large or too slow. Connections, headers, bodies and time are bounded ([`BridgeLimits`]).
 
-mod rules;
+pub(crate) mod rules;
 mod server;
 
 use std::sync::Arc;
