@@ -1,6 +1,8 @@
 """Okta's own Python SDK (okta, pinned by xtask), unchanged and in SSWS mode, run by
 `okta-oauth exec`: it reads its org URL and token from the environment exec sets and reaches an
-org whose service app requires DPoP through the bridge. Prints {"seen": [...]}."""
+org whose service app requires DPoP through the bridge. With the argument `users`, it only
+lists every user and reads one (the script whose least-privilege app `--learn` makes). Prints
+{"seen": [...]}."""
 
 import asyncio
 import json
@@ -38,6 +40,9 @@ async def main():
         expect("bridged: every user across pages", count == 450, count)
         user, _, err = await client.get_user("user7@example.com")
         expect("bridged: a user by login", err is None and user.profile.login == "user7@example.com", err)
+        if sys.argv[1:] == ["users"]:
+            print(json.dumps({"seen": seen}))
+            return
         group, _, err = await client.add_group(AddGroupRequest.from_dict({"profile": {"name": "Bridged"}}))
         expect("bridged: a group created", err is None and group.id.startswith("00g"), err)
         _, _, err = await client.delete_group(group.id)

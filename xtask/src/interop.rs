@@ -76,6 +76,7 @@ pub(crate) fn run() -> Result<()> {
     checks += okta_sdk(&peers, &dir, OktaSdk::Node)?;
     checks += bridged_sdk(&peers, &dir, OktaSdk::Python)?;
     checks += bridged_sdk(&peers, &dir, OktaSdk::Node)?;
+    checks += learned_sdk(&peers, &dir)?;
     checks += oidc_provider(&peers, &dir)?;
     std::fs::remove_dir_all(&dir)?;
     eprintln!("xtask interop: {checks} cross-checks passed");
@@ -420,6 +421,81 @@ fn bridged_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
         "interop okta-oauth exec with {name} in SSWS mode, the app requiring DPoP: {steps} steps ok"
     );
     Ok(steps)
+}
+
+/// A legacy SSWS script to a least-privilege app in two commands: Okta's Python SDK listing
+/// users runs through `exec --learn`, `quickstart --least-privilege --from` makes an app from
+/// what it learned, and the same script runs again with that app.
+fn learned_sdk(peers: &Peers, dir: &Path) -> Result<usize> {
+    let org = SdkOrg::start(
+        dir,
+        "learning sdk",
+        KeySpec::Ec(Curve::P256),
+        &["okta.users.read"],
+        okta_flows::StandardRole::ReadOnlyAdmin,
+    )?;
+    let learned = dir.join("learned.ndjson");
+    let state = dir.join("learned-state");
+    std::fs::create_dir_all(&state)?;
+    let cli = |args: &[&str]| {
+        let mut c = std::process::Command::new(crate::root().join("target/debug/okta-oauth"));
+        c.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &state)
+            .env("XDG_STATE_HOME", &state)
+            .env("XDG_CONFIG_HOME", &state)
+            .env("OKTA_CLIENT_ORGURL", &org.url)
+            .env("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1");
+        c
+    };
+    let mut script = peers.sdk_command("okta_sdk_bridged.py")?;
+    script.push("users".to_owned());
+    let run_script = |client: &str, key: &Path, learn: bool| -> Result<usize> {
+        let mut args = vec!["exec", "--token-cache", "none"];
+        if learn {
+            args.extend(["--learn", arg(&learned)?]);
+        }
+        args.push("--");
+        args.extend(script.iter().map(String::as_str));
+        let text = crate::output(
+            cli(&args)
+                .env("OKTA_CLIENT_CLIENTID", client)
+                .env("OKTA_CLIENT_PRIVATEKEY", key),
+        )?;
+        let seen: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("the users script said {text}"))?;
+        let steps = seen["seen"].as_array().map_or(0, Vec::len);
+        ensure!(steps >= 7, "the users script stopped early: {seen}");
+        Ok(steps)
+    };
+    let before = run_script(org.app.client_id().as_str(), &org.pem, true)?;
+    let made: serde_json::Value = serde_json::from_str(&crate::output(
+        cli(&[
+            "quickstart",
+            "--least-privilege",
+            "--from",
+            arg(&learned)?,
+            "--json",
+        ])
+        .env("OKTA_CLIENT_TOKEN", &org.token),
+    )?)?;
+    let client = made["client_id"]
+        .as_str()
+        .context("quickstart made no app")?;
+    ensure!(
+        client != org.app.client_id().as_str(),
+        "quickstart reused the first app"
+    );
+    let key = made["private_key"]
+        .as_str()
+        .context("quickstart wrote no key")?;
+    let after = run_script(client, Path::new(key), false)?;
+    drop(org);
+    eprintln!(
+        "interop exec --learn, then quickstart --least-privilege --from, then the same Python SDK script with the app made: {before} and {after} steps ok"
+    );
+    Ok(before + after)
 }
 
 /// okta-flows against the npm `oidc-provider`: discovery, `private_key_jwt`, client

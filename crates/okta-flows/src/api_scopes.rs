@@ -89,12 +89,8 @@ pub fn operation(method: Method, path: &str) -> Option<ApiOperation> {
     let asked: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let method = method.as_str();
     let mut best: Option<(usize, ApiOperation)> = None;
-    for (m, template, scopes) in OPERATIONS.iter() {
-        if *m != method {
-            continue;
-        }
-        let parts: Vec<&str> = template.split('/').filter(|s| !s.is_empty()).collect();
-        if parts.len() != asked.len() {
+    for (m, template, scopes, parts) in index() {
+        if *m != method || parts.len() != asked.len() {
             continue;
         }
         let mut literal = 0;
@@ -120,6 +116,23 @@ pub fn operation(method: Method, path: &str) -> Option<ApiOperation> {
         }
     }
     best.map(|(_, op)| op)
+}
+
+/// The operations with their templates split into segments, split once per process (the
+/// bridge looks up every request it forwards).
+type Indexed = (&'static str, &'static str, &'static [u8], Vec<&'static str>);
+
+fn index() -> &'static [Indexed] {
+    static INDEX: std::sync::OnceLock<Vec<Indexed>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        OPERATIONS
+            .iter()
+            .map(|(m, template, scopes)| {
+                let parts = template.split('/').filter(|s| !s.is_empty()).collect();
+                (*m, *template, *scopes, parts)
+            })
+            .collect()
+    })
 }
 
 /// Every operation whose path template or scopes contain `term` (without case).

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::io::Read as _;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -26,6 +25,42 @@ use crate::http::client::{Okta, lock};
 use crate::http::method::Method;
 use crate::ids::Scope;
 use crate::secrets::BridgeSecret;
+
+/// The most of Okta's answer read and handed on at once.
+const CHUNK: usize = 256 * 1024;
+
+/// Reads up to `size` bytes of Okta's answer (as many reads as it takes): the part, and
+/// whether the answer ended with it. When `whole` (`size` is the answer's length), the end is
+/// read too, so that the HTTP client sees it and keeps the connection for the next request.
+fn fill(
+    reader: &mut impl std::io::Read,
+    buffer: &mut bytes::BytesMut,
+    size: usize,
+    whole: bool,
+) -> std::io::Result<(Bytes, bool)> {
+    buffer.resize(size, 0);
+    let mut filled = 0;
+    let ended = loop {
+        let read = if filled < buffer.len() {
+            reader.read(&mut buffer[filled..])
+        } else if whole {
+            reader.read(&mut [0u8; 1])
+        } else {
+            break false;
+        };
+        match read {
+            Ok(0) => break true,
+            Ok(_) if filled == buffer.len() => {
+                return Err(std::io::Error::other("the answer is longer than it said"));
+            }
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    };
+    buffer.truncate(filled);
+    Ok((buffer.split().freeze(), ended))
+}
 
 /// What [`start`] needs.
 pub(super) struct Setup {
@@ -386,71 +421,90 @@ async fn forward(
         .acquire_owned()
         .await
         .map_err(|_| (Refusal::Unreachable, None))?;
-    let (head_tx, head_rx) = oneshot::channel();
     let runtime = tokio::runtime::Handle::current();
-    let sending = state.clone();
     let named_scopes = event.scopes.join(" ");
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
+    // The request is sent from this worker thread, which tokio hands its other tasks' share
+    // of while it blocks: no thread to wake and wait for, per request. Only an answer longer
+    // than one part gets a thread of its own, pumping the rest.
+    let fetched = tokio::task::block_in_place(|| {
         let no_token = |e: Error| (Refusal::NoToken, Some(format!("{named_scopes}: {e}")));
-        let credential = match sending.credential(&scopes) {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = head_tx.send(Err(no_token(e)));
-                return;
-            }
-        };
+        let credential = state.credential(&scopes).map_err(no_token)?;
         let named: Vec<(&str, &str)> = headers
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        let sent = sending.okta.forward(
-            credential.as_ref(),
-            method,
-            &url,
-            &named,
-            payload.as_ref().map(|(t, b)| (t.as_str(), b.clone())),
-        );
-        let forwarded = match sent {
-            Ok(f) => f,
-            Err(e @ (Error::Transport { .. } | Error::Unreachable { .. })) => {
-                let _ = head_tx.send(Err((Refusal::Unreachable, Some(e.to_string()))));
-                return;
-            }
-            Err(e) => {
-                let _ = head_tx.send(Err(no_token(e)));
-                return;
-            }
+        let forwarded = state
+            .okta
+            .forward(
+                credential.as_ref(),
+                method,
+                &url,
+                &named,
+                payload.as_ref().map(|(t, b)| (t.as_str(), b.clone())),
+            )
+            .map_err(|e| match e {
+                Error::Transport { .. } | Error::Unreachable { .. } => {
+                    (Refusal::Unreachable, Some(e.to_string()))
+                }
+                e => no_token(e),
+            })?;
+        let answered = rules::answer_headers(state.okta.org_url(), &state.base, &forwarded.headers);
+        // A part is at most CHUNK, and no larger than the answer says it is; an answer whose
+        // length fits in one part is whole once that many bytes are read.
+        let length = forwarded
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+        let (size, whole) = match length {
+            Some(n) if n <= CHUNK => (n, true),
+            _ => (CHUNK, false),
         };
-        let (tx, rx) = mpsc::channel(4);
-        let answered =
-            rules::answer_headers(sending.okta.org_url(), &sending.base, &forwarded.headers);
-        if head_tx.send(Ok((forwarded.status, answered, rx))).is_err() {
-            return;
-        }
         let mut reader = forwarded.body.into_reader();
-        let mut buffer = vec![0u8; 64 * 1024];
-        loop {
-            let chunk = match reader.read(&mut buffer) {
-                Ok(0) => return,
-                Ok(n) => Ok(Bytes::copy_from_slice(&buffer[..n])),
-                Err(e) => Err(e),
-            };
-            let failed = chunk.is_err();
-            // A caller that stops reading holds the request no longer than the body timeout.
-            let delivered =
-                runtime.block_on(tokio::time::timeout(limits.body_timeout, tx.send(chunk)));
-            if failed || !matches!(delivered, Ok(Ok(()))) {
-                return;
-            }
-        }
+        let mut buffer = bytes::BytesMut::new();
+        let (first, ended) = fill(&mut reader, &mut buffer, size, whole).map_err(|e| {
+            (
+                Refusal::Unreachable,
+                Some(format!("reading Okta's answer: {e}")),
+            )
+        })?;
+        Ok::<_, Refused>((forwarded.status, answered, first, ended, reader, buffer))
     });
-    let (status, answered, rx) = match head_rx.await {
-        Ok(Ok(head)) => head,
-        Ok(Err(refused)) => return Err(refused),
-        Err(_) => return Err((Refusal::Unreachable, None)),
+    let (status, answered, first, ended, mut reader, mut buffer) = fetched?;
+    let body = if ended {
+        drop(permit);
+        Answer::Whole(Some(first))
+    } else {
+        let (tx, rx) = mpsc::channel(2);
+        let _ = tx.try_send(Ok(first));
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            loop {
+                let (chunk, ended) = match fill(&mut reader, &mut buffer, CHUNK, false) {
+                    Ok((chunk, ended)) => (Ok(chunk), ended),
+                    Err(e) => (Err(e), true),
+                };
+                if chunk.as_ref().is_ok_and(Bytes::is_empty) {
+                    return;
+                }
+                // At once when the channel has room; otherwise waited for, but a caller that
+                // stops reading holds the request no longer than the body timeout.
+                let delivered = match tx.try_send(chunk) {
+                    Ok(()) => true,
+                    Err(mpsc::error::TrySendError::Full(chunk)) => matches!(
+                        runtime.block_on(tokio::time::timeout(limits.body_timeout, tx.send(chunk))),
+                        Ok(Ok(()))
+                    ),
+                    Err(mpsc::error::TrySendError::Closed(_)) => false,
+                };
+                if ended || !delivered {
+                    return;
+                }
+            }
+        });
+        Answer::Streamed(rx)
     };
-    let mut response = Response::new(Answer::Streamed(rx));
+    let mut response = Response::new(body);
     *response.status_mut() =
         hyper::StatusCode::from_u16(status).map_err(|_| (Refusal::Unreachable, None))?;
     let out = response.headers_mut();

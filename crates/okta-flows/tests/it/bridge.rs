@@ -481,3 +481,31 @@ fn a_429_passes_through_and_only_idempotent_requests_are_repeated() {
         .collect();
     assert_eq!(posts.len(), 1, "{posts:?}");
 }
+
+#[test]
+fn an_answer_longer_than_one_part_streams_through_whole() {
+    use okta_emulator::{Fault, FaultRoute, FaultRule};
+    let b = bridged(5, BridgeLimits::default());
+    let secret = b.bridge.secret().expose_secret().to_owned();
+    // 3 MB: more than a part (256 KiB), so it is pumped through the channel, part by part.
+    for size in [3_000_000, 262_144, 262_145] {
+        b.setup
+            .org
+            .inject(FaultRule::next(FaultRoute::Users, 1, Fault::Huge(size)));
+        let mut response = agent()
+            .get(&format!("{}/api/v1/users", b.bridge.url()))
+            .header("Authorization", format!("SSWS {secret}"))
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(10_000_000)
+            .read_to_vec()
+            .unwrap();
+        assert_eq!(body.len(), size);
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(json.is_array() || json.is_object());
+    }
+}
