@@ -37,8 +37,8 @@ okta_jwk::secret_text!(
     pub OAuthState
 );
 okta_jwk::secret_text!(
-    /// What callers of a [`Bridge`](crate::bridge::Bridge) send as their token: whoever holds
-    /// it calls the org with the bridge's app.
+    /// What callers of a bridge (`Okta::bridge`, feature `bridge`) send as their token:
+    /// whoever holds it calls the org with the bridge's app.
     pub BridgeSecret
 );
 okta_jwk::secret_text!(
