@@ -3,14 +3,7 @@
 // reaches an org whose service app requires DPoP through the bridge. Prints {"seen": [...]}.
 import okta from '@okta/okta-sdk-nodejs';
 
-const seen = [];
-function expect(step, ok, detail = '') {
-  if (!ok) {
-    console.log(JSON.stringify({ failed: step, detail: String(detail).slice(0, 400), seen }));
-    process.exit(1);
-  }
-  seen.push(step);
-}
+import { done, expect } from './seen.mjs';
 
 const client = new okta.Client();
 let count = 0;
@@ -32,4 +25,4 @@ try {
 } catch (e) {
   expect("bridged: Okta's 403 error", e.status === 403 && e.errorCode === 'E0000006', `${e.status} ${e.errorCode}`);
 }
-console.log(JSON.stringify({ seen }));
+done();

@@ -4,14 +4,7 @@ import okta from '@okta/okta-sdk-nodejs';
 import { readFileSync } from 'node:fs';
 
 const [base, token, clientId, keyFile, kid] = process.argv.slice(2);
-const seen = [];
-function expect(step, ok, detail = '') {
-  if (!ok) {
-    console.log(JSON.stringify({ failed: step, detail: String(detail).slice(0, 400), seen }));
-    process.exit(1);
-  }
-  seen.push(step);
-}
+import { done, expect } from './seen.mjs';
 
 const ssws = new okta.Client({ orgUrl: base, token, testing: { disableHttpsCheck: true } });
 let count = 0;
@@ -101,4 +94,4 @@ try {
 } catch (e) {
   expect("private key + DPoP: Okta's 403 without the scope", e.status === 403, `${e.status} ${e}`);
 }
-console.log(JSON.stringify({ seen }));
+done();

@@ -5,7 +5,6 @@ lists every user and reads one (the script whose least-privilege app `--learn` m
 {"seen": [...]}."""
 
 import asyncio
-import json
 import os
 import sys
 
@@ -13,14 +12,7 @@ from okta.client import Client as OktaClient
 from okta.models import AddGroupRequest
 from okta.pagination import PaginationHelper
 
-seen = []
-
-
-def expect(step, ok, detail=""):
-    if not ok:
-        print(json.dumps({"failed": step, "detail": str(detail)[:400], "seen": seen}))
-        sys.exit(1)
-    seen.append(step)
+from seen import done, expect
 
 
 async def main():
@@ -41,7 +33,7 @@ async def main():
         user, _, err = await client.get_user("user7@example.com")
         expect("bridged: a user by login", err is None and user.profile.login == "user7@example.com", err)
         if sys.argv[1:] == ["users"]:
-            print(json.dumps({"seen": seen}))
+            done()
             return
         group, _, err = await client.add_group(AddGroupRequest.from_dict({"profile": {"name": "Bridged"}}))
         expect("bridged: a group created", err is None and group.id.startswith("00g"), err)
@@ -52,7 +44,7 @@ async def main():
         # Only a super admin revokes API tokens: Okta's 403, passed through with its body.
         _, err = await client.revoke_api_token(tokens[0].id)
         expect("bridged: Okta's 403 error", getattr(err, "status", None) == 403 and getattr(err, "error_code", None) == "E0000006", err)
-    print(json.dumps({"seen": seen}))
+    done()
 
 
 asyncio.run(main())

@@ -2,7 +2,6 @@
 (DPoP) modes. Prints {"seen": [...]} with each step that behaved as Okta would."""
 
 import asyncio
-import json
 import sys
 from urllib.parse import parse_qs, urlparse
 
@@ -11,14 +10,7 @@ from okta.models import (AddGroupRequest, AssignRoleToClientRequest, CreateUserR
                          OAuth2ScopeConsentGrant, OpenIdConnectApplication)
 
 BASE, TOKEN, CLIENT_ID, KEY_FILE, KID = sys.argv[1:6]
-seen = []
-
-
-def expect(step, ok, detail=""):
-    if not ok:
-        print(json.dumps({"failed": step, "detail": str(detail)[:400], "seen": seen}))
-        sys.exit(1)
-    seen.append(step)
+from seen import done, expect
 
 
 def next_cursor(resp):
@@ -137,4 +129,4 @@ async def private_key():
 
 asyncio.run(ssws())
 asyncio.run(private_key())
-print(json.dumps({"seen": seen}))
+done()

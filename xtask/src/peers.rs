@@ -94,6 +94,7 @@ impl Peers {
             "oidc_provider_server.mjs",
             "okta_node_sdk_peer.mjs",
             "okta_node_sdk_bridged.mjs",
+            "seen.mjs",
         ] {
             std::fs::copy(peer_script(script), node_dir.join(script))?;
         }
