@@ -451,11 +451,8 @@ async fn forward(
         let answered = rules::answer_headers(state.okta.org_url(), &state.base, &forwarded.headers);
         // A part is at most CHUNK, and no larger than the answer says it is; an answer whose
         // length fits in one part is whole once that many bytes are read.
-        let length = forwarded
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+        let length = crate::http::transport::header(&forwarded.headers, "content-length")
+            .and_then(|v| v.trim().parse::<usize>().ok());
         let (size, whole) = match length {
             Some(n) if n <= CHUNK => (n, true),
             _ => (CHUNK, false),

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::http::auth::Credential;
 use crate::http::client::Okta;
 use crate::http::method::Method;
-use crate::http::transport::{Opened, open};
+use crate::http::transport::{Opened, header, open};
 
 /// Okta's answer to a forwarded request, its body unread.
 pub(crate) struct Forwarded {
@@ -68,19 +68,14 @@ impl Okta {
                 }
                 Err(e) => return Err(e),
             };
-            let header = |name: &str| {
-                answer
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                    .map(|(_, v)| v.as_str())
-            };
-            self.dpop().remember_nonce(&origin, header("dpop-nonce"));
+            let said = |name: &str| header(&answer, name);
+            self.dpop().remember_nonce(&origin, said("dpop-nonce"));
             match status {
                 // RFC 9449 §9: the resource server wants a nonce; it refused before acting, so
                 // any request may be sent again, once.
                 401 if proof.is_some()
                     && !challenged
-                    && header("www-authenticate").is_some_and(|h| h.contains("use_dpop_nonce")) =>
+                    && said("www-authenticate").is_some_and(|h| h.contains("use_dpop_nonce")) =>
                 {
                     challenged = true;
                     continue;

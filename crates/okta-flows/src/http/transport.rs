@@ -12,6 +12,14 @@ pub(crate) const MAX_JSON: usize = 1024 * 1024;
 /// The largest page of a list read (200 users with custom profiles).
 pub(crate) const MAX_PAGE: usize = 8 * 1024 * 1024;
 
+/// The first value of the header `name` (any case) among `headers`.
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
 /// An answer, read whole (up to a cap).
 #[derive(Debug)]
 pub(crate) struct Reply {
@@ -23,10 +31,7 @@ pub(crate) struct Reply {
 
 impl Reply {
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        header(&self.headers, name)
     }
 
     pub(crate) fn all(&self, name: &str) -> Vec<&str> {
