@@ -18,20 +18,23 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// A process's peak resident size so far (`VmHWM` in /proc), in KiB.
+fn vm_hwm_kib(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
 /// Runs a command and reports its wall time and the peak RSS seen in /proc (sampled every 5 ms).
 fn peak(mut cmd: Command) -> Result<(Duration, u64)> {
     let start = Instant::now();
     let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
-    let status_file = format!("/proc/{}/status", child.id());
     let mut peak_kib = 0;
     loop {
-        if let Ok(text) = std::fs::read_to_string(&status_file)
-            && let Some(v) = text
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        {
+        if let Some(v) = vm_hwm_kib(child.id()) {
             peak_kib = peak_kib.max(v);
         }
         if let Some(status) = child.try_wait()? {
@@ -215,13 +218,7 @@ impl Bridge {
 
     /// The peak resident size so far (`VmHWM`), in KiB.
     fn peak_kib(&self) -> Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
-        status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .context("no VmHWM")
+        vm_hwm_kib(self.child.id()).context("no VmHWM for proxy")
     }
 }
 
