@@ -338,6 +338,23 @@ impl SdkOrg {
     }
 }
 
+impl SdkOrg {
+    /// `okta-oauth ARGS` (the debug build) for this org, with an environment of its own: the
+    /// org, loopback allowed, and `home` for every folder it keeps things in.
+    fn cli(&self, home: &Path, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(crate::root().join("target/debug/okta-oauth"));
+        c.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("XDG_STATE_HOME", home)
+            .env("XDG_CONFIG_HOME", home)
+            .env("OKTA_CLIENT_ORGURL", &self.url)
+            .env("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1");
+        c
+    }
+}
+
 /// The emulator against one of Okta's own SDKs: users across pages, a user by login, an error
 /// and an app with an API token (the Python SDK also the key listing: the node SDK's model of it
 /// predates the contract's array); then a DPoP-bound service app in private-key mode.
@@ -394,14 +411,8 @@ fn bridged_sdk(peers: &Peers, dir: &Path, sdk: OktaSdk) -> Result<usize> {
         OktaSdk::Node => "okta_node_sdk_bridged.mjs",
     };
     let text = crate::output(
-        std::process::Command::new(crate::root().join("target/debug/okta-oauth"))
-            .args(["exec", "--token-cache", "none", "--"])
+        org.cli(dir, &["exec", "--token-cache", "none", "--"])
             .args(peers.sdk_command(script)?)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", dir)
-            .env("OKTA_CLIENT_ORGURL", &org.url)
-            .env("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1")
             .env("OKTA_CLIENT_CLIENTID", org.app.client_id().as_str())
             .env("OKTA_CLIENT_PRIVATEKEY", &org.pem),
     )?;
@@ -437,18 +448,7 @@ fn learned_sdk(peers: &Peers, dir: &Path) -> Result<usize> {
     let learned = dir.join("learned.ndjson");
     let state = dir.join("learned-state");
     std::fs::create_dir_all(&state)?;
-    let cli = |args: &[&str]| {
-        let mut c = std::process::Command::new(crate::root().join("target/debug/okta-oauth"));
-        c.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &state)
-            .env("XDG_STATE_HOME", &state)
-            .env("XDG_CONFIG_HOME", &state)
-            .env("OKTA_CLIENT_ORGURL", &org.url)
-            .env("OKTA_OAUTH_ALLOW_HTTP_LOOPBACK", "1");
-        c
-    };
+    let cli = |args: &[&str]| org.cli(&state, args);
     let mut script = peers.sdk_command("okta_sdk_bridged.py")?;
     script.push("users".to_owned());
     let run_script = |client: &str, key: &Path, learn: bool| -> Result<usize> {
