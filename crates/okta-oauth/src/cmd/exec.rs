@@ -58,14 +58,11 @@ impl ExecCmd {
         for name in UNSET {
             command.env_remove(name);
         }
-        // The SDKs' settings (Python's `okta` reads `OKTA_TESTING_TESTINGDISABLEHTTPSCHECK` to
-        // take an http:// loopback URL; Node's takes one as it is), and no HTTP proxy between
-        // the program and the bridge.
-        command
-            .env("OKTA_CLIENT_ORGURL", bridge.url())
-            .env("OKTA_CLIENT_TOKEN", bridge.secret().expose_secret())
-            .env("OKTA_CLIENT_AUTHORIZATIONMODE", "SSWS")
-            .env("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true");
+        // The SDKs' settings, and no HTTP proxy between the program and the bridge.
+        command.envs(crate::cmd::proxy::sdk_settings(
+            bridge.url(),
+            bridge.secret().expose_secret(),
+        ));
         for name in ["NO_PROXY", "no_proxy"] {
             let kept = crate::env::text(name)?.filter(|v| !v.trim().is_empty());
             let value = match kept {

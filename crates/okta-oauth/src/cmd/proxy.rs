@@ -150,44 +150,57 @@ impl BridgeOpts {
     }
 }
 
+/// The settings Okta's SDKs read that point one at the bridge, in SSWS mode: `token` is the
+/// secret (or the shell text that reads it). Okta's Python SDK takes an `http://` org URL only
+/// with `OKTA_TESTING_TESTINGDISABLEHTTPSCHECK`; the Node SDK takes one as it is.
+pub(crate) fn sdk_settings(url: &str, token: &str) -> [(&'static str, String); 4] {
+    [
+        ("OKTA_CLIENT_ORGURL", url.to_owned()),
+        ("OKTA_CLIENT_TOKEN", token.to_owned()),
+        ("OKTA_CLIENT_AUTHORIZATIONMODE", "SSWS".to_owned()),
+        ("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true".to_owned()),
+    ]
+}
+
 impl ProxyCmd {
     pub(crate) fn run(&self, ctx: &Context, out: &Out) -> Result<()> {
         let bridge = self.bridge.start(ctx, self.port, true)?;
         let org = ctx.okta()?.org().as_str().to_owned();
         let secret = bridge.secret().expose_secret();
-        match &self.secret_file {
+        // The secret as the program's shell gets it: read from the file, or printed once.
+        let (token, mut shown, advice) = match &self.secret_file {
             Some(path) => {
                 crate::files::write_private(path, secret, true)?;
-                let file = crate::out::shell_word(&crate::files::absolute(path).to_string_lossy());
-                out.data(
-                    &format!(
-                        "export OKTA_CLIENT_ORGURL={}\nexport OKTA_CLIENT_TOKEN=\"$(cat {file})\"\nexport OKTA_CLIENT_AUTHORIZATIONMODE=SSWS OKTA_TESTING_TESTINGDISABLEHTTPSCHECK=true",
-                        bridge.url()
-                    ),
-                    &json!({"url": bridge.url(), "org": org, "secretFile": crate::files::absolute(path)}),
-                );
-                out.note(&format!(
-                    "the bridge to {org} listens on {} ({}). A call:\n  curl -H \"Authorization: SSWS $(cat {file})\" {}/api/v1/users?limit=2",
-                    bridge.url(),
-                    self.bridge.scopes_said(),
+                let absolute = crate::files::absolute(path);
+                let file = crate::out::shell_word(&absolute.to_string_lossy());
+                let advice = format!(
+                    ". A call:\n  curl -H \"Authorization: SSWS $(cat {file})\" {}/api/v1/users?limit=2",
                     bridge.url()
-                ));
-            }
-            None => {
-                out.data(
-                    &format!(
-                        "export OKTA_CLIENT_ORGURL={}\nexport OKTA_CLIENT_TOKEN={secret}\nexport OKTA_CLIENT_AUTHORIZATIONMODE=SSWS OKTA_TESTING_TESTINGDISABLEHTTPSCHECK=true",
-                        bridge.url()
-                    ),
-                    &json!({"url": bridge.url(), "org": org, "secret": secret}),
                 );
-                out.note(&format!(
-                    "the bridge to {org} listens on {} ({}); paste the lines above into the shell of the program to bridge",
-                    bridge.url(),
-                    self.bridge.scopes_said()
-                ));
+                (
+                    format!("\"$(cat {file})\""),
+                    json!({"secretFile": absolute}),
+                    advice,
+                )
             }
-        }
+            None => (
+                secret.to_owned(),
+                json!({"secret": secret}),
+                "; paste the lines above into the shell of the program to bridge".to_owned(),
+            ),
+        };
+        shown["url"] = json!(bridge.url());
+        shown["org"] = json!(org);
+        let exports: Vec<String> = sdk_settings(bridge.url(), &token)
+            .iter()
+            .map(|(name, value)| format!("export {name}={value}"))
+            .collect();
+        out.data(&exports.join("\n"), &shown);
+        out.note(&format!(
+            "the bridge to {org} listens on {} ({}){advice}",
+            bridge.url(),
+            self.bridge.scopes_said(),
+        ));
         out.note("each call is logged here; stop with Ctrl-C");
         bridge.wait();
         Ok(())

@@ -159,7 +159,7 @@ fn proxy_prints_settings_that_work_as_printed_and_logs_no_secret() {
     .unwrap();
     let mut stdout = std::io::BufReader::new(proxy.stdout.take().unwrap());
     let mut printed = String::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         stdout.read_line(&mut printed).unwrap();
     }
     let mut stderr = std::io::BufReader::new(proxy.stderr.take().unwrap());
