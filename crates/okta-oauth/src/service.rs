@@ -231,7 +231,7 @@ impl ServiceOpts {
 
     /// A token source for these scopes (a token per scope set, each cached).
     pub(crate) fn source_for(&self, ctx: &Context, scopes: &[String]) -> Result<TokenSource> {
-        Ok(self.sources(ctx)?.make(scopes)?)
+        Ok(self.sources(ctx)?.make(&okta_flows::Scope::list(scopes)?))
     }
 
     /// Everything a token source needs, resolved once: [`Sources::make`] then gives one per
@@ -331,19 +331,19 @@ impl Sources {
     }
 
     /// A token source for `scopes`, kept in the token file and the shared cache.
-    pub(crate) fn make(&self, scopes: &[String]) -> okta_flows::Result<TokenSource> {
+    pub(crate) fn make(&self, scopes: &[okta_flows::Scope]) -> TokenSource {
         let mut source = TokenSource::new(
             self.okta.clone(),
             self.credentials(),
-            TokenRequest::scopes(scopes)?,
+            TokenRequest::new(scopes.to_vec()),
         );
         if let Some(file) = &self.file {
             source = source.persist_to(file.clone());
         }
         let Some(store) = &self.shared else {
-            return Ok(source);
+            return source;
         };
-        Ok(source.store(store.clone()).on_store_failure(|e| {
+        source.store(store.clone()).on_store_failure(|e| {
             static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
             if !SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
                 crate::out::warn(&format!(
@@ -352,7 +352,7 @@ impl Sources {
                     e.reason()
                 ));
             }
-        }))
+        })
     }
 }
 

@@ -121,8 +121,7 @@ impl BridgeOpts {
         let mut builder = ctx
             .okta()?
             .bridge(move |scopes: &[Scope]| {
-                let names: Vec<String> = scopes.iter().map(|s| s.as_str().to_owned()).collect();
-                Ok(Arc::new(sources.make(&names)?) as Arc<dyn Credential>)
+                Ok(Arc::new(sources.make(scopes)) as Arc<dyn Credential>)
             })
             .port(port.unwrap_or(0))
             .on_event(move |e| {
