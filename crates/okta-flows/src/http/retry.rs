@@ -1,6 +1,9 @@
-//! The one retry loop every request goes through: waits out 429s (until the reset the server
-//! names) and 503/504s (backing off), answers DPoP nonce challenges at once, and bounds each.
-//! What an answer means is the caller's to say; how often and how long to try again is here.
+//! The one retry loop every request of this crate's own goes through: waits out 429s (until the
+//! reset the server names) and 503/504s (backing off), answers DPoP nonce challenges at once,
+//! and bounds each. What an answer means is the caller's to say; how often and how long to try
+//! again is here. The bridge's forwarding (`forward.rs`) keeps a loop of its own, with the same
+//! policy and [`Okta::backoff`]: it hands every final answer back as it came (a 429, the last
+//! 503, the second nonce challenge), where this loop turns them into errors.
 
 use std::time::Duration;
 
