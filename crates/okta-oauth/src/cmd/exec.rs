@@ -50,7 +50,8 @@ impl ExecCmd {
     /// okta-oauth by the same signal.
     pub(crate) fn run(&self, ctx: &Context, _out: &Out) -> Result<ExitCode> {
         let Some((program, args)) = self.command.split_first() else {
-            bail!("give the program to run after --: okta-oauth exec -- python3 list_users.py");
+            // INVARIANT: clap requires at least one word after `--`.
+            bail!("no program to run was given after --");
         };
         let bridge = self.bridge.start(ctx, None, self.log)?;
         let mut command = std::process::Command::new(program);
